@@ -1,0 +1,146 @@
+"""What changes from one level to another: per area, statements kept, reworded, added, dropped.
+
+Statements are paired by word similarity (a greedy best-first match above a threshold), so a
+statement that grows from "I can implement algorithms" to "I can implement algorithms
+confidently" reads as a rewording with the new words highlighted, not as one dropped and one
+added.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import Enum
+
+from .model import Area, Expectation, Family, Level, Statement, Track
+
+REWORDING_THRESHOLD = 0.5
+WORD = re.compile(r"\S+")
+
+
+class Change(str, Enum):
+    KEPT = "kept"
+    REWORDED = "reworded"
+    ADDED = "added"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str  # "same", "added" or "removed"
+    text: str
+
+
+@dataclass(frozen=True)
+class StatementChange:
+    change: Change
+    before: Statement | None
+    after: Statement | None
+    similarity: float
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class AreaComparison:
+    area: Area
+    track: Track
+    before: Expectation | None
+    after: Expectation | None
+    changes: tuple[StatementChange, ...]
+
+    def of(self, change: Change) -> tuple[StatementChange, ...]:
+        return tuple(item for item in self.changes if item.change is change)
+
+    @property
+    def unchanged(self) -> bool:
+        return all(item.change is Change.KEPT for item in self.changes)
+
+
+@dataclass(frozen=True)
+class LevelComparison:
+    family: Family
+    before: Level
+    after: Level
+    areas: tuple[AreaComparison, ...]
+
+    def count(self, change: Change) -> int:
+        return sum(len(area.of(change)) for area in self.areas)
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1: how much of the wording two statements share, ignoring case and punctuation."""
+    def key(text: str) -> list[str]:
+        return [w.strip(".,;:()!?\"'").lower() for w in words(text)]
+    return SequenceMatcher(None, key(a), key(b), autojunk=False).ratio()
+
+
+def word_diff(before: str, after: str) -> tuple[Segment, ...]:
+    """Word-level segments turning `before` into `after`."""
+    old, new = words(before), words(after)
+    segments: list[Segment] = []
+    matcher = SequenceMatcher(None, [w.lower() for w in old], [w.lower() for w in new],
+                              autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(Segment("same", " ".join(new[b1:b2])))
+            continue
+        if a2 > a1:
+            segments.append(Segment("removed", " ".join(old[a1:a2])))
+        if b2 > b1:
+            segments.append(Segment("added", " ".join(new[b1:b2])))
+    return tuple(segments)
+
+
+def align(before: tuple[Statement, ...], after: tuple[Statement, ...],
+          threshold: float = REWORDING_THRESHOLD) -> tuple[StatementChange, ...]:
+    """Pair statements best match first; the rest are added (after) or dropped (before)."""
+    scores = sorted(
+        ((similarity(a.text, b.text), i, j) for i, a in enumerate(before)
+         for j, b in enumerate(after)),
+        key=lambda item: (-item[0], item[1], item[2]),
+    )
+    pair_of_after: dict[int, tuple[int, float]] = {}
+    paired_before: set[int] = set()
+    for score, i, j in scores:
+        if score < threshold:
+            break
+        if i in paired_before or j in pair_of_after:
+            continue
+        paired_before.add(i)
+        pair_of_after[j] = (i, score)
+
+    changes = []
+    for j, statement in enumerate(after):
+        if j in pair_of_after:
+            i, score = pair_of_after[j]
+            old = before[i]
+            same = old.text == statement.text
+            changes.append(StatementChange(
+                Change.KEPT if same else Change.REWORDED, old, statement, score,
+                (Segment("same", statement.text),) if same else word_diff(old.text,
+                                                                          statement.text)))
+        else:
+            changes.append(StatementChange(Change.ADDED, None, statement, 0.0,
+                                           (Segment("added", statement.text),)))
+    for i, statement in enumerate(before):
+        if i not in paired_before:
+            changes.append(StatementChange(Change.DROPPED, statement, None, 0.0,
+                                           (Segment("removed", statement.text),)))
+    return tuple(changes)
+
+
+def compare_levels(family: Family, before: Level, after: Level) -> LevelComparison:
+    """Per area of the family, how the expectations of `after` differ from those of `before`."""
+    areas = []
+    for track in family.tracks:
+        for area in track.areas:
+            old = family.expectation(area.slug, before.slug)
+            new = family.expectation(area.slug, after.slug)
+            changes = align(old.statements if old else (), new.statements if new else ())
+            areas.append(AreaComparison(area, track, old, new, changes))
+    return LevelComparison(family, before, after, tuple(areas))
