@@ -108,9 +108,16 @@ class PageStyle:
     layout: str = ""
     heading: str = ""  # the H1 as written
     section_headings: tuple[tuple[str, str], ...] = ()  # (track slug, heading text)
+    section_sources: tuple[Source, ...] = field(default=(), compare=False, repr=False)
 
     def section_heading(self, track: Track) -> str:
         return dict(self.section_headings).get(track.slug, f"Craft - {track.name}")
+
+    def section_source(self, track_slug: str, fallback: Source) -> Source:
+        for (slug, _), source in zip(self.section_headings, self.section_sources, strict=False):
+            if slug == track_slug:
+                return source
+        return fallback
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Every format module has the same shape:
   NAME                          the name users see and pass as a hint
   sniff(file) -> str | None     why this reader fits the file, or None
-  read(files) -> (Framework | None, [Diagnostic])
+  read(files, hints=None) -> (Framework | None, [Diagnostic])
+                                hints: optional dict of user overrides (e.g. from --hint k=v)
 and, where it makes sense, write(framework, ...).
 """
 
@@ -44,7 +45,8 @@ def detect(file: TextFile) -> tuple[object | None, str]:
     return None, "no reader recognises it"
 
 
-def load(paths: list[str | Path], reader: str | None = None) -> Loaded:
+def load(paths: list[str | Path], reader: str | None = None,
+         hints: dict[str, str] | None = None) -> Loaded:
     """Read a framework from files or folders, detecting the format unless `reader` names one.
 
     Raises InputError only for paths that cannot be used at all; everything else about the
@@ -76,5 +78,5 @@ def load(paths: list[str | Path], reader: str | None = None) -> Loaded:
         raise InputError(f"the files mix formats ({kinds}); load one framework at a time")
 
     name, group = next(iter(picked.items()))
-    framework, read_notes = reader_named(name).read(group)
+    framework, read_notes = reader_named(name).read(group, hints=hints)
     return Loaded(framework, diagnostics + read_notes, name, reasons)

@@ -205,8 +205,8 @@ class _Reader:
                 permalink=page_fields.text("permalink"),
                 nav_order=page_fields.integer("nav_order"),
                 layout=page_fields.text("layout"),
-                section_headings=tuple((track, sections.text(track))
-                                       for track in sections),
+                section_headings=tuple((track, sections.text(track)) for track in sections),
+                section_sources=tuple(self.source(node) for node in sections.values()),
             )
         return Level(
             slug=fields.text("slug", required=True),
@@ -282,7 +282,8 @@ class _AnyKey:
         return True
 
 
-def read(files: list[TextFile]) -> tuple[Framework | None, list[Diagnostic]]:
+def read(files: list[TextFile],
+         hints: dict | None = None) -> tuple[Framework | None, list[Diagnostic]]:
     if len(files) != 1:
         names = ", ".join(file.name for file in files)
         return None, [Diagnostic("CP023", Severity.ERROR,

@@ -78,7 +78,8 @@ class Page:
     line: int
 
 
-def read(files: list[TextFile]) -> tuple[Framework | None, list[Diagnostic]]:
+def read(files: list[TextFile],
+         hints: dict | None = None) -> tuple[Framework | None, list[Diagnostic]]:
     notes: list[Diagnostic] = []
     pages = [page for file in files if (page := _read_page(file, notes))]
     if not pages:
@@ -223,16 +224,16 @@ def _read_table(file: TextFile, lines: list[str], index: int, first_line: int,
     if rest and SEPARATOR_ROW.match(rest[0][0]):
         rest = rest[1:]
     else:
-        notes.append(_note("CP106", Severity.WARNING, file.source(header[1]),
+        notes.append(_note("CP015", Severity.WARNING, file.source(header[1]),
                            "table has no |:---|:---| separator under its header"))
     for row, line_no in rest:
         cells = [cell.strip() for cell in CELL_SPLIT.split(row.strip().strip("|"))]
         if len(cells) < 2:
-            notes.append(_note("CP107", Severity.WARNING, file.source(line_no),
+            notes.append(_note("CP016", Severity.WARNING, file.source(line_no),
                                "table row has no Description cell; skipped"))
             continue
         if len(cells) > 2 and any(cells[2:]):
-            notes.append(_note("CP107", Severity.WARNING, file.source(line_no),
+            notes.append(_note("CP016", Severity.WARNING, file.source(line_no),
                                f"table row has {len(cells)} cells, expected 2; "
                                "extra cells ignored"))
         section.rows.append(Row(cells[0], cells[1].replace("\\|", "|"), line_no))
@@ -276,22 +277,23 @@ def _build_family(name: str, pages: list[Page], notes: list[Diagnostic]) -> Fami
     for page in pages:
         level = level_of[id(page)]
         seen: set[str] = set()
-        headings: dict[str, str] = {}
+        headings: dict[str, tuple[str, Source]] = {}
         for section in page.sections:
             for row in section.rows:
                 slug, area_name, link = _area_of(row)
                 if not slug:
-                    notes.append(_note("CP108", Severity.WARNING, page.file.source(row.line),
+                    notes.append(_note("CP017", Severity.WARNING, page.file.source(row.line),
                                        "table row has no area name; skipped"))
                     continue
                 if slug in seen:
-                    notes.append(_note("CP109", Severity.WARNING, page.file.source(row.line),
+                    notes.append(_note("CP018", Severity.WARNING, page.file.source(row.line),
                                        f"area {area_name!r} appears twice on {level.code}; "
                                        "the second row is ignored"))
                     continue
                 seen.add(slug)
                 track = section.track or track_of_area.get(slug, CORE_TRACK)
-                headings.setdefault(slugify(track), section.heading)
+                headings.setdefault(slugify(track),
+                                    (section.heading, page.file.source(section.line)))
                 if track not in track_names:
                     track_names.append(track)
                 areas = areas_by_track.setdefault(track, {})
@@ -401,13 +403,14 @@ def _replace_rank(level: Level, rank: int) -> Level:
     return replace(level, rank=rank)
 
 
-def _with_page(level: Level, page: Page, headings: dict[str, str]) -> Level:
+def _with_page(level: Level, page: Page, headings: dict[str, tuple[str, Source]]) -> Level:
     nav_order = page.front.get("nav_order")
     style = PageStyle(
         permalink=str(page.front.get("permalink") or ""),
         nav_order=nav_order if isinstance(nav_order, int) else None,
         layout=str(page.front.get("layout") or ""),
-        section_headings=tuple(headings.items()),
+        section_headings=tuple((track, heading) for track, (heading, _) in headings.items()),
+        section_sources=tuple(source for _, source in headings.values()),
     )
     return replace(level, page=style, source=page.file.source(1))
 

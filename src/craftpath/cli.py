@@ -1,0 +1,273 @@
+"""The `craftpath` command: each subcommand calls one library function and turns library
+errors into one clear line and an exit code (0 fine, 1 findings, 2 bad input or usage)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import console
+from .core import lint as linting
+from .core.compare import compare_levels
+from .core.formats import Loaded, canonical, jtd, load
+from .core.formats.inputs import InputError
+from .core.lint import report
+from .core.model import Family, Framework
+from .core.sample import bundled_path, load_bundled
+from .core.schema import canonical_schema
+from .core.summary import summarise
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+# --- helpers shared by the commands ---------------------------------------------------------
+
+def _colour(stream=sys.stdout) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def _hints(args) -> dict[str, str]:
+    hints = {}
+    for item in getattr(args, "hint", None) or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--hint {item!r}: expected KEY=VALUE")
+        hints[key.strip()] = value.strip()
+    return hints
+
+
+def _load(args) -> Loaded:
+    """The framework from PATH… (any format), or the bundled one when no path is given."""
+    paths = getattr(args, "paths", None) or []
+    if not paths:
+        return Loaded(load_bundled(), [], canonical.NAME, {str(bundled_path()): "bundled"})
+    loaded = load(paths, getattr(args, "format", None), _hints(args) or None)
+    if loaded.framework is None:
+        errors = [d for d in loaded.diagnostics if d.is_error] or loaded.diagnostics
+        first = errors[0] if errors else None
+        raise UsageError(f"{first.source}: {first.message}" if first else "no framework read")
+    return loaded
+
+
+def _family(framework: Framework, name: str | None) -> Family:
+    if name:
+        family = framework.find_family(name)
+        if family is None:
+            known = ", ".join(f.slug for f in framework.families)
+            raise UsageError(f"no family {name!r} (known: {known})")
+        return family
+    if len(framework.families) > 1:
+        known = ", ".join(f.slug for f in framework.families)
+        raise UsageError(f"the framework has several families; pick one with --family ({known})")
+    return framework.families[0]
+
+
+def _level(family: Family, query: str):
+    level = family.find_level(query)
+    if level is None:
+        known = ", ".join(level.label for level in family.levels)
+        raise UsageError(f"no level {query!r} in {family.name} (known: {known})")
+    if level.missing:
+        raise UsageError(f"{level.code} has no page in {family.name}: nothing to show")
+    return level
+
+
+def _write(text: str, output: str | None) -> None:
+    if output and output != "-":
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+def cmd_import(args) -> int:
+    loaded = _load(args)
+    for file, reason in loaded.reasons.items():
+        print(f"{file}: read as {loaded.reader} ({reason})", file=sys.stderr)
+    sources = ", ".join(Path(file).name for file in loaded.reasons)
+    header = (f"craftpath framework, canonical format {canonical.FORMAT_VERSION}.\n"
+              f"Converted by `craftpath import` ({loaded.reader} reader) from: {sources}")
+    _write(canonical.dumps(loaded.framework, header), args.output)
+    findings = linting.lint(loaded.framework, loaded.diagnostics)
+    if findings:
+        sys.stderr.write(report.as_text(findings, _colour(sys.stderr)))
+    return 0
+
+
+def cmd_summary(args) -> int:
+    summary = summarise(_load(args).framework)
+    _write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n" if args.json
+           else console.summary_text(summary), None)
+    return 0
+
+
+def cmd_lint(args) -> int:
+    if args.rules:
+        for rule in linting.RULES:
+            print(f"{rule.code} {rule.name} ({rule.severity.value})\n"
+                  f"{_indent(rule.doc)}\n")
+        return 0
+    loaded = _load(args)
+    config = linting.LintConfig(
+        vague_words=tuple(w.strip() for w in args.vague_words.split(",") if w.strip())
+        if args.vague_words is not None else linting.DEFAULT_VAGUE_WORDS,
+        ignore=frozenset(code.strip().upper() for code in (args.ignore or "").split(",")
+                         if code.strip()),
+    )
+    findings = linting.lint(loaded.framework, loaded.diagnostics, config)
+    formatter = report.FORMATTERS[args.output_format]
+    text = formatter(findings, _colour()) if args.output_format == "text" else formatter(findings)
+    sys.stdout.write(text)
+    return linting.exit_code(findings, args.strict)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def cmd_show(args) -> int:
+    framework = _load(args).framework
+    family = _family(framework, args.family)
+    paint = console.Painter(_colour())
+    if args.level and args.area:
+        raise UsageError("give --level or --area, not both")
+    if args.level:
+        text = console.level_text(family, _level(family, args.level), paint)
+    elif args.area:
+        area = family.find_area(args.area)
+        if area is None:
+            known = ", ".join(a.name for a in family.areas)
+            raise UsageError(f"no area {args.area!r} in {family.name} (known: {known})")
+        text = console.area_text(family, area, paint)
+    else:
+        text = console.overview_text(framework, family, paint)
+    _write(text, None)
+    return 0
+
+
+def cmd_diff(args) -> int:
+    family = _family(_load(args).framework, args.family)
+    before = _level(family, args.from_level)
+    if args.to_level:
+        after = _level(family, args.to_level)
+    else:
+        after = family.next_level(before)
+        if after is None:
+            raise UsageError(f"{before.code} is the most senior level; give --to")
+    comparison = compare_levels(family, before, after)
+    _write(console.comparison_text(comparison, console.Painter(_colour())), None)
+    return 0
+
+
+def cmd_export(args) -> int:
+    framework = _load(args).framework
+    if args.to == "jtd-markdown":
+        written = jtd.write(framework, args.output)
+        print(f"wrote {len(written)} pages under {args.output}", file=sys.stderr)
+    elif args.to == "json":
+        _write(canonical.dumps_json(framework), args.output)
+    else:
+        _write(canonical.dumps(framework), args.output)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    _write(json.dumps(canonical_schema(), indent=2) + "\n", args.output)
+    return 0
+
+
+# --- the parser -------------------------------------------------------------------------------
+
+def _add_paths(parser, required=False, reader_flag="--format") -> None:
+    parser.add_argument("paths", nargs="+" if required else "*", metavar="PATH",
+                        help="framework pages (files or a folder) or a canonical file; "
+                             "the bundled framework when omitted")
+    parser.add_argument(reader_flag, dest="format", metavar="READER",
+                        help="reader to use instead of detecting one")
+    parser.add_argument("--hint", action="append", metavar="KEY=VALUE",
+                        help="tell a reader what it would otherwise guess (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="craftpath",
+        description="Career frameworks kept as text: checked, compared and published.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("import", help="read a framework and write the canonical YAML")
+    _add_paths(p, required=True)
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_import)
+
+    p = commands.add_parser("summary", help="count families, levels, areas, statements…")
+    _add_paths(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_summary)
+
+    p = commands.add_parser("lint", help="check a framework and report its problems")
+    _add_paths(p, reader_flag="--reader")
+    p.add_argument("--format", dest="output_format", choices=sorted(report.FORMATTERS),
+                   default="text", help="text (default), json or github annotations")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--ignore", metavar="CODES", help="comma-separated rule codes to skip")
+    p.add_argument("--vague-words", metavar="WORDS",
+                   help="comma-separated words for CP110 (default: "
+                        f"{', '.join(linting.DEFAULT_VAGUE_WORDS)})")
+    p.add_argument("--rules", action="store_true", help="list the rules with examples")
+    p.set_defaults(func=cmd_lint)
+
+    p = commands.add_parser("show", help="a level's expectations, or an area across levels")
+    _add_paths(p)
+    p.add_argument("--family", help="family slug or name (when there are several)")
+    p.add_argument("--level", help='level by code, number or name ("Level 3", "3", "Senior")')
+    p.add_argument("--area", help="area slug or name")
+    p.set_defaults(func=cmd_show)
+
+    p = commands.add_parser("diff", help="what changes from one level to another, per area")
+    _add_paths(p)
+    p.add_argument("--family", help="family slug or name (when there are several)")
+    p.add_argument("--from", dest="from_level", required=True, metavar="LEVEL")
+    p.add_argument("--to", dest="to_level", metavar="LEVEL",
+                   help="default: the next level up")
+    p.set_defaults(func=cmd_diff)
+
+    p = commands.add_parser("export", help="write the framework in another format")
+    _add_paths(p)
+    p.add_argument("--to", required=True, choices=["yaml", "json", "jtd-markdown"])
+    p.add_argument("-o", "--output", required=True, metavar="DEST",
+                   help="file (yaml, json; - for standard output) or folder (jtd-markdown)")
+    p.set_defaults(func=cmd_export)
+
+    p = commands.add_parser("schema", help="print the JSON Schema of the canonical format")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, InputError) as error:
+        print(f"craftpath: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `craftpath show | head`
+        sys.stderr.close()
+        return 0
+    except OSError as error:  # writing an output file or folder failed
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"craftpath: error: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
