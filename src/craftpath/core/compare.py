@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from enum import Enum
+from enum import StrEnum
 
 from .model import Area, Expectation, Family, Level, Statement, Track
 
@@ -19,7 +19,7 @@ REWORDING_THRESHOLD = 0.5
 WORD = re.compile(r"\S+")
 
 
-class Change(str, Enum):
+class Change(StrEnum):
     KEPT = "kept"
     REWORDED = "reworded"
     ADDED = "added"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 DEFAULT_SCALE = ("Not yet", "Working towards", "Meets", "Exceeds")
 
@@ -33,7 +33,7 @@ def _source() -> Source:
     return field(default=NOWHERE, compare=False, repr=False)
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

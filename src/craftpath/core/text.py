@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import slugify
+from .model import Family, Term, slugify
 
 BREAKS = re.compile(r"(?:\s*<br\s*/?>\s*)+", re.IGNORECASE)
 WHITESPACE = re.compile(r"\s+")
@@ -37,7 +37,7 @@ def find_terms(text: str) -> list[tuple[str, str]]:
 
     The phrase runs back from the mark to the nearest word that starts with a capital
     (`take MLOps goals*` gives "MLOps goals"), at most a few words; with no capital in reach
-    it is the last word alone.
+    (the pronoun "I" does not count) it is the last word alone.
     """
     found: list[tuple[str, str]] = []
     for mark in TERM_MARK.finditer(text):
@@ -46,7 +46,8 @@ def find_terms(text: str) -> list[tuple[str, str]]:
             continue
         words = before.split()[-TERM_MAX_WORDS:]
         start = next(
-            (i for i in range(len(words) - 1, -1, -1) if words[i][:1].isupper()),
+            (i for i in range(len(words) - 1, -1, -1)
+             if words[i][:1].isupper() and words[i] != "I"),
             len(words) - 1,
         )
         name = " ".join(words[start:]).strip("([\"'")
@@ -59,3 +60,13 @@ def find_terms(text: str) -> list[tuple[str, str]]:
 def sentences(text: str) -> list[str]:
     """Sentences split after . ! or ? followed by a capital; good enough for lint hints."""
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", normalise_space(text)) if s]
+
+
+def collect_terms(families: tuple[Family, ...], declared: list[Term] = ()) -> tuple[Term, ...]:
+    """The declared terms, then every other term the statements mark, undefined, in order."""
+    terms = {term.slug: term for term in declared}
+    for family in families:
+        for statement in family.statements:
+            for slug, name in find_terms(statement.text):
+                terms.setdefault(slug, Term(slug, name, source=statement.source))
+    return tuple(terms.values())

@@ -21,10 +21,22 @@ from pathlib import Path
 import yaml
 
 from ..model import (
-    DEFAULT_SCALE, Area, Diagnostic, Expectation, Family, Framework, Level, PageStyle, Severity,
-    Statement, Term, Track, in_grid_order, statement_id,
+    DEFAULT_SCALE,
+    Area,
+    Diagnostic,
+    Expectation,
+    Family,
+    Framework,
+    Level,
+    PageStyle,
+    Severity,
+    Statement,
+    Term,
+    Track,
+    in_grid_order,
+    statement_id,
 )
-from ..text import find_terms, is_gap, normalise_space
+from ..text import collect_terms, find_terms, is_gap, normalise_space
 from .inputs import TextFile
 
 NAME = "canonical"
@@ -143,8 +155,8 @@ class _Reader:
         families = self.each(top.get("families"), "families", self.family)
         if not families:
             self.note(root, "framework: no families; nothing to read")
-        return Framework(name, tuple(families), tuple(self.unique(terms, "terms")), release,
-                         scale, source=self.source(root))
+        terms = collect_terms(tuple(families), self.unique(terms, "terms"))
+        return Framework(name, tuple(families), terms, release, scale, source=self.source(root))
 
     def each(self, node, where: str, read_one) -> list:
         """Read every item of a list, skipping (with a diagnostic) the ones that fail."""

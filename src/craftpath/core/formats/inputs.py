@@ -36,16 +36,17 @@ def expand(paths: list[str | Path]) -> list[Path]:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
-            inside = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path))
             if not inside:
                 raise InputError(f"{path}: the folder holds no files")
             files.extend(inside)
         else:
             files.append(path)
     return files
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def read_text(path: Path) -> tuple[TextFile, list[Diagnostic]]:

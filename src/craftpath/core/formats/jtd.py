@@ -15,10 +15,22 @@ from pathlib import Path
 import yaml
 
 from ..model import (
-    Area, Diagnostic, Expectation, Family, Framework, Level, PageStyle, Severity, Source,
-    Statement, Term, Track, in_grid_order, slugify, statement_id,
+    Area,
+    Diagnostic,
+    Expectation,
+    Family,
+    Framework,
+    Level,
+    PageStyle,
+    Severity,
+    Source,
+    Statement,
+    Track,
+    in_grid_order,
+    slugify,
+    statement_id,
 )
-from ..text import find_terms, is_gap, normalise_space, split_statements
+from ..text import collect_terms, find_terms, is_gap, normalise_space, split_statements
 from .inputs import TextFile
 
 NAME = "jtd-markdown"
@@ -100,15 +112,10 @@ def read(files: list[TextFile],
         by_family.setdefault(str(page.front.get("parent") or framework_name), []).append(page)
     families = tuple(_build_family(name, group, notes) for name, group in by_family.items())
 
-    terms: dict[str, Term] = {}
-    for family in families:
-        for statement in family.statements:
-            for slug, name in find_terms(statement.text):
-                terms.setdefault(slug, Term(slug, name, source=statement.source))
     framework = Framework(
         name=framework_name or "Untitled framework",
         families=families,
-        terms=tuple(terms.values()),
+        terms=collect_terms(families),
         source=pages[0].file.source(1),
     )
     return framework, notes
@@ -469,4 +476,5 @@ def render_page(framework: Framework, family: Family, level: Level) -> str:
 def _front_value(value) -> str:
     if isinstance(value, int):
         return str(value)
-    return yaml.safe_dump(str(value), width=10_000, allow_unicode=True).removesuffix("...\n").strip()
+    dumped = yaml.safe_dump(str(value), width=10_000, allow_unicode=True)
+    return dumped.removesuffix("...\n").strip()

@@ -14,8 +14,9 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def lint(framework: Framework | None, diagnostics: Iterable[Diagnostic] = (),
-         config: LintConfig = LintConfig()) -> list[Diagnostic]:
+         config: LintConfig | None = None) -> list[Diagnostic]:
     """The reader's diagnostics plus every rule's, minus ignored codes, by file and line."""
+    config = config or LintConfig()
     found = list(diagnostics)
     if framework is not None:
         for rule in RULES:

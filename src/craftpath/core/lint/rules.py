@@ -199,11 +199,13 @@ def duplicate_statement_id(framework: Framework, config: LintConfig) -> Iterator
     Example: two statements pinned as `id: ml-ops.level-3.2` in the canonical file.
     """
     for family in framework.families:
-        counts = Counter(statement.id for statement in family.statements)
+        first_use: dict[str, Source] = {}
         for statement in family.statements:
-            if counts[statement.id] > 1:
-                yield _d("CP111", f"statement id {statement.id!r} is used {counts[statement.id]} "
-                         f"times in {family.name}; ids must be unique", statement.source)
+            if statement.id in first_use:
+                yield _d("CP111", f"statement id {statement.id!r} is already used at "
+                         f"{first_use[statement.id]}; ids must be unique in {family.name}",
+                         statement.source)
+            first_use.setdefault(statement.id, statement.source)
 
 
 READER_DOCS = {
