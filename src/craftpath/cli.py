@@ -182,6 +182,50 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def _diagnostic_lines(diagnostics) -> None:
+    for d in diagnostics:
+        print(f"{d.source}: {d.severity.value} {d.code}: {d.message}", file=sys.stderr)
+
+
+def cmd_serve(args) -> int:
+    from .web.serve import ServeError, serve
+
+    try:
+        serve(args.framework, host=args.host, port=args.port, data_dir=args.data_dir)
+    except ServeError as error:
+        raise UsageError(str(error)) from None
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from .web.frameworks.problems import PublishError
+    from .web.serve import publish
+
+    try:
+        result = publish(args.path, data_dir=args.data_dir)
+    except PublishError as error:
+        _diagnostic_lines(error.diagnostics)
+        raise UsageError(str(error)) from None
+    _diagnostic_lines(result.warnings)
+    state = "published" if result.created else "already published; made active"
+    print(f"version {result.version.label} ({result.version.content_hash[:12]}): {state}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .site import BuildError, build
+
+    try:
+        built = build(args.path or bundled_path(), args.output)
+    except BuildError as error:
+        _diagnostic_lines(error.diagnostics)
+        raise UsageError(str(error)) from None
+    seconds = sum(built.seconds.values())
+    print(f"wrote {built.pages} pages ({built.files} files) to {built.dest} in {seconds:.2f} s; "
+          f"{len(built.warnings)} lint warning(s) (`craftpath lint` lists them)", file=sys.stderr)
+    return 0
+
+
 # --- the parser -------------------------------------------------------------------------------
 
 def _add_paths(parser, required=False, reader_flag="--format") -> None:
@@ -247,6 +291,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("schema", help="print the JSON Schema of the canonical format")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_schema)
+
+    p = commands.add_parser("serve", help="start the web app (the bundled framework by default)")
+    p.add_argument("--framework", metavar="PATH", help="publish this framework before serving")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)")
+    p.set_defaults(func=cmd_serve)
+
+    p = commands.add_parser("publish", help="lint a framework and store it as the active version")
+    p.add_argument("path", metavar="PATH", help="framework pages (files or a folder) or a "
+                                                "canonical file")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)")
+    p.set_defaults(func=cmd_publish)
+
+    p = commands.add_parser("build", help="write the framework as a static site")
+    p.add_argument("path", nargs="?", metavar="PATH",
+                   help="framework pages or a canonical file (default: the bundled framework)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write")
+    p.set_defaults(func=cmd_build)
     return parser
 
 

@@ -1,0 +1,119 @@
+"""The static site: the app's framework pages written to files, with relative links.
+
+One function, `build`, in named phases as mkdocs does: load → validate → render → write.
+The result opens from disk, or from any static host, with search working without a server.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from craftpath.core.formats import canonical, load
+from craftpath.core.formats.inputs import InputError
+from craftpath.core.lint import lint
+from craftpath.core.model import Diagnostic, Framework
+
+# Static files the site needs; vendored test-only assets (axe-core) and htmx (app only) stay out.
+SITE_ASSETS = ("craftpath/craftpath.css", "craftpath/search.js", "craftpath/compare.js")
+
+
+class BuildError(Exception):
+    """The site cannot be built: unreadable input, lint errors (in `diagnostics`), bad target."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+@dataclass
+class BuildReport:
+    dest: Path
+    pages: int = 0
+    files: int = 0
+    warnings: list[Diagnostic] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase
+
+
+def build(source: Framework | str | Path, dest: str | Path) -> BuildReport:
+    """Write the site for `source` (a Framework, or a path craftpath reads) into `dest`."""
+    report = BuildReport(Path(dest))
+    started = time.perf_counter()
+
+    def phase_done(name: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        report.seconds[name] = now - started
+        started = now
+
+    framework, diagnostics = _load(source)
+    phase_done("load")
+    report.warnings = _validate(framework, diagnostics)
+    phase_done("validate")
+    rendered = _render(framework)
+    phase_done("render")
+    report.pages = len(rendered) - 2  # the JSON export and the search index are not pages
+    report.files = _write(rendered, report.dest)
+    phase_done("write")
+    return report
+
+
+def _load(source: Framework | str | Path) -> tuple[Framework | None, list[Diagnostic]]:
+    if isinstance(source, Framework):
+        return source, []
+    try:
+        loaded = load([source])
+    except InputError as error:
+        raise BuildError(str(error)) from None
+    return loaded.framework, loaded.diagnostics
+
+
+def _validate(framework: Framework | None, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    found = lint(framework, diagnostics)
+    errors = [d for d in found if d.is_error]
+    if framework is None or errors:
+        raise BuildError(f"{len(errors)} error(s) found by lint; no site was written", errors)
+    return [d for d in found if d.severity.value == "warning"]
+
+
+def _render(framework: Framework) -> dict[str, str]:
+    """Every file's text by its path in the site. Imports Django only here, when building."""
+    from craftpath.web.frameworks.pages import (
+        JSON_EXPORT,
+        SEARCH_INDEX,
+        PageSet,
+        root_from,
+        search_index_script,
+    )
+    from craftpath.web.frameworks.render import Where, render
+
+    pages = PageSet(framework)
+    out: dict[str, str] = {}
+    for page in pages.all_pages():
+        root = root_from(page.path)
+        out[page.path] = render(page, Where(root=root, static=f"{root}static/", app=False))
+    out[SEARCH_INDEX] = search_index_script(pages)
+    out[JSON_EXPORT] = json.dumps(canonical.to_document(framework), indent=2,
+                                  ensure_ascii=False) + "\n"
+    return out
+
+
+def _write(rendered: dict[str, str], dest: Path) -> int:
+    from craftpath.web.frameworks.render import STATIC
+
+    if dest.exists() and not dest.is_dir():
+        raise BuildError(f"{dest}: exists and is not a folder")
+    folders = {dest / Path(path).parent for path in rendered} | {dest / "static" / "craftpath"}
+    try:
+        for folder in sorted(folders):
+            folder.mkdir(parents=True, exist_ok=True)
+        for path, text in rendered.items():
+            (dest / path).write_text(text, encoding="utf-8")
+        for asset in SITE_ASSETS:
+            shutil.copyfile(STATIC / asset, dest / "static" / asset)
+    except OSError as error:
+        raise BuildError(f"{dest}: cannot write the site ({error.strerror or error})") from None
+    return len(rendered) + len(SITE_ASSETS)

@@ -1,0 +1,38 @@
+"""DATABASE_URL to a Django DATABASES entry: SQLite (the embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+
+class DatabaseURLError(ValueError):
+    pass
+
+
+def database_from_url(url: str) -> dict:
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # As in most tools: sqlite:///relative.db and sqlite:////absolute/path.db
+        path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path or ":memory:",
+            # WAL lets readers go on while one process writes; IMMEDIATE takes the write lock
+            # at the start of a transaction so two writers queue instead of failing midway.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 10,
+            },
+        }
+    if parts.scheme in ("postgres", "postgresql"):
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+        }
+    raise DatabaseURLError(f"DATABASE_URL: unsupported scheme {parts.scheme!r} "
+                           "(use sqlite:///path or postgres://user:password@host/name)")

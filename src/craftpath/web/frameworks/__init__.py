@@ -1,0 +1,1 @@
+"""Published framework versions and the framework pages."""

@@ -1,0 +1,184 @@
+"""Thin views: find the version, ask the page set for a page, render it.
+
+Unknown families, levels, areas and versions become 404s through PageNotFound; nothing about
+the framework's content can raise past here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.views.decorators.http import require_safe
+
+from craftpath.core.formats import canonical
+
+from . import pdf, publishing
+from .pages import Page, PageNotFound, PageSet, search_index_script
+from .render import Where, render, render_template
+
+
+def _version_and_where(version: str | None):
+    active = publishing.active_version()
+    if version is None:
+        if active is None:
+            return None, Where("/", settings.STATIC_URL, app=True)
+        return active, Where("/", settings.STATIC_URL, app=True)
+    chosen = publishing.version_labelled(version)
+    if chosen is None:
+        raise Http404(f"There is no published version {version!r}.")
+    older = active is not None and active.pk != chosen.pk
+    return chosen, Where(f"/v/{chosen.label}/", settings.STATIC_URL, app=True,
+                         version=chosen.label if older else "",
+                         active_version=active.label if older else "")
+
+
+def _pages(version: str | None) -> tuple[PageSet, Where]:
+    chosen, where = _version_and_where(version)
+    if chosen is None:
+        raise Http404("No framework is published yet.")
+    return PageSet(publishing.framework_of(chosen)), where
+
+
+def _show(version: str | None, make_page) -> HttpResponse:
+    pages, where = _pages(version)
+    try:
+        page: Page = make_page(pages)
+    except PageNotFound as missing:
+        raise Http404(str(missing)) from None
+    return HttpResponse(render(page, where))
+
+
+@require_safe
+def home(request: HttpRequest, version: str | None = None) -> HttpResponse:
+    chosen, where = _version_and_where(version)
+    if chosen is None:
+        return HttpResponse(render_template(
+            "frameworks/message.html", where, page_title="Nothing published yet",
+            heading="Nothing published yet",
+            message="Publish a framework with `craftpath publish PATH`, or start the app "
+                    "with `craftpath serve` to load the bundled one."))
+    return _show(version, lambda pages: pages.home())
+
+
+@require_safe
+def level(request, family: str, level: str, version: str | None = None):
+    return _show(version, lambda pages: pages.level(family, level))
+
+
+@require_safe
+def area(request, family: str, area: str, version: str | None = None):
+    return _show(version, lambda pages: pages.area(family, area))
+
+
+@require_safe
+def matrix(request, family: str, version: str | None = None):
+    return _show(version, lambda pages: pages.matrix(family))
+
+
+@require_safe
+def compare(request, family: str, before: str, after: str, version: str | None = None):
+    return _show(version, lambda pages: pages.compare(family, before, after))
+
+
+@require_safe
+def compare_index(request, family: str, version: str | None = None):
+    """With ?before=&after= (the chooser form), go to that pair's page."""
+    before, after = request.GET.get("before", ""), request.GET.get("after", "")
+    if before and after:
+        pages, where = _pages(version)
+        try:
+            pages.compare(family, before, after)  # checks the pair before sending anyone there
+        except PageNotFound as missing:
+            raise Http404(str(missing)) from None
+        return HttpResponseRedirect(f"{where.root}{family}/compare/{before}/{after}.html")
+    return _show(version, lambda pages: pages.compare_index(family))
+
+
+@require_safe
+def glossary(request, version: str | None = None):
+    return _show(version, lambda pages: pages.glossary())
+
+
+@require_safe
+def search(request, version: str | None = None):
+    query = request.GET.get("q", "")[:200]
+    return _show(version, lambda pages: pages.search(query))
+
+
+@require_safe
+def search_index(request, version: str | None = None):
+    pages, _where = _pages(version)
+    return HttpResponse(search_index_script(pages), content_type="text/javascript")
+
+
+@require_safe
+def print_all(request, version: str | None = None):
+    return _show(version, lambda pages: pages.print_all())
+
+
+@require_safe
+def framework_json(request, version: str | None = None):
+    pages, _where = _pages(version)
+    return JsonResponse(canonical.to_document(pages.framework),
+                        json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@require_safe
+def level_pdf(request, family: str, level: str, version: str | None = None):
+    pages, where = _pages(version)
+    try:
+        page = pages.level(family, level)
+    except PageNotFound as missing:
+        raise Http404(str(missing)) from None
+    if page.context["level"].missing:
+        raise Http404("This level has no page, so there is nothing to print.")
+    return _pdf_response(page, f"{family}-{level}.pdf", where)
+
+
+@require_safe
+def print_pdf(request, version: str | None = None):
+    pages, where = _pages(version)
+    return _pdf_response(pages.print_all(), "framework.pdf", where)
+
+
+def _pdf_response(page: Page, filename: str, where: Where) -> HttpResponse:
+    try:
+        data = pdf.page_to_pdf(page)
+    except pdf.PdfUnavailable as problem:
+        return HttpResponse(render_template(
+            "frameworks/message.html", where, page_title="PDF not available",
+            heading="PDF not available", message=str(problem)), status=503)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def versions(request):
+    return HttpResponse(render_template(
+        "frameworks/versions.html", Where("/", settings.STATIC_URL, app=True),
+        page_title="Published versions", versions=publishing.all_versions()))
+
+
+def not_found(request, exception=None):
+    reason = exception.args[0] if exception is not None and exception.args else ""
+    # Resolver404 carries a dict of tried patterns; only show our own plain messages.
+    message = reason if isinstance(reason, str) and reason else ""
+    html = render_template("frameworks/404.html", Where("/", settings.STATIC_URL, app=True),
+                           page_title="Not found", message=message)
+    return HttpResponseNotFound(html)
+
+
+def server_error(request):
+    return HttpResponseServerError(
+        "<!DOCTYPE html><html lang=\"en\"><title>Something went wrong</title>"
+        "<main><h1>Something went wrong</h1><p>The error was logged. "
+        "<a href=\"/\">Back to the home page</a>.</p></main></html>")

@@ -1,0 +1,101 @@
+"""`craftpath serve`: set up Django, migrate the database, publish a framework, serve it.
+
+Settings are read when Django starts, so everything the caller chooses (data folder, host) goes
+into the environment first; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+class ServeError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Prepared:
+    database: str
+    version: str  # the label of the active version
+    published: bool  # True when this start published something new
+    warnings: list
+
+
+def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST) -> None:
+    if data_dir is not None:
+        os.environ["CRAFTPATH_DATA_DIR"] = str(Path(data_dir).resolve())
+    if "CRAFTPATH_ALLOWED_HOSTS" not in os.environ and host not in LOOPBACK_NAMES:
+        names = (*LOOPBACK_NAMES, host if host not in ("0.0.0.0", "::") else "*")
+        os.environ["CRAFTPATH_ALLOWED_HOSTS"] = ",".join(names)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "craftpath.web.settings")
+    import django
+
+    django.setup()
+
+
+def migrate() -> str:
+    """Create or update the database; returns where it is (the SQLite file or the name)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and database["NAME"] != ":memory:":
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    return str(database["NAME"])
+
+
+def publish(path: str | Path, data_dir: str | Path | None = None):
+    """`craftpath publish`: lint, snapshot and activate; raises PublishError when refused."""
+    setup_django(data_dir)
+    migrate()
+    from .frameworks import publishing
+
+    return publishing.publish_path(path)
+
+
+def prepare(framework: str | Path | None = None) -> Prepared:
+    """Migrate, then publish `framework`, or the bundled one when nothing is published yet."""
+    from craftpath.core.sample import bundled_path
+
+    from .frameworks import publishing
+
+    database = migrate()
+    source = framework
+    if source is None and publishing.active_version() is None:
+        source = bundled_path()
+    if source is None:
+        return Prepared(database, publishing.active_version().label, False, [])
+    try:
+        result = publishing.publish_path(source)
+    except publishing.PublishError as problem:
+        details = "; ".join(f"{d.source}: {d.message}" for d in problem.diagnostics[:5])
+        raise ServeError(f"{source}: {problem}" + (f" ({details})" if details else "")) from None
+    return Prepared(database, result.version.label, result.created, result.warnings)
+
+
+def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
+          port: int = DEFAULT_PORT, data_dir: str | Path | None = None,
+          threads: int = 8) -> None:
+    setup_django(data_dir, host)
+    prepared = prepare(framework)
+    import waitress
+
+    from .wsgi import application
+
+    shown = f"[{host}]" if ":" in host else host
+    print(f"craftpath: version {prepared.version} of the framework, database {prepared.database}",
+          file=sys.stderr)
+    if prepared.warnings:
+        print(f"craftpath: lint found {len(prepared.warnings)} warning(s) when publishing; "
+              "`craftpath lint PATH` lists them", file=sys.stderr)
+    print(f"craftpath: serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
+    waitress.serve(application, host=host, port=port, threads=threads, ident="craftpath",
+                   _quiet=True)

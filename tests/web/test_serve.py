@@ -1,0 +1,77 @@
+"""`craftpath serve`: settings from the environment, migrate, publish the bundled framework."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from craftpath.web.database import DatabaseURLError, database_from_url
+
+
+def test_sqlite_urls_name_relative_and_absolute_files():
+    assert database_from_url("sqlite:///data/x.sqlite3")["NAME"] == "data/x.sqlite3"
+    assert database_from_url("sqlite:////tmp/x.sqlite3")["NAME"] == "/tmp/x.sqlite3"
+    options = database_from_url("sqlite:////tmp/x.sqlite3")["OPTIONS"]
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+
+
+def test_postgres_urls_give_every_part():
+    database = database_from_url("postgres://ann:p%40ss@db.internal:5433/craft")
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["USER"], database["PASSWORD"], database["HOST"], database["PORT"],
+            database["NAME"]) == ("ann", "p@ss", "db.internal", "5433", "craft")
+
+
+def test_other_schemes_are_refused():
+    with pytest.raises(DatabaseURLError):
+        database_from_url("mysql://x/y")
+
+
+@pytest.mark.django_db
+def test_prepare_publishes_the_bundled_framework_once():
+    from craftpath.web.frameworks.models import FrameworkVersion
+    from craftpath.web.serve import prepare
+
+    first = prepare()
+    second = prepare()
+    assert first.published and not second.published
+    assert first.version == second.version
+    assert FrameworkVersion.objects.get().name == "Vaarst Career Framework"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_starts_the_app_on_an_sqlite_file(tmp_path: Path):
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "craftpath.cli", "serve", "--port", str(port), "--data-dir",
+         str(tmp_path / "data")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        page = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and page is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as reply:
+                    page = reply.read().decode()
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.2)
+        assert page is not None, server.stdout.read().decode() if server.poll() else "no answer"
+        assert "Level 3 (Senior)" in page
+        assert (tmp_path / "data" / "craftpath.sqlite3").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
