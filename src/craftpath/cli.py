@@ -44,9 +44,10 @@ def _hints(args) -> dict[str, str]:
 def _load(args) -> Loaded:
     """The framework from PATH… (any format), or the bundled one when no path is given."""
     paths = getattr(args, "paths", None) or []
+    hints = _hints(args)
     if not paths:
         return Loaded(load_bundled(), [], canonical.NAME, {str(bundled_path()): "bundled"})
-    loaded = load(paths, getattr(args, "format", None), _hints(args) or None)
+    loaded = load(paths, getattr(args, "format", None), hints or None)
     if loaded.framework is None:
         errors = [d for d in loaded.diagnostics if d.is_error] or loaded.diagnostics
         first = errors[0] if errors else None

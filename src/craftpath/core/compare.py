@@ -9,9 +9,11 @@ added.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
+from functools import lru_cache
 
 from .model import Area, Expectation, Family, Level, Statement, Track
 
@@ -72,11 +74,30 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-def similarity(a: str, b: str) -> float:
-    """0..1: how much of the wording two statements share, ignoring case and punctuation."""
-    def key(text: str) -> list[str]:
-        return [w.strip(".,;:()!?\"'").lower() for w in words(text)]
-    return SequenceMatcher(None, key(a), key(b), autojunk=False).ratio()
+@lru_cache(maxsize=65536)
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(w.strip(".,;:()!?\"'").lower() for w in words(text))
+
+
+@lru_cache(maxsize=65536)
+def _word_counts(text: str) -> Counter:
+    return Counter(_key(text))
+
+
+def similarity(a: str, b: str, at_least: float = 0.0) -> float:
+    """0..1: how much of the wording two statements share, ignoring case and punctuation.
+
+    With `at_least`, pairs that cannot reach it are answered 0 from a cheap upper bound (the
+    shared words, in any order), which keeps all-pairs checks fast on large frameworks.
+    """
+    key_a, key_b = _key(a), _key(b)
+    if not key_a and not key_b:
+        return 1.0
+    if at_least:
+        shared = sum((_word_counts(a) & _word_counts(b)).values())
+        if 2 * shared / (len(key_a) + len(key_b)) < at_least:
+            return 0.0
+    return SequenceMatcher(None, key_a, key_b, autojunk=False).ratio()
 
 
 def word_diff(before: str, after: str) -> tuple[Segment, ...]:
@@ -100,7 +121,7 @@ def align(before: tuple[Statement, ...], after: tuple[Statement, ...],
           threshold: float = REWORDING_THRESHOLD) -> tuple[StatementChange, ...]:
     """Pair statements best match first; the rest are added (after) or dropped (before)."""
     scores = sorted(
-        ((similarity(a.text, b.text), i, j) for i, a in enumerate(before)
+        ((similarity(a.text, b.text, threshold), i, j) for i, a in enumerate(before)
          for j, b in enumerate(after)),
         key=lambda item: (-item[0], item[1], item[2]),
     )

@@ -106,7 +106,6 @@ class PageStyle:
     permalink: str = ""
     nav_order: int | None = None
     layout: str = ""
-    heading: str = ""  # the H1 as written
     section_headings: tuple[tuple[str, str], ...] = ()  # (track slug, heading text)
     section_sources: tuple[Source, ...] = field(default=(), compare=False, repr=False)
 

@@ -1,0 +1,135 @@
+"""The `craftpath` command on the seed pages, run in-process, plus one real subprocess."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from craftpath.cli import main
+
+
+@pytest.fixture
+def run(capsys):
+    def run(*argv):
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+def test_summary_json_gives_the_counts_per_family_and_totals(run, seeds_dir):
+    code, out, _ = run("summary", seeds_dir, "--json")
+    summary = json.loads(out)
+    assert code == 0
+    assert summary["families"] == [{
+        "family": "ml-and-edge-ml-engineer-craft", "name": "ML and Edge ML Engineer Craft",
+        "levels_present": 4, "levels_missing": 1, "tracks": 3, "areas": 7, "cells": 28,
+        "gaps": 8, "statements": 60, "terms": 2}]
+    assert summary["totals"]["families"] == 1
+
+
+def test_summary_without_a_path_reads_the_bundled_framework(run, seeds_dir):
+    assert run("summary")[1].replace("(bundled)", "") == run("summary", seeds_dir)[1]
+
+
+def test_import_says_which_reader_and_writes_canonical_yaml(run, seed_pages, tmp_path):
+    out = tmp_path / "f.yaml"
+    code, _, err = run("import", *seed_pages, "-o", out)
+    assert code == 0
+    assert "read as jtd-markdown (front matter with a numbered level title" in err
+    assert "25 warnings" in err  # lint findings follow the import
+    assert run("summary", out, "--json")[1] == run("summary", *seed_pages, "--json")[1]
+
+
+def test_lint_exit_codes_and_formats(run, seeds_dir):
+    code, out, _ = run("lint", seeds_dir)
+    assert code == 0 and "0 errors, 25 warnings, 15 infos" in out
+    assert run("lint", seeds_dir, "--strict")[0] == 1
+    code, out, _ = run("lint", seeds_dir, "--format", "json")
+    assert len(json.loads(out)) == 40
+    out = run("lint", seeds_dir, "--format", "github")[1]
+    assert out.startswith("::warning file=") and ",line=16,title=CP106 undefined-term::" in out
+    assert run("lint", seeds_dir, "--ignore", "CP110,cp107", "--vague-words", "")[1].endswith(
+        "0 errors, 18 warnings, 1 info\n")
+
+
+def test_lint_rules_lists_every_rule_with_its_example(run):
+    out = run("lint", "--rules")[1]
+    assert out.count("Example:") == 11 and "CP105 malformed-table-row" in out
+
+
+def test_show_a_level_by_name_number_or_code(run, seeds_dir):
+    outputs = {run("show", seeds_dir, "--level", query)[1] for query in ("Senior", "3",
+                                                                         "Level 3")}
+    assert len(outputs) == 1
+    out = outputs.pop()
+    assert out.startswith("Level 3 (Senior) — Senior ML and Edge ML Engineer")
+    assert "(not written yet)" in out and "I define and track offline and online metrics" in out
+
+
+def test_show_an_area_across_levels_and_the_overview(run, seeds_dir):
+    out = run("show", seeds_dir, "--area", "Edge Computing")[1]
+    assert [line.strip() for line in out.splitlines() if line.startswith("  Level")] == [
+        "Level 5 (Junior)", "Level 4 (Mid)", "Level 3 (Senior)", "Level 1 (Head Of)"]
+    out = run("show", seeds_dir)[1]
+    assert "Level 2  (no page: a hole in the numbering)" in out
+
+
+def test_diff_shows_added_reworded_and_dropped_with_word_highlights(run, seeds_dir):
+    code, out, _ = run("diff", seeds_dir, "--from", "Level 4", "--to", "Level 3")
+    assert code == 0
+    assert out.startswith("From Level 4 (Mid) to Level 3 (Senior): 14 added, 3 reworded, "
+                          "13 dropped")
+    unwrapped = " ".join(out.split())
+    assert ("I can implement algorithms or methods from academic [-research.-] {+research "
+            "confidently and efficiently, with optimisations where applicable.+}") in unwrapped
+    assert run("diff", seeds_dir, "--from", "4")[1] == out  # the next level up by default
+
+
+def test_export_to_every_format_round_trips(run, seeds_dir, tmp_path):
+    summary = run("summary", seeds_dir, "--json")[1]
+    for to, dest in (("yaml", tmp_path / "f.yaml"), ("json", tmp_path / "f.json"),
+                     ("jtd-markdown", tmp_path / "pages")):
+        assert run("export", seeds_dir, "--to", to, "-o", dest)[0] == 0
+        assert run("summary", dest, "--json")[1] == summary
+
+
+def test_schema_is_json(run):
+    assert json.loads(run("schema")[1])["title"].startswith("craftpath framework")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["summary", "no/such/dir"], "no/such/dir: no such file or folder"),
+    (["show", "--level", "Level 9"], "no level 'Level 9'"),
+    (["show", "--level", "2"], "Level 2 has no page"),
+    (["show", "--area", "cooking"], "no area 'cooking'"),
+    (["diff", "--from", "1"], "Level 1 is the most senior level"),
+    (["summary", "--hint", "novalue"], "--hint 'novalue': expected KEY=VALUE"),
+])
+def test_bad_input_is_one_clear_line_and_exit_2(run, argv, message):
+    code, out, err = run(*argv)
+    assert code == 2 and out == ""
+    assert err.startswith("craftpath: error: ") and message in err
+    assert len(err.splitlines()) == 1
+
+
+def test_a_binary_file_is_refused_clearly(run, tmp_path):
+    binary = tmp_path / "picture.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    code, _, err = run("summary", binary)
+    assert code == 2
+    assert err == f"craftpath: error: {binary}: not a text file (it holds binary data)\n"
+
+
+def test_unknown_options_are_usage_errors(run):
+    with pytest.raises(SystemExit) as stop:
+        main(["lint", "--format", "xml"])
+    assert stop.value.code == 2
+
+
+def test_the_installed_command_runs_in_a_fresh_process(seeds_dir):
+    result = subprocess.run([sys.executable, "-m", "craftpath", "summary", str(seeds_dir)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "statements 60" in result.stdout
