@@ -6,18 +6,35 @@ Every format module has the same shape:
   read(files, hints=None) -> (Framework | None, [Diagnostic])
                                 hints: optional dict of user overrides (e.g. from --hint k=v)
 and, where it makes sense, write(framework, ...).
+
+Readers are tried in the order of READERS, most specific first: the canonical file and the
+seeds' pages, then the foreign formats, with headings-and-bullets Markdown last as it is the
+loosest. Every reader documents the hints it understands (`--hint KEY=VALUE`, or a hints file
+read by `read_hints`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import yaml
+
 from ..model import Diagnostic, Framework, Severity
-from . import canonical, jtd
+from . import (
+    canonical,
+    front_matter,
+    grid,
+    headings,
+    html_tables,
+    json_refs,
+    jtd,
+    relational_yaml,
+)
+from .common import unique_slug
 from .inputs import InputError, TextFile, expand, read_text
 
-READERS = (canonical, jtd)
+READERS = (canonical, jtd, relational_yaml, front_matter, json_refs, grid, html_tables, headings)
 
 
 @dataclass(frozen=True)
@@ -42,12 +59,50 @@ def detect(file: TextFile) -> tuple[object | None, str]:
         reason = module.sniff(file)
         if reason:
             return module, reason
-    return None, "no reader recognises it"
+    return None, _why_skipped(file)
+
+
+def _why_skipped(file: TextFile) -> str:
+    """What a file no reader takes seems to be, so the note says why it is not framework data."""
+    stem = file.path.stem.lower()
+    if stem.startswith(("license", "licence", "copying", "notice")):
+        return "a licence, not framework data"
+    if '"$schema"' in file.text[:2048]:
+        return "a JSON Schema, not framework data"
+    if file.path.suffix.lower() in headings.SUFFIXES and "#" in file.text:
+        return ("not framework data (no heading names a level, no table of levels: a README, "
+                "FAQ, legend or comparison page)")
+    return "no reader recognises it"
+
+
+def read_hints(path: str | Path) -> dict[str, str]:
+    """Hints from a small YAML mapping file (`level_heading: 2`, `separator: ";"`), as text.
+
+    Raises InputError when the file cannot be read or is not a flat mapping.
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: not a YAML mapping of hints ({error})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or any(isinstance(v, dict | list) for v in data.values()):
+        raise InputError(f"{path}: expected `key: value` lines, one hint each")
+    return {str(key): "" if value is None else str(value) for key, value in data.items()}
 
 
 def load(paths: list[str | Path], reader: str | None = None,
          hints: dict[str, str] | None = None) -> Loaded:
     """Read a framework from files or folders, detecting the format unless `reader` names one.
+
+    Files no reader takes (licences, READMEs, FAQs) are skipped with an info note saying what
+    they seem to be. A set whose files fall to several readers (a company keeping most ladders
+    in front matter and a few as plain headings) is read reader by reader and the families
+    joined into one framework, in file order; `reader` is then the names joined by `+`. The
+    canonical format holds a whole framework, so it is never mixed with others.
 
     Raises InputError only for paths that cannot be used at all; everything else about the
     content comes back as diagnostics.
@@ -73,10 +128,44 @@ def load(paths: list[str | Path], reader: str | None = None,
         raise InputError(
             f"{', '.join(str(p) for p in paths)}: no framework found "
             f"(no file is in a format craftpath reads)")
-    if len(picked) > 1:
+    if len(picked) > 1 and canonical.NAME in picked:
         kinds = "; ".join(f"{name}: {len(group)} file(s)" for name, group in picked.items())
         raise InputError(f"the files mix formats ({kinds}); load one framework at a time")
 
-    name, group = next(iter(picked.items()))
-    framework, read_notes = reader_named(name).read(group, hints=hints)
-    return Loaded(framework, diagnostics + read_notes, name, reasons)
+    read_ones = []
+    for name, group in picked.items():
+        framework, read_notes = reader_named(name).read(group, hints=hints)
+        diagnostics.extend(read_notes)
+        if framework is not None:
+            read_ones.append((name, framework))
+    if len(picked) == 1 or not read_ones:
+        framework = read_ones[0][1] if read_ones else None
+        return Loaded(framework, diagnostics, "+".join(picked), reasons)
+    if len(read_ones) == 1:
+        return Loaded(read_ones[0][1], diagnostics, read_ones[0][0], reasons)
+    order = {file.name: index for index, file in enumerate(files)}
+    return Loaded(_joined([fw for _, fw in read_ones], order, hints, diagnostics), diagnostics,
+                  "+".join(name for name, _ in read_ones), reasons)
+
+
+def _joined(frameworks: list[Framework], order: dict[str, int], hints: dict | None,
+            diagnostics: list[Diagnostic]) -> Framework:
+    """One framework holding the families of several, in the order of their files."""
+    families = sorted((family for fw in frameworks for family in fw.families),
+                      key=lambda family: order.get(family.source.file, len(order)))
+    taken: set[str] = set()
+    for index, family in enumerate(families):
+        slug = unique_slug(family.slug, taken, "family")
+        if slug != family.slug:
+            diagnostics.append(Diagnostic("CP003", Severity.WARNING,
+                                          f"family slug {family.slug!r} is used by another "
+                                          f"reader's family too; renamed {slug!r}",
+                                          family.source))
+            families[index] = replace(family, slug=slug)
+    terms = {}
+    for framework in frameworks:
+        for term in framework.terms:
+            terms.setdefault(term.slug, term)
+    biggest = max(frameworks, key=lambda fw: len(fw.families))
+    name = (hints or {}).get("name") or biggest.name
+    return replace(biggest, name=name, families=tuple(families), terms=tuple(terms.values()))

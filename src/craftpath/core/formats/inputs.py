@@ -8,6 +8,8 @@ from pathlib import Path
 from ..model import Diagnostic, Severity, Source
 
 SNIFF_BYTES = 8192
+# Binary formats a reader takes as bytes (in TextFile.data); every other binary file is refused.
+BINARY_SUFFIXES = (".xlsx", ".xlsm")
 FALLBACK_ENCODINGS = ("utf-16", "cp1252", "latin-1")
 
 
@@ -19,6 +21,7 @@ class InputError(Exception):
 class TextFile:
     path: Path
     text: str
+    data: bytes | None = None  # the raw bytes of a binary format such as XLSX; else None
 
     @property
     def name(self) -> str:
@@ -50,11 +53,14 @@ def _hidden(path: Path, folder: Path) -> bool:
 
 
 def read_text(path: Path) -> tuple[TextFile, list[Diagnostic]]:
-    """Decode a file as UTF-8, or a legacy encoding with a warning; refuse binary files."""
+    """Decode a file as UTF-8, or a legacy encoding with a warning; refuse binary files, except
+    spreadsheets (BINARY_SUFFIXES), which are passed on as bytes with empty text."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if path.suffix.lower() in BINARY_SUFFIXES and data.startswith(b"PK"):
+        return TextFile(path, "", data), []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode_fallback(path, data)
     if b"\x00" in data[:SNIFF_BYTES]:
