@@ -58,3 +58,75 @@ def test_identical_statements_are_kept():
 def test_similarity_ignores_case_and_punctuation():
     assert similarity("I DO things.", "i do things") == 1.0
     assert similarity("alpha beta", "gamma delta") == 0.0
+
+
+# --- version to version -----------------------------------------------------------------------
+
+from dataclasses import replace  # noqa: E402
+
+from craftpath.core.compare import Mapping, compare_versions  # noqa: E402
+
+
+def _edit_cell(family, area, level, statements):
+    cells = tuple(replace(c, statements=statements) if (c.area, c.level) == (area, level) else c
+                  for c in family.expectations)
+    return replace(family, expectations=cells)
+
+
+def _next_version(framework, family):
+    return replace(framework, families=(family,))
+
+
+def test_an_unchanged_version_keeps_every_statement(seed_framework):
+    (changes,) = compare_versions(seed_framework, seed_framework)
+    assert len(changes.of(Mapping.KEPT)) == 60 and len(changes.mappings) == 60
+    assert changes.carried()["ml-ops.level-3.2"] == ("ml-ops.level-3.2",)
+
+
+def test_a_packed_statement_split_in_two_is_a_split(seed_framework, seed_family):
+    cell = seed_family.expectation("edge-computing", "level-1")
+    first, packed = cell.statements
+    track, ensure = packed.text.split(" I ensure ", 1)
+    parts = (first, Statement("edge-computing.level-1.2", track),
+             Statement("edge-computing.level-1.3", "I ensure " + ensure))
+    family = _edit_cell(seed_family, "edge-computing", "level-1", parts)
+    (changes,) = compare_versions(seed_framework, _next_version(seed_framework, family))
+    # the old .2 keeps its id for the first half (reworded); the second half is new wording
+    assert [(m.change, [s.id for s in m.old], [s.id for s in m.new])
+            for m in changes.mappings if m.change is not Mapping.KEPT] == [
+        (Mapping.REWORDED, ["edge-computing.level-1.2"], ["edge-computing.level-1.2"]),
+        (Mapping.ADDED, [], ["edge-computing.level-1.3"]),
+    ]
+
+
+def test_renamed_ids_split_and_removed_statements_are_told_apart(seed_framework, seed_family):
+    cell = seed_family.expectation("ai-governance", "level-1")
+    whole = cell.statements[1]  # "I engage with … best practices. I recognise where …"
+    engage, recognise = whole.text.split(" I recognise ", 1)
+    parts = (Statement("gov-1a", engage), Statement("gov-1b", "I recognise " + recognise))
+    family = _edit_cell(seed_family, "ai-governance", "level-1", (cell.statements[0], *parts))
+    level5 = family.expectation("ml-ops", "level-5")
+    family = _edit_cell(family, "ml-ops", "level-5", (
+        replace(level5.statements[0], id="ops-5-tools"),))  # renamed; its sibling removed
+    (changes,) = compare_versions(seed_framework, _next_version(seed_framework, family))
+    summary = {(m.change, tuple(s.id for s in m.old), tuple(s.id for s in m.new))
+               for m in changes.mappings if m.change is not Mapping.KEPT}
+    assert summary == {
+        (Mapping.REWORDED, ("ml-ops.level-5.1",), ("ops-5-tools",)),
+        (Mapping.SPLIT, ("ai-governance.level-1.2",), ("gov-1a", "gov-1b")),
+        (Mapping.REMOVED, ("ml-ops.level-5.2",), ()),
+    }
+    assert changes.carried()["ai-governance.level-1.2"] == ("gov-1a", "gov-1b")
+    assert changes.carried()["ml-ops.level-5.2"] == ()
+
+
+def test_a_statement_moved_to_another_level_is_a_move(seed_framework, seed_family):
+    moving = seed_family.expectation("ai-governance", "level-5").statements[0]
+    family = _edit_cell(seed_family, "ai-governance", "level-5", ())
+    level4 = family.expectation("ai-governance", "level-4")
+    family = _edit_cell(family, "ai-governance", "level-4", (
+        *level4.statements, replace(moving, id="ai-governance.level-4.3")))
+    (changes,) = compare_versions(seed_framework, _next_version(seed_framework, family))
+    (moved,) = changes.of(Mapping.MOVED)
+    assert (moved.old[0].id, moved.new[0].id) == ("ai-governance.level-5.1",
+                                                  "ai-governance.level-4.3")

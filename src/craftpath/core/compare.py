@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
 
-from .model import Area, Expectation, Family, Level, Statement, Track
+from .model import Area, Expectation, Family, Framework, Level, Statement, Track
 
 REWORDING_THRESHOLD = 0.5
 WORD = re.compile(r"\S+")
@@ -165,3 +165,113 @@ def compare_levels(family: Family, before: Level, after: Level) -> LevelComparis
             changes = align(old.statements if old else (), new.statements if new else ())
             areas.append(AreaComparison(area, track, old, new, changes))
     return LevelComparison(family, before, after, tuple(areas))
+
+
+# --- version to version -----------------------------------------------------------------------
+
+SPLIT_CONTAINMENT = 0.6  # how much of a part's wording must come from the whole it split from
+
+
+class Mapping(StrEnum):
+    KEPT = "kept"  # same id, same text
+    REWORDED = "reworded"  # same statement (same id, or matched by wording), new text
+    MOVED = "moved"  # matched by wording, now in another area or level
+    SPLIT = "split"  # one old statement became several new ones
+    MERGED = "merged"  # several old statements became one
+    REMOVED = "removed"
+    ADDED = "added"
+
+
+@dataclass(frozen=True)
+class StatementMapping:
+    change: Mapping
+    old: tuple[Statement, ...]
+    new: tuple[Statement, ...]
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class FamilyChanges:
+    family: str  # slug
+    mappings: tuple[StatementMapping, ...]
+
+    def of(self, change: Mapping) -> tuple[StatementMapping, ...]:
+        return tuple(m for m in self.mappings if m.change is change)
+
+    def carried(self) -> dict[str, tuple[str, ...]]:
+        """Old statement id → the new ids an open assessment of it carries to (empty: none)."""
+        carried: dict[str, tuple[str, ...]] = {}
+        for mapping in self.mappings:
+            for old in mapping.old:
+                carried[old.id] = tuple(new.id for new in mapping.new)
+        return carried
+
+
+def _containment(part: str, whole: str) -> float:
+    """The share of `part`'s words that also appear in `whole` (as a multiset)."""
+    part_words = _word_counts(part)
+    total = sum(part_words.values())
+    return sum((part_words & _word_counts(whole)).values()) / total if total else 0.0
+
+
+def _cell_of(family: Family) -> dict[str, tuple[str, str]]:
+    return {s.id: (cell.area, cell.level) for cell in family.expectations for s in cell.statements}
+
+
+def compare_family_versions(old: Family, new: Family,
+                            threshold: float = REWORDING_THRESHOLD) -> FamilyChanges:
+    """How each statement of `old` maps onto `new`: by id first, then by wording."""
+    old_cells, new_cells = _cell_of(old), _cell_of(new)
+    new_by_id = {s.id: s for s in new.statements}
+    mappings: list[StatementMapping] = []
+    rest_old, taken_new = [], set()
+    for statement in old.statements:
+        match = new_by_id.get(statement.id)
+        if match is None:
+            rest_old.append(statement)
+            continue
+        taken_new.add(match.id)
+        same = match.text == statement.text
+        mappings.append(StatementMapping(Mapping.KEPT if same else Mapping.REWORDED,
+                                         (statement,), (match,),
+                                         1.0 if same else similarity(statement.text, match.text)))
+    rest_new = [s for s in new.statements if s.id not in taken_new]
+
+    # Splits and merges first (a 1:1 match would take the larger part as a rewording): parts
+    # whose wording comes mostly from one statement on the other side, together covering it.
+    for whole_side, part_side, change in ((rest_old, rest_new, Mapping.SPLIT),
+                                          (rest_new, rest_old, Mapping.MERGED)):
+        for whole in list(whole_side):
+            parts = [p for p in part_side
+                     if _containment(p.text, whole.text) >= SPLIT_CONTAINMENT]
+            covered = _containment(whole.text, " ".join(p.text for p in parts))
+            if len(parts) < 2 or covered < SPLIT_CONTAINMENT:
+                continue
+            for part in parts:
+                part_side.remove(part)
+            whole_side.remove(whole)
+            old_side, new_side = ((whole,), tuple(parts)) if change is Mapping.SPLIT else \
+                (tuple(parts), (whole,))
+            mappings.append(StatementMapping(change, old_side, new_side))
+
+    # Renamed ids: the best wording matches among what is left, moved when the cell changed.
+    for pair in align(tuple(rest_old), tuple(rest_new), threshold):
+        if pair.before is None or pair.after is None:
+            continue
+        moved = old_cells[pair.before.id] != new_cells[pair.after.id]
+        mappings.append(StatementMapping(Mapping.MOVED if moved else Mapping.REWORDED,
+                                         (pair.before,), (pair.after,), pair.similarity))
+    paired = {s.id for m in mappings for s in m.old}, {s.id for m in mappings for s in m.new}
+    rest_old = [s for s in rest_old if s.id not in paired[0]]
+    rest_new = [s for s in rest_new if s.id not in paired[1]]
+
+    mappings += [StatementMapping(Mapping.REMOVED, (s,), ()) for s in rest_old]
+    mappings += [StatementMapping(Mapping.ADDED, (), (s,)) for s in rest_new]
+    return FamilyChanges(new.slug, tuple(mappings))
+
+
+def compare_versions(old: Framework, new: Framework) -> tuple[FamilyChanges, ...]:
+    """Per family present in both versions (matched by slug), how statements map across."""
+    olds = {family.slug: family for family in old.families}
+    return tuple(compare_family_versions(olds[family.slug], family)
+                 for family in new.families if family.slug in olds)
