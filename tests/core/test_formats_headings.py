@@ -98,3 +98,20 @@ def test_a_page_without_level_headings_is_not_claimed():
     from craftpath.core.formats.inputs import TextFile
     faq = TextFile(Path("FAQ.md"), "# FAQ\n\n**Why?**\n\nBecause.\n")
     assert headings.sniff(faq) is None
+
+
+def test_a_hints_file_gives_the_same_overrides_as_flags(tmp_path):
+    import pytest
+
+    from craftpath.core.formats import read_hints
+    from craftpath.core.formats.inputs import InputError
+    page = tmp_path / "ladder.md"
+    page.write_text("# Eng\n## Communication\n### Level 1\n- listens\n### Level 2\n- presents\n")
+    hints_file = tmp_path / "hints.yaml"
+    hints_file.write_text("level_heading: 3\narea_heading: 2\nseparator: ';'\n")
+    assert read_hints(hints_file) == {"level_heading": "3", "area_heading": "2", "separator": ";"}
+    assert load([page], hints=read_hints(hints_file)).framework.families[0].areas[0].slug == \
+        "communication"
+    hints_file.write_text("- not\n- a mapping\n")
+    with pytest.raises(InputError, match="key: value"):
+        read_hints(hints_file)
