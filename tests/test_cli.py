@@ -133,3 +133,18 @@ def test_the_installed_command_runs_in_a_fresh_process(seeds_dir):
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "statements 60" in result.stdout
+
+
+def test_changes_maps_statements_between_versions(run, seeds_dir, tmp_path):
+    old, new = tmp_path / "v1.yaml", tmp_path / "v2.yaml"
+    run("export", seeds_dir, "--to", "yaml", "-o", old)
+    new.write_text(old.read_text().replace("id: ml-ops.level-5.2", "id: ops-cloud")
+                   .replace("such as model bias and model drift.\n", "such as bias and drift.\n"))
+    code, out, _ = run("changes", old, new)
+    assert code == 0
+    assert out.splitlines() == [
+        "ml-and-edge-ml-engineer-craft: 58 kept, 2 reworded",
+        "  reworded: ai-governance.level-5.1 → ai-governance.level-5.1",
+        "            I understand risks from ML such as [-model-] bias and [-model-] drift.",
+        "  reworded: ml-ops.level-5.2 → ops-cloud",
+    ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import console
 from .core import lint as linting
-from .core.compare import compare_levels
+from .core.compare import compare_levels, compare_versions
 from .core.formats import Loaded, canonical, jtd, load
 from .core.formats.inputs import InputError
 from .core.lint import report
@@ -166,6 +166,21 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_changes(args) -> int:
+    old = _load_one(args.old, args)
+    new = _load_one(args.new, args)
+    changes = compare_versions(old, new)
+    if not changes:
+        raise UsageError("the two versions share no family (families are matched by slug)")
+    _write(console.version_changes_text(changes, console.Painter(_colour())), None)
+    return 0
+
+
+def _load_one(path: str, args) -> Framework:
+    args.paths = [path]
+    return _load(args).framework
+
+
 def cmd_export(args) -> int:
     framework = _load(args).framework
     if args.to == "jtd-markdown":
@@ -281,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_level", metavar="LEVEL",
                    help="default: the next level up")
     p.set_defaults(func=cmd_diff)
+
+    p = commands.add_parser("changes", help="how statements map from one version to another")
+    p.add_argument("old", metavar="OLD", help="the earlier version (pages or canonical file)")
+    p.add_argument("new", metavar="NEW", help="the later version")
+    p.set_defaults(func=cmd_changes)
 
     p = commands.add_parser("export", help="write the framework in another format")
     _add_paths(p)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .core.compare import Change, LevelComparison
+from .core.compare import Change, FamilyChanges, LevelComparison, Mapping, word_diff
 from .core.model import Area, Family, Framework, Level
 from .core.summary import COUNT_KEYS
 
@@ -101,4 +101,25 @@ def comparison_text(comparison: LevelComparison, paint: Painter) -> str:
                 text = (change.after or change.before).text
             lines.append(_wrap(f"{change.change.value:>9}: {text}", "    ") if not paint.colour
                          else f"    {change.change.value:>9}: {text}")
+    return "\n".join(lines) + "\n"
+
+
+def version_changes_text(changes: tuple[FamilyChanges, ...], paint: Painter) -> str:
+    """How statements map from one version to the next, family by family, changes only."""
+    lines = []
+    for family in changes:
+        counts = ", ".join(f"{len(family.of(kind))} {kind.value}" for kind in Mapping
+                           if family.of(kind))
+        lines.append(paint("heading", f"{family.family}: {counts or 'no statements'}"))
+        for mapping in family.mappings:
+            if mapping.change is Mapping.KEPT:
+                continue
+            old = ", ".join(s.id for s in mapping.old) or "-"
+            new = ", ".join(s.id for s in mapping.new) or "-"
+            lines.append(f"  {mapping.change.value:>8}: {old} → {new}")
+            if mapping.change is Mapping.REWORDED and mapping.old[0].id == mapping.new[0].id:
+                segments = word_diff(mapping.old[0].text, mapping.new[0].text)
+                text = " ".join(paint(seg.kind, seg.text) if seg.kind != "same" else seg.text
+                                for seg in segments)
+                lines.append(_wrap(text, "            "))
     return "\n".join(lines) + "\n"
