@@ -7,6 +7,8 @@ The result opens from disk, or from any static host, with search working without
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -18,6 +20,8 @@ from craftpath.core.lint import lint
 from craftpath.core.model import Diagnostic, Framework
 
 # Static files the site needs; vendored test-only assets (axe-core) and htmx (app only) stay out.
+# Below this many pages a worker pool costs more than it saves.
+PARALLEL_FROM_PAGES = 200
 SITE_ASSETS = ("craftpath/craftpath.css", "craftpath/search.js", "craftpath/compare.js")
 
 
@@ -79,25 +83,54 @@ def _validate(framework: Framework | None, diagnostics: list[Diagnostic]) -> lis
     return [d for d in found if d.severity.value == "warning"]
 
 
-def _render(framework: Framework) -> dict[str, str]:
-    """Every file's text by its path in the site. Imports Django only here, when building."""
+def _render(framework: Framework, workers: int | None = None) -> dict[str, str]:
+    """Every file's text by its path in the site. Imports Django only here, when building.
+
+    Large sites are rendered by forked worker processes (one per core): pages are independent,
+    and template rendering and level comparison are CPU-bound Python.
+    """
     from craftpath.web.frameworks.pages import (
         JSON_EXPORT,
         SEARCH_INDEX,
         PageSet,
-        root_from,
         search_index_script,
     )
-    from craftpath.web.frameworks.render import Where, render
 
     pages = PageSet(framework)
-    out: dict[str, str] = {}
-    for page in pages.all_pages():
-        root = root_from(page.path)
-        out[page.path] = render(page, Where(root=root, static=f"{root}static/", app=False))
+    specs = pages.page_specs()
+    workers = workers or _worker_count(len(specs))
+    if workers > 1:
+        shards = [specs[i::workers] for i in range(workers)]
+        # fork: the workers inherit the framework and the template engine instead of
+        # receiving them pickled.
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            out: dict[str, str] = {}
+            for part in pool.map(_render_shard, [(pages, shard) for shard in shards]):
+                out.update(part)
+    else:
+        out = _render_shard((pages, specs))
     out[SEARCH_INDEX] = search_index_script(pages)
     out[JSON_EXPORT] = json.dumps(canonical.to_document(framework), indent=2,
                                   ensure_ascii=False) + "\n"
+    return out
+
+
+def _worker_count(pages: int) -> int:
+    if pages < PARALLEL_FROM_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _render_shard(job) -> dict[str, str]:
+    from craftpath.web.frameworks.pages import root_from
+    from craftpath.web.frameworks.render import Where, render
+
+    pages, specs = job
+    out = {}
+    for spec in specs:
+        page = pages.make(spec)
+        root = root_from(page.path)
+        out[page.path] = render(page, Where(root=root, static=f"{root}static/", app=False))
     return out
 
 

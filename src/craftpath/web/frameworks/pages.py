@@ -81,6 +81,11 @@ class StatementView:
     def id(self) -> str:
         return self.statement.id
 
+    @property
+    def plain(self) -> str:
+        """The text when it marks no term: the template prints it without walking parts."""
+        return "" if self.statement.terms else self.statement.text
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -271,22 +276,23 @@ class PageSet:
         return self._page(PRINT, "frameworks/print.html", f"{self.framework.name} (print)",
                           print_families=families)
 
-    def all_pages(self):
-        """Every page of the static site, in a stable order (a generator: pages are big)."""
-        yield self.home()
-        yield self.glossary()
-        yield self.search()
-        yield self.print_all()
+    def page_specs(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Every page of the static site as (method, arguments), in a stable order: cheap to
+        list and to split between processes; `make` builds each one."""
+        specs = [("home", ()), ("glossary", ()), ("search", ()), ("print_all", ())]
         for family in self.framework.families:
-            for level in family.levels:
-                yield self.level(family.slug, level.slug)
-            for area in family.areas:
-                yield self.area(family.slug, area.slug)
-            yield self.matrix(family.slug)
+            specs += [("level", (family.slug, level.slug)) for level in family.levels]
+            specs += [("area", (family.slug, area.slug)) for area in family.areas]
+            specs.append(("matrix", (family.slug,)))
             if len(family.present_levels) >= 2:
-                yield self.compare_index(family.slug)
-                for before, after in _forward_pairs(family):
-                    yield self.compare(family.slug, before.slug, after.slug)
+                specs.append(("compare_index", (family.slug,)))
+                specs += [("compare", (family.slug, before.slug, after.slug))
+                          for before, after in _forward_pairs(family)]
+        return specs
+
+    def make(self, spec: tuple[str, tuple[str, ...]]) -> Page:
+        method, arguments = spec
+        return getattr(self, method)(*arguments)
 
     # --- glossary and search data -------------------------------------------------------------
 

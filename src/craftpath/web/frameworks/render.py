@@ -42,6 +42,7 @@ def ensure_settings() -> None:
 def engine() -> Engine:
     ensure_settings()
     return Engine(dirs=[str(TEMPLATES)], autoescape=True, debug=False,
+                  builtins=["craftpath.web.frameworks.templatetags.craftpath_pages"],
                   loaders=[("django.template.loaders.cached.Loader",
                             ["django.template.loaders.filesystem.Loader"])])
 

@@ -26,6 +26,7 @@ pages = [
 
 urlpatterns = [
     path("versions/", views.versions, name="versions"),
+    path("healthz", views.health, name="health"),
     path("v/<slug:version>/", include(pages)),
     path("", include(pages)),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from craftpath.core.formats import canonical
 
 from . import pdf, publishing
+from .cache import RenderedPages
 from .pages import Page, PageNotFound, PageSet, search_index_script
 from .render import Where, render, render_template
 
@@ -41,19 +42,33 @@ def _version_and_where(version: str | None):
 
 
 def _pages(version: str | None) -> tuple[PageSet, Where]:
+    pages, where, _digest = _pages_and_digest(version)
+    return pages, where
+
+
+def _pages_and_digest(version: str | None) -> tuple[PageSet, Where, str]:
     chosen, where = _version_and_where(version)
     if chosen is None:
         raise Http404("No framework is published yet.")
-    return PageSet(publishing.framework_of(chosen)), where
+    return PageSet(publishing.framework_of(chosen)), where, chosen.content_hash
 
 
-def _show(version: str | None, make_page) -> HttpResponse:
-    pages, where = _pages(version)
-    try:
-        page: Page = make_page(pages)
-    except PageNotFound as missing:
-        raise Http404(str(missing)) from None
-    return HttpResponse(render(page, where))
+# A published version never changes, so a page rendered for it can be kept: the key holds the
+# content hash and everything else the HTML depends on (the address and the version note).
+_rendered = RenderedPages(maxsize=512)
+
+
+def _show(version: str | None, make_page, request: HttpRequest) -> HttpResponse:
+    pages, where, digest = _pages_and_digest(version)
+    key = (digest, request.get_full_path(), where)
+    html = _rendered.get(key)
+    if html is None:
+        try:
+            page: Page = make_page(pages)
+        except PageNotFound as missing:
+            raise Http404(str(missing)) from None
+        html = _rendered.put(key, render(page, where))
+    return HttpResponse(html)
 
 
 @require_safe
@@ -65,27 +80,27 @@ def home(request: HttpRequest, version: str | None = None) -> HttpResponse:
             heading="Nothing published yet",
             message="Publish a framework with `craftpath publish PATH`, or start the app "
                     "with `craftpath serve` to load the bundled one."))
-    return _show(version, lambda pages: pages.home())
+    return _show(version, lambda pages: pages.home(), request)
 
 
 @require_safe
 def level(request, family: str, level: str, version: str | None = None):
-    return _show(version, lambda pages: pages.level(family, level))
+    return _show(version, lambda pages: pages.level(family, level), request)
 
 
 @require_safe
 def area(request, family: str, area: str, version: str | None = None):
-    return _show(version, lambda pages: pages.area(family, area))
+    return _show(version, lambda pages: pages.area(family, area), request)
 
 
 @require_safe
 def matrix(request, family: str, version: str | None = None):
-    return _show(version, lambda pages: pages.matrix(family))
+    return _show(version, lambda pages: pages.matrix(family), request)
 
 
 @require_safe
 def compare(request, family: str, before: str, after: str, version: str | None = None):
-    return _show(version, lambda pages: pages.compare(family, before, after))
+    return _show(version, lambda pages: pages.compare(family, before, after), request)
 
 
 @require_safe
@@ -99,18 +114,18 @@ def compare_index(request, family: str, version: str | None = None):
         except PageNotFound as missing:
             raise Http404(str(missing)) from None
         return HttpResponseRedirect(f"{where.root}{family}/compare/{before}/{after}.html")
-    return _show(version, lambda pages: pages.compare_index(family))
+    return _show(version, lambda pages: pages.compare_index(family), request)
 
 
 @require_safe
 def glossary(request, version: str | None = None):
-    return _show(version, lambda pages: pages.glossary())
+    return _show(version, lambda pages: pages.glossary(), request)
 
 
 @require_safe
 def search(request, version: str | None = None):
     query = request.GET.get("q", "")[:200]
-    return _show(version, lambda pages: pages.search(query))
+    return _show(version, lambda pages: pages.search(query), request)
 
 
 @require_safe
@@ -121,7 +136,7 @@ def search_index(request, version: str | None = None):
 
 @require_safe
 def print_all(request, version: str | None = None):
-    return _show(version, lambda pages: pages.print_all())
+    return _show(version, lambda pages: pages.print_all(), request)
 
 
 @require_safe
@@ -159,6 +174,12 @@ def _pdf_response(page: Page, filename: str, where: Where) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def health(request):
+    """A constant answer that touches neither the database nor templates: for load balancers'
+    health checks, and as the baseline of bench/web_latency.py."""
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 @require_safe
