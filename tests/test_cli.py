@@ -148,3 +148,27 @@ def test_changes_maps_statements_between_versions(run, seeds_dir, tmp_path):
         "            I understand risks from ML such as [-model-] bias and [-model-] drift.",
         "  reworded: ml-ops.level-5.2 → ops-cloud",
     ]
+
+
+def test_a_binary_file_inside_a_folder_is_skipped_with_a_note(run, seed_pages, tmp_path):
+    for page in seed_pages:
+        (tmp_path / page.name).write_bytes(page.read_bytes())
+    (tmp_path / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    code, out, _ = run("lint", tmp_path)
+    assert code == 0
+    assert "skipped: not a text file (it holds binary data)" in out
+    assert "statements 60" in run("summary", tmp_path)[1]
+
+
+def test_a_hints_file_and_hint_flags_reach_the_reader(run, corpus_dir, tmp_path):
+    ladders = corpus_dir / "jorgef__engineeringladders"
+    hints = tmp_path / "hints.yaml"
+    hints.write_text("name: Ladders from a file\n")
+    named = json.loads(run("summary", ladders, "--json", "--hints", hints)[1])
+    assert named["framework"] == "Ladders from a file"
+    flagged = json.loads(run("summary", ladders, "--json", "--hints", hints,
+                             "--hint", "name=Ladders from a flag")[1])
+    assert flagged["framework"] == "Ladders from a flag"
+    hints.write_text("- not a mapping\n")
+    code, _, err = run("summary", ladders, "--hints", hints)
+    assert code == 2 and "expected `key: value` lines" in err

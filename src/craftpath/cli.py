@@ -12,7 +12,7 @@ from pathlib import Path
 from . import console
 from .core import lint as linting
 from .core.compare import compare_levels, compare_versions
-from .core.formats import Loaded, canonical, jtd, load
+from .core.formats import Loaded, canonical, jtd, load, read_hints
 from .core.formats.inputs import InputError
 from .core.lint import report
 from .core.model import Family, Framework
@@ -32,7 +32,8 @@ def _colour(stream=sys.stdout) -> bool:
 
 
 def _hints(args) -> dict[str, str]:
-    hints = {}
+    """Hints from --hints FILE, then --hint KEY=VALUE flags, which win."""
+    hints = read_hints(args.hints) if getattr(args, "hints", None) else {}
     for item in getattr(args, "hint", None) or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
@@ -252,6 +253,8 @@ def _add_paths(parser, required=False, reader_flag="--format") -> None:
                         help="reader to use instead of detecting one")
     parser.add_argument("--hint", action="append", metavar="KEY=VALUE",
                         help="tell a reader what it would otherwise guess (repeatable)")
+    parser.add_argument("--hints", metavar="FILE",
+                        help="a YAML file of hints (`key: value` lines); --hint flags win")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from ..model import Diagnostic, Framework, Severity
+from ..model import Diagnostic, Framework, Severity, Source
 from . import (
     canonical,
     front_matter,
@@ -108,8 +108,18 @@ def load(paths: list[str | Path], reader: str | None = None,
     content comes back as diagnostics.
     """
     files, diagnostics = [], []
+    named = {Path(path) for path in paths}
     for path in expand(paths):
-        text_file, decode_notes = read_text(path)
+        try:
+            text_file, decode_notes = read_text(path)
+        except InputError as error:
+            if path in named:  # the user asked for this very file: say so and stop
+                raise
+            # a picture or archive in a docs folder is no reason to refuse the folder
+            reason = str(error).removeprefix(f"{path}: ")
+            diagnostics.append(Diagnostic("CP001", Severity.INFO, f"skipped: {reason}",
+                                          Source(str(path))))
+            continue
         files.append(text_file)
         diagnostics.extend(decode_notes)
 
