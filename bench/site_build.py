@@ -264,6 +264,7 @@ def median_seconds(command: list[str], dest: Path, runs: int) -> tuple[float, li
     times = []
     for _ in range(runs):
         shutil.rmtree(dest, ignore_errors=True)
+        shutil.rmtree(dest.parent / "jekyll" / ".jekyll-cache", ignore_errors=True)
         start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         times.append(time.perf_counter() - start)
@@ -297,8 +298,10 @@ def main() -> None:
                        str(out / "site-craftpath")], out / "site-craftpath"),
         "MkDocs": ([str(mkdocs), "build", "-q", "-f", str(mkdocs_config), "-d",
                     str(out / "site-mkdocs")], out / "site-mkdocs"),
-        "Jekyll": ([jekyll, "build", "-q", "-s", str(jekyll_source), "-d",
-                    str(out / "site-jekyll")], out / "site-jekyll"),
+        # Cold builds for all three: Jekyll's disk cache would otherwise skip Markdown work
+        # on runs after the first, and neither craftpath nor MkDocs keeps one.
+        "Jekyll": ([jekyll, "build", "-q", "--disable-disk-cache", "-s", str(jekyll_source),
+                    "-d", str(out / "site-jekyll")], out / "site-jekyll"),
     }
     statements = sum(len(family.statements) for family in framework.families)
     print(f"framework: {len(framework.families)} families, {statements} statements; "

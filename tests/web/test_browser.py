@@ -51,7 +51,8 @@ def browser(chromium):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as a script the pages' own policy rightly refuses.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
