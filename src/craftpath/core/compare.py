@@ -84,20 +84,31 @@ def _word_counts(text: str) -> Counter:
     return Counter(_key(text))
 
 
-def similarity(a: str, b: str, at_least: float = 0.0) -> float:
-    """0..1: how much of the wording two statements share, ignoring case and punctuation.
+def _lcs_length(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """Length of the longest common subsequence of two word sequences.
 
-    With `at_least`, pairs that cannot reach it are answered 0 from a cheap upper bound (the
-    shared words, in any order), which keeps all-pairs checks fast on large frameworks.
+    Bit-parallel (Crochemore et al.): each word of `b` updates one integer whose bits stand
+    for the positions of `a`, so a pair costs len(b) integer operations instead of a table.
     """
+    positions: dict[str, int] = {}
+    for index, word in enumerate(a):
+        positions[word] = positions.get(word, 0) | (1 << index)
+    full = (1 << len(a)) - 1
+    row = full
+    for word in b:
+        matched = row & positions.get(word, 0)
+        row = ((row + matched) | (row - matched)) & full
+    return len(a) - row.bit_count()
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1: the share of wording two statements have in common, in order (twice the longest
+    common run of words, not necessarily adjacent, over both lengths), ignoring case and
+    punctuation."""
     key_a, key_b = _key(a), _key(b)
     if not key_a and not key_b:
         return 1.0
-    if at_least:
-        shared = sum((_word_counts(a) & _word_counts(b)).values())
-        if 2 * shared / (len(key_a) + len(key_b)) < at_least:
-            return 0.0
-    return SequenceMatcher(None, key_a, key_b, autojunk=False).ratio()
+    return 2 * _lcs_length(key_a, key_b) / (len(key_a) + len(key_b))
 
 
 def word_diff(before: str, after: str) -> tuple[Segment, ...]:
@@ -121,15 +132,13 @@ def align(before: tuple[Statement, ...], after: tuple[Statement, ...],
           threshold: float = REWORDING_THRESHOLD) -> tuple[StatementChange, ...]:
     """Pair statements best match first; the rest are added (after) or dropped (before)."""
     scores = sorted(
-        ((similarity(a.text, b.text, threshold), i, j) for i, a in enumerate(before)
-         for j, b in enumerate(after)),
+        ((score, i, j) for i, a in enumerate(before) for j, b in enumerate(after)
+         if (score := similarity(a.text, b.text)) >= threshold),
         key=lambda item: (-item[0], item[1], item[2]),
     )
     pair_of_after: dict[int, tuple[int, float]] = {}
     paired_before: set[int] = set()
     for score, i, j in scores:
-        if score < threshold:
-            break
         if i in paired_before or j in pair_of_after:
             continue
         paired_before.add(i)

@@ -147,7 +147,7 @@ def repeated_statement(framework: Framework, config: LintConfig) -> Iterator[Dia
                 cell = family.expectation(area.slug, level.slug)
                 for statement in cell.statements if cell else ():
                     for earlier in seen:
-                        alike = similarity(earlier.text, statement.text, config.repeat_threshold)
+                        alike = similarity(earlier.text, statement.text)
                         if alike >= config.repeat_threshold:
                             yield _d("CP108", f"{statement.id} repeats {earlier.id} "
                                      f"({alike:.0%} alike); say what changes at {level.code}",
