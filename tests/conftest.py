@@ -48,3 +48,65 @@ def seed_framework(seed_load):
 @pytest.fixture(scope="session")
 def seed_family(seed_framework):
     return seed_framework.families[0]
+
+
+# --- the database the tests run on --------------------------------------------------------------
+# scripts/test runs the suite twice: on SQLite (the settings' default), then, with
+# CRAFTPATH_TEST_DB=postgres, every test that uses the database again on a throwaway
+# PostgreSQL 15 cluster. A server that cannot start fails those tests; it never skips them.
+
+def _on_postgres() -> bool:
+    import os
+
+    return os.environ.get("CRAFTPATH_TEST_DB", "sqlite") == "postgres"
+
+
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                      "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_report_header(config):
+    return ("database: PostgreSQL 15, a throwaway cluster (database tests only)"
+            if _on_postgres() else "database: SQLite")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _on_postgres():
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_database = (item.get_closest_marker("django_db") is not None
+                         or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        (keep if uses_database else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """pytest-django's hook for changing the database before the test database is made."""
+    if not _on_postgres():
+        return
+    from django.conf import settings
+    from django.db import connections
+
+    from craftpath.web.database import database_from_url
+    from postgres import PostgresUnavailable, ThrowawayCluster  # tests/postgres.py
+
+    try:
+        cluster = ThrowawayCluster().start()
+    except PostgresUnavailable as problem:
+        pytest.fail(str(problem), pytrace=False)
+    request.addfinalizer(cluster.stop)
+    # The settings dict is shared with Django's connection handler, so change it in place.
+    wanted = database_from_url(cluster.url)
+    default = settings.DATABASES["default"]
+    for key in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT"):
+        default[key] = wanted[key]
+    default["OPTIONS"] = {}
+    try:
+        connections["default"].close()
+        del connections["default"]  # made again from the new settings when next used
+    except AttributeError:
+        pass

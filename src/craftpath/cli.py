@@ -243,6 +243,46 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_demo(args) -> int:
+    from .web.accounts import operations
+    from .web.accounts.problems import DemoError
+
+    try:
+        demo = operations.run_demo(data_dir=args.data_dir)
+    except DemoError as error:
+        raise UsageError(str(error)) from None
+    print("\n".join(demo.lines()))
+    return 0
+
+
+def cmd_people_import(args) -> int:
+    from .web.accounts import operations
+    from .web.accounts.problems import DirectoryError
+
+    try:
+        report = operations.import_directory(args.csv, args.dry_run, data_dir=args.data_dir)
+    except DirectoryError as error:
+        for problem in error.problems:
+            print(f"{args.csv}: {problem}", file=sys.stderr)
+        raise UsageError(str(error)) from None
+    print(report.summary())
+    return 0
+
+
+def cmd_people_export(args) -> int:
+    from .web.accounts import operations
+
+    _write(operations.export_directory(data_dir=args.data_dir), args.output)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    from .web.accounts import operations
+
+    operations.manage(args.arguments, data_dir=args.data_dir)
+    return 0
+
+
 # --- the parser -------------------------------------------------------------------------------
 
 def _add_paths(parser, required=False, reader_flag="--format") -> None:
@@ -336,6 +376,30 @@ def build_parser() -> argparse.ArgumentParser:
                    help="framework pages or a canonical file (default: the bundled framework)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write")
     p.set_defaults(func=cmd_build)
+
+    data_dir_help = "folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)"
+    p = commands.add_parser("demo", help="fill an empty directory with a demo organisation")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_demo)
+
+    p = commands.add_parser("people", help="import or export the people directory (CSV)")
+    people = p.add_subparsers(dest="people_command", required=True, metavar="ACTION")
+    p = people.add_parser("import", help="check a directory CSV and import it")
+    p.add_argument("csv", metavar="CSV", help="columns: email, name, manager_email, team, "
+                                              "family, tracks, level, level_since")
+    p.add_argument("--dry-run", action="store_true", help="report problems, change nothing")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_people_import)
+    p = people.add_parser("export", help="write the directory as CSV")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_people_export)
+
+    p = commands.add_parser("manage", help="run a Django management command "
+                                           "(createsuperuser, check --deploy, …)")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.add_argument("arguments", nargs=argparse.REMAINDER, metavar="ARGS")
+    p.set_defaults(func=cmd_manage)
     return parser
 
 

@@ -29,3 +29,72 @@ def chromium() -> str:
         pytest.fail("Chromium is missing: install Debian's `chromium` (scripts/install-system "
                     "does); the browser and PDF tests need it")
     return str(path)
+
+
+# --- people (accounts) ----------------------------------------------------------------------------
+
+@pytest.fixture
+def small_org(published_seed):
+    """Seven people: Mia (manager) → Leo (manager) → Eva (engineer); Ian (engineer) also under
+    Leo; Sol (engineer) under Oto (manager), apart; Pia (people team) and Ada (admin) outside
+    the chart. Every role sees someone, misses someone."""
+    from types import SimpleNamespace
+
+    from craftpath.web.accounts.models import Role, User
+
+    def person(short, role, manager=None, level="level-4"):
+        made = User.objects.create_user(f"{short}@example.com", name=short.title(),
+                                        manager=manager, family_slug=FAMILY, level_slug=level,
+                                        track_slugs=["all"])
+        made.grant(role)
+        return made
+
+    mia = person("mia", Role.MANAGER, level="level-1")
+    leo = person("leo", Role.MANAGER, mia, level="level-3")
+    eva = person("eva", Role.ENGINEER, leo)
+    ian = person("ian", Role.ENGINEER, leo)
+    oto = person("oto", Role.MANAGER, level="level-3")
+    sol = person("sol", Role.ENGINEER, oto)
+    pia = person("pia", Role.PEOPLE)
+    ada = person("ada", Role.ADMIN)
+    return SimpleNamespace(mia=mia, leo=leo, eva=eva, ian=ian, oto=oto, sol=sol, pia=pia,
+                           ada=ada)
+
+
+@pytest.fixture
+def client_as(client):
+    """client_as(person): the test client signed in as that person."""
+    def sign_in(person):
+        client.force_login(person)
+        return client
+    return sign_in
+
+
+@pytest.fixture
+def client_as_engineer(client_as, small_org):
+    return client_as(small_org.ian)
+
+
+@pytest.fixture
+def client_as_manager(client_as, small_org):
+    return client_as(small_org.mia)
+
+
+@pytest.fixture
+def client_as_people_team(client_as, small_org):
+    return client_as(small_org.pia)
+
+
+@pytest.fixture
+def client_as_admin(client_as, small_org):
+    return client_as(small_org.ada)
+
+
+DEMO_PASSWORD = "demo-password-for-tests"
+
+
+@pytest.fixture
+def demo_org(published_seed):
+    from craftpath.web.accounts.demo import create_demo
+
+    return create_demo(DEMO_PASSWORD)

@@ -26,6 +26,8 @@ class Prepared:
     version: str  # the label of the active version
     published: bool  # True when this start published something new
     warnings: list
+    demo: object = None  # accounts.demo.Demo when this start filled an empty directory
+    demo_problem: str = ""  # why an empty directory was left empty
 
 
 def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST) -> None:
@@ -72,13 +74,26 @@ def prepare(framework: str | Path | None = None) -> Prepared:
     if source is None and publishing.active_version() is None:
         source = bundled_path()
     if source is None:
-        return Prepared(database, publishing.active_version().label, False, [])
+        return Prepared(database, publishing.active_version().label, False, [], *_demo())
     try:
         result = publishing.publish_path(source)
     except publishing.PublishError as problem:
         details = "; ".join(f"{d.source}: {d.message}" for d in problem.diagnostics[:5])
         raise ServeError(f"{source}: {problem}" + (f" ({details})" if details else "")) from None
-    return Prepared(database, result.version.label, result.created, result.warnings)
+    return Prepared(database, result.version.label, result.created, result.warnings, *_demo())
+
+
+def _demo() -> tuple:
+    """The demo organisation when nobody is in the directory yet, so a first start has people
+    to sign in as; (demo, why not)."""
+    from .accounts import demo
+
+    if demo.has_people():
+        return None, ""
+    try:
+        return demo.create_demo(), ""
+    except demo.DemoError as problem:
+        return None, str(problem)
 
 
 def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
@@ -96,6 +111,11 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
     if prepared.warnings:
         print(f"craftpath: lint found {len(prepared.warnings)} warning(s) when publishing; "
               "`craftpath lint PATH` lists them", file=sys.stderr)
+    if prepared.demo is not None:
+        for line in prepared.demo.lines():
+            print(f"craftpath: {line}", file=sys.stderr)
+    elif prepared.demo_problem:
+        print(f"craftpath: no demo people: {prepared.demo_problem}", file=sys.stderr)
     print(f"craftpath: serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
     waitress.serve(application, host=host, port=port, threads=threads, ident="craftpath",
                    _quiet=True)

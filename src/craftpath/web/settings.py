@@ -10,14 +10,24 @@ Environment:
   CRAFTPATH_DEBUG          "1" to show Django's debug pages (never in production)
   CRAFTPATH_ALLOWED_HOSTS  comma-separated (default: localhost names)
   CRAFTPATH_CHROMIUM       the Chromium used for PDFs (default: /usr/bin/chromium)
+  CRAFTPATH_PRODUCTION     "1": HTTPS only (secure cookies, HSTS, redirect), secret key required
+  CRAFTPATH_BEHIND_PROXY   "1": trust X-Forwarded-Proto from the proxy that terminates TLS
+  CRAFTPATH_EMAIL_HOST     SMTP server for password-reset mail (default: printed to the console)
+  CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
+  CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
+                           (see security.oidc_settings for the full list)
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
+from . import security
 from .database import database_from_url
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -27,22 +37,84 @@ DATA_DIR = Path(os.environ.get("CRAFTPATH_DATA_DIR", "data")).resolve()
 # is that sessions end when the process restarts, which the read-only pages do not mind.
 SECRET_KEY = os.environ.get("CRAFTPATH_SECRET_KEY") or secrets.token_urlsafe(50)
 DEBUG = os.environ.get("CRAFTPATH_DEBUG", "") == "1"
+PRODUCTION = os.environ.get("CRAFTPATH_PRODUCTION", "") == "1"
+if PRODUCTION and not os.environ.get("CRAFTPATH_SECRET_KEY"):
+    # Several processes must share one key, and sessions must survive a restart.
+    raise ImproperlyConfigured("CRAFTPATH_PRODUCTION=1 needs CRAFTPATH_SECRET_KEY")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("CRAFTPATH_DEBUG=1 is refused with CRAFTPATH_PRODUCTION=1")
 ALLOWED_HOSTS = [host.strip() for host in os.environ.get(
     "CRAFTPATH_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if host.strip()]
 CHROMIUM = os.environ.get("CRAFTPATH_CHROMIUM", "/usr/bin/chromium")
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "craftpath.web.frameworks",
+    "craftpath.web.accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "craftpath.web.security.ContentSecurityPolicyMiddleware",  # CSP; see security.py
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# --- people and sign-in (see accounts/ and access.py) -------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "people"
+LOGOUT_REDIRECT_URL = "login"
+OIDC = security.oidc_settings(os.environ)  # {} when OpenID Connect is not configured
+globals().update(OIDC)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before the others
+    "django.contrib.auth.backends.ModelBackend",
+    *(["craftpath.web.accounts.oidc.DirectoryOIDCBackend"] if OIDC else []),
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # reads hashes made before Argon2
+]
+AUTH_PASSWORD_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{name}"}
+                            for name in ("UserAttributeSimilarityValidator",
+                                         "MinimumLengthValidator", "CommonPasswordValidator",
+                                         "NumericPasswordValidator")]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
+# Login throttling (django-axes, kept in the database so every process sees it): five
+# failures for one email from one address lock that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "craftpath.web.accounts.views.throttled_email"
+AXES_LOCKOUT_CALLABLE = "craftpath.web.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+if os.environ.get("CRAFTPATH_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["CRAFTPATH_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("CRAFTPATH_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("CRAFTPATH_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("CRAFTPATH_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = EMAIL_PORT != 465
+    EMAIL_USE_SSL = EMAIL_PORT == 465
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("CRAFTPATH_EMAIL_FROM", "craftpath@localhost")
 
 ROOT_URLCONF = "craftpath.web.urls"
 WSGI_APPLICATION = "craftpath.web.wsgi.application"
@@ -51,7 +123,11 @@ TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
     "DIRS": [],
     "APP_DIRS": True,
-    "OPTIONS": {"context_processors": []},
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
 }]
 
 DATABASES = {"default": database_from_url(
@@ -70,10 +146,31 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day; people data should not stay signed in
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no page script reads it; forms carry the token
+CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY_REPORT_ONLY = security.CONTENT_SECURITY_POLICY
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"  # only ever set by this host, over HTTPS
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    if os.environ.get("CRAFTPATH_BEHIND_PROXY") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        # These name the email and address of a failed sign-in; nothing personal is logged.
+        "axes": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "mozilla_django_oidc": {"handlers": [], "level": "CRITICAL", "propagate": False},
+    },
 }

@@ -1,8 +1,16 @@
-"""Project URLs: the framework pages (the active version at /, any version under /v/<label>/)."""
+"""Project URLs: sign-in and people (accounts), the admin site, and the framework pages (the
+active version at /, any version under /v/<label>/). The people routes come first because the
+framework's routes start with a family slug, which matches almost anything."""
 
+from django.contrib import admin
 from django.urls import include, path
 
+from .accounts import urls as accounts
+
 urlpatterns = [
+    path("accounts/", include(accounts.accounts)),
+    path("people/", include(accounts.people)),
+    path("admin/", admin.site.urls),
     path("", include("craftpath.web.frameworks.urls")),
 ]
 

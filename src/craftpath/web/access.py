@@ -1,0 +1,190 @@
+"""Who may see and change what: the one place that decides, for every view, export and command.
+
+Views, the admin site and the directory export ask these functions and never filter people
+themselves. The rules, by role (a person may hold several; each adds to what they may do):
+
+- anyone signed in: their own profile, progress and notes;
+- manager: the same for their direct and indirect reports (following manager links down);
+- people team: every person's profile and progress, read only; the directory export;
+- admin: every person's profile, and changing people, roles, teams and the directory
+  (the admin site, import); not anyone's progress, unless they also hold another role that
+  allows it.
+
+A private note is visible to its author only, whatever roles anyone holds. A shared note is
+visible to its author and to whoever may see the progress of the person it is about.
+
+Someone who may not see a person gets a 404 for them, never a 403, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .accounts.models import Note, Role, User
+
+
+def signed_in(viewer) -> bool:
+    return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
+
+
+def _has(viewer, role: str) -> bool:
+    return signed_in(viewer) and viewer.has_role(role)
+
+
+def report_ids(manager: User) -> set[int]:
+    """Everyone below `manager` in the org chart, one query per level of depth (org charts
+    are shallow); stops on a loop left by bad data instead of going round for ever."""
+    found: set[int] = set()
+    frontier = {manager.pk}
+    while frontier:
+        below = set(User.objects.filter(manager_id__in=frontier).values_list("pk", flat=True))
+        frontier = below - found - {manager.pk}
+        found |= frontier
+    return found
+
+
+def _managed_ids(viewer) -> set[int]:
+    if not _has(viewer, Role.MANAGER):
+        return set()
+    cached = getattr(viewer, "_report_ids", None)
+    if cached is None:
+        cached = viewer._report_ids = report_ids(viewer)
+    return cached
+
+
+def _sees_everyone(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE) or _has(viewer, Role.ADMIN)
+
+
+# --- people ---------------------------------------------------------------------------------
+
+def visible_people(viewer) -> QuerySet[User]:
+    """The people whose profile `viewer` may see, as a queryset to filter further."""
+    if not signed_in(viewer):
+        return User.objects.none()
+    if _sees_everyone(viewer):
+        return User.objects.all()
+    return User.objects.filter(pk__in={viewer.pk} | _managed_ids(viewer))
+
+
+def can_view_person(viewer, person: User) -> bool:
+    if not signed_in(viewer):
+        return False
+    return (person.pk == viewer.pk or _sees_everyone(viewer)
+            or person.pk in _managed_ids(viewer))
+
+
+def can_view_progress(viewer, person: User) -> bool:
+    """Assessments, reviews and shared notes: the person, their managers, the people team."""
+    if not signed_in(viewer):
+        return False
+    return (person.pk == viewer.pk or _has(viewer, Role.PEOPLE)
+            or person.pk in _managed_ids(viewer))
+
+
+def can_write_note_about(viewer, person: User) -> bool:
+    """The person themselves and their managers; the people team only reads."""
+    if not signed_in(viewer):
+        return False
+    return person.pk == viewer.pk or person.pk in _managed_ids(viewer)
+
+
+def can_change_people(viewer) -> bool:
+    """Accounts, roles, managers, teams, directory import."""
+    return _has(viewer, Role.ADMIN)
+
+
+def can_export_directory(viewer) -> bool:
+    return _has(viewer, Role.ADMIN) or _has(viewer, Role.PEOPLE)
+
+
+def may_use_admin_site(viewer) -> bool:
+    # Django's admin asks User.is_staff / has_perm, which answer from here.
+    return _has(viewer, Role.ADMIN)
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+def visible_notes(viewer, person: User) -> QuerySet[Note]:
+    """Notes about `person` that `viewer` may read."""
+    if not signed_in(viewer):
+        return Note.objects.none()
+    mine = Q(author=viewer)
+    if can_view_progress(viewer, person):
+        mine |= Q(private=False)
+    return Note.objects.filter(mine, about=person).select_related("author")
+
+
+def can_view_note(viewer, note: Note) -> bool:
+    if not signed_in(viewer):
+        return False
+    if note.author_id == viewer.pk:
+        return True
+    return not note.private and can_view_progress(viewer, note.about)
+
+
+def can_delete_note(viewer, note: Note) -> bool:
+    return signed_in(viewer) and note.author_id == viewer.pk
+
+
+# --- check-ins ------------------------------------------------------------------------------
+# A check-in is progress data: whoever may see the person's progress may open it. Within it,
+# each voice stays with its author until both the self-assessment and the review are
+# submitted, so neither rates with the other's answers in view (the blind review).
+
+def can_view_checkin(viewer, checkin) -> bool:
+    return can_view_progress(viewer, checkin.person)
+
+
+def can_start_checkin(viewer, person) -> bool:
+    """People start their own check-ins."""
+    return signed_in(viewer) and person.pk == viewer.pk
+
+
+def can_self_assess(viewer, checkin) -> bool:
+    return signed_in(viewer) and checkin.person_id == viewer.pk
+
+
+def can_review_checkin(viewer, checkin) -> bool:
+    """The manager's voice: anyone the person reports to, directly or not."""
+    return signed_in(viewer) and checkin.person_id in _managed_ids(viewer)
+
+
+def can_see_voice(viewer, checkin, side: str) -> bool:
+    """`side` is "self", "manager" or "agreed"."""
+    if not can_view_checkin(viewer, checkin):
+        return False
+    if checkin.both_submitted:
+        return True
+    if side == "self":
+        return can_self_assess(viewer, checkin)
+    if side == "manager":
+        return can_review_checkin(viewer, checkin)
+    return False
+
+
+def can_agree_checkin(viewer, checkin) -> bool:
+    """The outcome is agreed by the two of them together."""
+    return can_self_assess(viewer, checkin) or can_review_checkin(viewer, checkin)
+
+
+def can_close_checkin(viewer, checkin) -> bool:
+    return can_review_checkin(viewer, checkin)
+
+
+def can_edit_evidence(viewer, evidence) -> bool:
+    """An evidence log is kept by its owner; others see it through check-ins."""
+    return signed_in(viewer) and evidence.owner_id == viewer.pk
+
+
+def can_edit_growth_plan(viewer, person) -> bool:
+    return can_write_note_about(viewer, person)
+
+
+def can_read_checkin_audit(viewer, person) -> bool:
+    """Who opened or changed someone's check-ins: that person, and the people team."""
+    return signed_in(viewer) and (person.pk == viewer.pk or _has(viewer, Role.PEOPLE))
+
+
+def can_view_team_checkins(viewer) -> bool:
+    return _has(viewer, Role.MANAGER)

@@ -1,0 +1,100 @@
+"""The admin screens: people, their roles and teams, and the directory import and export.
+
+Who may use them is decided in access.py (User.is_staff and has_perm ask it). Notes are not
+registered here on purpose: a private note is for its author only, admins included.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from craftpath.web import access
+
+from . import directory
+from .forms import DirectoryImportForm
+from .models import RoleGrant, Team, User, check_no_cycle
+
+admin.site.site_header = "craftpath administration"
+admin.site.site_title = "craftpath admin"
+admin.site.unregister(Group)  # roles are RoleGrant rows, not Django groups
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 1
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email", "name", "is_active", "manager", "teams", "family_slug",
+                  "track_slugs", "level_slug", "level_since"]
+
+    def clean(self):
+        cleaned = super().clean()
+        manager = cleaned.get("manager")
+        if manager is not None and self.instance.pk is not None:
+            try:
+                check_no_cycle(self.instance, manager)
+            except forms.ValidationError as error:
+                self.add_error("manager", error)
+        return cleaned
+
+
+@admin.register(User)
+class PersonAdmin(admin.ModelAdmin):
+    form = PersonForm
+    inlines = [RoleInline]
+    list_display = ["name", "email", "level_slug", "manager", "is_active"]
+    list_filter = ["level_slug", "teams", "roles__name", "is_active"]
+    search_fields = ["name", "email"]
+    autocomplete_fields = ["manager"]
+    filter_horizontal = ["teams"]
+    change_list_template = "admin/accounts/user/change_list.html"
+
+    def get_urls(self):
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view),
+                 name="accounts_user_import"),
+            path("export/", self.admin_site.admin_view(self.export_view),
+                 name="accounts_user_export"),
+        ]
+        return extra + super().get_urls()
+
+    def import_view(self, request):
+        if not access.can_change_people(request.user):
+            raise PermissionDenied
+        report = problems = None
+        form = DirectoryImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = directory.import_csv(form.cleaned_data["file"].read(),
+                                              dry_run=form.cleaned_data["dry_run"])
+            except directory.DirectoryError as error:
+                problems = error.problems
+            else:
+                messages.success(request, report.summary())
+        return TemplateResponse(request, "admin/accounts/user/import.html", {
+            **self.admin_site.each_context(request), "title": "Import a directory",
+            "form": form, "report": report, "problems": problems, "opts": self.model._meta,
+        })
+
+    def export_view(self, request):
+        if not access.can_export_directory(request.user):
+            raise PermissionDenied
+        response = HttpResponse(directory.export_csv(access.visible_people(request.user)),
+                                content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="directory.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    search_fields = ["name"]

@@ -1,0 +1,357 @@
+"""The people directory as CSV: a checked, transactional, idempotent import, and the export.
+
+Columns: email, name, manager_email, team, family, tracks, level, level_since. Several teams or
+tracks go in one cell separated by ";". Levels are accepted by slug, code, number or name
+("level-3", "Level 3", "3", "Senior"); tracks and families by slug or name; each is checked
+against the active framework version and stored as its slug.
+
+Import is planned in full before anything is written: every problem of every row is collected
+with its line and column, and a file with any problem changes nothing. Running the same file
+twice changes nothing the second time. People missing from the file are left as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from .models import Role, Team, User, normalise_email
+from .problems import DirectoryError, RowProblem
+
+COLUMNS = ("email", "name", "manager_email", "team", "family", "tracks", "level", "level_since")
+REQUIRED = ("email", "name")
+SEPARATOR = ";"
+
+
+@dataclass
+class ImportReport:
+    problems: list[RowProblem] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # emails
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def rows(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+    def summary(self) -> str:
+        verb = "imported" if self.applied else "would import"
+        return (f"{verb} {self.rows} people: {len(self.created)} new, {len(self.updated)} "
+                f"changed, {len(self.unchanged)} unchanged")
+
+
+@dataclass
+class _Row:
+    line: int
+    email: str
+    name: str
+    manager_email: str
+    teams: list[str]
+    family: str
+    tracks: list[str]
+    level: str
+    level_since: date | None
+
+
+def import_csv(text: str | bytes, dry_run: bool = False) -> ImportReport:
+    """Check the file; unless `dry_run`, apply it in one transaction. Raises DirectoryError
+    (with every problem) instead of importing part of a file."""
+    report = ImportReport()
+    rows = _parse(text, report.problems)
+    if not report.problems:
+        _check_links(rows, report.problems)
+    if report.problems:
+        raise DirectoryError(report.problems)
+    with transaction.atomic():
+        _plan(rows, report)
+        if not dry_run:
+            _apply(rows)
+            report.applied = True
+    return report
+
+
+# --- reading and checking rows --------------------------------------------------------------
+
+def _header_key(name: str) -> str:
+    return "_".join((name or "").strip().lower().replace("-", " ").split())
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in (cell or "").split(SEPARATOR) if part.strip()]
+
+
+def _decode(text: str | bytes, problems: list[RowProblem]) -> str | None:
+    if isinstance(text, str):
+        return text.removeprefix("\ufeff")
+    try:
+        return text.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(RowProblem(0, "", f"the file is not UTF-8 text (byte {error.start})"))
+        return None
+
+
+def _parse(text: str | bytes, problems: list[RowProblem]) -> list[_Row]:
+    decoded = _decode(text, problems)
+    if decoded is None:
+        return []
+    reader = csv.reader(io.StringIO(decoded, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        problems.append(RowProblem(1, "", f"unreadable CSV: {error}"))
+        return []
+    if not header or not any(cell.strip() for cell in header):
+        problems.append(RowProblem(1, "", "the file is empty; expected a header row with "
+                                          f"the columns {', '.join(COLUMNS)}"))
+        return []
+    keys = [_header_key(cell) for cell in header]
+    for key, cell in zip(keys, header, strict=True):
+        if key not in COLUMNS:
+            problems.append(RowProblem(1, cell, f"unknown column (known: {', '.join(COLUMNS)})"))
+    for key in REQUIRED:
+        if key not in keys:
+            problems.append(RowProblem(1, key, "required column is missing"))
+    if problems:
+        return []
+    framework = _active_framework()
+    rows: list[_Row] = []
+    first_line: dict[str, int] = {}
+    line = 1
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(RowProblem(reader.line_num, "", f"unreadable CSV: {error}"))
+            break
+        line = start
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines are allowed
+        if len(cells) > len(keys):
+            problems.append(RowProblem(line, "", f"{len(cells)} cells but the header has "
+                                                 f"{len(keys)} columns"))
+            continue
+        values = dict(zip(keys, (cell.strip() for cell in cells), strict=False))
+        row = _row(line, values, framework, problems)
+        if row.email:
+            if row.email in first_line:
+                problems.append(RowProblem(line, "email", f"{row.email} is already on line "
+                                                          f"{first_line[row.email]}"))
+                continue
+            first_line[row.email] = line
+        rows.append(row)
+    if not rows and not problems:
+        problems.append(RowProblem(1, "", "the file has a header but no people"))
+    return rows
+
+
+def _email(line: int, column: str, value: str, problems: list[RowProblem]) -> str:
+    email = normalise_email(value)
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append(RowProblem(line, column, f"{value!r} is not an email address"))
+        return ""
+    return email
+
+
+def _row(line: int, values: dict, framework, problems: list[RowProblem]) -> _Row:
+    email = _email(line, "email", values.get("email", ""), problems)
+    if not values.get("email"):
+        problems.append(RowProblem(line, "email", "is empty; every person needs one"))
+    name = values.get("name", "")
+    if not name:
+        problems.append(RowProblem(line, "name", "is empty"))
+    elif len(name) > 200:
+        problems.append(RowProblem(line, "name", "is longer than 200 characters"))
+    manager = _email(line, "manager_email", values.get("manager_email", ""), problems)
+    if manager and manager == email:
+        problems.append(RowProblem(line, "manager_email", "a person cannot be their own manager"))
+    teams = _split(values.get("team", ""))
+    for team in teams:
+        if len(team) > 120:
+            problems.append(RowProblem(line, "team", f"team name {team[:20]!r}… is too long"))
+    family, tracks, level = _framework_refs(line, values, framework, problems)
+    since = _date(line, values.get("level_since", ""), problems)
+    if since and not level:
+        problems.append(RowProblem(line, "level_since", "is given but level is empty"))
+    return _Row(line, email, name, manager, teams, family, tracks, level, since)
+
+
+def _date(line: int, value: str, problems: list[RowProblem]) -> date | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        problems.append(RowProblem(line, "level_since", f"{value!r} is not a date like "
+                                                        "2024-03-01"))
+        return None
+    if day > date.today():
+        problems.append(RowProblem(line, "level_since", f"{value} is in the future"))
+        return None
+    return day
+
+
+def _active_framework():
+    from craftpath.web.frameworks import publishing
+
+    version = publishing.active_version()
+    return publishing.framework_of(version) if version is not None else None
+
+
+def _framework_refs(line, values, framework, problems) -> tuple[str, list[str], str]:
+    """The family, track and level slugs a row names, checked against the active version."""
+    family_name, level_name = values.get("family", ""), values.get("level", "")
+    track_names = _split(values.get("tracks", ""))
+    if not (family_name or level_name or track_names):
+        return "", [], ""
+    if framework is None:
+        problems.append(RowProblem(line, "family" if family_name else "level",
+                                   "no framework is published yet to check it against "
+                                   "(`craftpath publish PATH` first)"))
+        return "", [], ""
+    if family_name:
+        family = framework.find_family(family_name)
+        if family is None:
+            known = ", ".join(f.slug for f in framework.families)
+            problems.append(RowProblem(line, "family", f"no family {family_name!r} in the "
+                                                       f"published framework (known: {known})"))
+            return "", [], ""
+    elif len(framework.families) == 1:
+        family = framework.families[0]  # one family: nothing to choose
+    else:
+        problems.append(RowProblem(line, "family", "is empty; the framework has several"))
+        return "", [], ""
+    tracks = []
+    for name in track_names:
+        track = next((t for t in family.tracks if name.lower() in (t.slug, t.name.lower())),
+                     None)
+        if track is None:
+            known = ", ".join(t.slug for t in family.tracks)
+            problems.append(RowProblem(line, "tracks", f"no track {name!r} in {family.name} "
+                                                       f"(known: {known})"))
+        elif track.slug not in tracks:
+            tracks.append(track.slug)
+    level_slug = ""
+    if level_name:
+        level = family.find_level(level_name)
+        if level is None:
+            known = ", ".join(level.slug for level in family.levels)
+            problems.append(RowProblem(line, "level", f"no level {level_name!r} in "
+                                                      f"{family.name} (known: {known})"))
+        else:
+            level_slug = level.slug
+    return family.slug, tracks, level_slug
+
+
+def _check_links(rows: list[_Row], problems: list[RowProblem]) -> None:
+    """Managers must exist (in the file or already) and must not make a circle."""
+    in_file = {row.email: row for row in rows}
+    known = set(User.objects.filter(email__in=[r.manager_email for r in rows if r.manager_email])
+                .values_list("email", flat=True))
+    for row in rows:
+        if row.manager_email and row.manager_email not in in_file \
+                and row.manager_email not in known:
+            problems.append(RowProblem(row.line, "manager_email",
+                                       f"{row.manager_email} is neither in the file nor in "
+                                       "the directory"))
+    if problems:
+        return
+    # Who manages whom once the file is applied: the file's links, the database's elsewhere.
+    managers = dict(User.objects.filter(manager__isnull=False)
+                    .values_list("email", "manager__email"))
+    managers.update({row.email: row.manager_email for row in rows})
+    reported: set[str] = set()
+    for row in rows:
+        chain = [row.email]
+        current = managers.get(row.email)
+        while current and current not in chain:
+            chain.append(current)
+            current = managers.get(current)
+        if current == row.email and row.email not in reported:
+            reported.update(chain)
+            circle = " → ".join([*chain, row.email])
+            problems.append(RowProblem(row.line, "manager_email",
+                                       f"the org chart would go round in a circle ({circle})"))
+
+
+# --- planning and applying ------------------------------------------------------------------
+
+def _state(person: User) -> tuple:
+    return (person.name, person.family_slug, list(person.track_slugs), person.level_slug,
+            person.level_since, person.manager.email if person.manager_id else "",
+            sorted(team.name for team in person.teams.all()))
+
+
+def _wanted(row: _Row) -> tuple:
+    return (row.name, row.family, row.tracks, row.level, row.level_since, row.manager_email,
+            sorted(row.teams))
+
+
+def _plan(rows: list[_Row], report: ImportReport) -> None:
+    existing = {p.email: p for p in User.objects.filter(email__in=[r.email for r in rows])
+                .select_related("manager").prefetch_related("teams")}
+    for row in rows:
+        person = existing.get(row.email)
+        if person is None:
+            report.created.append(row.email)
+        elif _state(person) != _wanted(row):
+            report.updated.append(row.email)
+        else:
+            report.unchanged.append(row.email)
+
+
+def _apply(rows: list[_Row]) -> None:
+    teams = {team.name.lower(): team for team in Team.objects.all()}
+    for name in {name for row in rows for name in row.teams}:
+        if name.lower() not in teams:
+            teams[name.lower()] = Team.objects.create(name=name)
+    people = {p.email: p for p in User.objects.filter(email__in=[r.email for r in rows])}
+    for row in rows:
+        person = people.get(row.email)
+        if person is None:
+            person = people[row.email] = User.objects.create_user(row.email, name=row.name)
+        person.name, person.family_slug, person.track_slugs = row.name, row.family, row.tracks
+        person.level_slug, person.level_since = row.level, row.level_since
+    managers = {p.email: p for p in User.objects.filter(
+        email__in=[r.manager_email for r in rows if r.manager_email])}
+    managers.update(people)
+    for row in rows:
+        person = people[row.email]
+        person.manager = managers.get(row.manager_email) if row.manager_email else None
+        person.save()
+        person.teams.set([teams[name.lower()] for name in row.teams])
+        person.grant(Role.ENGINEER)
+    # Whoever has reports after the import may see them (access.py asks for this role).
+    for person in User.objects.filter(reports__isnull=False).distinct():
+        person.grant(Role.MANAGER)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+def export_csv(people) -> str:
+    """The given people (a queryset the caller has already limited; see access.py) as CSV
+    that import_csv reads back unchanged."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for person in people.select_related("manager").prefetch_related("teams").order_by("email"):
+        writer.writerow([
+            person.email, person.name, person.manager.email if person.manager_id else "",
+            SEPARATOR.join(sorted(team.name for team in person.teams.all())),
+            person.family_slug, SEPARATOR.join(person.track_slugs), person.level_slug,
+            person.level_since.isoformat() if person.level_since else "",
+        ])
+    return out.getvalue()

@@ -1,0 +1,187 @@
+"""People: one account per person (sign-in by email), their place in the organisation, their
+roles, their teams, and notes written about them.
+
+A person and their account are one row: directory import creates people who may never sign in
+with a password (they get an unusable one, and sign in through SSO or a reset link). Family,
+tracks and level point at the published framework by slug, so they survive new versions; they
+are checked against the active version when set (see directory.py and forms.py).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ENGINEER = "engineer", "Engineer"  # their own data
+    MANAGER = "manager", "Manager"  # their direct and indirect reports
+    PEOPLE = "people", "People team"  # the whole organisation, read only
+    ADMIN = "admin", "Admin"  # accounts, framework publishing, settings
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("a person needs an email address")
+        user = self.model(email=normalise_email(email), **fields)
+        user.set_password(password)  # None gives an unusable password
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        """`manage.py createsuperuser`: an account with the admin role."""
+        user = self.create_user(email, password, **fields)
+        user.grant(Role.ADMIN)
+        return user
+
+    def get_by_natural_key(self, email: str) -> User:
+        return self.get(email__iexact=normalise_email(email))
+
+
+def normalise_email(email: str) -> str:
+    # Directory files and identity providers disagree on case; one spelling per person.
+    return (email or "").strip().lower()
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractBaseUser):
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    family_slug = models.SlugField(max_length=100, blank=True)
+    track_slugs = models.JSONField(default=list, blank=True)  # list of track slugs
+    level_slug = models.SlugField(max_length=100, blank=True)
+    level_since = models.DateField(null=True, blank=True)
+    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="reports")
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name", "email"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+        constraints = [models.CheckConstraint(condition=~models.Q(manager=models.F("id")),
+                                              name="not_own_manager")]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email)
+        if self.manager_id is not None:
+            check_no_cycle(self, self.manager)
+
+    # --- roles ------------------------------------------------------------------------------
+    def role_names(self) -> set[str]:
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.roles.values_list("name", flat=True)) if self.pk else set()
+        return self._role_names
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names()
+
+    def grant(self, *roles: str) -> None:
+        for role in roles:
+            RoleGrant.objects.get_or_create(person=self, name=role)
+        self.__dict__.pop("_role_names", None)
+
+    def revoke(self, *roles: str) -> None:
+        self.roles.filter(name__in=roles).delete()
+        self.__dict__.pop("_role_names", None)
+
+    # --- what Django's admin site asks; the answers come from access.py ----------------------
+    @property
+    def is_staff(self) -> bool:
+        from craftpath.web import access
+
+        return access.may_use_admin_site(self)
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        from craftpath.web import access
+
+        return access.may_use_admin_site(self)
+
+    def has_perms(self, perms, obj=None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perms)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        from craftpath.web import access
+
+        return access.may_use_admin_site(self)
+
+
+class RoleGrant(models.Model):
+    """One role held by one person; a person may hold several."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["person", "name"]
+        constraints = [models.UniqueConstraint(fields=["person", "name"],
+                                               name="one_grant_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_name_display()}"
+
+
+class Note(models.Model):
+    """A note about a person. A private note is for its author's eyes only, whoever they are;
+    a shared one is seen by whoever may see the person's progress (access.py)."""
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notes_written")
+    about = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notes_about")
+    text = models.TextField(max_length=5000)
+    private = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class ManagerCycleError(ValidationError):
+    pass
+
+
+def check_no_cycle(person: User, manager: User | None) -> None:
+    """Refuse a manager link that would make the org chart loop back to `person`, naming the
+    loop. (Directory import checks a whole file's links itself, before anything is saved.)"""
+    if manager is None or person.pk is None:
+        return  # nobody reports to a person who is not saved yet
+    chain = [person]
+    seen = set()
+    current = manager
+    while current is not None and current.pk not in seen:
+        chain.append(current)
+        if current.pk == person.pk:
+            names = " → ".join(str(p) for p in chain)
+            raise ManagerCycleError(f"{person} cannot report to {manager}: the org chart "
+                                    f"would go round in a circle ({names})")
+        seen.add(current.pk)
+        current = current.manager

@@ -1,0 +1,53 @@
+"""Sign-in, password reset, single sign-on and the people pages."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+FORM = "accounts/form.html"
+MESSAGE = "accounts/message.html"
+
+accounts = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only in Django 5
+    path("password/", auth_views.PasswordChangeView.as_view(
+        template_name=FORM, extra_context={"title": "Change your password"}),
+        name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(
+        template_name=MESSAGE, extra_context={"title": "Password changed",
+                                              "message": "Your password has been changed."}),
+        name="password_change_done"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(
+        template_name=FORM, email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+        extra_context={"title": "Reset your password",
+                       "intro": "We will email you a link to choose a new password."}),
+        name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(
+        template_name=MESSAGE, extra_context={
+            "title": "Check your email",
+            "message": "If an account has that address, a link to choose a new password is "
+                       "on its way."}),
+        name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html"),
+        name="password_reset_confirm"),
+    path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(
+        template_name=MESSAGE, extra_context={
+            "title": "Password set", "message": "Your new password is set; sign in with it.",
+            "link": "/accounts/login/", "link_text": "Sign in"}),
+        name="password_reset_complete"),
+    path("sso/", views.oidc_start, name="oidc-start"),
+    path("sso/callback/", views.oidc_callback, name="oidc-callback"),
+]
+
+people = [
+    path("", views.people, name="people"),
+    path("me/", views.me, name="me"),
+    path("directory.csv", views.export_directory, name="directory-export"),
+    path("<int:pk>/", views.person, name="person"),
+    path("<int:pk>/notes/", views.add_note, name="note-add"),
+    path("<int:pk>/notes/<int:note_pk>/", views.note, name="note"),
+    path("<int:pk>/notes/<int:note_pk>/delete/", views.delete_note, name="note-delete"),
+]

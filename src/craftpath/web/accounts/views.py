@@ -1,0 +1,190 @@
+"""The people pages. Thin: each asks access.py what the viewer may see or do, then renders.
+
+A person or note the viewer may not see is a 404 (not a 403), so ids cannot be probed; a
+change the viewer may see but not make is a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from craftpath.web import access
+
+from . import directory, oidc
+from .forms import EmailAuthenticationForm, NoteForm
+from .models import Note, User, normalise_email
+
+
+def _person_or_404(viewer, pk: int) -> User:
+    return get_object_or_404(access.visible_people(viewer), pk=pk)
+
+
+def _framework_words(person: User) -> dict:
+    """The framework's own names for the person's family, level and tracks (slugs when the
+    active version no longer has them)."""
+    from craftpath.web.frameworks import publishing
+
+    words = {"family": person.family_slug, "level": person.level_slug,
+             "tracks": list(person.track_slugs)}
+    version = publishing.active_version()
+    if version is None or not person.family_slug:
+        return words
+    family = publishing.framework_of(version).find_family(person.family_slug)
+    if family is None:
+        return words
+    words["family"] = family.name
+    level = family.find_level(person.level_slug) if person.level_slug else None
+    if level is not None:
+        words["level"] = level.label
+    names = {track.slug: track.name for track in family.tracks}
+    words["tracks"] = [names.get(slug, slug) for slug in person.track_slugs]
+    return words
+
+
+# --- sign-in ----------------------------------------------------------------------------------
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["oidc"] = oidc.enabled()
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
+
+
+def locked_out(request, credentials=None, *args, **kwargs) -> HttpResponse:
+    """django-axes calls this after too many failed sign-ins."""
+    return render(request, "accounts/message.html", {
+        "title": "Too many failed sign-ins",
+        "message": "Sign-in is paused for this account from here for 15 minutes. If you have "
+                   "forgotten your password, reset it instead.",
+        "link": reverse("password_reset"), "link_text": "Reset your password",
+    }, status=429)
+
+
+def throttled_email(request, credentials=None) -> str:
+    """The account django-axes counts failures against: the email as typed, in one spelling,
+    so that changing its case does not buy five more guesses."""
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    return normalise_email(typed)
+
+
+@require_safe
+def oidc_start(request):
+    if not oidc.enabled():
+        raise Http404("Single sign-on is not configured.")
+    return oidc.start_view(request)
+
+
+@require_safe
+def oidc_callback(request):
+    if not oidc.enabled():
+        raise Http404("Single sign-on is not configured.")
+    return oidc.callback_view(request)
+
+
+# --- people -----------------------------------------------------------------------------------
+
+@login_required
+@require_safe
+def people(request):
+    visible = access.visible_people(request.user).select_related("manager") \
+        .prefetch_related("teams")
+    return render(request, "accounts/people.html", {
+        "people": [(person, _framework_words(person)) for person in visible],
+        "can_export": access.can_export_directory(request.user),
+        "can_import": access.can_change_people(request.user),
+    })
+
+
+@login_required
+@require_safe
+def me(request):
+    return redirect("person", pk=request.user.pk)
+
+
+@login_required
+@require_safe
+def person(request, pk: int):
+    shown = _person_or_404(request.user, pk)
+    viewer = request.user
+    visible = access.visible_people(viewer)
+    return render(request, "accounts/person.html", {
+        "person": shown,
+        "words": _framework_words(shown),
+        "manager": shown.manager if shown.manager_id and
+        visible.filter(pk=shown.manager_id).exists() else None,
+        "reports": visible.filter(manager=shown),
+        "teams": shown.teams.all(),
+        "roles": sorted(shown.roles.all(), key=lambda grant: grant.name),
+        "notes": access.visible_notes(viewer, shown),
+        "note_form": NoteForm() if access.can_write_note_about(viewer, shown) else None,
+        "is_me": shown.pk == viewer.pk,
+    })
+
+
+@login_required
+@require_POST
+def add_note(request, pk: int):
+    about = _person_or_404(request.user, pk)
+    if not access.can_write_note_about(request.user, about):
+        raise PermissionDenied("You may read about this person but not write notes.")
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The note was not saved: " + "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
+        return redirect("person", pk=about.pk)
+    note = form.save(commit=False)
+    note.author, note.about = request.user, about
+    note.save()
+    messages.success(request, "Note saved.")
+    return redirect("person", pk=about.pk)
+
+
+def _note_or_404(viewer, pk: int, note_pk: int) -> Note:
+    note = get_object_or_404(Note.objects.select_related("about", "author"), pk=note_pk,
+                             about_id=pk)
+    if not access.can_view_note(viewer, note):
+        raise Http404("No such note.")
+    return note
+
+
+@login_required
+@require_safe
+def note(request, pk: int, note_pk: int):
+    shown = _note_or_404(request.user, pk, note_pk)
+    return render(request, "accounts/note.html", {
+        "note": shown, "can_delete": access.can_delete_note(request.user, shown)})
+
+
+@login_required
+@require_POST
+def delete_note(request, pk: int, note_pk: int):
+    shown = _note_or_404(request.user, pk, note_pk)
+    if not access.can_delete_note(request.user, shown):
+        raise PermissionDenied("Only the author may delete a note.")
+    shown.delete()
+    messages.success(request, "Note deleted.")
+    return redirect("person", pk=pk)
+
+
+@login_required
+@require_safe
+def export_directory(request):
+    if not access.can_export_directory(request.user):
+        raise PermissionDenied("The directory export is for the people team and admins.")
+    text = directory.export_csv(access.visible_people(request.user))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="directory.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

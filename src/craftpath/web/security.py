@@ -1,0 +1,90 @@
+"""Security settings that need more than one line: the content security policy and the
+OpenID Connect configuration read from the environment, and the middleware that sends the
+policy. Imported by settings.py, so nothing here reads settings at import time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from csp.middleware import CSPMiddleware
+from django.core.exceptions import ImproperlyConfigured
+
+# Every page's scripts and styles are files under /static/ (htmx and the page scripts are
+# vendored), charts are inline SVG elements, so nothing inline needs allowing.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
+
+# CRAFTPATH_OIDC_<name> → mozilla-django-oidc's setting.
+OIDC_REQUIRED = {
+    "CLIENT_ID": "OIDC_RP_CLIENT_ID",
+    "CLIENT_SECRET": "OIDC_RP_CLIENT_SECRET",
+    "AUTHORIZATION_ENDPOINT": "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "TOKEN_ENDPOINT": "OIDC_OP_TOKEN_ENDPOINT",
+    "USERINFO_ENDPOINT": "OIDC_OP_USER_ENDPOINT",
+    "JWKS_ENDPOINT": "OIDC_OP_JWKS_ENDPOINT",
+}
+
+
+def oidc_settings(environ: Mapping[str, str]) -> dict:
+    """mozilla-django-oidc settings from CRAFTPATH_OIDC_* variables; {} when sign-in with
+    OpenID Connect is not configured (no CRAFTPATH_OIDC_CLIENT_ID).
+
+    Optional: CRAFTPATH_OIDC_SIGN_ALGO (RS256), CRAFTPATH_OIDC_SCOPES ("openid email profile"),
+    CRAFTPATH_OIDC_CREATE_USERS ("1" lets someone the directory does not know in; by default
+    only people already in the directory can sign in), CRAFTPATH_OIDC_PROVIDER_NAME (shown on
+    the sign-in button).
+    """
+    if not environ.get("CRAFTPATH_OIDC_CLIENT_ID"):
+        return {}
+    missing = [f"CRAFTPATH_OIDC_{name}" for name in OIDC_REQUIRED
+               if not environ.get(f"CRAFTPATH_OIDC_{name}")]
+    if missing:
+        raise ImproperlyConfigured("OpenID Connect is half configured: set "
+                                   + ", ".join(missing))
+    found = {setting: environ[f"CRAFTPATH_OIDC_{name}"] for name, setting in OIDC_REQUIRED.items()}
+    found.update(
+        OIDC_RP_SIGN_ALGO=environ.get("CRAFTPATH_OIDC_SIGN_ALGO", "RS256"),
+        OIDC_RP_SCOPES=environ.get("CRAFTPATH_OIDC_SCOPES", "openid email profile"),
+        OIDC_CREATE_USER=environ.get("CRAFTPATH_OIDC_CREATE_USERS", "") == "1",
+        OIDC_USE_PKCE=True,
+        OIDC_AUTHENTICATION_CALLBACK_URL="oidc-callback",
+        LOGIN_REDIRECT_URL_FAILURE="/accounts/login/?sso=failed",
+        OIDC_PROVIDER_NAME=environ.get("CRAFTPATH_OIDC_PROVIDER_NAME", "single sign-on"),
+        OIDC_TIMEOUT=10,
+    )
+    return found
+
+
+# Pages that show or change people data: the policy is enforced there. The framework pages
+# (public, no personal data, the same pages the static site serves from any host without
+# headers) get it as Content-Security-Policy-Report-Only for now, because the browser tests
+# inject axe-core as an inline script into them; see the README's design notes.
+ENFORCED_PREFIXES = ("/accounts/", "/people/", "/admin/")
+
+
+def csp_enforced(path: str) -> bool:
+    return path.startswith(ENFORCED_PREFIXES)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, enforcing on the people pages, reporting on the others."""
+
+    def process_response(self, request, response):
+        if csp_enforced(request.path):
+            response._csp_exempt_ro = True
+        else:
+            response._csp_exempt = True
+        return super().process_response(request, response)
