@@ -64,6 +64,7 @@ class _Problem(Exception):
 
 # libyaml's loader when PyYAML was built with it: the same nodes and marks, many times faster.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def _value(node: yaml.Node):
@@ -396,8 +397,8 @@ def _compact(document: dict) -> dict:
 
 def dumps(framework: Framework, header: str = "") -> str:
     """The canonical YAML text, with an optional comment header."""
-    body = yaml.safe_dump(to_document(framework), sort_keys=False, allow_unicode=True,
-                          width=100, default_flow_style=False)
+    body = yaml.dump(to_document(framework), Dumper=SAFE_DUMPER, sort_keys=False,
+                     allow_unicode=True, width=100, default_flow_style=False)
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     return comment + body
 
