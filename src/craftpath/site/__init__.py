@@ -56,11 +56,11 @@ def build(source: Framework | str | Path, dest: str | Path) -> BuildReport:
     framework, diagnostics = _load(source)
     phase_done("load")
     report.warnings = _validate(framework, diagnostics)
+    _check_destination(report.dest)
     phase_done("validate")
-    rendered = _render(framework)
+    report.pages = _render(framework, report.dest)  # the workers write the pages they render
     phase_done("render")
-    report.pages = len(rendered) - 2  # the JSON export and the search index are not pages
-    report.files = _write(rendered, report.dest)
+    report.files = report.pages + _write_shared(framework, report.dest)
     phase_done("write")
     return report
 
@@ -83,36 +83,30 @@ def _validate(framework: Framework | None, diagnostics: list[Diagnostic]) -> lis
     return [d for d in found if d.severity.value == "warning"]
 
 
-def _render(framework: Framework, workers: int | None = None) -> dict[str, str]:
-    """Every file's text by its path in the site. Imports Django only here, when building.
+def _render(framework: Framework, dest: Path, workers: int | None = None) -> int:
+    """Render every page and write it under `dest`; returns how many. Imports Django only
+    here, when building.
 
     Large sites are rendered by forked worker processes (one per core): pages are independent,
-    and template rendering and level comparison are CPU-bound Python.
+    and template rendering and level comparison are CPU-bound Python. Each worker writes the
+    pages it renders, so no page text travels back to this process and writing runs in
+    parallel too.
     """
-    from craftpath.web.frameworks.pages import (
-        JSON_EXPORT,
-        SEARCH_INDEX,
-        PageSet,
-        search_index_script,
-    )
+    from craftpath.web.frameworks.pages import PageSet
 
     pages = PageSet(framework)
     specs = pages.page_specs()
     workers = workers or _worker_count(len(specs))
-    if workers > 1:
-        shards = [specs[i::workers] for i in range(workers)]
-        # fork: the workers inherit the framework and the template engine instead of
-        # receiving them pickled.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            out: dict[str, str] = {}
-            for part in pool.map(_render_shard, [(pages, shard) for shard in shards]):
-                out.update(part)
-    else:
-        out = _render_shard((pages, specs))
-    out[SEARCH_INDEX] = search_index_script(pages)
-    out[JSON_EXPORT] = json.dumps(canonical.to_document(framework), indent=2,
-                                  ensure_ascii=False) + "\n"
-    return out
+    try:
+        if workers > 1:
+            shards = [specs[i::workers] for i in range(workers)]
+            # fork: the workers inherit the framework and the template engine instead of
+            # receiving them pickled.
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return sum(pool.map(_render_shard, [(pages, shard, dest) for shard in shards]))
+        return _render_shard((pages, specs, dest))
+    except OSError as error:
+        raise BuildError(f"{dest}: cannot write the site ({error.strerror or error})") from None
 
 
 def _worker_count(pages: int) -> int:
@@ -121,32 +115,47 @@ def _worker_count(pages: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _render_shard(job) -> dict[str, str]:
+def _render_shard(job) -> int:
     from craftpath.web.frameworks.pages import root_from
     from craftpath.web.frameworks.render import Where, render
 
-    pages, specs = job
-    out = {}
+    pages, specs, dest = job
     for spec in specs:
         page = pages.make(spec)
         root = root_from(page.path)
-        out[page.path] = render(page, Where(root=root, static=f"{root}static/", app=False))
-    return out
+        target = dest / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render(page, Where(root=root, static=f"{root}static/", app=False)),
+                          encoding="utf-8")
+    return len(specs)
 
 
-def _write(rendered: dict[str, str], dest: Path) -> int:
-    from craftpath.web.frameworks.render import STATIC
-
+def _check_destination(dest: Path) -> None:
     if dest.exists() and not dest.is_dir():
         raise BuildError(f"{dest}: exists and is not a folder")
-    folders = {dest / Path(path).parent for path in rendered} | {dest / "static" / "craftpath"}
+
+
+def _write_shared(framework: Framework, dest: Path) -> int:
+    """The files every page shares: the search index, the JSON export and the static assets."""
+    from craftpath.web.frameworks.pages import (
+        JSON_EXPORT,
+        SEARCH_INDEX,
+        PageSet,
+        search_index_script,
+    )
+    from craftpath.web.frameworks.render import STATIC
+
+    shared = {
+        SEARCH_INDEX: search_index_script(PageSet(framework)),
+        JSON_EXPORT: json.dumps(canonical.to_document(framework), indent=2,
+                                ensure_ascii=False) + "\n",
+    }
     try:
-        for folder in sorted(folders):
-            folder.mkdir(parents=True, exist_ok=True)
-        for path, text in rendered.items():
+        (dest / "static" / "craftpath").mkdir(parents=True, exist_ok=True)
+        for path, text in shared.items():
             (dest / path).write_text(text, encoding="utf-8")
         for asset in SITE_ASSETS:
             shutil.copyfile(STATIC / asset, dest / "static" / asset)
     except OSError as error:
         raise BuildError(f"{dest}: cannot write the site ({error.strerror or error})") from None
-    return len(rendered) + len(SITE_ASSETS)
+    return len(shared) + len(SITE_ASSETS)
