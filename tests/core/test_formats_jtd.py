@@ -161,3 +161,13 @@ def test_without_nav_order_seniority_words_still_order_the_levels(seed_pages):
     framework, _ = jtd.read(files)
     assert [lv.code for lv in framework.families[0].levels] == [
         "Level 5", "Level 4", "Level 3", "Level 2", "Level 1"]
+
+
+def test_every_element_keeps_the_file_and_line_it_came_from(seed_framework, seed_family):
+    elements = [seed_family, *seed_family.present_levels, *seed_family.tracks,
+                *seed_family.areas, *seed_family.expectations, *seed_family.statements,
+                *seed_framework.terms]
+    for element in elements:
+        assert element.source.file.endswith(".txt") and element.source.line > 0, element
+    assert str(seed_family.find_area("edge-computing").source).endswith("003_263da7a4b235eeb1"
+                                                                          ".txt:33")

@@ -277,7 +277,7 @@ def _build_family(name: str, pages: list[Page], notes: list[Diagnostic]) -> Fami
                 if section.track:
                     track_of_area.setdefault(_area_of(row)[0], section.track)
 
-    track_names: list[str] = []
+    track_sources: dict[str, Source] = {}  # track name -> the heading that first names it
     areas_by_track: dict[str, dict[str, Area]] = {}
     expectations: list[Expectation] = []
     page_levels: list[Level] = []
@@ -301,8 +301,7 @@ def _build_family(name: str, pages: list[Page], notes: list[Diagnostic]) -> Fami
                 track = section.track or track_of_area.get(slug, CORE_TRACK)
                 headings.setdefault(slugify(track),
                                     (section.heading, page.file.source(section.line)))
-                if track not in track_names:
-                    track_names.append(track)
+                track_sources.setdefault(track, page.file.source(section.line))
                 areas = areas_by_track.setdefault(track, {})
                 if slug not in areas and all(slug not in a for a in areas_by_track.values()):
                     areas[slug] = Area(slug, area_name, link, source=page.file.source(row.line))
@@ -312,8 +311,8 @@ def _build_family(name: str, pages: list[Page], notes: list[Diagnostic]) -> Fami
     by_slug = {level.slug: level for level in page_levels}
     levels = tuple(by_slug.get(level.slug, level) for level in levels)
     tracks = tuple(
-        Track(slugify(track) or "track", track, tuple(areas_by_track[track].values()))
-        for track in track_names
+        Track(slugify(track) or "track", track, tuple(areas_by_track[track].values()), source)
+        for track, source in track_sources.items()
     )
     return Family(family_slug, name, levels, tracks, in_grid_order(levels, tracks, expectations),
                   source=pages[0].file.source(1))
