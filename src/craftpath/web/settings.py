@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "craftpath.web.frameworks",
     "craftpath.web.accounts",
+    "craftpath.web.checkins",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from .accounts import urls as accounts
 urlpatterns = [
     path("accounts/", include(accounts.accounts)),
     path("people/", include(accounts.people)),
+    path("checkins/", include("craftpath.web.checkins.urls")),
     path("admin/", admin.site.urls),
     path("", include("craftpath.web.frameworks.urls")),
 ]

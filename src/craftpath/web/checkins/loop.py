@@ -1,0 +1,322 @@
+"""The check-in loop as plain functions: start, save a voice (self, manager or agreed) with
+optimistic concurrency, submit, agree a summary, close with a frozen snapshot, and carry an
+open check-in to a new framework version. Views call these after asking access.py.
+
+Every write is one transaction. A save names the revision its form was drawn from; the update
+is a compare-and-set on that revision, so a stale save changes nothing and is reported as a
+conflict with what is stored now, for the page to show beside the user's own input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from craftpath.core.compare import compare_family_versions
+from craftpath.core.progress import NOT_APPLICABLE
+from craftpath.web.frameworks.publishing import active_version, framework_of
+
+from . import scope as scopes
+from .models import CheckIn, ClosedCheckInError, Entry, Evidence
+
+LIMITS = {"reason": 2000, "comment": 5000}
+
+
+class LoopError(Exception):
+    """Something the person asked for cannot be done now; the message says why, for them."""
+
+
+class Conflict(Exception):  # noqa: N818 - a conflict is an outcome the page shows, not a fault
+    def __init__(self, entry: Entry | None, side: str, message: str):
+        super().__init__(message)
+        self.entry, self.side = entry, side
+
+
+@dataclass(frozen=True)
+class Saved:
+    entry: Entry
+    revision: int
+
+
+# --- starting ---------------------------------------------------------------------------------
+
+def start(person, include_next: bool) -> CheckIn:
+    """Open a check-in for `person` on the active framework version, at their level (and the
+    next one when asked), in their family and tracks."""
+    version = active_version()
+    if version is None:
+        raise LoopError("No framework is published yet, so there is nothing to check in on.")
+    if not person.family_slug or not person.level_slug:
+        raise LoopError("Your family and level are not set in the directory yet; ask whoever "
+                        "keeps the directory to set them.")
+    framework = framework_of(version)
+    family = framework.find_family(person.family_slug)
+    level = family.find_level(person.level_slug) if family else None
+    if level is None:
+        raise LoopError(f"Your level ({person.level_slug}) is not in the current framework.")
+    following = family.next_level(level) if include_next else None
+    scope = scopes.build(framework, family.slug, level.slug,
+                         following.slug if following else "", tuple(person.track_slugs or ()))
+    if not scope.items:
+        raise LoopError("The framework has no statements for your level and tracks yet.")
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                person=person, version=version, family_slug=family.slug, level_slug=level.slug,
+                next_level_slug=following.slug if following else "",
+                track_slugs=list(scope.tracks))
+            Entry.objects.bulk_create(Entry(checkin=checkin, statement_id=item.statement.id,
+                                            position=item.position) for item in scope.items)
+    except IntegrityError:
+        raise LoopError("You already have an open check-in; finish or close it first.") from None
+    return checkin
+
+
+def open_checkin_of(person) -> CheckIn | None:
+    return CheckIn.objects.filter(person=person, closed_at=None).first()
+
+
+# --- saving one voice -------------------------------------------------------------------------
+
+def editable_side(checkin: CheckIn, side: str) -> str | None:
+    """Why `side` cannot be changed now, or None when it can."""
+    if checkin.is_closed:
+        return "This check-in is closed; its record no longer changes."
+    if side == "agreed":
+        return None if checkin.both_submitted else \
+            "The outcome is agreed once both the self-assessment and the review are submitted."
+    if checkin.submitted_at(side) is not None:
+        return "This side was submitted; it no longer changes."
+    return None
+
+
+def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, reason: str,
+               comment: str, revision: int, evidence_ids: list[int] | None = None) -> Saved:
+    """Store one statement's rating for `side`, if `revision` is still the stored one."""
+    scope = scopes.of_checkin(checkin)
+    if scope.item(statement_id) is None:
+        raise LoopError("That statement is not part of this check-in.")
+    value, reason, comment = value.strip(), reason.strip(), comment.strip()
+    if value and value not in scope.choices:
+        raise LoopError(f"“{value}” is not on this framework's scale.")
+    if value == NOT_APPLICABLE and not reason:
+        raise LoopError("Not applicable needs a reason: say why in the box below; it saves "
+                        "as you type.")
+    for name, text in (("reason", reason), ("comment", comment)):
+        if len(text) > LIMITS[name]:
+            raise LoopError(f"The {name} is too long (at most {LIMITS[name]} characters).")
+    with transaction.atomic():
+        current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        why_not = editable_side(current, side)
+        if why_not:
+            raise LoopError(why_not)
+        changed = Entry.objects.filter(
+            checkin=checkin, statement_id=statement_id, **{f"{side}_revision": revision},
+        ).update(**{f"{side}_value": value, f"{side}_reason": reason,
+                    f"{side}_comment": comment, f"{side}_revision": F(f"{side}_revision") + 1,
+                    "updated_at": timezone.now()})
+        entry = Entry.objects.get(checkin=checkin, statement_id=statement_id)
+        if not changed:
+            raise Conflict(entry, side, "Someone else (or this page in another tab) saved this "
+                           "statement after you opened it, so your change was not saved. Your "
+                           "input is still here; what is stored now is shown beside it.")
+        if side == "self" and evidence_ids is not None:
+            entry.evidence.set(Evidence.objects.filter(owner_id=checkin.person_id,
+                                                       pk__in=evidence_ids))
+    return Saved(entry, getattr(entry, f"{side}_revision"))
+
+
+def attach_new_evidence(checkin: CheckIn, statement_id: str, evidence: Evidence) -> Entry:
+    """Attach a just-added evidence item to the person's rating of a statement. It adds to the
+    entry, so the revision moves on: another tab holding the old list gets a conflict instead
+    of dropping the new item when it saves."""
+    with transaction.atomic():
+        current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        why_not = editable_side(current, "self")
+        if why_not:
+            raise LoopError(why_not)
+        entry = Entry.objects.get(checkin=checkin, statement_id=statement_id)
+        entry.evidence.add(evidence)
+        Entry.objects.filter(pk=entry.pk).update(self_revision=F("self_revision") + 1)
+        entry.refresh_from_db()
+    return entry
+
+
+def unrated(checkin: CheckIn, side: str) -> list[str]:
+    return list(checkin.entries.filter(**{f"{side}_value": ""})
+                .values_list("statement_id", flat=True))
+
+
+def submit(checkin: CheckIn, side: str, by) -> CheckIn:
+    missing = unrated(checkin, side)
+    if missing:
+        raise LoopError(f"{len(missing)} statement(s) still need a rating (or Not applicable "
+                        "with a reason) before submitting.")
+    with transaction.atomic():
+        current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        why_not = editable_side(current, side)
+        if why_not:
+            raise LoopError(why_not)
+        now = timezone.now()
+        if side == "self":
+            current.self_submitted_at = now
+        else:
+            current.manager_submitted_at, current.reviewer = now, by
+        current.save(update_fields=["self_submitted_at", "manager_submitted_at", "reviewer"])
+    return current
+
+
+def agree_matching(checkin: CheckIn) -> int:
+    """Where self and manager gave the same rating and nothing is agreed yet, agree it."""
+    with transaction.atomic():
+        current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        why_not = editable_side(current, "agreed")
+        if why_not:
+            raise LoopError(why_not)
+        return current.entries.filter(agreed_value="", self_value=F("manager_value")) \
+            .exclude(self_value="").update(
+                agreed_value=F("self_value"), agreed_reason=F("self_reason"),
+                agreed_revision=F("agreed_revision") + 1, updated_at=timezone.now())
+
+
+def save_summary(checkin: CheckIn, text: str, revision: int) -> int:
+    text = text.strip()
+    if len(text) > 20000:
+        raise LoopError("The summary is too long (at most 20,000 characters).")
+    with transaction.atomic():
+        current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        why_not = editable_side(current, "agreed")
+        if why_not:
+            raise LoopError(why_not)
+        changed = CheckIn.objects.filter(pk=checkin.pk, summary_revision=revision).update(
+            summary=text, summary_revision=F("summary_revision") + 1)
+        if not changed:
+            raise Conflict(None, "summary", "The summary was changed elsewhere after you opened "
+                           "it, so your text was not saved. Your text is still here; the stored "
+                           "summary is shown beside it.")
+    return revision + 1
+
+
+def self_fingerprint(checkin: CheckIn) -> str:
+    """Changes whenever any self rating is saved: an import form carries it, so a sheet
+    filled while the page was also being edited is refused instead of overwriting."""
+    total = checkin.entries.aggregate(total=Sum("self_revision"))["total"] or 0
+    return f"{checkin.pk}-{total}"
+
+
+def import_self(checkin: CheckIn, ratings: dict[str, dict], fingerprint: str) -> int:
+    """Store a checked sheet's ratings as the self-assessment, all or nothing."""
+    with transaction.atomic():
+        current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        why_not = editable_side(current, "self")
+        if why_not:
+            raise LoopError(why_not)
+        if fingerprint != self_fingerprint(current):
+            raise Conflict(None, "self", "The self-assessment changed after this import page "
+                           "was opened (in another tab, perhaps), so nothing was imported. "
+                           "Open the import page again and upload the file again.")
+        now = timezone.now()
+        for statement_id, voice in ratings.items():
+            checkin.entries.filter(statement_id=statement_id).update(
+                self_value=voice["value"], self_reason=voice["reason"],
+                self_comment=voice["comment"], self_revision=F("self_revision") + 1,
+                updated_at=now)
+    return len(ratings)
+
+
+# --- closing ----------------------------------------------------------------------------------
+
+def close(checkin: CheckIn, by) -> CheckIn:
+    """Freeze the check-in: what was agreed, against which version, with the evidence as it
+    reads today. Every statement needs an agreed outcome first."""
+    missing = unrated(checkin, "agreed")
+    if missing:
+        raise LoopError(f"{len(missing)} statement(s) have no agreed outcome yet.")
+    scope = scopes.of_checkin(checkin)
+    with transaction.atomic():
+        current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        why_not = editable_side(current, "agreed")
+        if why_not:
+            raise LoopError(why_not)
+        current.snapshot = snapshot_of(current, scope)
+        current.closed_at, current.closed_by = timezone.now(), by
+        current.save(update_fields=["snapshot", "closed_at", "closed_by"])
+    return current
+
+
+def snapshot_of(checkin: CheckIn, scope: scopes.Scope) -> dict:
+    cited: dict[str, list[dict]] = {}
+    links = Entry.evidence.through.objects.filter(entry__checkin=checkin) \
+        .select_related("entry", "evidence")
+    for link in links:
+        cited.setdefault(link.entry.statement_id, []).append(link.evidence.frozen())
+    return {
+        "framework": scope.framework.name, "version": checkin.version.label,
+        "scale": list(scope.framework.scale), "family": scope.family.slug,
+        "level": scope.level.slug, "next_level": scope.next_level.slug if scope.next_level else "",
+        "tracks": list(scope.tracks), "statements": len(scope.items), "evidence": cited,
+    }
+
+
+def frozen_evidence(checkin: CheckIn) -> dict[str, list[dict]]:
+    """Statement id → the evidence as it was cited: frozen for a closed check-in, live for an
+    open one."""
+    if checkin.is_closed and checkin.snapshot is not None:
+        return checkin.snapshot.get("evidence", {})
+    cited: dict[str, list[dict]] = {}
+    for link in Entry.evidence.through.objects.filter(entry__checkin=checkin) \
+            .select_related("entry", "evidence").order_by("evidence__date", "evidence_id"):
+        cited.setdefault(link.entry.statement_id, []).append(link.evidence.frozen())
+    return cited
+
+
+# --- carrying to a new framework version ------------------------------------------------------
+
+def carry_to(checkin: CheckIn, version) -> CheckIn:
+    """Move an open check-in to `version`, taking each rating along the statement mapping of
+    core.compare (kept and reworded statements keep their rating; a split statement's rating
+    goes to each part; merged ones keep the first rated). New statements start unrated, and a
+    side that then has unrated statements is open for rating again."""
+    if checkin.is_closed:
+        raise ClosedCheckInError("a closed check-in keeps the version it was made against")
+    old_framework, new_framework = framework_of(checkin.version), framework_of(version)
+    old_family = old_framework.find_family(checkin.family_slug)
+    new_family = new_framework.find_family(checkin.family_slug)
+    if new_family is None or new_family.find_level(checkin.level_slug) is None:
+        raise LoopError("The new version has no such family or level; this check-in stays on "
+                        "its version.")
+    carried = compare_family_versions(old_family, new_family).carried()
+    next_slug = checkin.next_level_slug if checkin.next_level_slug and \
+        new_family.find_level(checkin.next_level_slug) else ""
+    scope = scopes.build(new_framework, checkin.family_slug, checkin.level_slug, next_slug,
+                         tuple(checkin.track_slugs))
+    with transaction.atomic():
+        old_entries = list(checkin.entries.prefetch_related("evidence"))
+        by_new_id: dict[str, Entry] = {}
+        for old in old_entries:
+            for new_id in carried.get(old.statement_id, ()):
+                kept = by_new_id.get(new_id)
+                if kept is None or (not kept.self_value and old.self_value):
+                    by_new_id[new_id] = old
+        checkin.entries.all().delete()
+        fields = [f"{side}_{part}" for side in ("self", "manager", "agreed")
+                  for part in ("value", "reason", "comment")]
+        for item in scope.items:
+            source = by_new_id.get(item.statement.id)
+            entry = Entry.objects.create(
+                checkin=checkin, statement_id=item.statement.id, position=item.position,
+                **({name: getattr(source, name) for name in fields} if source else {}))
+            if source is not None:
+                entry.evidence.set(source.evidence.all())
+        checkin.version, checkin.next_level_slug = version, next_slug
+        update = ["version", "next_level_slug"]
+        for side in ("self", "manager"):
+            if checkin.submitted_at(side) and \
+                    checkin.entries.filter(**{f"{side}_value": ""}).exists():
+                setattr(checkin, f"{side}_submitted_at", None)
+                update.append(f"{side}_submitted_at")
+        checkin.save(update_fields=update)
+    return checkin

@@ -1,0 +1,199 @@
+"""Check-ins: a person's self-assessment, their manager's blind review and the outcome they
+agree, against one published framework version; the evidence log; the growth plan; the audit
+log of who looked at or changed someone else's check-in.
+
+A check-in keeps one row per statement in scope (`Entry`) holding the three voices side by
+side (self, manager, agreed), each with its own revision counter: a save carrying a stale
+counter is refused, so two tabs or two people never silently overwrite each other. Statement
+ids are unique within a family, and the check-in names its family and framework version.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+SIDES = ("self", "manager", "agreed")
+
+
+class ClosedCheckInError(Exception):
+    """A closed check-in is a frozen record; nothing in it may change."""
+
+
+class Evidence(models.Model):
+    """One item of a person's evidence log; it may support several statements."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="evidence")
+    title = models.CharField(max_length=200)
+    date = models.DateField(default=timezone.localdate)
+    link = models.URLField(max_length=500, blank=True)
+    description = models.TextField(max_length=5000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def frozen(self) -> dict:
+        """What a closed check-in keeps of this item, whatever happens to it later."""
+        return {"id": self.pk, "title": self.title, "date": self.date.isoformat(),
+                "link": self.link, "description": self.description}
+
+
+class CheckIn(models.Model):
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="checkins")
+    # PROTECT: a version that check-ins point at is never deleted (and never changes).
+    version = models.ForeignKey("frameworks.FrameworkVersion", on_delete=models.PROTECT,
+                                related_name="checkins")
+    family_slug = models.SlugField(max_length=100)
+    level_slug = models.SlugField(max_length=100)
+    next_level_slug = models.SlugField(max_length=100, blank=True)  # blank: current level only
+    track_slugs = models.JSONField(default=list, blank=True)  # empty: every track
+    started_at = models.DateTimeField(default=timezone.now)
+    self_submitted_at = models.DateTimeField(null=True, blank=True)
+    manager_submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="reviews")
+    summary = models.TextField(max_length=20000, blank=True)
+    summary_revision = models.PositiveIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    # Filled when closing: the version, scope and scale it was made against and a copy of the
+    # evidence it cites, so later edits of the evidence log or new framework versions never
+    # change what was agreed. (The version itself is immutable and protected.)
+    snapshot = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "check-in"
+        constraints = [
+            # One open check-in per person: the loop is one conversation at a time.
+            models.UniqueConstraint(fields=["person"], condition=models.Q(closed_at=None),
+                                    name="one_open_checkin_per_person"),
+        ]
+        indexes = [models.Index(fields=["person", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"check-in {self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def both_submitted(self) -> bool:
+        return self.self_submitted_at is not None and self.manager_submitted_at is not None
+
+    @property
+    def stage(self) -> str:
+        if self.is_closed:
+            return "closed"
+        if self.both_submitted:
+            return "agreeing"
+        if self.self_submitted_at is not None:
+            return "awaiting manager review"
+        if self.manager_submitted_at is not None:
+            return "manager review submitted; self-assessment in progress"
+        return "self-assessment in progress"
+
+    def submitted_at(self, side: str):
+        return {"self": self.self_submitted_at, "manager": self.manager_submitted_at}.get(side)
+
+
+class Entry(models.Model):
+    """One statement of a check-in, with the three voices about it."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="entries")
+    statement_id = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)  # the statement's place in the scope
+
+    self_value = models.CharField(max_length=60, blank=True)  # a scale label, N/A, or unrated
+    self_reason = models.TextField(max_length=2000, blank=True)  # why not applicable
+    self_comment = models.TextField(max_length=5000, blank=True)
+    self_revision = models.PositiveIntegerField(default=0)
+
+    manager_value = models.CharField(max_length=60, blank=True)
+    manager_reason = models.TextField(max_length=2000, blank=True)
+    manager_comment = models.TextField(max_length=5000, blank=True)
+    manager_revision = models.PositiveIntegerField(default=0)
+
+    agreed_value = models.CharField(max_length=60, blank=True)
+    agreed_reason = models.TextField(max_length=2000, blank=True)
+    agreed_comment = models.TextField(max_length=5000, blank=True)
+    agreed_revision = models.PositiveIntegerField(default=0)
+
+    # The person's evidence for their own rating of this statement.
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="entries")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "entries"
+        constraints = [models.UniqueConstraint(fields=["checkin", "statement_id"],
+                                               name="one_entry_per_statement")]
+
+    def __str__(self) -> str:
+        return self.statement_id
+
+    def voice(self, side: str) -> dict:
+        return {"value": getattr(self, f"{side}_value"), "reason": getattr(self, f"{side}_reason"),
+                "comment": getattr(self, f"{side}_comment"),
+                "revision": getattr(self, f"{side}_revision")}
+
+
+class FocusStatement(models.Model):
+    """A statement the person chose to grow toward: part of their growth plan."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="focus_statements")
+    family_slug = models.SlugField(max_length=100)
+    statement_id = models.CharField(max_length=200)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["person", "family_slug", "statement_id"],
+                                               name="one_focus_per_statement")]
+
+
+class Goal(models.Model):
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="goals")
+    title = models.CharField(max_length=200)
+    due = models.DateField(null=True, blank=True)
+    actions = models.TextField(max_length=5000, blank=True)
+    done = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["done", "due", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuditEntry(models.Model):
+    """Someone looked at or changed another person's check-in. A table, not a log file, so no
+    personal data ends up in logs; `what` names the page or action, never content."""
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="checkin_audit")
+    checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="audit")
+    action = models.CharField(max_length=20)  # "viewed" or "changed"
+    what = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
