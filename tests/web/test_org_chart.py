@@ -39,3 +39,17 @@ def test_the_admin_form_shows_the_cycle_on_the_manager_field(client_as_admin, sm
     assert "go round in a circle" in reply.content.decode()
     small_org.mia.refresh_from_db()
     assert small_org.mia.manager is None
+
+
+def test_the_admin_form_checks_level_and_tracks_against_the_framework(client_as_admin,
+                                                                      small_org):
+    reply = client_as_admin.post(f"/admin/accounts/user/{small_org.eva.pk}/change/", {
+        "email": "eva@example.com", "name": "Eva", "is_active": "on",
+        "manager": small_org.leo.pk, "family_slug": "ml-and-edge-ml-engineer-craft",
+        "track_slugs": '["all", "cooking"]', "level_slug": "level-9", "level_since": "",
+        "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0",
+    })
+    page = reply.content.decode()
+    assert "no level &#x27;level-9&#x27;" in page and "no track &#x27;cooking&#x27;" in page
+    small_org.eva.refresh_from_db()
+    assert small_org.eva.level_slug == "level-4"

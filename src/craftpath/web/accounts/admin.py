@@ -38,6 +38,7 @@ class PersonForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_framework_slugs(cleaned)
         manager = cleaned.get("manager")
         if manager is not None and self.instance.pk is not None:
             try:
@@ -45,6 +46,20 @@ class PersonForm(forms.ModelForm):
             except forms.ValidationError as error:
                 self.add_error("manager", error)
         return cleaned
+
+
+    def _check_framework_slugs(self, cleaned) -> None:
+        """Family, tracks and level must exist in the active version, as on import."""
+        tracks = cleaned.get("track_slugs") or []
+        values = {"family": cleaned.get("family_slug", ""), "level": cleaned.get("level_slug", ""),
+                  "tracks": directory.SEPARATOR.join(tracks if isinstance(tracks, list) else [])}
+        if not isinstance(tracks, list):
+            self.add_error("track_slugs", "a list of track slugs, like [\"all\", \"ml-engineer\"]")
+        problems = []
+        directory.framework_refs(0, values, directory.active_framework(), problems)
+        fields = {"family": "family_slug", "level": "level_slug", "tracks": "track_slugs"}
+        for problem in problems:
+            self.add_error(fields.get(problem.column, "family_slug"), problem.message)
 
 
 @admin.register(User)

@@ -120,7 +120,7 @@ def _parse(text: str | bytes, problems: list[RowProblem]) -> list[_Row]:
             problems.append(RowProblem(1, key, "required column is missing"))
     if problems:
         return []
-    framework = _active_framework()
+    framework = active_framework()
     rows: list[_Row] = []
     first_line: dict[str, int] = {}
     line = 1
@@ -182,7 +182,7 @@ def _row(line: int, values: dict, framework, problems: list[RowProblem]) -> _Row
     for team in teams:
         if len(team) > 120:
             problems.append(RowProblem(line, "team", f"team name {team[:20]!r}… is too long"))
-    family, tracks, level = _framework_refs(line, values, framework, problems)
+    family, tracks, level = framework_refs(line, values, framework, problems)
     since = _date(line, values.get("level_since", ""), problems)
     if since and not level:
         problems.append(RowProblem(line, "level_since", "is given but level is empty"))
@@ -204,14 +204,14 @@ def _date(line: int, value: str, problems: list[RowProblem]) -> date | None:
     return day
 
 
-def _active_framework():
+def active_framework():
     from craftpath.web.frameworks import publishing
 
     version = publishing.active_version()
     return publishing.framework_of(version) if version is not None else None
 
 
-def _framework_refs(line, values, framework, problems) -> tuple[str, list[str], str]:
+def framework_refs(line, values, framework, problems) -> tuple[str, list[str], str]:
     """The family, track and level slugs a row names, checked against the active version."""
     family_name, level_name = values.get("family", ""), values.get("level", "")
     track_names = _split(values.get("tracks", ""))
