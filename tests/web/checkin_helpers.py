@@ -43,3 +43,20 @@ def closed(checkin, person, manager, value="Meets"):
 
 def first_ids(checkin, count=2):
     return list(checkin.entries.values_list("statement_id", flat=True)[:count])
+
+
+def open_and_closed(person):
+    """A closed check-in (every outcome agreed as Meets) and an open one after it, made
+    directly in the database: for tests that need many people's check-ins quickly."""
+    from django.utils import timezone
+
+    from craftpath.web.checkins import loop
+    from craftpath.web.checkins import scope as scopes
+
+    earlier = start_for(person)
+    earlier.entries.update(self_value="Meets", manager_value="Meets", agreed_value="Meets")
+    now = timezone.now()
+    earlier.self_submitted_at = earlier.manager_submitted_at = earlier.closed_at = now
+    earlier.snapshot = loop.snapshot_of(earlier, scopes.of_checkin(earlier))
+    earlier.save()
+    return start_for(person), earlier

@@ -125,6 +125,43 @@ RULES = {
     "admin/accounts/team/<path:object_id>/change/": ADMIN_SITE,
     "admin/accounts/team/<path:object_id>/": Rule(roles(302, 302, 302, 302, 302)),
 }
+# Check-ins. Objects: the person's open check-in (their closed one for the packet), their
+# evidence item, focus statement and goal. Posts carry no data, so an allowed one is refused
+# by the check-in itself and comes back to its page (302) with the reason.
+VIEW_PROGRESS = roles(ALL, (200, 404, 404), (200, 200, 404), (200, 200, 200), (200, 404, 404))
+CHANGE_PROGRESS = roles(ALL, (302, 404, 404), (302, 302, 404), (302, 403, 403), (302, 404, 404))
+OWN_ONLY = roles(ALL, *[(200, 404, 404)] * 4)
+RULES.update({
+    "checkins/": SIGNED_IN,
+    "checkins/start/": Rule(each(302), method="post"),  # each already has one open: sent back
+    "checkins/team/": Rule(roles(302, 403, 200, 403, 403)),
+    "checkins/evidence/": SIGNED_IN,
+    "checkins/evidence/<int:pk>/": Rule(OWN_ONLY),
+    "checkins/evidence/<int:pk>/delete/": Rule(roles(ALL, *[(302, 404, 404)] * 4), "post"),
+    "checkins/people/<int:pk>/": Rule(VIEW_PROGRESS),
+    "checkins/people/<int:pk>/focus/": Rule(CHANGE_PROGRESS, "post"),
+    "checkins/people/<int:pk>/goals/": Rule(CHANGE_PROGRESS, "post"),
+    "checkins/focus/<int:pk>/delete/": Rule(CHANGE_PROGRESS, "post"),
+    "checkins/goals/<int:pk>/": Rule(CHANGE_PROGRESS, "post"),
+    "checkins/<int:pk>/": Rule(VIEW_PROGRESS),
+    "checkins/<int:pk>/areas/<slug:area>/": Rule(VIEW_PROGRESS),
+    "checkins/<int:pk>/compare/": Rule(VIEW_PROGRESS),
+    "checkins/<int:pk>/export.<str:fmt>": Rule(VIEW_PROGRESS),
+    "checkins/<int:pk>/packet.<str:fmt>": Rule(VIEW_PROGRESS),
+    "checkins/<int:pk>/ratings/": Rule(CHANGE_PROGRESS, "post"),
+    "checkins/<int:pk>/submit/": Rule(CHANGE_PROGRESS, "post"),
+    "checkins/<int:pk>/outcomes/": Rule(CHANGE_PROGRESS, "post"),
+    "checkins/<int:pk>/outcomes/matching/": Rule(CHANGE_PROGRESS, "post"),
+    "checkins/<int:pk>/summary/": Rule(CHANGE_PROGRESS, "post"),
+    "checkins/<int:pk>/carry/": Rule(CHANGE_PROGRESS, "post"),
+    # Only the person adds evidence and imports a self-assessment; only a manager closes.
+    "checkins/<int:pk>/evidence/": Rule(roles(ALL, (302, 404, 404), (302, 403, 404),
+                                              (302, 403, 403), (302, 404, 404)), "post"),
+    "checkins/<int:pk>/import/": Rule(roles(ALL, (200, 404, 404), (200, 403, 404),
+                                            (200, 403, 403), (200, 404, 404))),
+    "checkins/<int:pk>/close/": Rule(roles(ALL, (403, 404, 404), (403, 302, 404),
+                                           (403, 403, 403), (403, 404, 404)), "post"),
+})
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.
 for model in ("accessattempt", "accessfailurelog", "accesslog"):
     RULES.update({
@@ -197,11 +234,26 @@ def world(small_org, published_seed, monkeypatch):
             "accesslog": AccessLog.objects.create(**fields)}
     viewers = {"anonymous": None, "engineer": small_org.ian, "manager": small_org.mia,
                "people": small_org.pia, "admin": small_org.ada}
-    return small_org, published_seed, team, axes, viewers
+    checkins = {person.pk: checkin_objects(person) for person in User.objects.all()}
+    return small_org, published_seed, team, axes, viewers, checkins
+
+
+def checkin_objects(person) -> dict:
+    """Route parameter → this person's object, for the check-in routes."""
+    from craftpath.web.checkins.models import Evidence, FocusStatement, Goal
+
+    from .checkin_helpers import open_and_closed
+
+    open_one, closed = open_and_closed(person)
+    return {"checkins/<int:pk>/packet": closed.pk, "checkins/<int:pk>/": open_one.pk,
+            "checkins/evidence/": Evidence.objects.create(owner=person, title="x").pk,
+            "checkins/focus/": FocusStatement.objects.create(
+                person=person, family_slug=FAMILY, statement_id="ml-ops.level-3.1").pk,
+            "checkins/goals/<int:pk>/": Goal.objects.create(person=person, title="x").pk}
 
 
 def _values(route, obj, viewer, world) -> dict:
-    org, version, team, axes, _ = world
+    org, version, team, axes, _, checkins = world
     person = {"own": viewer or org.ian, "report": org.eva, "stranger": org.sol,
               "none": org.eva}[obj]
     object_id = person.pk
@@ -210,7 +262,10 @@ def _values(route, obj, viewer, world) -> dict:
     for model, row in axes.items():
         if f"/{model}/" in route:
             object_id = row.pk
-    return {"pk": person.pk, "note_pk": Note.objects.get(author=person, about=person).pk,
+    pk = next((value for prefix, value in checkins[person.pk].items()
+               if route.startswith(prefix)), person.pk)
+    return {"pk": pk, "note_pk": Note.objects.get(author=person, about=person).pk,
+            "fmt": "md" if "packet" in route else "csv",
             "object_id": object_id, "content_type_id": ContentType.objects.get_for_model(User).pk,
             "family": FAMILY, "level": "level-3", "area": "ml-ops", "before": "level-4",
             "after": "level-3", "version": version.label, "uidb64": "MQ", "token": "bad-token"}

@@ -105,6 +105,8 @@ def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, re
     if value == NOT_APPLICABLE and not reason:
         raise LoopError("Not applicable needs a reason: say why in the box below; it saves "
                         "as you type.")
+    if value != NOT_APPLICABLE:
+        reason = ""  # a reason only ever explains a Not applicable
     for name, text in (("reason", reason), ("comment", comment)):
         if len(text) > LIMITS[name]:
             raise LoopError(f"The {name} is too long (at most {LIMITS[name]} characters).")

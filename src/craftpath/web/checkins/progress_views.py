@@ -84,9 +84,10 @@ def focus_add(request, pk: int):
 
 @login_required
 @require_POST
-def focus_delete(request, pk: int, focus_pk: int):
-    person = _plan_person_or_403(request.user, pk)
-    get_object_or_404(FocusStatement, pk=focus_pk, person=person).delete()
+def focus_delete(request, pk: int):
+    focus = get_object_or_404(FocusStatement, pk=pk)
+    person = _plan_person_or_403(request.user, focus.person_id)
+    focus.delete()
     messages.success(request, "Removed from the growth plan.")
     return redirect("checkins:progress", pk=person.pk)
 
@@ -109,9 +110,9 @@ def goal_add(request, pk: int):
 
 @login_required
 @require_POST
-def goal_update(request, pk: int, goal_pk: int):
-    person = _plan_person_or_403(request.user, pk)
-    goal = get_object_or_404(Goal, pk=goal_pk, person=person)
+def goal_update(request, pk: int):
+    goal = get_object_or_404(Goal, pk=pk)
+    person = _plan_person_or_403(request.user, goal.person_id)
     action = request.POST.get("do")
     if action == "delete":
         goal.delete()
