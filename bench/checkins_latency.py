@@ -81,7 +81,7 @@ def generate(people: int, years: int, seed: int = 5) -> dict:
         User.objects.bulk_create(users, batch_size=2000)
         users = list(User.objects.order_by("id"))
         head, line, leaves = users[0], users[1:managers + 1], users[managers + 1:]
-        for i, manager in enumerate(line):
+        for manager in line:
             manager.manager_id = head.pk
         for i, person in enumerate(leaves):
             person.manager_id = line[i % managers].pk

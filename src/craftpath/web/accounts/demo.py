@@ -117,6 +117,10 @@ def create_demo(password: str | None = None) -> Demo:
             person = User.objects.get(email=email(short))
             person.revoke(Role.ENGINEER)
             person.grant(role)
+        if created:  # a few check-ins, so each demo sign-in has something to see
+            from craftpath.web.checkins.demo import add_checkins
+
+            add_checkins(DOMAIN)
         sign_ins = [(email(short), what) for short, what in SIGN_INS]
         # One password for the five, so one (slow, on purpose) Argon2 hash is enough.
         User.objects.filter(email__in=[address for address, _ in sign_ins]).update(
