@@ -1,12 +1,11 @@
 """Security settings that need more than one line: the content security policy and the
-OpenID Connect configuration read from the environment, and the middleware that sends the
-policy. Imported by settings.py, so nothing here reads settings at import time."""
+OpenID Connect configuration read from the environment. Imported by settings.py, so nothing
+here reads settings at import time."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from csp.middleware import CSPMiddleware
 from django.core.exceptions import ImproperlyConfigured
 
 # Every page's scripts and styles are files under /static/ (htmx and the page scripts are
@@ -66,25 +65,3 @@ def oidc_settings(environ: Mapping[str, str]) -> dict:
         OIDC_TIMEOUT=10,
     )
     return found
-
-
-# Pages that show or change people data: the policy is enforced there. The framework pages
-# (public, no personal data, the same pages the static site serves from any host without
-# headers) get it as Content-Security-Policy-Report-Only for now, because the browser tests
-# inject axe-core as an inline script into them; see the README's design notes.
-ENFORCED_PREFIXES = ("/accounts/", "/people/", "/admin/")
-
-
-def csp_enforced(path: str) -> bool:
-    return path.startswith(ENFORCED_PREFIXES)
-
-
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, enforcing on the people pages, reporting on the others."""
-
-    def process_response(self, request, response):
-        if csp_enforced(request.path):
-            response._csp_exempt_ro = True
-        else:
-            response._csp_exempt = True
-        return super().process_response(request, response)

@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "craftpath.web.security.ContentSecurityPolicyMiddleware",  # CSP; see security.py
+    "csp.middleware.CSPMiddleware",  # the policy is in security.py
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -152,7 +152,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day; people data should not stay signed in
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no page script reads it; forms carry the token
-CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY_REPORT_ONLY = security.CONTENT_SECURITY_POLICY
+CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY  # enforced on every page
 if PRODUCTION:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
