@@ -159,6 +159,8 @@ def test_the_whole_loop_with_two_people(browser, live_server, people):
 
     # 8. They agree: matching ratings in one go, the disagreement by hand, and a summary.
     leo.get_by_role("button", name="Agree every statement you both rated alike").click()
+    # a full page load: wait for it, or the next selection lands on the page being replaced
+    expect(leo.locator(".messages")).to_contain_text("rated alike are now agreed")
     row = leo.locator("table.side-by-side-table tbody tr").first
     row.locator("select").select_option("Working towards")
     expect(row.locator(".save-status")).to_contain_text("Saved")
