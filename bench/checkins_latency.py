@@ -34,7 +34,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-HOST = "127.0.0.1"  # never anything but loopback
+from serving import HOST, start_server
+
 ROOT = Path(__file__).resolve().parents[1]
 FAMILY = "ml-and-edge-ml-engineer-craft"
 TEAM_SIZE = 50
@@ -228,26 +229,6 @@ def worker(args) -> None:
 
 # --- timing ------------------------------------------------------------------------------------
 
-def start_server(port: int, env: dict) -> subprocess.Popen:
-    command = [sys.executable, "-m", "craftpath.cli", "serve", "--host", HOST, "--port",
-               str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped: {server.stderr.read().decode()}")
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("the server did not answer within 120 s")
-
-
 class Client:
     """One keep-alive connection with a session cookie, as one person's browser."""
 
@@ -370,7 +351,7 @@ def run_one(database: str, args) -> None:
                   f"(each with self, manager and agreed ratings), generated in "
                   f"{facts['seconds']} s")
             port = free_port()
-            server = start_server(port, env)
+            server = start_server(port, [], env, wait_seconds=120)
             try:
                 for name, latencies, errors in measure(port, facts, args.requests,
                                                        args.seconds):

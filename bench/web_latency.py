@@ -19,14 +19,12 @@ import http.client
 import os
 import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
-HOST = "127.0.0.1"  # never anything but loopback
+from serving import HOST, start_server
+
 FAMILY = "ml-and-edge-ml-engineer-craft"
 PAGES = {
     "constant (/healthz)": "/healthz",
@@ -39,29 +37,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
-
-
-def start_server(port: int, data: Path, framework: str | None) -> subprocess.Popen:
-    command = [sys.executable, "-m", "craftpath.cli", "serve", "--host", HOST, "--port",
-               str(port), "--data-dir", str(data)]
-    if framework:
-        command += ["--framework", framework]
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped: {server.stderr.read().decode()}")
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("the server did not answer within 60 s")
 
 
 def load(port: int, path: str, requests: int, seconds: float, concurrency: int):
@@ -121,7 +96,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="craftpath-latency-") as data:
         port = free_port()
-        server = start_server(port, Path(data), args.framework)
+        extra = ["--data-dir", data] + (["--framework", args.framework] if args.framework else [])
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        server = start_server(port, extra, env, wait_seconds=60)
         try:
             print(f"craftpath serve (waitress, 8 threads) on {HOST}:{port}; {os.cpu_count()} "
                   f"cores shared with the client; {args.concurrency} keep-alive clients, at most "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 FAMILY = "ml-and-edge-ml-engineer-craft"
@@ -98,3 +100,28 @@ def demo_org(published_seed):
     from craftpath.web.accounts.demo import create_demo
 
     return create_demo(DEMO_PASSWORD)
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Without these Chromium stalls on network lookups on a machine with no internet; as root it
+# needs --no-sandbox.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """Debian's Chromium under Playwright, one per test module; screenshots go to ARTIFACTS."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread; the database calls of
+    # the fixtures are plain synchronous code, which Django must be told is fine here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]

@@ -4,20 +4,14 @@ in the static site opened from disk. Screenshots are kept in test-artifacts/."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from .conftest import FAMILY
+from .conftest import ARTIFACTS, FAMILY
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE = (Path(__file__).resolve().parents[2] / "src" / "craftpath" / "web" / "static" / "vendor"
        / "axe-core-4.14.1" / "axe.min.js")
-# Without these Chromium stalls on network lookups on a machine with no internet; as root it
-# needs --no-sandbox.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 PAGE_TYPES = {
     "home": "index.html",
@@ -32,21 +26,6 @@ PAGE_TYPES = {
     "print": "print.html",
     "not-found": f"{FAMILY}/level-9.html",
 }
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread; the database calls of
-    # the fixtures below are plain synchronous code, which Django must be told is fine here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -6,30 +6,14 @@ test-artifacts/. Chromium missing fails the test (the `chromium` fixture), never
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from .test_browser import ARTIFACTS, CHROMIUM_ARGS
+from .conftest import ARTIFACTS
 
 PASSWORD = "a long browser-test password"
 SELF_COMMENT = "I moved our training jobs to the shared pipeline"
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; Django's database calls from
-    # the fixtures are plain synchronous code, which Django must be told is fine here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
