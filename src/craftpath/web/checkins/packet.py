@@ -8,10 +8,7 @@ statements of the growth plan and the coverage trend across closed check-ins.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.template.loader import render_to_string
 
@@ -118,22 +115,4 @@ def html(packet: Packet) -> str:
 
 
 def to_pdf(page_html: str) -> bytes:
-    """Print `page_html` with the framework PDFs' Chromium, flags and one-at-a-time lock."""
-    chromium = pdf.chromium_path()
-    if chromium is None:
-        raise pdf.PdfUnavailable("PDFs are printed by Chromium, which is not installed on this "
-                                 "server. The Markdown packet has the same content.")
-    # The lock is shared with the framework PDFs on purpose: one Chromium at a time overall.
-    with pdf._one_at_a_time, tempfile.TemporaryDirectory(prefix="craftpath-packet-") as folder:
-        source, target = Path(folder) / "packet.html", Path(folder) / "packet.pdf"
-        source.write_text(page_html, encoding="utf-8")
-        command = [chromium, *pdf.CHROMIUM_FLAGS, f"--user-data-dir={folder}/profile",
-                   f"--print-to-pdf={target}", source.as_uri()]
-        try:
-            subprocess.run(command, capture_output=True, timeout=pdf.TIMEOUT_SECONDS,
-                           check=False)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise pdf.PdfUnavailable(f"Chromium could not print the packet ({error}).") from None
-        if not target.exists() or target.stat().st_size == 0:
-            raise pdf.PdfUnavailable("Chromium did not produce a PDF for the packet.")
-        return target.read_bytes()
+    return pdf.html_to_pdf(page_html, "The Markdown packet has the same content.")

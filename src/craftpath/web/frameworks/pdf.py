@@ -38,12 +38,16 @@ def chromium_path() -> str | None:
 
 
 def page_to_pdf(page: Page) -> bytes:
+    return html_to_pdf(render(page, Where(root="", static=STATIC.as_uri() + "/", app=False)))
+
+
+def html_to_pdf(html: str, missing_hint: str = "Your browser's Print command gives the same "
+                                              "layout from any page.") -> bytes:
+    """Print a whole HTML document (its styles given as file: URLs) with headless Chromium."""
     chromium = chromium_path()
     if chromium is None:
         raise PdfUnavailable("PDFs are printed by Chromium, which is not installed on this "
-                             "server (install the Debian package `chromium`). Your browser's "
-                             "Print command gives the same layout from any page.")
-    html = render(page, Where(root="", static=STATIC.as_uri() + "/", app=False))
+                             f"server (install the Debian package `chromium`). {missing_hint}")
     with _one_at_a_time, tempfile.TemporaryDirectory(prefix="craftpath-pdf-") as folder:
         source, target = Path(folder) / "page.html", Path(folder) / "page.pdf"
         source.write_text(html, encoding="utf-8")
