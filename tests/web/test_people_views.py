@@ -60,3 +60,10 @@ def test_the_directory_export_holds_only_visible_people(client_as_people_team):
     assert reply["Content-Disposition"] == 'attachment; filename="directory.csv"'
     assert reply["Cache-Control"] == "no-store"
     assert reply.content.decode().count("\n") == 9  # header + 8 people
+
+
+def test_the_person_page_links_to_progress_only_for_those_who_may_see_it(client_as, small_org):
+    link = f'href="/checkins/people/{small_org.ian.pk}/"'
+    assert link in client_as(small_org.ian).get(f"/people/{small_org.ian.pk}/").content.decode()
+    admin_view = client_as(small_org.ada).get(f"/people/{small_org.ian.pk}/")
+    assert admin_view.status_code == 200 and link not in admin_view.content.decode()

@@ -130,6 +130,7 @@ def person(request, pk: int):
         "notes": access.visible_notes(viewer, shown),
         "note_form": NoteForm() if access.can_write_note_about(viewer, shown) else None,
         "is_me": shown.pk == viewer.pk,
+        "sees_progress": access.can_view_progress(viewer, shown),
     })
 
 
