@@ -105,6 +105,8 @@ def demo_org(published_seed):
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Without these Chromium stalls on network lookups on a machine with no internet; as root it
 # needs --no-sandbox.
+AXE = (Path(__file__).resolve().parents[2] / "src" / "craftpath" / "web" / "static" / "vendor"
+       / "axe-core-4.14.1" / "axe.min.js")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -125,3 +127,13 @@ def browser(chromium):
         yield launched
         launched.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page (its context must bypass CSP)."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][:3]}" for v in violations
+            if v["impact"] in ("serious", "critical")]

@@ -4,14 +4,9 @@ in the static site opened from disk. Screenshots are kept in test-artifacts/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from .conftest import ARTIFACTS, FAMILY
-
-AXE = (Path(__file__).resolve().parents[2] / "src" / "craftpath" / "web" / "static" / "vendor"
-       / "axe-core-4.14.1" / "axe.min.js")
+from .conftest import ARTIFACTS, FAMILY, serious_violations
 
 PAGE_TYPES = {
     "home": "index.html",
@@ -53,15 +48,6 @@ def static_site(seed_framework, tmp_path_factory) -> str:
     dest = tmp_path_factory.mktemp("static-site")
     build(seed_framework, dest)
     return dest.as_uri() + "/"
-
-
-def serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document)).violations"
-        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
-    return [f"{v['id']} ({v['impact']}): {v['nodes'][:3]}" for v in violations
-            if v["impact"] in ("serious", "critical")]
 
 
 def shot(page, name: str) -> None:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, serious_violations
 
 PASSWORD = "a long browser-test password"
 SELF_COMMENT = "I moved our training jobs to the shared pipeline"
@@ -25,7 +25,8 @@ def people(live_server, transactional_db, small_org):
 
 
 def signed_in(browser, base: str, email: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # bypass_csp: only so that the accessibility test can inject axe-core.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(base + "/accounts/login/")
@@ -169,3 +170,22 @@ def test_the_whole_loop_with_two_people(browser, live_server, people):
     expect(ian.locator("svg.radar")).to_have_count(2)
     ian_context.close()
     leo_context.close()
+
+
+def test_check_in_pages_pass_axe(browser, live_server, people):
+    """No serious or critical accessibility violation on the pages of the loop."""
+    context, ian = signed_in(browser, live_server.url, people.ian.email)
+    ian.get_by_role("link", name="Check-ins").click()
+    ian.get_by_role("button", name="Start a check-in").click()
+    area_url = ian.url
+    checkin_url = area_url.split("/areas/")[0] + "/"
+    found = {}
+    for name, url in (("area", area_url), ("check-in", checkin_url),
+                      ("check-ins", live_server.url + "/checkins/"),
+                      ("evidence", live_server.url + "/checkins/evidence/"),
+                      ("progress", f"{live_server.url}/checkins/people/{people.ian.pk}/"),
+                      ("person", f"{live_server.url}/people/{people.ian.pk}/")):
+        assert ian.goto(url).status == 200, name
+        found[name] = serious_violations(ian)
+    context.close()
+    assert found == {name: [] for name in found}
