@@ -19,6 +19,7 @@ from .core.model import Family, Framework
 from .core.sample import bundled_path, load_bundled
 from .core.schema import canonical_schema
 from .core.summary import summarise
+from .web.serve import ServeError  # light: Django is imported only when a command needs it
 
 
 class UsageError(Exception):
@@ -205,12 +206,9 @@ def _diagnostic_lines(diagnostics) -> None:
 
 
 def cmd_serve(args) -> int:
-    from .web.serve import ServeError, serve
+    from .web.serve import serve
 
-    try:
-        serve(args.framework, host=args.host, port=args.port, data_dir=args.data_dir)
-    except ServeError as error:
-        raise UsageError(str(error)) from None
+    serve(args.framework, host=args.host, port=args.port, data_dir=args.data_dir)
     return 0
 
 
@@ -408,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, InputError) as error:
+    except (UsageError, InputError, ServeError) as error:
         print(f"craftpath: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `craftpath show | head`

@@ -75,3 +75,16 @@ def test_serve_starts_the_app_on_an_sqlite_file(tmp_path: Path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("command, url, message", [
+    ("serve", "mysql://somewhere/db", "DATABASE_URL: unsupported scheme 'mysql'"),
+    ("demo", "postgres://nobody@127.0.0.1:1/gone", "cannot use the database gone: connection"),
+])
+def test_a_database_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, command, url, message):
+    env = {**os.environ, "DATABASE_URL": url, "CRAFTPATH_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "craftpath", command], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("craftpath: error: ") and message in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1

@@ -17,7 +17,8 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class ServeError(Exception):
-    pass
+    """The app cannot start here: a bad DATABASE_URL, an unreachable database, a framework
+    that will not publish. The message is for the person running the command."""
 
 
 @dataclass(frozen=True)
@@ -39,18 +40,28 @@ def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST) -
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "craftpath.web.settings")
     import django
 
-    django.setup()
+    from .database import DatabaseURLError
+
+    try:
+        django.setup()
+    except DatabaseURLError as error:
+        raise ServeError(str(error)) from None
 
 
 def migrate() -> str:
     """Create or update the database; returns where it is (the SQLite file or the name)."""
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import OperationalError
 
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3") and database["NAME"] != ":memory:":
         Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except OperationalError as error:  # unreachable server, bad credentials, locked file
+        reason = str(error).strip().splitlines()[0]
+        raise ServeError(f"cannot use the database {database['NAME']}: {reason}") from None
     return str(database["NAME"])
 
 
