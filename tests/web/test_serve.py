@@ -88,3 +88,18 @@ def test_a_database_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, command
     assert done.returncode == 2
     assert done.stderr.startswith("craftpath: error: ") and message in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def test_a_taken_port_is_one_line_and_exit_2(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "craftpath", "serve", "--port", str(port),
+                               "--data-dir", str(tmp_path)],
+                              env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+                              capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (f"craftpath: error: cannot listen on 127.0.0.1:{port}: "
+                                            "Address already in use")
+    assert "serving on" not in done.stderr

@@ -116,6 +116,12 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
 
     from .wsgi import application
 
+    try:  # bind first, so a taken port is reported before "serving on" is printed
+        server = waitress.create_server(application, host=host, port=port, threads=threads,
+                                        ident="craftpath")
+    except OSError as error:
+        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
     shown = f"[{host}]" if ":" in host else host
     print(f"craftpath: version {prepared.version} of the framework, database {prepared.database}",
           file=sys.stderr)
@@ -128,5 +134,7 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
     elif prepared.demo_problem:
         print(f"craftpath: no demo people: {prepared.demo_problem}", file=sys.stderr)
     print(f"craftpath: serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
-    waitress.serve(application, host=host, port=port, threads=threads, ident="craftpath",
-                   _quiet=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        server.close()
