@@ -80,6 +80,19 @@ def _level(family: Family, query: str):
     return level
 
 
+def _progress_bar(label: str):
+    """A one-line progress bar on a terminal's stderr (nothing when it is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        filled = round(30 * done / total) if total else 30
+        end = "\n" if done >= total else ""
+        print(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end=end,
+              file=sys.stderr, flush=True)
+    return show
+
+
 def _write(text: str, output: str | None) -> None:
     if output and output != "-":
         Path(output).write_text(text, encoding="utf-8")
@@ -231,7 +244,7 @@ def cmd_build(args) -> int:
     from .site import BuildError, build
 
     try:
-        built = build(args.path or bundled_path(), args.output)
+        built = build(args.path or bundled_path(), args.output, _progress_bar("rendering pages"))
     except BuildError as error:
         _diagnostic_lines(error.diagnostics)
         raise UsageError(str(error)) from None

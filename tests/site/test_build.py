@@ -80,3 +80,11 @@ def test_lint_errors_refuse_the_build(seed_framework, tmp_path):
     with pytest.raises(BuildError) as refused:
         build(with_duplicate_statement_id(seed_framework), tmp_path / "out")
     assert refused.value.diagnostics and not (tmp_path / "out").exists()
+
+
+def test_progress_hears_every_page_rendered(seed_framework, tmp_path):
+    heard = []
+    report = build(seed_framework, tmp_path / "out", progress=lambda done, total:
+                   heard.append((done, total)))
+    assert heard[-1] == (report.pages, report.pages)
+    assert [done for done, _ in heard] == sorted(done for done, _ in heard)

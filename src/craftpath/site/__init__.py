@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from craftpath.core.model import Diagnostic, Framework
 # Below this many pages a worker pool costs more than it saves.
 PARALLEL_FROM_PAGES = 200
 SITE_ASSETS = ("craftpath/craftpath.css", "craftpath/search.js", "craftpath/compare.js")
+CHUNK_PAGES = 24  # pages per task given to a worker
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
 class BuildError(Exception):
@@ -42,8 +46,10 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)  # per phase
 
 
-def build(source: Framework | str | Path, dest: str | Path) -> BuildReport:
-    """Write the site for `source` (a Framework, or a path craftpath reads) into `dest`."""
+def build(source: Framework | str | Path, dest: str | Path,
+          progress: Progress | None = None) -> BuildReport:
+    """Write the site for `source` (a Framework, or a path craftpath reads) into `dest`;
+    `progress`, when given, hears (pages done, pages in all) as rendering goes."""
     report = BuildReport(Path(dest))
     started = time.perf_counter()
 
@@ -58,7 +64,7 @@ def build(source: Framework | str | Path, dest: str | Path) -> BuildReport:
     report.warnings = _validate(framework, diagnostics)
     _check_destination(report.dest)
     phase_done("validate")
-    report.pages = _render(framework, report.dest)  # the workers write the pages they render
+    report.pages = _render(framework, report.dest, progress=progress)  # workers write them
     phase_done("render")
     report.files = report.pages + _write_shared(framework, report.dest)
     phase_done("write")
@@ -83,28 +89,41 @@ def _validate(framework: Framework | None, diagnostics: list[Diagnostic]) -> lis
     return [d for d in found if d.severity.value == "warning"]
 
 
-def _render(framework: Framework, dest: Path, workers: int | None = None) -> int:
+def _render(framework: Framework, dest: Path, workers: int | None = None,
+            progress: Progress | None = None) -> int:
     """Render every page and write it under `dest`; returns how many. Imports Django only
     here, when building.
 
     Large sites are rendered by forked worker processes (one per core): pages are independent,
     and template rendering and level comparison are CPU-bound Python. Each worker writes the
     pages it renders, so no page text travels back to this process and writing runs in
-    parallel too.
+    parallel too. Work goes out in small chunks, which spreads it evenly and lets `progress`
+    hear how far it is.
     """
     from craftpath.web.frameworks.pages import PageSet
 
     pages = PageSet(framework)
     specs = pages.page_specs()
+    chunks = [specs[start:start + CHUNK_PAGES] for start in range(0, len(specs), CHUNK_PAGES)]
     workers = workers or _worker_count(len(specs))
+    done = 0
     try:
         if workers > 1:
-            shards = [specs[i::workers] for i in range(workers)]
-            # fork: the workers inherit the framework and the template engine instead of
-            # receiving them pickled.
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return sum(pool.map(_render_shard, [(pages, shard, dest) for shard in shards]))
-        return _render_shard((pages, specs, dest))
+            # fork: the workers receive the page set as the initializer's arguments, inherited
+            # with the process rather than pickled; each task then carries only page specs.
+            with multiprocessing.get_context("fork").Pool(
+                    workers, _start_worker, (pages, dest)) as pool:
+                for count in pool.imap_unordered(_render_chunk, chunks):
+                    done += count
+                    if progress:
+                        progress(done, len(specs))
+            return done
+        _start_worker(pages, dest)
+        for chunk in chunks:
+            done += _render_chunk(chunk)
+            if progress:
+                progress(done, len(specs))
+        return done
     except OSError as error:
         raise BuildError(f"{dest}: cannot write the site ({error.strerror or error})") from None
 
@@ -115,11 +134,21 @@ def _worker_count(pages: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _render_shard(job) -> int:
+# What a rendering process works on, set once per build by _start_worker (in each forked
+# worker, or in this process when there are none).
+_job: tuple | None = None
+
+
+def _start_worker(pages, dest: Path) -> None:
+    global _job
+    _job = (pages, dest)
+
+
+def _render_chunk(specs) -> int:
     from craftpath.web.frameworks.pages import root_from
     from craftpath.web.frameworks.render import Where, render
 
-    pages, specs, dest = job
+    pages, dest = _job
     for spec in specs:
         page = pages.make(spec)
         root = root_from(page.path)
