@@ -31,7 +31,7 @@ from . import (
     jtd,
     relational_yaml,
 )
-from .common import unique_slug
+from .common import with_distinct_slugs
 from .inputs import InputError, TextFile, expand, read_text
 
 READERS = (canonical, jtd, relational_yaml, front_matter, json_refs, grid, html_tables, headings)
@@ -163,15 +163,8 @@ def _joined(frameworks: list[Framework], order: dict[str, int], hints: dict | No
     """One framework holding the families of several, in the order of their files."""
     families = sorted((family for fw in frameworks for family in fw.families),
                       key=lambda family: order.get(family.source.file, len(order)))
-    taken: set[str] = set()
-    for index, family in enumerate(families):
-        slug = unique_slug(family.slug, taken, "family")
-        if slug != family.slug:
-            diagnostics.append(Diagnostic("CP003", Severity.WARNING,
-                                          f"family slug {family.slug!r} is used by another "
-                                          f"reader's family too; renamed {slug!r}",
-                                          family.source))
-            families[index] = replace(family, slug=slug)
+    families = with_distinct_slugs(families, diagnostics, "CP003",
+                                   "is used by another reader's family too")
     terms = {}
     for framework in frameworks:
         for term in framework.terms:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -135,6 +135,23 @@ def unique_slug(name: str, taken: set[str], fallback: str) -> str:
         slug, count = f"{base}-{count}", count + 1
     taken.add(slug)
     return slug
+
+
+def with_distinct_slugs(families: list[Family], notes: list[Diagnostic], code: str,
+                        why: str) -> list[Family]:
+    """The families with every repeated slug numbered, each rename noted with `code` and
+    `why` (what made the slugs meet)."""
+    taken: set[str] = set()
+    distinct = []
+    for family in families:
+        slug = unique_slug(family.slug, taken, "family")
+        if slug != family.slug:
+            notes.append(Diagnostic(code, Severity.WARNING,
+                                    f"family slug {family.slug!r} {why}; renamed {slug!r}",
+                                    family.source))
+            family = replace(family, slug=slug)
+        distinct.append(family)
+    return distinct
 
 
 def make_level(label: LevelLabel, rank: int, taken: set[str], source: Source,

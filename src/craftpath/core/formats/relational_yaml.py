@@ -20,7 +20,6 @@ Hints:
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..model import Area, Diagnostic, Framework, Level, Severity, Track
 from ..text import normalise_space
@@ -39,6 +38,7 @@ from .common import (
     split_hint,
     split_text,
     unique_slug,
+    with_distinct_slugs,
 )
 from .inputs import TextFile
 
@@ -102,13 +102,7 @@ def read(files: list[TextFile],
         family = _read_family(file, hints, notes)
         if family is not None:
             families.append(family)
-    taken: set[str] = set()
-    for index, family in enumerate(families):
-        slug = unique_slug(family.slug, taken, "family")
-        if slug != family.slug:
-            notes.append(note("CP305", Severity.WARNING, family.source,
-                              f"family slug {family.slug!r} repeats; renamed {slug!r}"))
-            families[index] = replace(family, slug=slug)
+    families = with_distinct_slugs(families, notes, "CP305", "repeats")
     if not families:
         return None, notes
     name = set_name([file.path for file in files], hints, families)
