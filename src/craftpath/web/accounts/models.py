@@ -185,3 +185,34 @@ def check_no_cycle(person: User, manager: User | None) -> None:
                                     f"would go round in a circle ({names})")
         seen.add(current.pk)
         current = current.manager
+
+
+class SelfGrantError(ValidationError):
+    pass
+
+
+def in_chain(actor: User, manager: User | None) -> bool:
+    """Whether `actor` is `manager` or above them: whoever gets `manager` comes under
+    `actor`."""
+    seen = set()
+    current = manager
+    while current is not None and current.pk not in seen:
+        if current.pk == actor.pk:
+            return True
+        seen.add(current.pk)
+        current = current.manager
+    return False
+
+
+def check_not_self_granted(actor: User | None, person: User, manager: User | None) -> None:
+    """Nobody gives themselves a reporting line: a change that would put `person` under
+    `actor` when they are not under them now (which would let `actor` read their progress)
+    is refused. The directory's owner (the command line: no actor) is not limited."""
+    if actor is None or manager is None or person.pk == actor.pk:
+        return
+    stored = User.objects.filter(pk=person.pk).select_related("manager").first() \
+        if person.pk is not None else None
+    already = stored is not None and in_chain(actor, stored.manager)
+    if not already and in_chain(actor, manager):
+        raise SelfGrantError(f"you cannot make {person} report to you or to someone below "
+                             "you; another admin must make that change")

@@ -1,7 +1,8 @@
 """The audit log: who viewed or changed someone else's check-in, and when.
 
-Only other people's actions are kept (a person reading their own check-in is not news), and
-only the page or action is named, never what it showed or what was typed.
+Only other people's actions are kept (a person reading their own check-in is not news), except
+changes to what will be frozen on close (agreed outcomes, the summary), which are kept whoever
+makes them. Only the page or action is named, never what it showed or what was typed.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from .models import AuditEntry, CheckIn
 VIEWED, CHANGED = "viewed", "changed"
 
 
-def record(actor, checkin: CheckIn, action: str, what: str) -> None:
-    if actor.pk == checkin.person_id:
+def record(actor, checkin: CheckIn, action: str, what: str, own_too: bool = False) -> None:
+    if actor.pk == checkin.person_id and not own_too:
         return
     AuditEntry.objects.create(actor=actor, person_id=checkin.person_id, checkin=checkin,
                               action=action, what=what[:100])
