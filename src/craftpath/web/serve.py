@@ -74,6 +74,21 @@ def publish(path: str | Path, data_dir: str | Path | None = None):
     return publishing.publish_path(path)
 
 
+def sync(data_dir: str | Path | None = None, git_dir: str | None = None,
+         git_file: str | None = None):
+    """`craftpath sync`: publish the framework file at the git working copy's HEAD when that
+    commit is new; raises PublishError (lint's errors) or GitError."""
+    if git_dir:
+        os.environ["CRAFTPATH_GIT_DIR"] = str(Path(git_dir).resolve())
+    if git_file:
+        os.environ["CRAFTPATH_GIT_FILE"] = git_file
+    setup_django(data_dir)
+    migrate()
+    from .frameworks import releasing
+
+    return releasing.sync()
+
+
 def prepare(framework: str | Path | None = None) -> Prepared:
     """Migrate, then publish `framework`, or the bundled one when nothing is published yet."""
     from craftpath.core.sample import bundled_path

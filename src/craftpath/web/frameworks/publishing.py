@@ -24,6 +24,17 @@ from .problems import PublishError
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Who published a version, why, and from which git commit (all optional)."""
+
+    note: str = ""
+    author_name: str = ""
+    author_email: str = ""
+    commit: str = ""
+    origin: str = ""  # "browser", "command line" or "git sync"
+
+
+@dataclass(frozen=True)
 class Published:
     version: FrameworkVersion
     created: bool  # False when the same content was already stored (it is made active again)
@@ -46,14 +57,23 @@ def checked(framework: Framework | None, diagnostics=()) -> list[Diagnostic]:
 
 
 def publish_path(path: str | Path) -> Published:
+    """`craftpath publish`: a file or folder; when it is committed in a git working copy, the
+    version records that commit, its author and its message."""
+    from .gitcopy import commit_of
+
     try:
         loaded = load([path])
     except InputError as error:
         raise PublishError(str(error)) from None
-    return publish_framework(loaded.framework, loaded.diagnostics)
+    commit = commit_of(path)
+    provenance = Provenance(origin="command line") if commit is None else Provenance(
+        commit.message, commit.author_name, commit.author_email, commit.sha, "command line")
+    return publish_framework(loaded.framework, loaded.diagnostics, provenance)
 
 
-def publish_framework(framework: Framework | None, diagnostics=()) -> Published:
+def publish_framework(framework: Framework | None, diagnostics=(),
+                      provenance: Provenance | None = None) -> Published:
+    provenance = provenance or Provenance()
     warnings = checked(framework, diagnostics)
     document = canonical.to_document(framework)
     digest = content_hash(document)
@@ -63,7 +83,10 @@ def publish_framework(framework: Framework | None, diagnostics=()) -> Published:
         if created:
             version = FrameworkVersion.objects.create(
                 label=_free_label(framework), name=framework.name, content_hash=digest,
-                document=document, is_active=False)
+                document=document, is_active=False, note=provenance.note[:5000],
+                author_name=provenance.author_name[:200],
+                author_email=provenance.author_email[:254], commit=provenance.commit,
+                origin=provenance.origin)
         _activate(version)
     return Published(version, created, warnings)
 
