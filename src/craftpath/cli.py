@@ -236,6 +236,8 @@ def cmd_publish(args) -> int:
         raise UsageError(str(error)) from None
     _diagnostic_lines(result.warnings)
     state = "published" if result.created else "already published; made active"
+    if result.created and result.version.commit:
+        state += f" from commit {result.version.commit[:12]}"
     print(f"version {result.version.label} ({result.version.content_hash[:12]}): {state}")
     return 0
 
