@@ -224,3 +224,29 @@ def test_discarding_a_draft(client_as, editor, draft):
     response = client_as(editor).post(f"/drafts/{draft.pk}/discard/")
     assert response.status_code == 302 and not Draft.objects.exists()
     assert FrameworkVersion.objects.count() == 1
+
+
+def test_what_the_app_keeps_after_edits_is_what_a_fresh_read_gives(client_as, editor, draft):
+    from craftpath.web.frameworks.drafts import _findings, _parsed, _read
+
+    client = client_as(editor)
+    for op, target, fields in (
+            ("statement.add", "", {"area": "ml-ops", "level": "level-4",
+                                   "text": "I define our Blast radius* for each model."}),
+            ("statement.reword", f"statement:{FAMILY}:ml-ops.level-5.1",
+             {"statement": "ml-ops.level-5.1", "text": "I use good tools, etc."}),
+            ("level.missing", f"level:{FAMILY}:level-2", {"level": "level-2", "missing": "0"}),
+            ("area.add", "", {"track": "all", "name": "Writing"})):
+        response = client.post(f"/drafts/{draft.pk}/edit/", form(draft, op, target, **fields))
+        assert response.status_code == 302
+        draft.refresh_from_db()
+    kept = drafts.framework_of_draft(draft)
+    _parsed.items.clear()
+    fresh, notes = _read(draft)
+    assert fresh == kept and fresh is not kept
+    assert fresh.find_term("blast-radius") is not None  # collected, as the reader does
+    ours = drafts.findings_of(draft)
+    again = _findings(fresh, notes)
+    assert ours.by_item == again.by_item and ours.general == again.general
+    assert "CP110" in {d.code for d in ours.of(f"statement:{FAMILY}:ml-ops.level-5.1")}
+    assert "CP106" in {d.code for d in ours.of("term:blast-radius")}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html_join
+
 from craftpath.core.model import Diagnostic, Family, Framework
 
 from .drafts import Findings, findings_of, fingerprint, framework_of_draft
@@ -102,7 +104,11 @@ def area_context(draft: Draft, family_slug: str, area_slug: str) -> dict:
         rows = [_item(framework, findings, f"statement:{family_slug}:{s.id}", s,
                       position=index)
                 for index, s in enumerate(cell.statements if cell else ())]
-        cells.append({"level": level, "statements": rows,
+        here = f"{area.slug}|{level.slug}"
+        # Drawn once per cell, not per statement: a large family has a hundred places.
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (value, " selected" if value == here else "", label) for value, label in targets))
+        cells.append({"level": level, "statements": rows, "move_options": options,
                       "findings": findings.of(f"cell:{family_slug}:{area.slug}:{level.slug}"),
                       "gap": cell.gap_text if cell and cell.is_gap else ""})
     areas = list(family.areas)

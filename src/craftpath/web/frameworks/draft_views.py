@@ -39,8 +39,9 @@ def editor_required(view):
 
 
 def _draft(pk: int) -> Draft:
-    return get_object_or_404(Draft.objects.select_related("base", "created_by", "updated_by"),
-                             pk=pk)
+    # The document is large and usually parsed already (drafts.framework_of_draft).
+    drafts_ = Draft.objects.select_related("base", "created_by", "updated_by")
+    return get_object_or_404(drafts_.defer("document", "base__document"), pk=pk)
 
 
 def _is_htmx(request) -> bool:

@@ -7,18 +7,19 @@ is as the editor saw it; otherwise it is refused as stale, with the item as stor
 page to show beside the editor's own input. The write itself is a compare-and-set on the
 revision, so two saves at the same moment never overwrite each other.
 
-A draft's Framework is read from its document (JSON is YAML, so the canonical reader reads it
-and every element gets a line in it); lint findings are tied back to the items through those
-lines. Both are cached per (draft, revision): a revision's content never changes.
+A draft's Framework is read from its document by the canonical reader (JSON is YAML), and each
+element's source is set to the key of the item the editor pages show, so a lint finding names
+its item. Frameworks are cached per (draft, revision), since a revision's content never
+changes: after an edit the process keeps the framework it just made, and only the family the
+edit touched is linted again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.db import transaction
@@ -28,9 +29,19 @@ from django.utils import timezone
 from craftpath.core.edit import EditError
 from craftpath.core.formats import canonical
 from craftpath.core.formats.inputs import TextFile
-from craftpath.core.lint import lint
-from craftpath.core.model import Diagnostic, Framework, Severity, Source
+from craftpath.core.lint import RULES_BY_CODE, LintConfig, lint
+from craftpath.core.model import (
+    Diagnostic,
+    Expectation,
+    Family,
+    Framework,
+    Severity,
+    Source,
+    Statement,
+)
+from craftpath.core.text import collect_terms
 
+from .memo import Memo
 from .models import Draft
 from .publishing import active_version, framework_of
 
@@ -54,8 +65,11 @@ def open_draft(editor) -> Draft:
     if version is None:
         raise DraftError("Nothing is published yet, so there is nothing to draft from.")
     document = type(version).objects.values_list("document", flat=True).get(pk=version.pk)
-    return Draft.objects.create(base=version, document=document, created_by=editor,
-                                updated_by=editor)
+    draft = Draft.objects.create(base=version, document=document, created_by=editor,
+                                 updated_by=editor)
+    # Its content is the version's, which is parsed already: no need to read it again.
+    _parsed.put(_key(draft), (keyed_version(version), ()))
+    return draft
 
 
 def discard(draft: Draft) -> None:
@@ -75,35 +89,69 @@ def _key(draft: Draft) -> tuple:
     return (draft.pk, draft.revision, draft.created_at)
 
 
-class _Cache:
-    """A few recent drafts' parsed frameworks and findings, by (draft, revision)."""
-
-    def __init__(self, size: int = 16):
-        self.size, self.items = size, OrderedDict()
-
-    def get(self, key, make):
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        value = self.items[key] = make()
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-        return value
+# Drafts by (draft, revision); lint findings by family (see _lint_family): after an edit only
+# the family it touched is linted again.
+_parsed = Memo(16)
+_linted = Memo(16)
+_family_lint = Memo(512)
+_keyed_versions = Memo(4)
 
 
-_parsed = _Cache()
-_linted = _Cache()
+def keyed_version(version) -> Framework:
+    """A published version's framework, keyed: what a draft opened from it starts as."""
+    return _keyed_versions.get((version.pk, version.content_hash),
+                               lambda: keyed(framework_of(version)))
+
+
+def remember_keyed(version, framework: Framework) -> None:
+    """`framework` (keyed: a published draft's) is the version's."""
+    _keyed_versions.put((version.pk, version.content_hash), framework)
 
 
 def _read(draft: Draft) -> tuple[Framework, tuple[Diagnostic, ...]]:
-    def parse():
-        # One key per line, so every element of the draft has a line of its own to point at.
-        text = json.dumps(draft.document, indent=1, ensure_ascii=False)
-        framework, notes = canonical.read_text(TextFile(Path(f"draft-{draft.pk}"), text))
-        if framework is None:  # only edits through core.edit reach a draft: a bug
-            raise RuntimeError(f"draft {draft.pk} cannot be read: {notes}")
-        return framework, tuple(notes)
-    return _parsed.get(_key(draft), parse)
+    """The draft's framework at its revision. The document (large) is only loaded from the
+    database when this process has not got that revision already; when the row has moved on
+    since `draft` was loaded, `draft` catches up to it."""
+    if _key(draft) in _parsed.items:
+        return _parsed.get(_key(draft), None)
+    revision, document = Draft.objects.values_list("revision", "document").get(pk=draft.pk)
+    draft.revision = revision
+    text = json.dumps(document, ensure_ascii=False)  # JSON is YAML
+    framework, notes = canonical.read_text(TextFile(Path(f"draft {draft.pk}"), text))
+    if framework is None:  # only edits through core.edit reach a draft: a bug
+        raise RuntimeError(f"draft {draft.pk} cannot be read: {notes}")
+    return _parsed.put(_key(draft), (keyed(framework), tuple(notes)))
+
+
+def keyed(framework: Framework, previous: Framework | None = None) -> Framework:
+    """The framework with each element's source set to the key the editor pages use for it
+    (`statement:<family>:<id>`, `cell:<family>:<area>:<level>`, …), so a lint finding names
+    the item it is about. Families that are the very objects of `previous` are keyed already.
+    Terms are collected as the reader collects them, so this equals a fresh read."""
+    done = {id(family) for family in previous.families} if previous else set()
+    families = tuple(family if id(family) in done else _keyed_family(family)
+                     for family in framework.families)
+    terms = tuple(replace(term, source=Source(f"term:{term.slug}"))
+                  for term in collect_terms(families, list(framework.terms)))
+    return replace(framework, families=families, terms=terms, source=Source("framework"))
+
+
+def _keyed_family(family: Family) -> Family:
+    f = family.slug
+    return replace(
+        family, source=Source(f"family:{f}"),
+        levels=tuple(replace(level, source=Source(f"level:{f}:{level.slug}"))
+                     for level in family.levels),
+        tracks=tuple(replace(track, source=Source(f"track:{f}:{track.slug}"), areas=tuple(
+            replace(area, source=Source(f"area:{f}:{area.slug}")) for area in track.areas))
+            for track in family.tracks),
+        # Constructors, not replace(): thousands of statements, and replace() is slow.
+        expectations=tuple(Expectation(
+            cell.area, cell.level,
+            tuple(Statement(s.id, s.text, s.terms, Source(f"statement:{f}:{s.id}"))
+                  for s in cell.statements),
+            cell.gap_text, Source(f"cell:{f}:{cell.area}:{cell.level}"))
+            for cell in family.expectations))
 
 
 def reserved_ids(draft: Draft) -> dict[str, frozenset[str]]:
@@ -126,48 +174,44 @@ class Findings:
         return self.by_item.get(key, [])
 
     def in_family(self, family: str) -> list[Diagnostic]:
-        marker = f":{family}:"
         return [d for key, found in self.by_item.items()
-                if marker in f"{key}:" or key == f"family:{family}" for d in found]
+                if key.split(":")[1:2] == [family] and not key.startswith("term:")
+                for d in found]
 
 
-def item_keys(framework: Framework) -> dict[Source, str]:
-    """Where each element of a read draft starts → the key the editor pages use for it."""
-    keys: dict[Source, str] = {framework.source: "framework"}
-    for term in framework.terms:
-        keys.setdefault(term.source, f"term:{term.slug}")
-    for family in framework.families:
-        f = family.slug
-        keys[family.source] = f"family:{f}"
-        for level in family.levels:
-            keys[level.source] = f"level:{f}:{level.slug}"
-        for track in family.tracks:
-            keys[track.source] = f"track:{f}:{track.slug}"
-            for area in track.areas:
-                keys[area.source] = f"area:{f}:{area.slug}"
-        for cell in family.expectations:
-            keys[cell.source] = f"cell:{f}:{cell.area}:{cell.level}"
-            for statement in cell.statements:
-                keys[statement.source] = f"statement:{f}:{statement.id}"
-    return keys
+ITEM_KINDS = ("family", "level", "track", "area", "cell", "statement", "term")
+FRAMEWORK_WIDE = frozenset({"CP106"})  # rules that look across families (terms)
 
 
 def findings_of(draft: Draft) -> Findings:
     return _linted.get(_key(draft), lambda: _findings(*_read(draft)))
 
 
+def _lint_family(framework: Framework, family: Family) -> list[Diagnostic]:
+    """Lint one keyed family. Cached by the family's content: what lint says depends only on
+    compared fields, and a keyed family's sources are made of them too, so an equal family
+    (the same family in the next revision, or in another draft) gets the same findings."""
+    def run():
+        alone = replace(framework, families=(family,), terms=())
+        return lint(alone, config=LintConfig(ignore=FRAMEWORK_WIDE))
+    return _family_lint.get(family, run)
+
+
 def _findings(framework: Framework, notes) -> Findings:
-    keys = item_keys(framework)
-    found = Findings()
-    for diagnostic in lint(framework, notes):
-        key = keys.get(diagnostic.source)
-        if key is None or key == "framework":
-            found.general.append(diagnostic)
+    found = list(notes)
+    for family in framework.families:
+        found += _lint_family(framework, family)
+    found += lint(framework, config=LintConfig(ignore=frozenset(RULES_BY_CODE) - FRAMEWORK_WIDE))
+    findings = Findings()
+    for diagnostic in found:
+        key = diagnostic.source.file
+        if diagnostic.source.line == 0 and key.split(":")[0] in ITEM_KINDS:
+            findings.by_item.setdefault(key, []).append(diagnostic)
         else:
-            found.by_item.setdefault(key, []).append(diagnostic)
-        found.errors += diagnostic.severity is Severity.ERROR
-        found.warnings += diagnostic.severity is Severity.WARNING
-    return found
+            findings.general.append(diagnostic)
+        findings.errors += diagnostic.severity is Severity.ERROR
+        findings.warnings += diagnostic.severity is Severity.WARNING
+    return findings
 
 
 # --- what an item looks like, for fingerprints and conflicts ------------------------------------
@@ -189,9 +233,7 @@ def describe(framework: Framework, target: str) -> str:
     if family is None:
         return _GONE
     if kind == "statement":
-        return _describe_statements(family, [item])
-    if kind == "statements":
-        return _describe_statements(family, item.split(","))
+        return _describe_statement(family, item)
     if kind == "levels":
         return " < ".join(f"{lv.code}{' (missing)' if lv.missing else ''}"
                           for lv in family.levels)
@@ -218,18 +260,14 @@ def describe(framework: Framework, target: str) -> str:
 _GONE = "(no longer in the draft)"
 
 
-def _describe_statements(family, ids: list[str]) -> str:
-    places = {s.id: (cell, s) for cell in family.expectations for s in cell.statements}
-    levels = {level.slug: level.code for level in family.levels}
-    areas = {area.slug: area.name for area in family.areas}
-    parts = []
-    for sid in ids:
-        if sid not in places:
-            parts.append(f"{sid}: {_GONE}")
-            continue
-        cell, statement = places[sid]
-        parts.append(f"{statement.text} [{areas[cell.area]} · {levels[cell.level]}]")
-    return "\n".join(parts)
+def _describe_statement(family, sid: str) -> str:
+    for cell in family.expectations:
+        for statement in cell.statements:
+            if statement.id == sid:
+                area = next(a.name for a in family.areas if a.slug == cell.area)
+                level = next(lv.code for lv in family.levels if lv.slug == cell.level)
+                return f"{statement.text} [{area} · {level}]"
+    return f"{sid}: {_GONE}"
 
 
 def fingerprint(framework: Framework, target: str) -> str:
@@ -252,7 +290,7 @@ def apply(draft: Draft, seen_revision: int, seen: dict[str, str],
     Raises StaleEdit when the draft moved on and one of them changed since, EditError (from
     `change`) when the edit cannot be made; nothing is stored then."""
     for _attempt in range(5):
-        draft.refresh_from_db()
+        draft.refresh_from_db(fields=["revision"])
         framework = framework_of_draft(draft)
         if draft.revision != seen_revision:
             stale = [target for target, print_ in seen.items()
@@ -270,7 +308,9 @@ def apply(draft: Draft, seen_revision: int, seen: dict[str, str],
                 document=document, revision=F("revision") + 1, updated_by=editor,
                 updated_at=timezone.now())
         if stored:
-            draft.refresh_from_db()
+            draft.refresh_from_db(fields=["revision", "updated_at", "updated_by"])
+            # The next revision is what was just made: keep it rather than read it back.
+            _parsed.put(_key(draft), (keyed(changed, framework), ()))
             return Saved(draft, result)
         # Another save landed between reading and writing: read again and check again.
     raise DraftError("The draft is being changed by several people at this moment; try again.")

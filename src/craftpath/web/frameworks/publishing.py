@@ -1,6 +1,6 @@
 """Publishing framework versions: lint, snapshot, activate; and reading them back.
 
-A version's document never changes after it is stored, so the parsed Framework is cached by
+A version's document never changes after it is stored, so the parsed Framework is kept by
 (id, content hash) for the life of the process instead of being re-read on every request.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -19,6 +18,7 @@ from craftpath.core.formats.inputs import InputError, TextFile
 from craftpath.core.lint import lint
 from craftpath.core.model import Diagnostic, Framework, slugify
 
+from .memo import Memo
 from .models import FrameworkVersion
 from .problems import PublishError
 
@@ -72,9 +72,15 @@ def publish_path(path: str | Path) -> Published:
 
 
 def publish_framework(framework: Framework | None, diagnostics=(),
-                      provenance: Provenance | None = None) -> Published:
+                      provenance: Provenance | None = None,
+                      linted: list[Diagnostic] | None = None) -> Published:
+    """Lint (errors refuse), store, make active. `linted`: the findings when the caller has
+    just linted this very framework (a draft) and found no errors, to save doing it twice."""
     provenance = provenance or Provenance()
-    warnings = checked(framework, diagnostics)
+    if linted is None:
+        warnings = checked(framework, diagnostics)
+    else:
+        warnings = [d for d in linted if d.severity.value == "warning"]
     document = canonical.to_document(framework)
     digest = content_hash(document)
     with transaction.atomic():
@@ -125,11 +131,19 @@ def all_versions() -> list[FrameworkVersion]:
 
 
 def framework_of(version: FrameworkVersion) -> Framework:
-    return _parse(version.pk, version.content_hash)
+    return _versions.get((version.pk, version.content_hash), lambda: _parse(version.pk))
 
 
-@lru_cache(maxsize=16)
-def _parse(pk: int, digest: str) -> Framework:
+def remember(version: FrameworkVersion, framework: Framework) -> None:
+    """Keep `framework` as the version's, when the caller has it already (a published draft is
+    the very framework its document was made from), so nothing reads it back."""
+    _versions.put((version.pk, version.content_hash), framework)
+
+
+_versions = Memo(16)
+
+
+def _parse(pk: int) -> Framework:
     stored = FrameworkVersion.objects.values_list("label", "document").get(pk=pk)
     label, document = stored
     # JSON is YAML, so the canonical reader reads the stored document as it is.

@@ -24,6 +24,7 @@ from .publishing import (
     active_version,
     content_hash,
     publish_framework,
+    remember,
 )
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,10 @@ def publish_draft(draft: Draft, note: str, editor, site: str = "") -> Published:
             raise DraftError("This draft was published or discarded a moment ago.")
         if copy is not None:
             provenance = _commit_to(copy, framework, provenance, active)
-        published = publish_framework(framework, reader_notes(draft), provenance)
+        found = [d for items in findings.by_item.values() for d in items] + findings.general
+        published = publish_framework(framework, reader_notes(draft), provenance, linted=found)
         Draft.objects.filter(pk=draft.pk).delete()
+        transaction.on_commit(lambda: remember_published(published.version, framework))
         transaction.on_commit(lambda: tell_open_checkins(published.version, site))
     return published
 
@@ -83,6 +86,15 @@ def _commit_to(copy: gitcopy.WorkingCopy, framework, provenance: Provenance,
                            provenance.author_name, provenance.author_email)
     return Provenance(provenance.note, provenance.author_name, provenance.author_email, sha,
                       provenance.origin)
+
+
+def remember_published(version: FrameworkVersion, framework) -> None:
+    """The new version's framework is the draft's: keep it, so neither its pages nor the next
+    draft read and lint it again."""
+    from .drafts import remember_keyed
+
+    remember(version, framework)
+    remember_keyed(version, framework)
 
 
 # --- craftpath sync ---------------------------------------------------------------------------
