@@ -95,7 +95,7 @@ def main() -> None:
         timed("edit", client.post, f"/drafts/{draft.pk}/edit/", post, HTTP_HX_REQUEST="true")
         timed("diff", client.get, f"/drafts/{draft.pk}/review/")
         timed("publish", client.post, f"/drafts/{draft.pk}/publish/",
-              {"note": f"Round {round_}: one rewording."})
+              {"note": f"Round {round_}: one rewording.", "revision": draft.revision + 1})
 
     # What a process that has not seen the draft yet pays (another app process, a restart):
     # reading the whole document and linting every family.

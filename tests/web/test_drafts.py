@@ -156,7 +156,8 @@ def test_errors_show_beside_the_statement_and_block_publishing(client_as, editor
     draft.refresh_from_db()
     html = client_as(editor).get(AREA_URL.format(pk=draft.pk)).content.decode()
     assert "CP111" in html and "1 error" in html
-    refused = client_as(editor).post(f"/drafts/{draft.pk}/publish/", {"note": "try"})
+    refused = client_as(editor).post(f"/drafts/{draft.pk}/publish/",
+                                     {"note": "try", "revision": 7})
     assert refused.status_code == 409 and "fix them before publishing" in \
         refused.content.decode()
     assert FrameworkVersion.objects.count() == 1

@@ -78,13 +78,13 @@ def test_publishing_needs_a_note_then_stores_the_version_and_tells_open_checkins
     start_for(small_org.ian)
     draft = changed_draft(editor)
     client = client_as(editor)
-    refused = client.post(f"/drafts/{draft.pk}/publish/", {"note": "  "})
+    refused = client.post(f"/drafts/{draft.pk}/publish/", {"note": "  ", "revision": 1})
     assert refused.status_code == 409 and "Write a change note" in refused.content.decode()
     assert FrameworkVersion.objects.count() == 1
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
             django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/drafts/{draft.pk}/publish/",
-                               {"note": "Clearer ML Ops wording; AI strategy split."})
+        response = client.post(f"/drafts/{draft.pk}/publish/", {
+            "note": "Clearer ML Ops wording; AI strategy split.", "revision": 1})
         assert mail.outbox == []  # only once the transaction has committed
     assert [m.to for m in mail.outbox] == [["ian@example.com"]]
     assert "http://testserver/checkins/" in mail.outbox[0].body
@@ -156,6 +156,18 @@ def test_publishing_refuses_a_draft_of_an_older_version_and_an_unchanged_one(edi
     releasing.publish_draft(changed_draft(editor), "first", editor)
     with pytest.raises(drafts.DraftError, match="opened from version v1, but v2 is active"):
         releasing.publish_draft(older, "second", editor)
+
+
+def test_publishing_refuses_a_draft_changed_since_the_page_was_drawn(client_as, editor):
+    draft = changed_draft(editor)  # revision 1
+    page = client_as(editor).get(f"/drafts/{draft.pk}/publish/").content.decode()
+    assert 'name="revision" value="1"' in page
+    drafts.apply(draft, 1, {}, lambda f: edit.set_scale(f, ["Not yet", "Yes"]), editor)
+    refused = client_as(editor).post(f"/drafts/{draft.pk}/publish/",
+                                     {"note": "Looks good", "revision": 1})
+    assert refused.status_code == 409
+    assert "changed since this page was drawn (now revision 2)" in refused.content.decode()
+    assert FrameworkVersion.objects.count() == 1 and Draft.objects.filter(pk=draft.pk).exists()
 
 
 def test_versions_page_compares_any_two(client, editor):

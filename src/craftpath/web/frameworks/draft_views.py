@@ -203,8 +203,12 @@ def publish(request, pk: int):
     if request.method == "POST":
         note = request.POST.get("note", "")
         try:
+            seen = int(request.POST.get("revision", ""))
+        except ValueError:
+            seen = -1  # a form without one: refused as changed, and drawn again
+        try:
             published = releasing.publish_draft(draft, note, request.user,
-                                                request.build_absolute_uri("/"))
+                                                request.build_absolute_uri("/"), seen)
         except (drafts.DraftError, gitcopy.GitError) as problem:
             context.update(problem=str(problem), note=note)
             return render(request, "drafts/publish.html", context, status=409)

@@ -33,10 +33,14 @@ NOTE_LIMIT = 5000
 
 # --- publishing a draft -----------------------------------------------------------------------
 
-def publish_draft(draft: Draft, note: str, editor, site: str = "") -> Published:
+def publish_draft(draft: Draft, note: str, editor, site: str = "",
+                  seen_revision: int | None = None) -> Published:
     """Lint (errors refuse), commit to the working copy when one is configured, store the
     version with its note and author, make it active, drop the draft, and tell everyone with
-    an open check-in once the transaction has committed."""
+    an open check-in once the transaction has committed.
+
+    `seen_revision`: the revision the editor's publish page showed; a draft changed since
+    is refused, so nobody publishes changes they have not seen."""
     note = (note or "").strip()
     if not note:
         raise DraftError("Write a change note: it is shown on the versions page, in the "
@@ -48,19 +52,29 @@ def publish_draft(draft: Draft, note: str, editor, site: str = "") -> Published:
         raise DraftError(f"This draft was opened from version {draft.base.label}, but "
                          f"{active.label if active else 'nothing'} is active now: publishing "
                          "it would undo that version's changes. Discard it and open a new one.")
+    framework = framework_of_draft(draft)  # catches `draft` up to its latest revision
+    if seen_revision is not None and seen_revision != draft.revision:
+        raise DraftError(f"The draft changed since this page was drawn (now revision "
+                         f"{draft.revision}); look at the changes again, then publish.")
     findings = findings_of(draft)
     if findings.errors:
         raise DraftError(f"Lint finds {findings.errors} error(s) in the draft; fix them before "
                          "publishing (they are shown beside the items).")
-    framework = framework_of_draft(draft)
     if content_hash(canonical.to_document(framework)) == active.content_hash:
         raise DraftError("The draft is the same as the active version: nothing to publish.")
     provenance = Provenance(note, editor.name or editor.email, editor.email, "", "browser")
     copy = gitcopy.configured()
     with transaction.atomic():
         # Lock the draft: two editors pressing Publish at once publish it once.
-        if not Draft.objects.select_for_update().filter(pk=draft.pk).exists():
+        # …and make sure what is published is the revision that was checked: an edit that
+        # landed in between refuses (the write lock is held from here to the commit).
+        current = Draft.objects.select_for_update().filter(pk=draft.pk) \
+            .values_list("revision", flat=True).first()
+        if current is None:
             raise DraftError("This draft was published or discarded a moment ago.")
+        if current != draft.revision:
+            raise DraftError(f"The draft changed while publishing (now revision {current}); "
+                             "look at the changes again, then publish.")
         if copy is not None:
             provenance = _commit_to(copy, framework, provenance, active)
         found = [d for items in findings.by_item.values() for d in items] + findings.general
