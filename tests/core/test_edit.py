@@ -66,8 +66,10 @@ def test_moving_keeps_the_id_and_compare_calls_it_moved(seed_framework):
     assert ids_in(changed, "ml-ops", "level-5") == ["ml-ops.level-5.1"]
     assert ids_in(changed, "ai-strategy", "level-4")[0] == "ml-ops.level-5.2"
     mapping = compare_family_versions(family(seed_framework), family(changed))
-    # Same id: the mapping keeps it (the rating carries); the text did not change.
-    assert [m.new[0].id for m in mapping.of(Mapping.KEPT)].count("ml-ops.level-5.2") == 1
+    # Same id, another cell: a move, and the rating carries to it.
+    assert [(m.old[0].id, m.new[0].id) for m in mapping.of(Mapping.MOVED)] == \
+        [("ml-ops.level-5.2", "ml-ops.level-5.2")]
+    assert mapping.carried()["ml-ops.level-5.2"] == ("ml-ops.level-5.2",)
     assert round_trip(changed) == changed
 
 

@@ -251,3 +251,27 @@ def test_what_the_app_keeps_after_edits_is_what_a_fresh_read_gives(client_as, ed
     assert ours.by_item == again.by_item and ours.general == again.general
     assert "CP110" in {d.code for d in ours.of(f"statement:{FAMILY}:ml-ops.level-5.1")}
     assert "CP106" in {d.code for d in ours.of("term:blast-radius")}
+
+
+def test_an_edit_to_a_discarded_draft_says_so(client_as, editor, second_editor, draft):
+    post = form(draft, "statement.reword", f"statement:{FAMILY}:ml-ops.level-5.1",
+                statement="ml-ops.level-5.1", text="Too late.")
+    client_as(editor).post(f"/drafts/{draft.pk}/discard/")
+    client = client_as(second_editor)
+    with_htmx = client.post(f"/drafts/{draft.pk}/edit/", post, **HTMX)
+    assert with_htmx.status_code == 204 and with_htmx["HX-Redirect"] == "/drafts/"
+    plain = client.post(f"/drafts/{draft.pk}/edit/", post, follow=True)
+    assert "published or discarded by someone else" in plain.content.decode()
+
+
+def test_when_the_page_itself_goes_the_editor_is_sent_up_to_the_draft(client_as, editor,
+                                                                      draft):
+    client = client_as(editor)
+    client.post(f"/drafts/{draft.pk}/edit/", form(draft, "area.add", track="all",
+                                                   name="Writing"))
+    draft.refresh_from_db()
+    gone = form(draft, "area.remove", f"area:{FAMILY}:writing", area="writing",
+                page=f"area:{FAMILY}:writing")
+    response = client.post(f"/drafts/{draft.pk}/edit/", gone, **HTMX)
+    assert response.status_code == 204 and response["HX-Redirect"] == f"/drafts/{draft.pk}/"
+    assert "Area removed." in client.get(f"/drafts/{draft.pk}/").content.decode()

@@ -139,12 +139,26 @@ def _page_url(draft: Draft, page: str) -> str:
     return reverse("draft", args=[draft.pk])
 
 
+def _go(request, url: str) -> HttpResponse:
+    """Send the browser to `url`: htmx follows HX-Redirect, a plain form a redirect."""
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 @require_POST
 @editor_required
 def edit(request, pk: int):
-    draft = _draft(pk)
-    page = request.POST.get("page", "overview")[:300]
     htmx = _is_htmx(request)
+    try:
+        draft = _draft(pk)
+    except Http404:
+        messages.error(request, "This draft was published or discarded by someone else; "
+                       "nothing was saved.")
+        return _go(request, reverse("draft-home"))
+    page = request.POST.get("page", "overview")[:300]
     outcome: dict = {}
     try:
         try:
@@ -162,12 +176,19 @@ def edit(request, pk: int):
         status, outcome["conflict"] = 409, conflict
     except drafts.DraftError as problem:
         status, outcome["problem"] = 409, str(problem)
-    if htmx:
-        return _show(request, draft, page, 200, fragment=True, **outcome)
-    if status == 200:
-        messages.success(request, outcome["done"])
-        return redirect(_page_url(draft, page))
-    return _show(request, draft, page, status, **outcome)
+    try:
+        if htmx:
+            return _show(request, draft, page, 200, fragment=True, **outcome)
+        if status == 200:
+            messages.success(request, outcome["done"])
+            return redirect(_page_url(draft, page))
+        return _show(request, draft, page, status, **outcome)
+    except Http404:
+        # The page's own item is gone (an area someone removed): go up to the draft.
+        message = outcome.get("done") or outcome.get("problem") or str(outcome.get("conflict"))
+        messages.info(request, f"{message} The page you were on no longer exists in the "
+                      "draft.")
+        return _go(request, reverse("draft", args=[draft.pk]))
 
 
 # --- reviewing and previewing -----------------------------------------------------------------

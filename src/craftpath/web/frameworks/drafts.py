@@ -112,8 +112,9 @@ def _read(draft: Draft) -> tuple[Framework, tuple[Diagnostic, ...]]:
     """The draft's framework at its revision. The document (large) is only loaded from the
     database when this process has not got that revision already; when the row has moved on
     since `draft` was loaded, `draft` catches up to it."""
-    if _key(draft) in _parsed.items:
-        return _parsed.get(_key(draft), None)
+    kept = _parsed.find(_key(draft))
+    if kept is not None:
+        return kept
     revision, document = Draft.objects.values_list("revision", "document").get(pk=draft.pk)
     draft.revision = revision
     text = json.dumps(document, ensure_ascii=False)  # JSON is YAML

@@ -13,6 +13,13 @@ class Memo:
     def __init__(self, size: int):
         self.size, self.items = size, OrderedDict()
 
+    def find(self, key: Hashable):
+        """The value kept for `key`, or None."""
+        if key not in self.items:
+            return None
+        self.items.move_to_end(key)
+        return self.items[key]
+
     def get(self, key: Hashable, make: Callable):
         if key in self.items:
             self.items.move_to_end(key)
