@@ -275,3 +275,47 @@ def test_when_the_page_itself_goes_the_editor_is_sent_up_to_the_draft(client_as,
     response = client.post(f"/drafts/{draft.pk}/edit/", gone, **HTMX)
     assert response.status_code == 204 and response["HX-Redirect"] == f"/drafts/{draft.pk}/"
     assert "Area removed." in client.get(f"/drafts/{draft.pk}/").content.decode()
+
+
+def reword(sid, text):
+    from craftpath.core import edit
+
+    return lambda framework: edit.reword_statement(framework, FAMILY, sid, text)
+
+
+def test_a_save_landing_between_read_and_write_is_not_lost(editor, second_editor, draft):
+    """The write is a compare-and-set on the revision: when another save lands after this one
+    read the draft, this one reads again, checks its item again, and goes on top."""
+    first, second = f"statement:{FAMILY}:ml-ops.level-5.1", f"statement:{FAMILY}:ml-ops.level-5.2"
+    seen = drafts.fingerprint(drafts.framework_of_draft(draft), second)
+    landed = []
+
+    def change_with_a_race(framework):
+        if not landed:  # someone else's save lands while this one is being made
+            other = Draft.objects.get(pk=draft.pk)
+            landed.append(drafts.apply(other, 0, {first: drafts.fingerprint(framework, first)},
+                                       reword("ml-ops.level-5.1", "Theirs."), second_editor))
+        return reword("ml-ops.level-5.2", "Mine.")(framework)
+
+    drafts.apply(draft, 0, {second: seen}, change_with_a_race, editor)
+    assert draft.revision == 2
+    assert statement_text(draft, "ml-ops.level-5.1") == "Theirs."
+    assert statement_text(draft, "ml-ops.level-5.2") == "Mine."
+
+
+def test_a_racing_save_of_the_same_item_makes_this_one_stale(editor, second_editor, draft):
+    target = f"statement:{FAMILY}:ml-ops.level-5.1"
+    seen = drafts.fingerprint(drafts.framework_of_draft(draft), target)
+
+    def change_with_a_race(framework):
+        if draft.revision == 0:
+            other = Draft.objects.get(pk=draft.pk)
+            drafts.apply(other, 0, {target: seen}, reword("ml-ops.level-5.1", "Theirs."),
+                         second_editor)
+        return reword("ml-ops.level-5.1", "Mine.")(framework)
+
+    with pytest.raises(drafts.StaleEdit) as stale:
+        drafts.apply(draft, 0, {target: seen}, change_with_a_race, editor)
+    assert "Theirs." in stale.value.stored
+    assert statement_text(draft, "ml-ops.level-5.1") == "Theirs."
+    assert draft.revision == 1
