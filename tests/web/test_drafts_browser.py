@@ -78,6 +78,11 @@ def test_two_editors_edit_review_and_publish(browser, live_server, editors):
     eda.goto(draft_url + "review/")
     expect(eda.locator("ins").first).to_be_visible()
     expect(eda.locator("body")).to_contain_text("1 reworded")
+    eda.screenshot(path=str(ARTIFACTS / "drafts-review.png"), full_page=True)
+    assert serious_violations(eda) == []
+    eda.goto(f"{draft_url}{FAMILY}/")
+    eda.screenshot(path=str(ARTIFACTS / "drafts-family.png"), full_page=True)
+    assert serious_violations(eda) == []
 
     # Publish with a change note; the versions page lists it with the author.
     eda.goto(draft_url + "publish/")

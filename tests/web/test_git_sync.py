@@ -210,3 +210,27 @@ def test_the_publish_command_from_a_working_copy_shows_the_commit(working_copy, 
     shown = craftpath("sync", "--git-dir", str(working_copy), "--data-dir",
                       str(tmp_path / "data"))
     assert "published already" in shown.stdout  # publish recorded the commit
+
+
+def test_the_file_is_named_from_the_folder_given(tmp_path, settings, seed_framework, db):
+    directory = tmp_path / "repo"
+    (directory / "career").mkdir(parents=True)
+    git(directory, "init", "-q", "-b", "main")
+    (directory / "career" / "fw.yaml").write_text(canonical.dumps(seed_framework))
+    git(directory, "add", ".")
+    git(directory, "-c", "user.name=x", "-c", "user.email=x@example.com", "commit", "-q",
+        "-m", "Framework in a subfolder")
+    settings.FRAMEWORK_GIT_DIR, settings.FRAMEWORK_GIT_FILE = str(directory / "career"), \
+        "fw.yaml"
+    synced = releasing.sync()
+    assert synced.published.version.note == "Framework in a subfolder"
+    settings.FRAMEWORK_GIT_FILE = "../../elsewhere.yaml"
+    with pytest.raises(GitError, match="outside the working copy"):
+        releasing.sync()
+
+
+def test_the_bundled_framework_is_not_credited_to_a_commit(db):
+    from craftpath.core.sample import bundled_path
+
+    version = publish_path(bundled_path()).version
+    assert (version.commit, version.note, version.origin) == ("", "", "command line")

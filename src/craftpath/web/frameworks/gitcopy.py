@@ -104,8 +104,14 @@ def configured() -> WorkingCopy | None:
     directory = Path(directory)
     if not directory.is_dir():
         raise GitError(f"CRAFTPATH_GIT_DIR={directory} is not a folder")
-    top = _git(directory, "rev-parse", "--show-toplevel").strip()
-    return WorkingCopy(Path(top), getattr(settings, "FRAMEWORK_GIT_FILE", "framework.yaml"))
+    top = Path(_git(directory, "rev-parse", "--show-toplevel").strip())
+    # The file is named from the folder given, which may be inside the working copy.
+    file = (directory.resolve() / getattr(settings, "FRAMEWORK_GIT_FILE", "framework.yaml"))
+    try:
+        inside = file.resolve().relative_to(top.resolve())
+    except ValueError:
+        raise GitError(f"{file} is outside the working copy {top}") from None
+    return WorkingCopy(top, inside.as_posix())
 
 
 def commit_of(path: str | Path) -> Commit | None:

@@ -17,6 +17,7 @@ from craftpath.core.formats import canonical, load
 from craftpath.core.formats.inputs import InputError, TextFile
 from craftpath.core.lint import lint
 from craftpath.core.model import Diagnostic, Framework, slugify
+from craftpath.core.sample import bundled_path
 
 from .memo import Memo
 from .models import FrameworkVersion
@@ -65,7 +66,9 @@ def publish_path(path: str | Path) -> Published:
         loaded = load([path])
     except InputError as error:
         raise PublishError(str(error)) from None
-    commit = commit_of(path)
+    # The bundled sample lives in craftpath's own repository in a development checkout: its
+    # commits are craftpath's, not the framework's.
+    commit = None if Path(path).resolve() == bundled_path().resolve() else commit_of(path)
     provenance = Provenance(origin="command line") if commit is None else Provenance(
         commit.message, commit.author_name, commit.author_email, commit.sha, "command line")
     return publish_framework(loaded.framework, loaded.diagnostics, provenance)
