@@ -239,6 +239,8 @@ def cmd_publish(args) -> int:
     if result.created and result.version.commit:
         state += f" from commit {result.version.commit[:12]}"
     print(f"version {result.version.label} ({result.version.content_hash[:12]}): {state}")
+    if result.told:
+        print(f"told {result.told} people with an open check-in on another version")
     return 0
 
 
@@ -264,6 +266,8 @@ def cmd_sync(args) -> int:
     version = synced.published.version
     state = "published" if synced.published.created else "already published; made active"
     print(f"version {version.label} from commit {commit}: {state}")
+    if synced.published.told:
+        print(f"told {synced.published.told} people with an open check-in on another version")
     return 0
 
 

@@ -234,3 +234,16 @@ def test_the_bundled_framework_is_not_credited_to_a_commit(db):
 
     version = publish_path(bundled_path()).version
     assert (version.commit, version.note, version.origin) == ("", "", "command line")
+
+
+def test_sync_tells_people_with_an_open_checkin(kept_in_git, small_org, seed_framework,
+                                                mailoutbox):
+    from .checkin_helpers import start_for
+
+    start_for(small_org.ian)
+    assert releasing.sync().published is None  # the file is the seed, published already
+    commit_file(kept_in_git, canonical.dumps(reworded(seed_framework)), "Reword ML Ops")
+    synced = releasing.sync()
+    assert synced.published.told == 1
+    assert [m.to for m in mailoutbox] == [["ian@example.com"]]
+    assert "Reword ML Ops" in mailoutbox[0].body

@@ -66,12 +66,18 @@ def migrate() -> str:
 
 
 def publish(path: str | Path, data_dir: str | Path | None = None):
-    """`craftpath publish`: lint, snapshot and activate; raises PublishError when refused."""
+    """`craftpath publish`: lint, snapshot and activate, then tell everyone with an open
+    check-in on another version; raises PublishError when refused."""
     setup_django(data_dir)
     migrate()
-    from .frameworks import publishing
+    from dataclasses import replace
 
-    return publishing.publish_path(path)
+    from .frameworks import publishing, releasing
+
+    result = publishing.publish_path(path)
+    if not result.created:
+        return result
+    return replace(result, told=releasing.tell_open_checkins(result.version))
 
 
 def sync(data_dir: str | Path | None = None, git_dir: str | None = None,

@@ -5,7 +5,7 @@ people with an open check-in, and carrying open check-ins to the new version in 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.core.mail import EmailMessage, get_connection
@@ -145,7 +145,7 @@ def sync(site: str = "") -> Synced:
                             "git sync")
     published = publish_framework(framework, notes, provenance)
     if published.created:
-        tell_open_checkins(published.version, site)
+        published = replace(published, told=tell_open_checkins(published.version, site))
     return Synced(head, published)
 
 
