@@ -8,7 +8,9 @@ themselves. The rules, by role (a person may hold several; each adds to what the
 - people team: every person's profile and progress, read only; the directory export;
 - admin: every person's profile, and changing people, roles, teams and the directory
   (the admin site, import); not anyone's progress, unless they also hold another role that
-  allows it.
+  allows it;
+- framework editor (admins too): drafts of the next framework version, and publishing them;
+- people team, again: carrying everyone's open check-ins to a new version in bulk.
 
 A private note is visible to its author only, whatever roles anyone holds. A shared note is
 visible to its author and to whoever may see the progress of the person it is about.
@@ -188,3 +190,17 @@ def can_read_checkin_audit(viewer, person) -> bool:
 
 def can_view_team_checkins(viewer) -> bool:
     return _has(viewer, Role.MANAGER)
+
+
+# --- the framework ----------------------------------------------------------------------------
+# Published pages are public. Drafts are work in progress: editors only (a 403 for anyone
+# else signed in; nothing about a person is in them, so there is nothing to hide by a 404).
+
+def can_edit_framework(viewer) -> bool:
+    """Open, edit, discard and publish drafts: framework editors, and admins implicitly."""
+    return _has(viewer, Role.EDITOR) or _has(viewer, Role.ADMIN)
+
+
+def can_carry_checkins_in_bulk(viewer) -> bool:
+    """Move every open check-in to the active version with the statement mapping."""
+    return _has(viewer, Role.PEOPLE)

@@ -82,12 +82,33 @@ def private_sqlite_file(path: Path) -> None:
 
 
 def publish(path: str | Path, data_dir: str | Path | None = None):
-    """`craftpath publish`: lint, snapshot and activate; raises PublishError when refused."""
+    """`craftpath publish`: lint, snapshot and activate, then tell everyone with an open
+    check-in on another version; raises PublishError when refused."""
     setup_django(data_dir)
     migrate()
-    from .frameworks import publishing
+    from dataclasses import replace
 
-    return publishing.publish_path(path)
+    from .frameworks import publishing, releasing
+
+    result = publishing.publish_path(path)
+    if not result.created:
+        return result
+    return replace(result, told=releasing.tell_open_checkins(result.version))
+
+
+def sync(data_dir: str | Path | None = None, git_dir: str | None = None,
+         git_file: str | None = None):
+    """`craftpath sync`: publish the framework file at the git working copy's HEAD when that
+    commit is new; raises PublishError (lint's errors) or GitError."""
+    if git_dir:
+        os.environ["CRAFTPATH_GIT_DIR"] = str(Path(git_dir).resolve())
+    if git_file:
+        os.environ["CRAFTPATH_GIT_FILE"] = git_file
+    setup_django(data_dir)
+    migrate()
+    from .frameworks import releasing
+
+    return releasing.sync()
 
 
 def prepare(framework: str | Path | None = None) -> Prepared:

@@ -17,6 +17,9 @@ Environment:
   CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
   CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
                            (see security.oidc_settings for the full list)
+  CRAFTPATH_GIT_DIR        a git working copy that keeps the framework; publishing a draft
+                           commits the canonical file there, `craftpath sync` publishes from it
+  CRAFTPATH_GIT_FILE       the canonical file inside it (default: framework.yaml)
 """
 
 from __future__ import annotations
@@ -127,6 +130,10 @@ if os.environ.get("CRAFTPATH_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("CRAFTPATH_EMAIL_FROM", "craftpath@localhost")
+
+# The framework kept in git (frameworks/gitcopy.py); empty: not kept in git.
+FRAMEWORK_GIT_DIR = os.environ.get("CRAFTPATH_GIT_DIR", "")
+FRAMEWORK_GIT_FILE = os.environ.get("CRAFTPATH_GIT_FILE", "framework.yaml")
 
 ROOT_URLCONF = "craftpath.web.urls"
 WSGI_APPLICATION = "craftpath.web.wsgi.application"

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Manager"  # their direct and indirect reports
     PEOPLE = "people", "People team"  # the whole organisation, read only
     ADMIN = "admin", "Admin"  # accounts, framework publishing, settings
+    EDITOR = "editor", "Framework editor"  # drafts of the framework, and publishing them
 
 
 class UserManager(BaseUserManager):

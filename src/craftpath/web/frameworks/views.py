@@ -187,9 +187,13 @@ def health(request):
 
 @require_safe
 def versions(request):
+    from craftpath.web import access
+
     return HttpResponse(render_template(
         "frameworks/versions.html", Where("/", settings.STATIC_URL, app=True),
-        page_title="Published versions", versions=publishing.all_versions()))
+        page_title="Published versions", versions=publishing.all_versions(),
+        can_edit=access.can_edit_framework(request.user),
+        can_carry=access.can_carry_checkins_in_bulk(request.user)))
 
 
 def not_found(request, exception=None):
