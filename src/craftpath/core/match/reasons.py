@@ -1,0 +1,41 @@
+"""Why a statement was suggested, in a line a person can check: the phrases of the evidence
+and of the statement that share words (by stem, so "reviewed" meets "reviews"), and the area.
+When nothing is shared word for word the match came from meaning alone, and the line says so
+rather than inventing a phrase."""
+
+from __future__ import annotations
+
+from .lexical import words
+
+MAX_PHRASES = 3
+MAX_GAP = 12  # characters of stop words and punctuation a phrase may run across
+
+
+def phrases(text: str, shared: set[str]) -> list[str]:
+    """Runs of `text` whose content words are all in `shared`, as written, longest first."""
+    runs: list[tuple[int, int]] = []
+    for stem, _, start, end in words(text):
+        if stem not in shared:
+            continue
+        if runs and start - runs[-1][1] <= MAX_GAP and _joinable(text[runs[-1][1]:start]):
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    found = list(dict.fromkeys(text[a:b] for a, b in runs))
+    return sorted(found, key=lambda p: -len(p))[:MAX_PHRASES]
+
+
+def _joinable(between: str) -> bool:
+    return not any(mark in between for mark in ".;:!?()")
+
+
+def explain(evidence: str, statement: str, area: str, level: str = "") -> str:
+    shared = {s for s, _, _, _ in words(evidence)} & {s for s, _, _, _ in words(statement)}
+    where = f"area {area}" + (f", {level}" if level else "")
+    if not shared:
+        return f"close in meaning, no words in common; {where}"
+    said = ", ".join(f"“{p}”" for p in phrases(evidence, shared))
+    asked = ", ".join(f"“{p}”" for p in phrases(statement, shared))
+    if said.lower() == asked.lower():
+        return f"both mention {said}; {where}"
+    return f"evidence {said} ~ statement {asked}; {where}"
