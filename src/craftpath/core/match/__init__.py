@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from ..model import Family
 from .embedding import Embedder, load_embedder
+from .items import Item, match_items, read_items
 from .ranker import SCOPES, Matcher, MatchError, Query, Settings, Suggestion
 
-__all__ = ["SCOPES", "Embedder", "Matcher", "MatchError", "Query", "Settings", "Suggestion",
-           "load_embedder", "matcher_for"]
+__all__ = ["SCOPES", "Embedder", "Item", "Matcher", "MatchError", "Query", "Settings", "Suggestion",
+           "load_embedder", "match_items", "matcher_for", "read_items"]
 
 
 def matcher_for(family: Family, embedder: Embedder | None = None,
