@@ -79,7 +79,7 @@ class Embedder:
                 self._tokenizer = tokenizer
         return self._session, self._tokenizer
 
-    def embed(self, texts: list[str], batch_size: int = 64):
+    def embed(self, texts: list[str], batch_size: int = 16):
         """A (len(texts), 384) float32 array of unit vectors."""
         import numpy
 

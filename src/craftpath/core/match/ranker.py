@@ -66,6 +66,7 @@ class Query:
     level: str | None = None  # any form Family.find_level accepts
     scope: str = "next"
     top: int = 3
+    within: frozenset[str] | None = None  # statement ids to keep to (the app's linkable ones)
 
 
 @dataclass
@@ -171,6 +172,9 @@ class Matcher:
     def suggest_many(self, queries: list[Query]) -> list[list[Suggestion]]:
         """Suggestions for each query, the texts embedded together in batches."""
         scopes = [self.candidates(q.level, q.scope) for q in queries]
+        scopes = [among if q.within is None else
+                  [i for i in among if self.rows[i].statement.id in q.within]
+                  for q, among in zip(queries, scopes, strict=True)]
         own = [self._level_slug(q.level) for q in queries]
         dense = None
         if self.embedder is not None and queries:

@@ -14,13 +14,16 @@ MAX_GAP = 12  # characters of stop words and punctuation a phrase may run across
 def phrases(text: str, shared: set[str]) -> list[str]:
     """Runs of `text` whose content words are all in `shared`, as written, longest first."""
     runs: list[tuple[int, int]] = []
+    joined = False  # whether the next shared word may extend the last run
     for stem, _, start, end in words(text):
         if stem not in shared:
+            joined = False  # an unshared content word ends a phrase
             continue
-        if runs and start - runs[-1][1] <= MAX_GAP and _joinable(text[runs[-1][1]:start]):
+        if joined and start - runs[-1][1] <= MAX_GAP and _joinable(text[runs[-1][1]:start]):
             runs[-1] = (runs[-1][0], end)
         else:
             runs.append((start, end))
+        joined = True
     found = list(dict.fromkeys(text[a:b] for a, b in runs))
     return sorted(found, key=lambda p: -len(p))[:MAX_PHRASES]
 

@@ -20,7 +20,7 @@ from craftpath.core.progress import NOT_APPLICABLE
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
 from . import scope as scopes
-from .models import CheckIn, ClosedCheckInError, Entry, Evidence
+from .models import CheckIn, ClosedCheckInError, Entry, Evidence, SuggestedLink
 
 LIMITS = {"reason": 2000, "comment": 5000}
 
@@ -128,6 +128,9 @@ def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, re
         if side == "self" and evidence_ids is not None:
             entry.evidence.set(Evidence.objects.filter(owner_id=checkin.person_id,
                                                        pk__in=evidence_ids))
+            # a link the person removed no longer came from a suggestion
+            SuggestedLink.objects.filter(entry=entry).exclude(evidence__in=entry.evidence.all()) \
+                .delete()
     return Saved(entry, getattr(entry, f"{side}_revision"))
 
 
@@ -255,6 +258,7 @@ def snapshot_of(checkin: CheckIn, scope: scopes.Scope) -> dict:
         .select_related("entry", "evidence")
     for link in links:
         cited.setdefault(link.entry.statement_id, []).append(link.evidence.frozen())
+    mark_suggested(checkin, cited)
     return {
         "framework": scope.framework.name, "version": checkin.version.label,
         "scale": list(scope.framework.scale), "family": scope.family.slug,
@@ -272,6 +276,20 @@ def frozen_evidence(checkin: CheckIn) -> dict[str, list[dict]]:
     for link in Entry.evidence.through.objects.filter(entry__checkin=checkin) \
             .select_related("entry", "evidence").order_by("evidence__date", "evidence_id"):
         cited.setdefault(link.entry.statement_id, []).append(link.evidence.frozen())
+    return mark_suggested(checkin, cited)
+
+
+def mark_suggested(checkin: CheckIn, cited: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Add `suggested_by` (the model's name and version) to each cited item whose link was made
+    from an evidence-assistant suggestion, so the person and reviewers can tell."""
+    made = {(statement, evidence): model for statement, evidence, model in
+            SuggestedLink.objects.filter(entry__checkin=checkin)
+            .values_list("entry__statement_id", "evidence_id", "model")}
+    for statement_id, items in cited.items():
+        for item in items:
+            model = made.get((statement_id, item.get("id")))
+            if model:
+                item["suggested_by"] = model
     return cited
 
 
