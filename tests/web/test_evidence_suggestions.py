@@ -179,3 +179,14 @@ def test_a_reviewer_asks_which_statements_an_item_supports_but_is_not_linked_to(
         f"/checkins/{checkin.pk}/evidence/{private.pk}/suggestions/").status_code == 404
     fragment = client_as(small_org.leo).get(url, **HTMX).content.decode()
     assert fragment.startswith('<div class="unlinked')
+
+
+def test_the_forms_main_button_comes_before_any_suggestion(client_as_engineer, small_org):
+    """Enter in a field submits with a form's first button: that must be the plain save, so a
+    suggestion is never linked without being clicked."""
+    start_for(small_org.ian)
+    item = Evidence.objects.create(owner=small_org.ian, title="Cloud retraining",
+                                   description=CLOUD)
+    text = client_as_engineer.get(f"/checkins/evidence/{item.pk}/").content.decode()
+    assert 'name="link_statement"' in text
+    assert text.index('<button type="submit">Save</button>') < text.index('name="link_statement"')

@@ -24,7 +24,7 @@ def phrases(text: str, shared: set[str]) -> list[str]:
         else:
             runs.append((start, end))
         joined = True
-    found = list(dict.fromkeys(text[a:b] for a, b in runs))
+    found = list({text[a:b].lower(): text[a:b] for a, b in reversed(runs)}.values())[::-1]
     return sorted(found, key=lambda p: -len(p))[:MAX_PHRASES]
 
 
