@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Area, Family, Level, Statement
-from .lexical import BM25, stems
+from .lexical import BM25, stems, words
 from .reasons import explain
 
 SCOPES = ("next", "family")
@@ -75,6 +75,7 @@ class _Row:
     area: Area
     level: Level
     stems: list[str] = field(default_factory=list)
+    words: list = field(default_factory=list)  # of the statement text, for reasons
 
 
 class Matcher:
@@ -94,6 +95,7 @@ class Matcher:
                     self.rows.append(_Row(statement, areas[cell.area], levels[cell.level]))
         for row in self.rows:
             row.stems = stems(f"{row.statement.text} {row.area.name} {row.area.description}")
+            row.words = words(row.statement.text)
         self.bm25 = BM25([row.stems for row in self.rows])
         self._cells: dict[tuple[str, str], list[int]] = {}
         for index, row in enumerate(self.rows):
@@ -185,7 +187,9 @@ class Matcher:
             evidence = dense[number] if dense is not None else None
             scores = self.scores(query.text, among, evidence, own[number])
             order = sorted(range(len(among)), key=lambda i: -scores[i])[: max(query.top, 0)]
-            results.append([self._suggestion(query.text, among[i], scores[i]) for i in order])
+            found = words(query.text)
+            results.append([self._suggestion(query.text, found, among[i], scores[i])
+                            for i in order])
         return results
 
     def _level_slug(self, level: str | None) -> str | None:
@@ -224,7 +228,8 @@ class Matcher:
             best_other.append(max(others) if others else score)
         return [s + self.settings.cell * o for s, o in zip(scores, best_other, strict=True)]
 
-    def _suggestion(self, text: str, index: int, score: float) -> Suggestion:
+    def _suggestion(self, text: str, text_words, index: int, score: float) -> Suggestion:
         row = self.rows[index]
         return Suggestion(row.statement, row.area, row.level, score,
-                          explain(text, row.statement.text, row.area.name, row.level.label))
+                          explain(text, row.statement.text, row.area.name, row.level.label,
+                                  text_words, row.words))

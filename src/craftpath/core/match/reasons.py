@@ -11,11 +11,11 @@ MAX_PHRASES = 3
 MAX_GAP = 12  # characters of stop words and punctuation a phrase may run across
 
 
-def phrases(text: str, shared: set[str]) -> list[str]:
+def phrases(text: str, shared: set[str], found_words=None) -> list[str]:
     """Runs of `text` whose content words are all in `shared`, as written, longest first."""
     runs: list[tuple[int, int]] = []
     joined = False  # whether the next shared word may extend the last run
-    for stem, _, start, end in words(text):
+    for stem, _, start, end in found_words if found_words is not None else words(text):
         if stem not in shared:
             joined = False  # an unshared content word ends a phrase
             continue
@@ -32,13 +32,17 @@ def _joinable(between: str) -> bool:
     return not any(mark in between for mark in ".;:!?()")
 
 
-def explain(evidence: str, statement: str, area: str, level: str = "") -> str:
-    shared = {s for s, _, _, _ in words(evidence)} & {s for s, _, _, _ in words(statement)}
+def explain(evidence: str, statement: str, area: str, level: str = "",
+            evidence_words=None, statement_words=None) -> str:
+    """The reason line; `*_words` are `lexical.words` of each text when the caller has them."""
+    evidence_words = words(evidence) if evidence_words is None else evidence_words
+    statement_words = words(statement) if statement_words is None else statement_words
+    shared = {w[0] for w in evidence_words} & {w[0] for w in statement_words}
     where = f"area {area}" + (f", {level}" if level else "")
     if not shared:
         return f"close in meaning, no words in common; {where}"
-    said = ", ".join(f"“{p}”" for p in phrases(evidence, shared))
-    asked = ", ".join(f"“{p}”" for p in phrases(statement, shared))
+    said = ", ".join(f"“{p}”" for p in phrases(evidence, shared, evidence_words))
+    asked = ", ".join(f"“{p}”" for p in phrases(statement, shared, statement_words))
     if said.lower() == asked.lower():
         return f"both mention {said}; {where}"
     return f"evidence {said} ~ statement {asked}; {where}"
