@@ -113,3 +113,14 @@ def test_settings_switch_signals_off(seed_family, embedder):
     assert lexical_only.embedder is None and dense_only.embedder is embedder
     text = "Mentored a junior colleague through their first model release"
     assert dense_only.suggest(text, "Mid")[0].score != lexical_only.suggest(text, "Mid")[0].score
+
+
+def test_threads_sharing_a_matcher_all_get_answers(seed_family, embedder):
+    """The web app's threads share one matcher; the first suggestions build its index."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shared = Matcher(seed_family, embedder)
+    texts = [f"Deployed model {i} on the embedded Jetson boards" for i in range(6)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        found = list(pool.map(lambda t: shared.suggest(t, "Mid"), texts))
+    assert all(len(f) == 3 for f in found)

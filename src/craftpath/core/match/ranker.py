@@ -19,6 +19,7 @@ Suggestions never rate and never link: they are returned to whoever asked, nothi
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from ..model import Area, Family, Level, Statement
@@ -101,8 +102,9 @@ class Matcher:
         for index, row in enumerate(self.rows):
             self._cells.setdefault((row.area.slug, row.level.slug), []).append(index)
         self.fallback_reason = fallback_reason
+        self._lock = threading.Lock()
         self._vectors = None
-        self._area_vectors = None
+        self._area_rows = None
         self._mean = None
 
     @property
@@ -118,24 +120,30 @@ class Matcher:
         return self.embedder.label if self.embedder is not None else "bm25"
 
     def _index_vectors(self):
-        """Statement and area vectors, made on first use (a few hundred sentences at most)."""
+        """Statement and area vectors, made on first use (a few hundred sentences at most).
+        The web app shares a matcher between threads: one thread makes them, under a lock,
+        and `_vectors` is set last, so a reader never sees half an index."""
         if self._vectors is not None:
             return
         import numpy
 
-        texts = [f"{row.area.name}: {row.statement.text}" if self.settings.context
-                 else row.statement.text for row in self.rows]
-        vectors = self.embedder.embed(texts)
-        self._mean = vectors.mean(axis=0) if self.settings.centre and len(vectors) else None
-        self._vectors = self._centred(vectors)
-        area_of = [row.area.slug for row in self.rows]
-        profile = {}
-        for slug in dict.fromkeys(area_of):
-            members = [i for i, a in enumerate(area_of) if a == slug]
-            profile[slug] = self._vectors[members].mean(axis=0)
-        self._area_rows = numpy.array([profile[a] for a in area_of])
-        norms = numpy.linalg.norm(self._area_rows, axis=1, keepdims=True)
-        self._area_rows = self._area_rows / numpy.maximum(norms, 1e-12)
+        with self._lock:
+            if self._vectors is not None:
+                return
+            texts = [f"{row.area.name}: {row.statement.text}" if self.settings.context
+                     else row.statement.text for row in self.rows]
+            vectors = self.embedder.embed(texts)
+            self._mean = vectors.mean(axis=0) if self.settings.centre and len(vectors) else None
+            centred = self._centred(vectors)
+            area_of = [row.area.slug for row in self.rows]
+            profile = {}
+            for slug in dict.fromkeys(area_of):
+                members = [i for i, a in enumerate(area_of) if a == slug]
+                profile[slug] = centred[members].mean(axis=0)
+            areas = numpy.array([profile[a] for a in area_of]).reshape(len(area_of), -1)
+            norms = numpy.linalg.norm(areas, axis=1, keepdims=True)
+            self._area_rows = areas / numpy.maximum(norms, 1e-12)
+            self._vectors = centred
 
     def _centred(self, vectors):
         import numpy
