@@ -190,3 +190,19 @@ def test_the_forms_main_button_comes_before_any_suggestion(client_as_engineer, s
     text = client_as_engineer.get(f"/checkins/evidence/{item.pk}/").content.decode()
     assert 'name="link_statement"' in text
     assert text.index('<button type="submit">Save</button>') < text.index('name="link_statement"')
+
+
+def test_carrying_the_checkin_to_a_new_version_keeps_where_links_came_from(small_org,
+                                                                         seed_framework,
+                                                                         client_as):
+    from craftpath.web.frameworks.publishing import publish_framework
+
+    from .helpers import reworded
+
+    checkin = start_for(small_org.ian)
+    add_item(client_as(small_org.ian), link=CLOUD_STATEMENT)
+    new = publish_framework(reworded(seed_framework, "I now write the tests first.")).version
+    loop.carry_to(checkin, new)
+    link = SuggestedLink.objects.get()
+    assert (link.entry.checkin_id, link.entry.statement_id) == (checkin.pk, CLOUD_STATEMENT)
+    assert link.model.startswith(MODEL)

@@ -315,6 +315,9 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
                          tuple(checkin.track_slugs))
     with transaction.atomic():
         old_entries = list(checkin.entries.prefetch_related("evidence"))
+        suggested: dict[int, list[SuggestedLink]] = {}  # old entry id → links from suggestions
+        for link in SuggestedLink.objects.filter(entry__checkin=checkin):
+            suggested.setdefault(link.entry_id, []).append(link)
         by_new_id: dict[str, Entry] = {}
         for old in old_entries:
             for new_id in carried.get(old.statement_id, ()):
@@ -331,6 +334,9 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
                 **({name: getattr(source, name) for name in fields} if source else {}))
             if source is not None:
                 entry.evidence.set(source.evidence.all())
+                SuggestedLink.objects.bulk_create(
+                    SuggestedLink(entry=entry, evidence_id=link.evidence_id, model=link.model)
+                    for link in suggested.get(source.pk, ()))
         checkin.version, checkin.next_level_slug = version, next_slug
         update = ["version", "next_level_slug"]
         for side in ("self", "manager"):
