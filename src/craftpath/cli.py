@@ -208,6 +208,39 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_match(args) -> int:
+    from .core import match
+
+    framework = _load(args).framework
+    try:
+        with open(args.input, encoding="utf-8") as lines:
+            items = match.read_items(lines, framework, args.scope, args.input)
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.input}: not UTF-8 text") from None
+    except match.MatchError as error:
+        raise UsageError(f"bad items, nothing matched:\n{error}") from None
+    if args.top < 1:
+        raise UsageError("--top must be 1 or more")
+    embedder, why = match.load_embedder()
+    made = []
+
+    def make_matcher(family):
+        made.append(match.matcher_for(family, embedder, fallback_reason=why))
+        return made[-1]
+
+    results = match.match_items(items, args.scope, args.top, make_matcher)
+    if made:
+        print(f"craftpath match: {made[0].method}", file=sys.stderr)
+    for result in results:
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print(f"{result['id']}:")
+            for s in result["suggestions"]:
+                print(f"  {s['statement']}  {s['score']:.3f}  {s['why']}")
+    return 0
+
+
 def cmd_schema(args) -> int:
     _write(json.dumps(canonical_schema(), indent=2) + "\n", args.output)
     return 0
@@ -393,6 +426,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="DEST",
                    help="file (yaml, json; - for standard output) or folder (jtd-markdown)")
     p.set_defaults(func=cmd_export)
+
+    p = commands.add_parser("match", help="suggest the statements pieces of evidence support")
+    _add_paths(p, required=True)
+    p.add_argument("--input", required=True, metavar="ITEMS.jsonl",
+                   help='one JSON object per line: {"id", "text", "level", "family"}')
+    p.add_argument("--scope", choices=("next", "family"), default="next",
+                   help="next: the item's level and the next (default); family: every level")
+    p.add_argument("--top", type=int, default=3, help="suggestions per item (default 3)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(func=cmd_match)
 
     p = commands.add_parser("schema", help="print the JSON Schema of the canonical format")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")

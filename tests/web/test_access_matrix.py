@@ -136,6 +136,8 @@ RULES.update({
     "checkins/start/": Rule(each(302), method="post"),  # each already has one open: sent back
     "checkins/team/": Rule(roles(302, 403, 200, 403, 403)),
     "checkins/evidence/": SIGNED_IN,
+    # The evidence assistant: suggestions for one's own typing, in one's own context.
+    "checkins/evidence/suggest/": Rule(roles(302, 200, 200, 200, 200), "post"),
     "checkins/evidence/<int:pk>/": Rule(OWN_ONLY),
     "checkins/evidence/<int:pk>/delete/": Rule(roles(ALL, *[(302, 404, 404)] * 4), "post"),
     "checkins/people/<int:pk>/": Rule(VIEW_PROGRESS),
@@ -157,6 +159,10 @@ RULES.update({
     # Only the person adds evidence and imports a self-assessment; only a manager closes.
     "checkins/<int:pk>/evidence/": Rule(roles(ALL, (302, 404, 404), (302, 403, 404),
                                               (302, 403, 403), (302, 404, 404)), "post"),
+    # Which statements an item may support: the person about their items; reviewers about the
+    # items cited once they may see the person's voice (here none is cited and nothing is
+    # submitted, so only the person gets an answer; test_evidence_suggestions covers the rest).
+    "checkins/<int:pk>/evidence/<int:evidence_pk>/suggestions/": Rule(OWN_ONLY),
     "checkins/<int:pk>/import/": Rule(roles(ALL, (200, 404, 404), (200, 403, 404),
                                             (200, 403, 403), (200, 404, 404))),
     "checkins/<int:pk>/close/": Rule(roles(ALL, (403, 404, 404), (403, 302, 404),
@@ -288,6 +294,7 @@ def _values(route, obj, viewer, world) -> dict:
     pk = next((value for prefix, value in checkins[person.pk].items()
                if route.startswith(prefix)), person.pk)
     return {"pk": pk, "note_pk": Note.objects.get(author=person, about=person).pk,
+            "evidence_pk": checkins[person.pk]["checkins/evidence/"],
             "fmt": "md" if "packet" in route else "csv",
             "object_id": object_id, "content_type_id": ContentType.objects.get_for_model(User).pk,
             "family": FAMILY, "level": "level-3", "area": "ml-ops", "before": "level-4",

@@ -204,3 +204,11 @@ def can_edit_framework(viewer) -> bool:
 def can_carry_checkins_in_bulk(viewer) -> bool:
     """Move every open check-in to the active version with the statement mapping."""
     return _has(viewer, Role.PEOPLE)
+def can_ask_about_evidence(viewer, checkin, evidence) -> bool:
+    """Asking the evidence assistant which statements of a check-in an item may also support:
+    whoever sees the person's own voice there (it holds the evidence links, blind until both
+    have submitted), about an item the person cites in it; the person about any of theirs."""
+    if evidence.owner_id != checkin.person_id or not can_see_voice(viewer, checkin, "self"):
+        return False
+    return (evidence.owner_id == viewer.pk
+            or checkin.entries.filter(evidence=evidence).exists())

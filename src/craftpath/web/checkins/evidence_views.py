@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from craftpath.web import access
 
-from . import audit, loop, rows
+from . import audit, loop, rows, suggestion_views
 from . import scope as scopes
 from .forms import EvidenceForm
 from .models import Evidence
@@ -30,10 +30,15 @@ def evidence_log(request):
         item = form.save(commit=False)
         item.owner = request.user
         item.save()
-        messages.success(request, f"Added “{item.title}”.")
+        linked = suggestion_views.link_if_asked(request, item)
+        messages.success(request, f"Added “{item.title}”"
+                         + (f" and linked it to {linked}." if linked else "."))
         return redirect("checkins:evidence")
-    items = Evidence.objects.filter(owner=request.user).prefetch_related("entries")
-    return render(request, "checkins/evidence.html", {"items": items, "form": form},
+    items = Evidence.objects.filter(owner=request.user).prefetch_related(
+        "entries", "suggested_links__entry")
+    panel = suggestion_views.panel(request.user, request.POST.get("title", ""),
+                                   request.POST.get("description", ""), action="add")
+    return render(request, "checkins/evidence.html", {"items": items, "form": form, **panel},
                   status=422 if form.errors else 200)
 
 
@@ -51,9 +56,15 @@ def evidence_edit(request, pk: int):
     form = EvidenceForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Saved. Closed check-ins keep the evidence as it was then.")
+        linked = suggestion_views.link_if_asked(request, item)
+        messages.success(request, (f"Saved and linked to {linked}. " if linked else "Saved. ")
+                         + "Closed check-ins keep the evidence as it was then.")
         return redirect("checkins:evidence")
-    return render(request, "checkins/evidence_edit.html", {"item": item, "form": form},
+    shown = form.data if form.is_bound else {"title": item.title,
+                                             "description": item.description}
+    panel = suggestion_views.panel(request.user, shown.get("title", ""),
+                                   shown.get("description", ""), item=item, action="save")
+    return render(request, "checkins/evidence_edit.html", {"item": item, "form": form, **panel},
                   status=422 if form.errors else 200)
 
 
@@ -92,6 +103,11 @@ def evidence_inline(request, pk: int):
         except loop.LoopError as problem:
             added, context["problem"] = None, str(problem)
         else:
+            also = suggestion_views.link_if_asked(request, added)
+            if also:
+                linked = checkin.entries.get(statement_id=also)
+                context.update(also_anchor=rows.anchor_of(also),
+                               also_revision=linked.self_revision)
             audit.record(request.user, checkin, audit.CHANGED, "evidence")
             context.update(added=added, form=EvidenceForm(prefix="new"),
                            revision=entry.self_revision,

@@ -22,7 +22,7 @@ from craftpath.core.progress import NOT_APPLICABLE
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
 from . import scope as scopes
-from .models import CheckIn, ClosedCheckInError, Entry, Evidence
+from .models import CheckIn, ClosedCheckInError, Entry, Evidence, SuggestedLink
 
 LIMITS = {"reason": 2000, "comment": 5000}
 
@@ -136,6 +136,9 @@ def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, re
         if side == "self" and evidence_ids is not None:
             entry.evidence.set(Evidence.objects.filter(owner_id=checkin.person_id,
                                                        pk__in=evidence_ids))
+            # a link the person removed no longer came from a suggestion
+            SuggestedLink.objects.filter(entry=entry).exclude(evidence__in=entry.evidence.all()) \
+                .delete()
         now_seen = agreed_fingerprint(current) if followed else ""
     return Saved(entry, getattr(entry, f"{side}_revision"), now_seen)
 
@@ -286,6 +289,7 @@ def snapshot_of(checkin: CheckIn, scope: scopes.Scope) -> dict:
         .select_related("entry", "evidence")
     for link in links:
         cited.setdefault(link.entry.statement_id, []).append(link.evidence.frozen())
+    mark_suggested(checkin, cited)
     return {
         "framework": scope.framework.name, "version": checkin.version.label,
         "scale": list(scope.framework.scale), "family": scope.family.slug,
@@ -303,6 +307,20 @@ def frozen_evidence(checkin: CheckIn) -> dict[str, list[dict]]:
     for link in Entry.evidence.through.objects.filter(entry__checkin=checkin) \
             .select_related("entry", "evidence").order_by("evidence__date", "evidence_id"):
         cited.setdefault(link.entry.statement_id, []).append(link.evidence.frozen())
+    return mark_suggested(checkin, cited)
+
+
+def mark_suggested(checkin: CheckIn, cited: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Add `suggested_by` (the model's name and version) to each cited item whose link was made
+    from an evidence-assistant suggestion, so the person and reviewers can tell."""
+    made = {(statement, evidence): model for statement, evidence, model in
+            SuggestedLink.objects.filter(entry__checkin=checkin)
+            .values_list("entry__statement_id", "evidence_id", "model")}
+    for statement_id, items in cited.items():
+        for item in items:
+            model = made.get((statement_id, item.get("id")))
+            if model:
+                item["suggested_by"] = model
     return cited
 
 
@@ -328,6 +346,9 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
                          tuple(checkin.track_slugs))
     with transaction.atomic():
         old_entries = list(checkin.entries.prefetch_related("evidence"))
+        suggested: dict[int, list[SuggestedLink]] = {}  # old entry id → links from suggestions
+        for link in SuggestedLink.objects.filter(entry__checkin=checkin):
+            suggested.setdefault(link.entry_id, []).append(link)
         by_new_id: dict[str, Entry] = {}
         for old in old_entries:
             for new_id in carried.get(old.statement_id, ()):
@@ -350,6 +371,9 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
                 **({name: getattr(source, name) for name in fields} if source else {}))
             if source is not None:
                 entry.evidence.set(source.evidence.all())
+                SuggestedLink.objects.bulk_create(
+                    SuggestedLink(entry=entry, evidence_id=link.evidence_id, model=link.model)
+                    for link in suggested.get(source.pk, ()))
         checkin.version, checkin.next_level_slug = version, next_slug
         update = ["version", "next_level_slug"]
         for side in ("self", "manager"):

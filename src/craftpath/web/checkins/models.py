@@ -197,3 +197,19 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
+
+
+class SuggestedLink(models.Model):
+    """An evidence link (`Entry.evidence`) made with one click on the evidence assistant's
+    suggestion: which model suggested it, so the person and their reviewers can tell. The link
+    itself stays in `Entry.evidence`; a row whose link was later removed means nothing."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="suggested_links")
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE,
+                                 related_name="suggested_links")
+    model = models.CharField(max_length=100)  # model name and version, e.g. "… 1.0.0"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "evidence"],
+                                               name="one_suggested_link_per_link")]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import evidence_views, file_views, progress_views, views
+from . import evidence_views, file_views, progress_views, suggestion_views, views
 
 app_name = "checkins"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("team/", progress_views.team, name="team"),
     path("evidence/", evidence_views.evidence_log, name="evidence"),
+    path("evidence/suggest/", suggestion_views.evidence_suggest, name="evidence-suggest"),
     path("evidence/<int:pk>/", evidence_views.evidence_edit, name="evidence-edit"),
     path("evidence/<int:pk>/delete/", evidence_views.evidence_delete, name="evidence-delete"),
     path("people/<int:pk>/", progress_views.progress, name="progress"),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("<int:pk>/areas/<slug:area>/", views.area_page, name="area"),
     path("<int:pk>/ratings/", views.save_rating, name="rate"),
     path("<int:pk>/evidence/", evidence_views.evidence_inline, name="evidence-inline"),
+    path("<int:pk>/evidence/<int:evidence_pk>/suggestions/", suggestion_views.evidence_unlinked,
+         name="evidence-unlinked"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/compare/", views.compare, name="compare"),
     path("<int:pk>/outcomes/", views.save_outcome, name="outcome"),

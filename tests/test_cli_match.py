@@ -1,0 +1,90 @@
+"""`craftpath match`: JSON lines in, one line of suggestions per item out; bad lines named."""
+
+import json
+
+import pytest
+
+from craftpath.cli import main
+
+
+@pytest.fixture
+def run(capsys):
+    def run(*argv):
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+def write_items(path, *lines):
+    path.write_text("\n".join(json.dumps(x) if isinstance(x, dict) else x for x in lines) + "\n")
+    return path
+
+
+def test_each_item_gets_its_suggestions_with_reasons(run, seeds_dir, tmp_path):
+    items = write_items(
+        tmp_path / "items.jsonl",
+        {"id": 1, "text": "Profiled the detector on the Jetson and fixed two performance "
+                          "bottlenecks", "level": "Mid"},
+        "",
+        {"id": "b", "text": "Presented the experiment results to the product team",
+         "level": 3, "family": "ml-and-edge-ml-engineer-craft"})
+    code, out, err = run("match", seeds_dir, "--input", items, "--json")
+    assert code == 0
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in results] == [1, "b"]
+    first = results[0]["suggestions"]
+    assert len(first) == 3
+    assert first[0]["statement"] == "edge-computing.level-3.2"
+    assert set(first[0]) == {"statement", "score", "why"}
+    assert "“performance bottlenecks”" in first[0]["why"]
+    # level and next: Level 4 (Mid) and Level 3 (Senior) only
+    assert all(s["statement"].split(".")[1] in {"level-4", "level-3"} for s in first)
+    assert "all-MiniLM-L6-v2-onnx-int8" in err
+
+
+def test_family_scope_ranks_every_level_and_level_is_optional(run, seeds_dir, tmp_path):
+    items = write_items(tmp_path / "items.jsonl",
+                        {"id": 7, "text": "I own the ML strategy for the whole company"})
+    code, out, _ = run("match", seeds_dir, "--input", items, "--scope", "family", "--top", 5,
+                       "--json")
+    assert code == 0
+    suggestions = json.loads(out)["suggestions"]
+    assert len(suggestions) == 5
+    assert all(s["statement"].startswith("ai-strategy.") for s in suggestions[:3])
+    # every level is in scope, not only one and the next
+    assert len({s["statement"].split(".")[1] for s in suggestions}) >= 3
+
+
+def test_bad_lines_are_named_by_number_and_nothing_is_printed(run, seeds_dir, tmp_path):
+    items = write_items(tmp_path / "bad.jsonl",
+                        {"id": 1, "text": "fine", "level": "Senior"},
+                        "{not json",
+                        {"id": 3, "text": "no level"},
+                        {"id": 4, "text": "x", "level": "Level 9"},
+                        {"text": "no id", "level": 3},
+                        "[1, 2]")
+    code, out, err = run("match", seeds_dir, "--input", items, "--json")
+    assert code == 2 and out == ""
+    assert f"{items}:2: not JSON" in err
+    assert f"{items}:3: \"level\" is needed with --scope next" in err
+    assert f"{items}:4: no level 'Level 9' in ML and Edge ML Engineer Craft" in err
+    assert f"{items}:5: no \"id\"" in err
+    assert f"{items}:6: expected a JSON object" in err
+    assert ":1:" not in err
+
+
+def test_a_missing_input_file_is_one_line(run, seeds_dir, tmp_path):
+    code, _, err = run("match", seeds_dir, "--input", tmp_path / "nope.jsonl")
+    assert code == 2
+    assert err.startswith("craftpath: error: ") and "nope.jsonl" in err
+    assert "Traceback" not in err
+
+
+def test_text_output_lists_statements_under_each_id(run, seeds_dir, tmp_path):
+    items = write_items(tmp_path / "items.jsonl",
+                        {"id": "x", "text": "Monitored model drift", "level": "Junior"})
+    code, out, _ = run("match", seeds_dir, "--input", items, "--top", 1)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "x:" and len(lines) == 2 and "area " in lines[1]
