@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
-from craftpath.web.insights.models import AreaResult, QuarterResult, RatingCount, Standing
+from craftpath.web.insights.models import (
+    AreaResult,
+    QuarterResult,
+    QuarterTally,
+    RatingCount,
+    Standing,
+    StandingArea,
+)
 
 from .checkin_helpers import closed, start_for
 from .insights_helpers import closed_checkin
@@ -73,7 +81,11 @@ def _figures():
     areas = sorted(AreaResult.objects.values_list("person_id", "quarter", "area_slug", "covered",
                                                   "applicable"))
     ratings = sorted(RatingCount.objects.values_list("person_id", "quarter", "label", "count"))
-    return standings, results, areas, ratings
+    standing_areas = sorted(StandingArea.objects.values_list("person_id", "area_slug", "share"))
+    tallies = sorted(QuarterTally.objects.filter(~Q(people=0) | ~Q(count=0)).values_list(
+        "quarter", "manager_id_then", "family_slug", "level_slug", "kind", "key", "people",
+        "covered", "applicable", "share_sum", "shares", "count"))
+    return standings, results, areas, ratings, standing_areas, tallies
 
 
 def test_the_backfill_rebuilds_the_same_figures(small_org, capsys):
@@ -87,3 +99,13 @@ def test_the_backfill_rebuilds_the_same_figures(small_org, capsys):
     call_command("insights_backfill")
     assert "insights rebuilt from 8 closed check-in(s)" in capsys.readouterr().out
     assert _figures() == kept
+
+
+def test_a_second_close_in_a_quarter_moves_the_tallies_not_adds_to_them(small_org):
+    closed_checkin(small_org.ian, small_org.leo, manager_value="Not yet")
+    closed_checkin(small_org.ian, small_org.leo, manager_value="Exceeds")
+    everyone = QuarterTally.objects.get(kind="all", manager_id_then=small_org.leo.pk)
+    assert everyone.people == 1 and everyone.shares == 1 and everyone.share_sum == 1.0
+    ratings = dict(QuarterTally.objects.filter(kind="rating").values_list("key", "count"))
+    assert ratings["Not yet"] == 0 and ratings["Exceeds"] > 0
+    assert QuarterResult.objects.get().checkin.entries.first().agreed_value == "Exceeds"

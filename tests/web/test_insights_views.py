@@ -150,3 +150,18 @@ def test_the_people_team_sets_the_minimum_and_a_stale_form_is_refused(client_as,
                                               "revision": 1})
     assert bad.status_code == 422 and "Minimum group size" in text_of(bad)
     assert InsightSettings.objects.get().min_group_size == 3
+
+
+def test_trends_read_the_same_from_tallies_and_from_each_persons_results(client_as, insight_org):
+    from craftpath.web.accounts.models import Team
+
+    team = Team.objects.create(name="Everyone")
+    team.members.set(insight_org.eight)
+    client = client_as(insight_org.org.mia)
+    tallied = text_of(client.get("/insights/trends/?quarters=4"))
+    per_person = text_of(client.get(f"/insights/trends/?quarters=4&team={team.pk}"))
+
+    def table(text):
+        return text[text.index("<tbody>"):text.index("</tbody>")]
+
+    assert table(tallied) == table(per_person) and "8</td>" in table(tallied)

@@ -13,10 +13,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 
 from craftpath.core.progress import NOT_APPLICABLE, Rating, Scale, level_coverage
+from craftpath.web.accounts.models import User
 
-from .models import AreaResult, QuarterResult, RatingCount, Standing
+from .models import (
+    AreaResult,
+    QuarterResult,
+    QuarterTally,
+    RatingCount,
+    Standing,
+    StandingArea,
+)
+
+TALLIED = ("people", "covered", "applicable", "share_sum", "shares", "count")
 
 
 def quarter_of(when: datetime) -> str:
@@ -103,13 +114,47 @@ def record_closed(checkin) -> None:
     if checkin.closed_at is None:
         return
     scope = scopes.of_checkin(checkin)
+    manager_id = User.objects.filter(pk=checkin.person_id).values_list(
+        "manager_id", flat=True).first()
     store(checkin.person_id, checkin.closed_at, summarise(checkin, scope, _entries_of(checkin)),
-          list(scope.framework.scale))
+          list(scope.framework.scale), manager_id)
 
 
-def store(person_id: int, closed_at: datetime, summary: Summary, scale: list[str]) -> None:
+def tally_of(fields: dict, areas: dict[str, list[int]],
+             ratings: dict[str, tuple[int, int]]) -> dict[tuple[str, str], dict]:
+    """What one quarter's result adds to its QuarterTally cells: (kind, key) → sums."""
+    share = fields["share_at"]
+    found = {("all", ""): {"people": 1, "share_sum": share or 0.0,
+                           "shares": int(share is not None)}}
+    for slug, row in areas.items():
+        if row[1]:
+            found[("area", slug)] = {"people": 1, "covered": row[0], "applicable": row[1]}
+    for label, (_position, count) in ratings.items():
+        found[("rating", label)] = {"count": count}
+    return found
+
+
+def _apply_tally(cell: dict, sums: dict[tuple[str, str], dict], sign: int) -> None:
+    def existing():
+        return {(t[0], t[1]): t[2] for t in QuarterTally.objects.filter(**cell)
+                .values_list("kind", "key", "pk")}
+
+    known = existing()
+    missing = [QuarterTally(**cell, kind=kind, key=key) for kind, key in sums
+               if (kind, key) not in known]
+    if missing:
+        QuarterTally.objects.bulk_create(missing, ignore_conflicts=True)  # a race: kept once
+        known = existing()
+    for cell_key, values in sums.items():
+        QuarterTally.objects.filter(pk=known[cell_key]).update(
+            **{name: F(name) + sign * value for name, value in values.items()})
+
+
+def store(person_id: int, closed_at: datetime, summary: Summary, scale: list[str],
+          manager_id: int | None = None) -> None:
     """Replace the person's standing and their result for the quarter, when this check-in is
-    the latest of each (a check-in closed earlier than one already counted changes nothing)."""
+    the latest of each (a check-in closed earlier than one already counted changes nothing),
+    and move the quarter's tallies from the old result to the new one."""
     with transaction.atomic():
         current = Standing.objects.select_for_update().filter(person_id=person_id).first()
         if current is None or current.closed_at <= closed_at:
@@ -117,23 +162,47 @@ def store(person_id: int, closed_at: datetime, summary: Summary, scale: list[str
                 **summary.fields, "closed_at": closed_at, "areas": summary.areas,
                 "covered_statements": summary.covered_statements,
                 "manager_counts": summary.manager_counts})
+            StandingArea.objects.filter(person_id=person_id).delete()
+            StandingArea.objects.bulk_create(
+                StandingArea(person_id=person_id, area_slug=slug, share=row[0] / row[1])
+                for slug, row in summary.areas.items() if row[1])
         quarter = quarter_of(closed_at)
         result = QuarterResult.objects.select_for_update().filter(
             person_id=person_id, quarter=quarter).first()
         if result is not None and result.closed_at > closed_at:
             return
         if result is not None:
+            old_areas = {a.area_slug: [a.covered, a.applicable]
+                         for a in AreaResult.objects.filter(result=result)}
+            old_ratings = {r.label: (r.position, r.count)
+                           for r in RatingCount.objects.filter(result=result)}
+            _apply_tally(_cell(result.quarter, result.manager_id_then, result.family_slug,
+                               result.level_slug),
+                         tally_of({"share_at": result.share_at}, old_areas, old_ratings), -1)
             result.delete()  # its area and rating rows go with it
         result = QuarterResult.objects.create(person_id=person_id, quarter=quarter,
-                                              closed_at=closed_at, **summary.fields)
+                                              closed_at=closed_at, manager_id_then=manager_id,
+                                              **summary.fields)
+        ratings = _ratings(summary, scale)
         AreaResult.objects.bulk_create(
             AreaResult(result=result, quarter=quarter, person_id=person_id, area_slug=slug,
                        covered=row[0], applicable=row[1])
             for slug, row in summary.areas.items() if row[1])
         RatingCount.objects.bulk_create(
             RatingCount(result=result, quarter=quarter, person_id=person_id, label=label,
-                        position=scale.index(label), count=count)
-            for label, count in summary.agreed_counts.items())
+                        position=position, count=count)
+            for label, (position, count) in ratings.items())
+        _apply_tally(_cell(quarter, manager_id, result.family_slug, result.level_slug),
+                     tally_of(summary.fields, summary.areas, ratings), +1)
+
+
+def _cell(quarter: str, manager_id: int | None, family: str, level: str) -> dict:
+    return {"quarter": quarter, "manager_id_then": manager_id or 0, "family_slug": family,
+            "level_slug": level}
+
+
+def _ratings(summary: Summary, scale: list[str]) -> dict[str, tuple[int, int]]:
+    return {label: (scale.index(label), count) for label, count in summary.agreed_counts.items()}
 
 
 def rebuild(progress=None, people_per_batch: int = 200) -> int:
@@ -147,11 +216,12 @@ def rebuild(progress=None, people_per_batch: int = 200) -> int:
     total = closed.count()
     people = sorted(set(closed.values_list("person_id", flat=True)))
     done = 0
+    managers = dict(User.objects.values_list("pk", "manager_id")) if people else {}
+    tallies: dict[tuple, dict] = {}
     with transaction.atomic():
-        RatingCount.objects.all().delete()
-        AreaResult.objects.all().delete()
-        QuarterResult.objects.all().delete()
-        Standing.objects.all().delete()
+        for model in (QuarterTally, RatingCount, AreaResult, QuarterResult, StandingArea,
+                      Standing):
+            model.objects.all().delete()
         for start in range(0, len(people), people_per_batch):
             chunk = people[start:start + people_per_batch]
             checkins = list(closed.filter(person_id__in=chunk).select_related("version")
@@ -170,23 +240,35 @@ def rebuild(progress=None, people_per_batch: int = 200) -> int:
                         list(scope.framework.scale))
                 latest[checkin.person_id] = made
                 by_quarter[(checkin.person_id, quarter_of(checkin.closed_at))] = made
-            _bulk_store(latest, by_quarter)
+            _bulk_store(latest, by_quarter, managers, tallies)
             done += len(checkins)
             if progress is not None:
                 progress(done, total)
+        QuarterTally.objects.bulk_create(
+            [QuarterTally(**dict(zip(("quarter", "manager_id_then", "family_slug", "level_slug",
+                                      "kind", "key"), key, strict=True)), **sums)
+             for key, sums in tallies.items()], batch_size=2000)
     return done
 
 
-def _bulk_store(latest: dict[int, tuple], by_quarter: dict[tuple[int, str], tuple]) -> None:
+def _bulk_store(latest: dict[int, tuple], by_quarter: dict[tuple[int, str], tuple],
+                managers: dict[int, int | None], tallies: dict[tuple, dict]) -> None:
+    """Insert a batch's figures. History does not say who someone's manager was, so the
+    rebuilt tallies count everyone under their manager of today."""
     Standing.objects.bulk_create(
         [Standing(person_id=person_id, closed_at=checkin.closed_at, areas=summary.areas,
                   covered_statements=summary.covered_statements,
                   manager_counts=summary.manager_counts, **summary.fields)
          for person_id, (checkin, summary, _scale) in latest.items()], batch_size=500)
+    StandingArea.objects.bulk_create(
+        [StandingArea(person_id=person_id, area_slug=slug, share=row[0] / row[1])
+         for person_id, (_checkin, summary, _scale) in latest.items()
+         for slug, row in summary.areas.items() if row[1]], batch_size=2000)
     keys = list(by_quarter)
     results = QuarterResult.objects.bulk_create(
         [QuarterResult(person_id=person_id, quarter=quarter,
                        closed_at=by_quarter[(person_id, quarter)][0].closed_at,
+                       manager_id_then=managers.get(person_id),
                        **by_quarter[(person_id, quarter)][1].fields)
          for person_id, quarter in keys], batch_size=500)
     areas, ratings = [], []
@@ -195,8 +277,15 @@ def _bulk_store(latest: dict[int, tuple], by_quarter: dict[tuple[int, str], tupl
         areas += [AreaResult(result_id=result.pk, quarter=quarter, person_id=person_id,
                              area_slug=slug, covered=row[0], applicable=row[1])
                   for slug, row in summary.areas.items() if row[1]]
+        counted = _ratings(summary, scale)
         ratings += [RatingCount(result_id=result.pk, quarter=quarter, person_id=person_id,
-                                label=label, position=scale.index(label), count=count)
-                    for label, count in summary.agreed_counts.items()]
+                                label=label, position=position, count=count)
+                    for label, (position, count) in counted.items()]
+        cell = _cell(quarter, managers.get(person_id), summary.fields["family_slug"],
+                     summary.fields["level_slug"])
+        for (kind, key), sums in tally_of(summary.fields, summary.areas, counted).items():
+            kept = tallies.setdefault((*cell.values(), kind, key), dict.fromkeys(TALLIED, 0))
+            for name, value in sums.items():
+                kept[name] += value
     AreaResult.objects.bulk_create(areas, batch_size=2000)
     RatingCount.objects.bulk_create(ratings, batch_size=2000)

@@ -63,6 +63,21 @@ class Standing(RatingSummary):
                    models.Index(fields=["share_next"])]
 
 
+class StandingArea(models.Model):
+    """One area of a person's standing (where the level has statements there), so pages can
+    sort people by an area and average an area in the database."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    area_slug = models.SlugField(max_length=100)
+    share = models.FloatField()  # covered / applicable at the check-in's level
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "area_slug"],
+                                               name="one_standing_area_per_person")]
+        indexes = [models.Index(fields=["area_slug", "share"])]
+
+
 class QuarterResult(RatingSummary):
     """A person's last check-in closed in a quarter ("2026-Q3"), summarised."""
 
@@ -70,6 +85,7 @@ class QuarterResult(RatingSummary):
                                related_name="+")
     quarter = models.CharField(max_length=7)
     closed_at = models.DateTimeField()
+    manager_id_then = models.IntegerField(null=True, blank=True)  # their manager at the close
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "quarter"],
@@ -105,6 +121,31 @@ class RatingCount(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["quarter", "label"])]
+
+
+class QuarterTally(models.Model):
+    """Sums of the quarter's results of the people one manager had at the time, at one level:
+    what the trends page adds up, so it never reads every result. `kind` "all" counts people
+    and their overall coverage; "area" one area's coverage (key: the area); "rating" the
+    agreed ratings at one label (key: the label)."""
+
+    quarter = models.CharField(max_length=7)
+    manager_id_then = models.IntegerField(default=0)  # 0: nobody
+    family_slug = models.SlugField(max_length=100)
+    level_slug = models.SlugField(max_length=100)
+    kind = models.CharField(max_length=10)
+    key = models.CharField(max_length=100, blank=True)
+    people = models.IntegerField(default=0)
+    covered = models.IntegerField(default=0)
+    applicable = models.IntegerField(default=0)
+    share_sum = models.FloatField(default=0.0)
+    shares = models.IntegerField(default=0)  # people with a coverage share (share_sum's count)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["quarter", "manager_id_then", "family_slug", "level_slug", "kind", "key"],
+            name="one_tally_per_cell")]
 
 
 class InsightSettings(models.Model):

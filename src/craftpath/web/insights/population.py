@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from craftpath.web import access
 from craftpath.web.accounts.models import Team, User
@@ -68,10 +68,12 @@ class Population:
 
     base: QuerySet[User] | None
     filters: Filters
+    root: int | None = None  # the manager whose organisation this is; None: everyone
 
     @classmethod
     def of(cls, viewer, filters: Filters) -> Population:
-        return cls(access.insight_population(viewer), filters)
+        base = access.insight_population(viewer)
+        return cls(base, filters, viewer.pk if base is not None else None)
 
     def people(self, filtered: bool = True) -> QuerySet[User] | None:
         if filtered and self.filters.active:
@@ -84,3 +86,21 @@ class Population:
         if people is None:
             return rows
         return rows.filter(**{f"{field}__in": people.values("pk")})
+
+    @property
+    def tallies_answer(self) -> bool:
+        """Quarter tallies are kept per manager, family and level: they answer unless the
+        page is filtered by team or track."""
+        return not (self.filters.team or self.filters.track)
+
+    def restrict_tallies(self, rows: QuerySet, filtered: bool = True) -> QuerySet:
+        """QuarterTally rows of the people this manager's organisation had at the time:
+        those counted under the manager or anyone below them."""
+        if self.base is not None:
+            rows = rows.filter(Q(manager_id_then=self.root)
+                               | Q(manager_id_then__in=self.base.values("pk")))
+        if filtered and self.filters.family:
+            rows = rows.filter(family_slug=self.filters.family)
+        if filtered and self.filters.level:
+            rows = rows.filter(level_slug=self.filters.level)
+        return rows

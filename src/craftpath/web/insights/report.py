@@ -41,7 +41,7 @@ class Table:
     descending: bool = False
     page: int = 1
     pages: int = 1
-    limit: int = 0  # the page shows at most this many rows (0: all); exports show all
+    more: int = 0  # rows left off the page (the export has them)
 
 
 @dataclass(frozen=True)

@@ -102,11 +102,11 @@ def _shown(table, base: str) -> dict:
             "label": label, "href": f"{prefix}sort={key}&dir={direction}" if key else "",
             "aria_sort": ("descending" if table.descending else "ascending") if current
             else ""})
-    rows = table.rows[:table.limit] if table.limit else table.rows
+    rows = table.rows
     keep = f"{prefix}sort={table.sorted_by}&dir={'desc' if table.descending else 'asc'}&" \
         if table.sorted_by else prefix
     return {"table": table, "headers": headers, "rows": rows,
-            "cut": len(table.rows) - len(rows),
+            "cut": table.more,
             "previous": f"{keep}page={table.page - 1}" if table.page > 1 else "",
             "next": f"{keep}page={table.page + 1}" if table.page < table.pages else ""}
 

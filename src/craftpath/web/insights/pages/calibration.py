@@ -79,18 +79,14 @@ def build(ctx: Context) -> Report:
             if ("reviewer", key, reviewer) in hidden:
                 report.withheld += 1
                 continue  # not even the reviewer's name: its absence tells nothing new
-            mine, mine_gap, rest = Moments(), Moments(), Moments()
+            mine, mine_gap = Moments(), Moments()
             spread = defaultdict(int)
             for mean, gap, counts in rows:
                 mine.add(mean)
                 mine_gap.add(gap)
                 for rated, count in counts.items():
                     spread[rated] += count
-            for other, other_rows in reviewers.items():
-                if other != reviewer:
-                    for mean, _gap, _counts in other_rows:
-                        rest.add(mean)
-            strictness = difference(mine, rest)
+            strictness = difference(mine, everyone - mine)  # against the rest of the level
             total = sum(spread.values()) or 1
             talk = strictness is not None and strictness.excludes_zero
             table.rows.append([

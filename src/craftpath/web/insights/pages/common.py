@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
 from craftpath.core.model import Framework
@@ -54,6 +55,12 @@ class Context:
         if self.filtered and unfiltered is not None:
             return Group(("unfiltered", key), unfiltered, (group,), context=True)
         return group
+
+    def progress_url(self, pk: int) -> str:
+        """A person's progress page; reversed once per page, not once per row."""
+        if not hasattr(self, "_progress_prefix"):
+            self._progress_prefix = reverse("checkins:progress", args=[1])[:-2]
+        return f"{self._progress_prefix}{pk}/"
 
     def quarters(self, count: int) -> list[str]:
         """The last `count` quarters, oldest first, ending with the current one."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db.models import Count
-from django.urls import reverse
 
 from craftpath.web.accounts.models import User
 
@@ -81,7 +80,7 @@ def build(ctx: Context) -> Report:
         statements.rows.append([
             Cell(area_name), Cell(statement.text), Cell(str(count), count),
             Cell(names.get(only, ""), names.get(only, ""),
-                 href=reverse("checkins:progress", args=[only]) if only else "")])
+                 href=ctx.progress_url(only) if only else "")])
     report.tables += [areas, statements]
     if chart_items:
         report.charts.append(Chart("Statements covered by one person or nobody, per area",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.urls import reverse
 from django.utils import timezone
 
 from .. import charts
@@ -19,10 +18,9 @@ from .common import Context
 LISTED = 200  # names per page; the export has everyone
 
 
-def _months(since) -> int | None:
+def _months(since, today) -> int | None:
     if since is None:
         return None
-    today = timezone.localdate()
     return (today.year - since.year) * 12 + today.month - since.month
 
 
@@ -73,13 +71,16 @@ def build(ctx: Context) -> Report:
                  f"{round(100 * share.high)}%)", round(100 * share.value))])
         chart_items.append((label, round(100 * share.value)))
     listed.sort(key=lambda item: (-item[0][5], item[0][1].casefold()))
+    if not ctx.export and len(listed) > LISTED:
+        people_table.more = len(listed) - LISTED
+        listed = listed[:LISTED]
+    today = timezone.localdate()
     for (pk, name, since, _family, _level, share, closed_on), label in listed:
-        months = _months(since)
+        months = _months(since, today)
         people_table.rows.append([
-            Cell(name, name, href=reverse("checkins:progress", args=[pk])), Cell(label),
+            Cell(name, name, href=ctx.progress_url(pk)), Cell(label),
             percent(share), Cell("unknown" if months is None else str(months), months),
             Cell(closed_on.isoformat(), closed_on.isoformat())])
-    people_table.limit = LISTED
     report.tables += [summary, people_table]
     if chart_items:
         report.charts.append(Chart("Share past the threshold per level", charts.bars(

@@ -1,13 +1,18 @@
 """Trends over quarters: coverage of each area at the person's level, and the spread of agreed
 ratings, from each person's last check-in closed in each quarter. Each quarter and each area
-of a quarter is its own group for the minimum-size rule."""
+of a quarter is its own group for the minimum-size rule.
+
+The sums come from QuarterTally (kept when check-ins close, per manager at the time, family
+and level), so a manager's trends count the people who were in their organisation then, and
+the level and family filters are those of the check-ins. Filters by team or track (which are
+today's) add up the people's own quarter results instead, which reads more rows."""
 
 from __future__ import annotations
 
 from django.db.models import Avg, Count, Sum
 
 from .. import charts
-from ..models import AreaResult, QuarterResult, RatingCount
+from ..models import AreaResult, QuarterResult, QuarterTally, RatingCount
 from ..privacy import withheld
 from ..report import Cell, Chart, Report, Table, percent
 from .common import Context
@@ -28,18 +33,44 @@ def _areas(ctx, filtered, quarters):
                 n=Count("pk"), covered=Sum("covered"), applicable=Sum("applicable"))}
 
 
+def _tallied(ctx, filtered, quarters):
+    """(people, areas, ratings) as _people, _areas and the ratings sum give them, from the
+    tallies kept when check-ins close."""
+    people, areas, ratings = {}, {}, {}
+    rows = ctx.population.restrict_tallies(QuarterTally.objects.filter(quarter__in=quarters),
+                                           filtered=filtered)
+    for quarter, kind, key, n, covered, applicable, share_sum, shares, count in rows.values(
+            "quarter", "kind", "key").annotate(
+            n=Sum("people"), covered_=Sum("covered"), applicable_=Sum("applicable"),
+            share_sum_=Sum("share_sum"), shares_=Sum("shares"), count_=Sum("count")) \
+            .values_list("quarter", "kind", "key", "n", "covered_", "applicable_",
+                         "share_sum_", "shares_", "count_"):
+        if kind == "all":
+            people[quarter] = (n, share_sum / shares if shares else None)
+        elif kind == "area":
+            areas[(quarter, key)] = (n, covered, applicable)
+        elif kind == "rating":
+            ratings[(quarter, key)] = count
+    return people, areas, ratings
+
+
 def build(ctx: Context) -> Report:
     count = int(ctx.choice("quarters", ["4", "8", "12", "20"], "8"))
     quarters = ctx.quarters(count)
     areas = ctx.areas()
     scale = list(ctx.framework.scale) if ctx.framework else []
-    people = _people(ctx, True, quarters)
-    by_area = _areas(ctx, True, quarters)
-    ratings = {(r["quarter"], r["label"]): r["count"] for r in ctx.population.restrict(
-        RatingCount.objects.filter(quarter__in=quarters)).values("quarter", "label")
-        .annotate(count=Sum("count"))}
-    base_people = _people(ctx, False, quarters) if ctx.filtered else {}
-    base_areas = _areas(ctx, False, quarters) if ctx.filtered else {}
+    if ctx.population.tallies_answer:
+        people, by_area, ratings = _tallied(ctx, True, quarters)
+        base_people, base_areas, _ = _tallied(ctx, False, quarters) if ctx.filtered \
+            else ({}, {}, {})
+    else:  # team and track are today's, so those filters read the people's own results
+        people = _people(ctx, True, quarters)
+        by_area = _areas(ctx, True, quarters)
+        ratings = {(r["quarter"], r["label"]): r["count"] for r in ctx.population.restrict(
+            RatingCount.objects.filter(quarter__in=quarters)).values("quarter", "label")
+            .annotate(count=Sum("count"))}
+        base_people = _people(ctx, False, quarters)
+        base_areas = _areas(ctx, False, quarters)
     groups = []
     for q in quarters:
         groups.append(ctx.nested(("quarter", q), people.get(q, (0, None))[0],
