@@ -68,6 +68,8 @@ def test_the_heatmap_sorts_by_an_area_and_filters_by_level(client_as, insight_or
     assert ascending.index("Dev 6") < ascending.index("Dev 0")
     assert descending.index("Dev 0") < descending.index("Dev 6")
     assert 'aria-sort="descending"' in descending
+    assert "Dev 0" in text_of(client.get("/insights/heatmap/?track=all"))
+    assert "Dev 0" not in text_of(client.get("/insights/heatmap/?track=edge-ml-engineer"))
     filtered = client.get("/insights/heatmap/?level=level-3")
     assert filtered.status_code == 200 and "Nobody here has a closed check-in" in text_of(filtered)
 
