@@ -70,8 +70,7 @@ def build(ctx: Context) -> Report:
         return report
     for key in sorted(members, key=lambda k: (k == NOT_RECORDED, k)):
         if ("group", key) in hidden:
-            report.withheld += 1
-            continue
+            continue  # not counted either: how many small groups exist is itself a figure
         rows = members[key]
         rest = [r for other, others in members.items() if other != key for r in others]
         label = NOT_RECORDED if key == NOT_RECORDED else spellings[key].most_common(1)[0][0]
