@@ -186,6 +186,20 @@ RULES.update({
     "versions/compare/": Rule(each(200), query="?from=v1&to=v1"),
     "versions/carry/": Rule(roles(302, 403, 403, 200, 403)),
 })
+# Insights: group figures for managers (below them) and the people team (everyone); fairness
+# and the settings are the people team's; anyone records or withdraws their own attributes.
+INSIGHTS = Rule(roles(302, 403, 200, 200, 403))
+PEOPLE_TEAM_ONLY = Rule(roles(302, 403, 403, 200, 403))
+RULES.update({
+    "insights/": SIGNED_IN,
+    "insights/settings/": PEOPLE_TEAM_ONLY,
+    "insights/attributes/": SIGNED_IN,
+    "insights/attributes/withdraw/": Rule(roles(302, 302, 302, 302, 302), "post"),
+})
+for view in ("heatmap", "gaps", "calibration", "readiness", "completion", "trends"):
+    RULES.update({f"insights/{view}/": INSIGHTS, f"insights/{view}.<str:fmt>": INSIGHTS})
+RULES.update({"insights/fairness/": PEOPLE_TEAM_ONLY,
+              "insights/fairness.<str:fmt>": PEOPLE_TEAM_ONLY})
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.
 for model in ("accessattempt", "accessfailurelog", "accesslog"):
     RULES.update({

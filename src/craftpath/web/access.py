@@ -12,6 +12,10 @@ themselves. The rules, by role (a person may hold several; each adds to what the
 - framework editor (admins too): drafts of the next framework version, and publishing them;
 - people team, again: carrying everyone's open check-ins to a new version in bulk.
 
+Insights (group figures): a manager sees them over the people below them, the people team
+over everyone; fairness figures and the insights settings are the people team's alone. A
+person's optional attributes are seen by nobody but that person, whatever their role.
+
 A private note is visible to its author only, whatever roles anyone holds. A shared note is
 visible to its author and to whoever may see the progress of the person it is about.
 
@@ -21,6 +25,7 @@ Someone who may not see a person gets a 404 for them, never a 403, so ids cannot
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .accounts.models import Note, Role, User
 
@@ -204,6 +209,8 @@ def can_edit_framework(viewer) -> bool:
 def can_carry_checkins_in_bulk(viewer) -> bool:
     """Move every open check-in to the active version with the statement mapping."""
     return _has(viewer, Role.PEOPLE)
+
+
 def can_ask_about_evidence(viewer, checkin, evidence) -> bool:
     """Asking the evidence assistant which statements of a check-in an item may also support:
     whoever sees the person's own voice there (it holds the evidence links, blind until both
@@ -212,3 +219,46 @@ def can_ask_about_evidence(viewer, checkin, evidence) -> bool:
         return False
     return (evidence.owner_id == viewer.pk
             or checkin.entries.filter(evidence=evidence).exists())
+
+
+# --- insights -------------------------------------------------------------------------------
+# Group figures over the people below a manager, or everyone for the people team. Which
+# figures may be shown at all is decided by insights/privacy.py (the minimum group size).
+
+def can_view_insights(viewer) -> bool:
+    return _has(viewer, Role.MANAGER) or _has(viewer, Role.PEOPLE)
+
+
+def can_view_fairness(viewer) -> bool:
+    """Figures by optional attribute: the people team only, and only in aggregate."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_change_insight_settings(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_record_attributes(viewer, person) -> bool:
+    """A person's optional attributes are theirs alone: nobody else reads or writes them."""
+    return signed_in(viewer) and person.pk == viewer.pk
+
+
+def people_below(manager: User) -> QuerySet[User]:
+    """Everyone below `manager`, as one query (a recursive subquery), so a large organisation
+    costs no list of ids; UNION stops on a loop left by bad data."""
+    table = User._meta.db_table
+    below = RawSQL(f"WITH RECURSIVE below(id) AS (SELECT id FROM {table} WHERE manager_id = %s "
+                   f"UNION SELECT u.id FROM {table} u JOIN below b ON u.manager_id = b.id) "
+                   "SELECT id FROM below", [manager.pk])
+    return User.objects.filter(pk__in=below).exclude(pk=manager.pk)
+
+
+def insight_population(viewer) -> QuerySet[User] | None:
+    """Whose data feeds `viewer`'s insights: None for everyone (the people team), the people
+    below them for a manager, nobody otherwise. Each of them is someone whose progress the
+    viewer may see (can_view_progress), so naming them beside a figure tells nothing new."""
+    if _has(viewer, Role.PEOPLE):
+        return None
+    if _has(viewer, Role.MANAGER):
+        return people_below(viewer)
+    return User.objects.none()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "craftpath.web.frameworks",
     "craftpath.web.accounts",
     "craftpath.web.checkins",
+    "craftpath.web.insights",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ from django.utils import timezone
 from craftpath.core.compare import compare_family_versions
 from craftpath.core.progress import NOT_APPLICABLE
 from craftpath.web.frameworks.publishing import active_version, framework_of
+from craftpath.web.insights.aggregates import record_closed
 
 from . import scope as scopes
 from .models import CheckIn, ClosedCheckInError, Entry, Evidence, SuggestedLink
@@ -280,6 +281,7 @@ def close(checkin: CheckIn, by, seen: str | None = None) -> CheckIn:
         current.snapshot = snapshot_of(current, scope)
         current.closed_at, current.closed_by = timezone.now(), by
         current.save(update_fields=["snapshot", "closed_at", "closed_by"])
+        record_closed(current)  # the insights figures move with the record, or neither does
     return current
 
 

@@ -1,0 +1,291 @@
+"""Keeping the insights figures when a check-in closes, and rebuilding them from history.
+
+`record_closed(checkin)` runs inside the transaction that closes a check-in (loop.close), so
+the figures and the record never disagree. It reads only that check-in's entries: summarising
+one check-in is a few dozen rows, whatever the size of the organisation.
+`rebuild()` recomputes everything from the closed check-ins (the backfill command).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+
+from craftpath.core.progress import NOT_APPLICABLE, Rating, Scale, level_coverage
+from craftpath.web.accounts.models import User
+
+from .models import (
+    AreaResult,
+    QuarterResult,
+    QuarterTally,
+    RatingCount,
+    Standing,
+    StandingArea,
+)
+
+TALLIED = ("people", "covered", "applicable", "share_sum", "shares", "count")
+
+
+def quarter_of(when: datetime) -> str:
+    return f"{when.year}-Q{(when.month - 1) // 3 + 1}"
+
+
+@dataclass
+class Summary:
+    """One closed check-in, reduced to the figures insights need."""
+
+    fields: dict
+    areas: dict[str, list[int]] = field(default_factory=dict)
+    covered_statements: list[str] = field(default_factory=list)
+    manager_counts: dict[str, int] = field(default_factory=dict)
+    agreed_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def summarise(checkin, scope, entries: list[tuple[str, str, str, str, str]]) -> Summary:
+    """`entries`: (statement id, self, manager, agreed value, agreed reason) of a check-in."""
+    scale = Scale.of(scope.framework.scale)
+    position = {label: i for i, label in enumerate(scale.labels)}
+    agreed = {sid: Rating(value, reason) for sid, _s, _m, value, reason in entries if value}
+    at = level_coverage(scope.family, scope.level, agreed, scale, scope.tracks)
+    following = scope.next_level
+    toward = level_coverage(scope.family, following, agreed, scale, scope.tracks) \
+        if following else []
+    areas: dict[str, list[int]] = {}
+    for coverage in at:
+        if not coverage.gap:
+            areas[coverage.area.slug] = [coverage.count("covered"), coverage.applicable, 0, 0]
+    for coverage in toward:
+        if not coverage.gap:
+            row = areas.setdefault(coverage.area.slug, [0, 0, 0, 0])
+            row[2], row[3] = coverage.count("covered"), coverage.applicable
+    covered_at = sum(r[0] for r in areas.values())
+    applicable_at = sum(r[1] for r in areas.values())
+    covered_next = sum(r[2] for r in areas.values())
+    applicable_next = sum(r[3] for r in areas.values())
+    gaps, manager_positions, agreed_positions = [], [], []
+    for _sid, mine, theirs, outcome, _reason in entries:
+        if mine in position and theirs in position:
+            gaps.append(position[mine] - position[theirs])
+        if theirs in position:
+            manager_positions.append(position[theirs])
+        if outcome in position:
+            agreed_positions.append(position[outcome])
+    closed_at = checkin.closed_at
+    return Summary(
+        fields={
+            "checkin_id": checkin.pk, "closed_on": closed_at.date(),
+            "family_slug": checkin.family_slug, "level_slug": checkin.level_slug,
+            "next_level_slug": following.slug if following else "",
+            "reviewer_id": checkin.reviewer_id,
+            "covered_at": covered_at, "applicable_at": applicable_at,
+            "covered_next": covered_next, "applicable_next": applicable_next,
+            "share_at": covered_at / applicable_at if applicable_at else None,
+            "share_next": covered_next / applicable_next if applicable_next else None,
+            "agreed_mean": _mean(agreed_positions), "manager_mean": _mean(manager_positions),
+            "gap_mean": _mean(gaps),
+        },
+        areas=areas,
+        covered_statements=sorted(sid for sid, r in agreed.items()
+                                  if r.value != NOT_APPLICABLE and scale.covers(r.value)),
+        manager_counts=dict(Counter(theirs for _s, _m, theirs, _a, _r in entries
+                                    if theirs in position)),
+        agreed_counts=dict(Counter(outcome for _s, _m, _t, outcome, _r in entries
+                                   if outcome in position)),
+    )
+
+
+def _entries_of(checkin) -> list[tuple]:
+    return list(checkin.entries.values_list("statement_id", "self_value", "manager_value",
+                                            "agreed_value", "agreed_reason"))
+
+
+def record_closed(checkin) -> None:
+    """Fold a just-closed check-in into the figures. Call inside the closing transaction."""
+    from craftpath.web.checkins import scope as scopes
+
+    if checkin.closed_at is None:
+        return
+    scope = scopes.of_checkin(checkin)
+    manager_id = User.objects.filter(pk=checkin.person_id).values_list(
+        "manager_id", flat=True).first()
+    store(checkin.person_id, checkin.closed_at, summarise(checkin, scope, _entries_of(checkin)),
+          list(scope.framework.scale), manager_id)
+
+
+def tally_of(fields: dict, areas: dict[str, list[int]],
+             ratings: dict[str, tuple[int, int]]) -> dict[tuple[str, str], dict]:
+    """What one quarter's result adds to its QuarterTally cells: (kind, key) → sums."""
+    share = fields["share_at"]
+    found = {("all", ""): {"people": 1, "share_sum": share or 0.0,
+                           "shares": int(share is not None)}}
+    for slug, row in areas.items():
+        if row[1]:
+            found[("area", slug)] = {"people": 1, "covered": row[0], "applicable": row[1]}
+    for label, (_position, count) in ratings.items():
+        found[("rating", label)] = {"count": count}
+    return found
+
+
+def _apply_tally(cell: dict, sums: dict[tuple[str, str], dict], sign: int) -> None:
+    def existing():
+        return {(t[0], t[1]): t[2] for t in QuarterTally.objects.filter(**cell)
+                .values_list("kind", "key", "pk")}
+
+    known = existing()
+    missing = [QuarterTally(**cell, kind=kind, key=key) for kind, key in sums
+               if (kind, key) not in known]
+    if missing:
+        QuarterTally.objects.bulk_create(missing, ignore_conflicts=True)  # a race: kept once
+        known = existing()
+    for cell_key, values in sums.items():
+        QuarterTally.objects.filter(pk=known[cell_key]).update(
+            **{name: F(name) + sign * value for name, value in values.items()})
+
+
+def store(person_id: int, closed_at: datetime, summary: Summary, scale: list[str],
+          manager_id: int | None = None) -> None:
+    """Replace the person's standing and their result for the quarter, when this check-in is
+    the latest of each (a check-in closed earlier than one already counted changes nothing),
+    and move the quarter's tallies from the old result to the new one."""
+    with transaction.atomic():
+        current = Standing.objects.select_for_update().filter(person_id=person_id).first()
+        if current is None or current.closed_at <= closed_at:
+            Standing.objects.update_or_create(person_id=person_id, defaults={
+                **summary.fields, "closed_at": closed_at, "areas": summary.areas,
+                "covered_statements": summary.covered_statements,
+                "manager_counts": summary.manager_counts})
+            StandingArea.objects.filter(person_id=person_id).delete()
+            StandingArea.objects.bulk_create(
+                StandingArea(person_id=person_id, area_slug=slug, share=row[0] / row[1])
+                for slug, row in summary.areas.items() if row[1])
+        quarter = quarter_of(closed_at)
+        result = QuarterResult.objects.select_for_update().filter(
+            person_id=person_id, quarter=quarter).first()
+        if result is not None and result.closed_at > closed_at:
+            return
+        if result is not None:
+            old_areas = {a.area_slug: [a.covered, a.applicable]
+                         for a in AreaResult.objects.filter(result=result)}
+            old_ratings = {r.label: (r.position, r.count)
+                           for r in RatingCount.objects.filter(result=result)}
+            _apply_tally(_cell(result.quarter, result.manager_id_then, result.family_slug,
+                               result.level_slug),
+                         tally_of({"share_at": result.share_at}, old_areas, old_ratings), -1)
+            result.delete()  # its area and rating rows go with it
+        result = QuarterResult.objects.create(person_id=person_id, quarter=quarter,
+                                              closed_at=closed_at, manager_id_then=manager_id,
+                                              **summary.fields)
+        ratings = _ratings(summary, scale)
+        AreaResult.objects.bulk_create(
+            AreaResult(result=result, quarter=quarter, person_id=person_id, area_slug=slug,
+                       covered=row[0], applicable=row[1])
+            for slug, row in summary.areas.items() if row[1])
+        RatingCount.objects.bulk_create(
+            RatingCount(result=result, quarter=quarter, person_id=person_id, label=label,
+                        position=position, count=count)
+            for label, (position, count) in ratings.items())
+        _apply_tally(_cell(quarter, manager_id, result.family_slug, result.level_slug),
+                     tally_of(summary.fields, summary.areas, ratings), +1)
+
+
+def _cell(quarter: str, manager_id: int | None, family: str, level: str) -> dict:
+    return {"quarter": quarter, "manager_id_then": manager_id or 0, "family_slug": family,
+            "level_slug": level}
+
+
+def _ratings(summary: Summary, scale: list[str]) -> dict[str, tuple[int, int]]:
+    return {label: (scale.index(label), count) for label, count in summary.agreed_counts.items()}
+
+
+def rebuild(progress=None, people_per_batch: int = 200) -> int:
+    """Recompute every figure from the closed check-ins, a batch of people at a time, with
+    bulk inserts; returns how many check-ins were read. `progress(done, total)` is called
+    after each batch. Runs in one transaction: readers see the old figures until it ends."""
+    from craftpath.web.checkins import scope as scopes
+    from craftpath.web.checkins.models import CheckIn, Entry
+
+    closed = CheckIn.objects.exclude(closed_at=None)
+    total = closed.count()
+    people = sorted(set(closed.values_list("person_id", flat=True)))
+    done = 0
+    managers = dict(User.objects.values_list("pk", "manager_id")) if people else {}
+    tallies: dict[tuple, dict] = {}
+    with transaction.atomic():
+        for model in (QuarterTally, RatingCount, AreaResult, QuarterResult, StandingArea,
+                      Standing):
+            model.objects.all().delete()
+        for start in range(0, len(people), people_per_batch):
+            chunk = people[start:start + people_per_batch]
+            checkins = list(closed.filter(person_id__in=chunk).select_related("version")
+                            .defer("snapshot", "summary", "version__document")
+                            .order_by("person_id", "closed_at", "id"))
+            rows: dict[int, list[tuple]] = {c.pk: [] for c in checkins}
+            for row in Entry.objects.filter(checkin__in=[c.pk for c in checkins]).values_list(
+                    "checkin_id", "statement_id", "self_value", "manager_value",
+                    "agreed_value", "agreed_reason"):
+                rows[row[0]].append(row[1:])
+            latest: dict[int, tuple] = {}
+            by_quarter: dict[tuple[int, str], tuple] = {}
+            for checkin in checkins:  # oldest first: later ones replace earlier ones
+                scope = scopes.of_checkin(checkin)
+                made = (checkin, summarise(checkin, scope, rows[checkin.pk]),
+                        list(scope.framework.scale))
+                latest[checkin.person_id] = made
+                by_quarter[(checkin.person_id, quarter_of(checkin.closed_at))] = made
+            _bulk_store(latest, by_quarter, managers, tallies)
+            done += len(checkins)
+            if progress is not None:
+                progress(done, total)
+        QuarterTally.objects.bulk_create(
+            [QuarterTally(**dict(zip(("quarter", "manager_id_then", "family_slug", "level_slug",
+                                      "kind", "key"), key, strict=True)), **sums)
+             for key, sums in tallies.items()], batch_size=2000)
+    return done
+
+
+def _bulk_store(latest: dict[int, tuple], by_quarter: dict[tuple[int, str], tuple],
+                managers: dict[int, int | None], tallies: dict[tuple, dict]) -> None:
+    """Insert a batch's figures. History does not say who someone's manager was, so the
+    rebuilt tallies count everyone under their manager of today."""
+    Standing.objects.bulk_create(
+        [Standing(person_id=person_id, closed_at=checkin.closed_at, areas=summary.areas,
+                  covered_statements=summary.covered_statements,
+                  manager_counts=summary.manager_counts, **summary.fields)
+         for person_id, (checkin, summary, _scale) in latest.items()], batch_size=500)
+    StandingArea.objects.bulk_create(
+        [StandingArea(person_id=person_id, area_slug=slug, share=row[0] / row[1])
+         for person_id, (_checkin, summary, _scale) in latest.items()
+         for slug, row in summary.areas.items() if row[1]], batch_size=2000)
+    keys = list(by_quarter)
+    results = QuarterResult.objects.bulk_create(
+        [QuarterResult(person_id=person_id, quarter=quarter,
+                       closed_at=by_quarter[(person_id, quarter)][0].closed_at,
+                       manager_id_then=managers.get(person_id),
+                       **by_quarter[(person_id, quarter)][1].fields)
+         for person_id, quarter in keys], batch_size=500)
+    areas, ratings = [], []
+    for (person_id, quarter), result in zip(keys, results, strict=True):
+        _checkin, summary, scale = by_quarter[(person_id, quarter)]
+        areas += [AreaResult(result_id=result.pk, quarter=quarter, person_id=person_id,
+                             area_slug=slug, covered=row[0], applicable=row[1])
+                  for slug, row in summary.areas.items() if row[1]]
+        counted = _ratings(summary, scale)
+        ratings += [RatingCount(result_id=result.pk, quarter=quarter, person_id=person_id,
+                                label=label, position=position, count=count)
+                    for label, (position, count) in counted.items()]
+        cell = _cell(quarter, managers.get(person_id), summary.fields["family_slug"],
+                     summary.fields["level_slug"])
+        for (kind, key), sums in tally_of(summary.fields, summary.areas, counted).items():
+            kept = tallies.setdefault((*cell.values(), kind, key), dict.fromkeys(TALLIED, 0))
+            for name, value in sums.items():
+                kept[name] += value
+    AreaResult.objects.bulk_create(areas, batch_size=2000)
+    RatingCount.objects.bulk_create(ratings, batch_size=2000)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InsightsConfig(AppConfig):
+    name = "craftpath.web.insights"
+    label = "insights"
+    verbose_name = "Insights"

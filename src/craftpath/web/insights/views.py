@@ -1,0 +1,198 @@
+"""Insights pages and exports. Each view asks access.py, builds its Report (pages/), records
+the visit in the insights audit trail, and renders the page or the file."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from craftpath.web import access
+from craftpath.web.frameworks.publishing import active_version, framework_of
+
+from . import exports, settings_store
+from .audit import record_insight_access
+from .forms import AttributeForm, SettingsForm
+from .models import AttributeKind, PersonAttribute
+from .pages import VIEWS
+from .pages.common import BadParameter, Context
+from .population import FilterForm, Filters, Population
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_safe
+def index(request):
+    viewer = request.user
+    views = [view for view in VIEWS.values() if view.allowed(viewer)]
+    return render(request, "insights/index.html", {
+        "views": views, "can_change_settings": access.can_change_insight_settings(viewer)})
+
+
+def _context(request, view, export: bool):
+    """(context, filter form, problems) for a view; problems name the bad parameter."""
+    viewer = request.user
+    if not view.allowed(viewer):
+        raise PermissionDenied("This insights page is for managers and the people team"
+                               + (" (fairness: the people team only)."
+                                  if view.people_team_only else "."))
+    version = active_version()
+    framework = framework_of(version) if version else None
+    form = FilterForm(request.GET, framework) if not view.people_team_only else None
+    problems = []
+    filters = Filters()
+    if form is not None:
+        if form.is_valid():
+            data = form.cleaned_data
+            filters = Filters(data["team"], data["family"], data["track"], data["level"])
+        else:
+            problems += [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+    stored = settings_store.current()
+    context = Context(viewer, Population.of(viewer, filters), stored.min_group_size,
+                      stored.readiness_threshold / 100, framework, request.GET, export)
+    return context, form, problems
+
+
+def _build(request, slug: str, export: bool):
+    view = VIEWS.get(slug)
+    if view is None:
+        raise Http404("No such insights page.")
+    context, form, problems = _context(request, view, export)
+    report = None
+    if not problems:
+        try:
+            report = view.module.build(context)
+        except BadParameter as problem:
+            problems.append(str(problem))
+    return view, context, form, problems, report
+
+
+@login_required
+@require_safe
+def page(request, slug: str):
+    view, context, form, problems, report = _build(request, slug, export=False)
+    record_insight_access(request.user, slug, "page", context.population.filters.describe())
+    query = request.GET.copy()
+    query.pop("sort", None)
+    query.pop("dir", None)
+    query.pop("page", None)
+    base = query.urlencode()
+    return render(request, "insights/page.html", {
+        "view": view, "report": report, "form": form, "problems": problems,
+        "minimum": context.minimum, "export_query": request.GET.urlencode(),
+        "tables": [_shown(table, base) for table in report.tables] if report else [],
+    }, status=400 if problems else 200)
+
+
+def _shown(table, base: str) -> dict:
+    """What the page needs to draw a table: header links for sorting, the rows it shows,
+    links to the neighbouring pages."""
+    prefix = f"?{base}&" if base else "?"
+    headers = []
+    for i, label in enumerate(table.columns):
+        key = table.sort_keys[i] if table.sortable and i < len(table.sort_keys) else ""
+        current = key and key == table.sorted_by
+        direction = "desc" if current and not table.descending else "asc"
+        headers.append({
+            "label": label, "href": f"{prefix}sort={key}&dir={direction}" if key else "",
+            "aria_sort": ("descending" if table.descending else "ascending") if current
+            else ""})
+    rows = table.rows
+    keep = f"{prefix}sort={table.sorted_by}&dir={'desc' if table.descending else 'asc'}&" \
+        if table.sorted_by else prefix
+    return {"table": table, "headers": headers, "rows": rows,
+            "cut": table.more,
+            "previous": f"{keep}page={table.page - 1}" if table.page > 1 else "",
+            "next": f"{keep}page={table.page + 1}" if table.page < table.pages else ""}
+
+
+@login_required
+@require_safe
+def export(request, slug: str, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Insights export as .csv or .xlsx.")
+    view, context, _form, problems, report = _build(request, slug, export=True)
+    if problems:
+        return render(request, "accounts/message.html", {
+            "title": "Nothing exported", "message": "; ".join(problems)}, status=400)
+    record_insight_access(request.user, slug, fmt, context.population.filters.describe())
+    body = exports.to_csv(report) if fmt == "csv" else exports.to_xlsx(report)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv"
+                            else XLSX)
+    response["Content-Disposition"] = f'attachment; filename="insights-{slug}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def settings_page(request):
+    viewer = request.user
+    if not access.can_change_insight_settings(viewer):
+        raise PermissionDenied("The insights settings are the people team's.")
+    stored = settings_store.current()
+    initial = {"min_group_size": stored.min_group_size,
+               "readiness_threshold": stored.readiness_threshold, "revision": stored.revision}
+    if request.method != "POST":
+        return render(request, "insights/settings.html", {"form": SettingsForm(initial=initial),
+                                                          "stored": stored})
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        return render(request, "insights/settings.html", {"form": form, "stored": stored},
+                      status=422)
+    try:
+        settings_store.save(form.cleaned_data, form.cleaned_data["revision"], viewer)
+    except settings_store.StaleSettings as problem:
+        messages.error(request, str(problem))
+        return render(request, "insights/settings.html", {
+            "form": SettingsForm(initial={**initial}), "stored": stored}, status=409)
+    record_insight_access(viewer, "settings", "change")
+    messages.success(request, "Saved. Every insights page and export uses the new values now.")
+    return redirect("insights:settings")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def attributes(request):
+    """A person's own optional attributes: recorded with consent, withdrawn at any time."""
+    viewer = request.user
+    if not access.can_record_attributes(viewer, viewer):
+        raise PermissionDenied
+    form = AttributeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                try:
+                    PersonAttribute.objects.update_or_create(
+                        person=viewer, kind=form.cleaned_data["kind"],
+                        defaults={"value": form.cleaned_data["value"]})
+                except IntegrityError:  # the same answer saved twice at once
+                    pass
+            messages.success(request, "Recorded. You can change or withdraw it here at any "
+                                      "time.")
+            return redirect("insights:attributes")
+        status = 422
+    mine = PersonAttribute.objects.filter(person=viewer).order_by("kind")
+    labels = dict(AttributeKind.choices)
+    return render(request, "insights/attributes.html", {
+        "form": form, "mine": [(labels.get(a.kind, a.kind), a) for a in mine]}, status=status)
+
+
+@login_required
+@require_POST
+def withdraw_attribute(request):
+    viewer = request.user
+    kind = request.POST.get("kind", "")
+    if kind not in AttributeKind.values:
+        messages.error(request, f"kind: “{kind}” is not an attribute you can record.")
+        return redirect("insights:attributes")
+    deleted, _ = PersonAttribute.objects.filter(person=viewer, kind=kind).delete()
+    messages.success(request, "Withdrawn and deleted." if deleted else
+                     "There was nothing recorded for that attribute.")
+    return redirect("insights:attributes")

@@ -1,0 +1,111 @@
+"""The insights figures are kept when a check-in closes, in the same transaction, and the
+backfill command rebuilds exactly the same figures from history."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Q
+
+from craftpath.web.insights.models import (
+    AreaResult,
+    QuarterResult,
+    QuarterTally,
+    RatingCount,
+    Standing,
+    StandingArea,
+)
+
+from .checkin_helpers import closed, start_for
+from .insights_helpers import closed_checkin
+
+
+def test_closing_a_check_in_records_the_persons_standing(small_org):
+    checkin = closed(start_for(small_org.ian), small_org.ian, small_org.leo, "Meets")
+    standing = Standing.objects.get(person=small_org.ian)
+    assert standing.checkin_id == checkin.pk and standing.reviewer_id == small_org.leo.pk
+    assert standing.level_slug == "level-4" and standing.next_level_slug == "level-3"
+    assert standing.share_at == 1.0 and standing.covered_at == standing.applicable_at > 0
+    assert standing.gap_mean == 0 and standing.manager_mean == 2  # "Meets" is position 2
+    assert set(standing.areas) and all(row[0] == row[1] for row in standing.areas.values())
+    assert "ml-ops.level-4.1" in standing.covered_statements
+    result = QuarterResult.objects.get(person=small_org.ian)
+    assert result.checkin_id == checkin.pk
+    assert AreaResult.objects.filter(result=result).count() == len(
+        [a for a in standing.areas.values() if a[1]])
+    assert RatingCount.objects.get(result=result).label == "Meets"
+
+
+def test_a_failed_close_leaves_no_figures(small_org, monkeypatch):
+    from craftpath.web.checkins import loop
+    from craftpath.web.checkins.models import CheckIn
+    from craftpath.web.insights import aggregates
+
+    from .checkin_helpers import submitted
+
+    checkin = submitted(start_for(small_org.ian), small_org.ian, small_org.leo)
+    loop.agree_matching(checkin)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(aggregates, "store", broken)
+    with pytest.raises(RuntimeError):
+        loop.close(checkin, small_org.leo)
+    assert CheckIn.objects.get(pk=checkin.pk).closed_at is None  # one transaction
+    assert not Standing.objects.exists()
+
+
+def test_later_check_ins_replace_earlier_ones_and_not_the_other_way(small_org):
+    newer = closed_checkin(small_org.ian, small_org.leo, manager_value="Exceeds", days_ago=1)
+    closed_checkin(small_org.ian, small_org.leo, manager_value="Not yet", days_ago=400)
+    standing = Standing.objects.get(person=small_org.ian)
+    assert standing.checkin_id == newer.pk and standing.manager_mean == 3
+    assert QuarterResult.objects.filter(person=small_org.ian).count() == 2
+
+
+def test_ratings_differ_between_self_and_manager(small_org):
+    closed_checkin(small_org.ian, small_org.leo, self_value="Exceeds",
+                   manager_value="Working towards", agreed_value="Meets")
+    standing = Standing.objects.get(person=small_org.ian)
+    assert standing.gap_mean == 2 and standing.manager_mean == 1 and standing.agreed_mean == 2
+    assert list(standing.manager_counts) == ["Working towards"]
+
+
+def _figures():
+    standings = sorted((s.person_id, s.checkin_id, s.share_at, s.share_next, s.gap_mean,
+                        s.areas, s.covered_statements, s.manager_counts)
+                       for s in Standing.objects.all())
+    results = sorted((r.person_id, r.quarter, r.checkin_id, r.share_at)
+                     for r in QuarterResult.objects.all())
+    areas = sorted(AreaResult.objects.values_list("person_id", "quarter", "area_slug", "covered",
+                                                  "applicable"))
+    ratings = sorted(RatingCount.objects.values_list("person_id", "quarter", "label", "count"))
+    standing_areas = sorted(StandingArea.objects.values_list("person_id", "area_slug", "share"))
+    tallies = sorted(QuarterTally.objects.filter(~Q(people=0) | ~Q(count=0)).values_list(
+        "quarter", "manager_id_then", "family_slug", "level_slug", "kind", "key", "people",
+        "covered", "applicable", "share_sum", "shares", "count"))
+    return standings, results, areas, ratings, standing_areas, tallies
+
+
+def test_the_backfill_rebuilds_the_same_figures(small_org, capsys):
+    for days, value in ((0, "Meets"), (100, "Working towards"), (200, "Not yet"),
+                        (201, "Exceeds")):
+        closed_checkin(small_org.ian, small_org.leo, manager_value=value, days_ago=days)
+        closed_checkin(small_org.eva, small_org.leo, manager_value=value, days_ago=days + 3)
+    kept = _figures()
+    Standing.objects.all().delete()
+    QuarterResult.objects.all().delete()
+    call_command("insights_backfill")
+    assert "insights rebuilt from 8 closed check-in(s)" in capsys.readouterr().out
+    assert _figures() == kept
+
+
+def test_a_second_close_in_a_quarter_moves_the_tallies_not_adds_to_them(small_org):
+    closed_checkin(small_org.ian, small_org.leo, manager_value="Not yet")
+    closed_checkin(small_org.ian, small_org.leo, manager_value="Exceeds")
+    everyone = QuarterTally.objects.get(kind="all", manager_id_then=small_org.leo.pk)
+    assert everyone.people == 1 and everyone.shares == 1 and everyone.share_sum == 1.0
+    ratings = dict(QuarterTally.objects.filter(kind="rating").values_list("key", "count"))
+    assert ratings["Not yet"] == 0 and ratings["Exceeds"] > 0
+    assert QuarterResult.objects.get().checkin.entries.first().agreed_value == "Exceeds"
