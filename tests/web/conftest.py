@@ -137,3 +137,13 @@ def serious_violations(page) -> list[str]:
         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
     return [f"{v['id']} ({v['impact']}): {v['nodes'][:3]}" for v in violations
             if v["impact"] in ("serious", "critical")]
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def api_as(small_org):
+    """api_as(person, scope="write"): a client sending a new token of that person's."""
+    from .api_helpers import token_client
+
+    return token_client

@@ -16,6 +16,8 @@ Environment:
   CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
   CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
                            (see security.oidc_settings for the full list)
+  CRAFTPATH_API_RATE       API requests per minute per token (default 600)
+  CRAFTPATH_WEBHOOK_TIMEOUT seconds a webhook receiver has to answer (default 10)
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ INSTALLED_APPS = [
     "craftpath.web.frameworks",
     "craftpath.web.accounts",
     "craftpath.web.checkins",
+    "django_tasks",
+    "django_tasks.backends.database",
+    "craftpath.web.api",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +121,17 @@ if os.environ.get("CRAFTPATH_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("CRAFTPATH_EMAIL_FROM", "craftpath@localhost")
+
+# Background work (webhook deliveries): a queue kept in the database, run by `craftpath worker`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+
+# The JSON API, SCIM and webhooks (see api/).
+API_RATE_PER_MINUTE = int(os.environ.get("CRAFTPATH_API_RATE", "600"))
+WEBHOOK_TIMEOUT = float(os.environ.get("CRAFTPATH_WEBHOOK_TIMEOUT", "10"))
+# Seconds to wait before each retry of a failed delivery; after the last, the delivery fails.
+WEBHOOK_RETRY_DELAYS = (30, 120, 600, 3600, 14400)
+# An endpoint whose deliveries failed this many times in a row is disabled and its owner told.
+WEBHOOK_DISABLE_AFTER = 5
 
 ROOT_URLCONF = "craftpath.web.urls"
 WSGI_APPLICATION = "craftpath.web.wsgi.application"

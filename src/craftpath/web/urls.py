@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/", include(accounts.people)),
     path("checkins/", include("craftpath.web.checkins.urls")),
     path("admin/", admin.site.urls),
+    path("", include("craftpath.web.api.urls")),  # /api/v1/, /api/tokens/, /scim/v2/
     path("", include("craftpath.web.frameworks.urls")),
 ]
 
