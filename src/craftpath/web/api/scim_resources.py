@@ -57,7 +57,8 @@ def user_resource(person: User, base: str) -> dict:
         "groups": [{"value": str(t.pk), "display": t.name, "$ref": f"{base}/Groups/{t.pk}"}
                    for t in person.teams.all()],
         ENTERPRISE: ({"manager": {"value": str(person.manager_id),
-                                  "$ref": f"{base}/Users/{person.manager_id}"}}
+                                  "$ref": f"{base}/Users/{person.manager_id}",
+                                  "displayName": person.manager.name}}
                      if person.manager_id else {}),
         "meta": {"resourceType": "User", "created": person.date_joined.isoformat(),
                  "location": f"{base}/Users/{person.pk}"},

@@ -218,6 +218,7 @@ def _attribute(name, kind="string", multi=False, required=False, sub=None, uniqu
 
 def schema_documents(base: str) -> list[dict]:
     value = _attribute("value")
+    ref = {**_attribute("$ref", "reference"), "referenceTypes": ["User", "Group"]}
     return [
         {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"], "id": USER,
          "name": "User", "description": "A person",
@@ -232,17 +233,18 @@ def schema_documents(base: str) -> list[dict]:
                                                                           "boolean")]),
              _attribute("active", "boolean"),
              _attribute("groups", "complex", multi=True, mutability="readOnly",
-                        sub=[value, _attribute("display")])],
+                        sub=[value, ref, _attribute("display")])],
          "meta": {"resourceType": "Schema", "location": f"{base}/Schemas/{USER}"}},
         {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"], "id": ENTERPRISE,
          "name": "EnterpriseUser", "description": "Enterprise extension: the manager",
-         "attributes": [_attribute("manager", "complex", sub=[value])],
+         "attributes": [_attribute("manager", "complex",
+                                   sub=[value, ref, _attribute("displayName")])],
          "meta": {"resourceType": "Schema", "location": f"{base}/Schemas/{ENTERPRISE}"}},
         {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"], "id": GROUP,
          "name": "Group", "description": "A team",
          "attributes": [_attribute("displayName", required=True, unique="server"),
                         _attribute("members", "complex", multi=True,
-                                   sub=[value, _attribute("display")])],
+                                   sub=[value, ref, _attribute("display")])],
          "meta": {"resourceType": "Schema", "location": f"{base}/Schemas/{GROUP}"}},
     ]
 
