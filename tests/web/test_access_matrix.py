@@ -202,6 +202,7 @@ WRITE_ONLY = Rule(each(405))
 RULES.update({
     "api/v1/docs": PUBLIC, "api/v1/openapi.json": PUBLIC,
     "api/v1/": Rule(each(404)),  # ninja's root: nothing there
+    "^api/v1/": Rule(each(404)),  # anything else under /api/v1/: a problem document
     "api/v1/frameworks": API_SIGNED_IN, "api/v1/frameworks/<version>": API_SIGNED_IN,
     "api/v1/frameworks/<version>/families/<family>": API_SIGNED_IN,
     "api/v1/frameworks/<version>/families/<family>/levels": API_SIGNED_IN,
@@ -331,7 +332,8 @@ class Rollback(Exception):
 
 def _url(route: str, values: dict) -> str:
     fixed = {"admin/^(?P<app_label>axes|accounts|django_tasks_database)/$": "admin/accounts/",
-             "admin/(?P<url>.*)$": "admin/nothing-here/"}
+             "admin/(?P<url>.*)$": "admin/nothing-here/",
+             "^api/v1/": "api/v1/people/not-a-number"}
     if route in fixed:
         return "/" + fixed[route]
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)

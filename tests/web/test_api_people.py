@@ -107,3 +107,13 @@ def test_team_members_are_shown_as_far_as_the_caller_may_see(small_org, api_as):
     team.members.add(small_org.ian, small_org.sol)
     seen = api_as(small_org.leo).get(f"/api/v1/teams/{team.pk}").json()
     assert seen["member_ids"] == [small_org.ian.pk]
+
+
+def test_numbers_beyond_the_database_are_refused_not_a_server_error(small_org, api_as):
+    api = api_as(small_org.ada, "admin")
+    answer = api.post("/api/v1/people", {"email": "x@example.com", "name": "X",
+                                         "team_ids": [2**64]})
+    assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "team_ids.0"
+    assert api.get(f"/api/v1/people/{2**70}").status_code == 404
+    too_big = api.get(f"/api/v1/people?manager={2**70}")
+    assert too_big.status_code == 422 and too_big.json()["errors"][0]["field"] == "manager"

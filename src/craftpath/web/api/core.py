@@ -56,6 +56,9 @@ def build_api() -> NinjaAPI:
                 "…) or sign in.", headers={"WWW-Authenticate": "Bearer"}), request.path))
     api.add_exception_handler(HttpError, lambda request, exc: problems.response(
         Problem(exc.status_code, "Refused", str(exc.message)), request.path))
+    # A number in the path beyond what the database can hold names nothing.
+    api.add_exception_handler(OverflowError, lambda request, exc: problems.response(
+        problems.not_found(), request.path))
     api.add_exception_handler(Http404, lambda request, exc: problems.response(
         problems.not_found(), request.path))
     api.add_router("/frameworks", routes_frameworks.router)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
 
-from . import tokens
+from . import problems, tokens
 from .models import AccessToken, Scope
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -51,6 +52,11 @@ def reference(schema: dict) -> list[dict]:
                 "body": _schema_name(body), "ok": ok, "answer": _schema_name(answer),
                 "anchor": operation.get("operationId", f"{method}-{path}")})
     return [{"tag": tag, "operations": ops} for tag, ops in groups.items()]
+
+
+@csrf_exempt  # it changes nothing; without this a POST would get the CSRF page, in HTML
+def api_not_found(request):
+    return problems.response(problems.not_found(), request.path)
 
 
 @require_safe

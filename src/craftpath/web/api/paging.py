@@ -9,6 +9,7 @@ import json
 from .problems import Problem, bad_field
 
 MAX_LIMIT = 200
+MAX_ID = 2**63 - 1  # the database's 64-bit keys: a larger number cannot name anything
 
 
 def encode_cursor(pk: int) -> str:

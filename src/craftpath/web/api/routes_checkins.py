@@ -14,7 +14,7 @@ from craftpath.web.checkins.models import SIDES, CheckIn, Entry
 
 from .auth import need
 from .models import Scope
-from .paging import MAX_LIMIT, etag, page, revision_from, stale
+from .paging import MAX_ID, MAX_LIMIT, etag, page, revision_from, stale
 from .problems import Problem, bad_field, forbidden, not_found
 from .schemas import CheckInOut, CheckInsPage, RatingIn, RatingOut, StartIn, SummaryIn, answers
 
@@ -62,7 +62,8 @@ def _refused(error: loop.LoopError) -> Problem:
 
 @router.get("", response=answers({200: CheckInsPage}), summary="Check-ins you may see")
 def list_checkins(request, cursor: str | None = None,
-                  limit: int = Query(50, ge=1, le=MAX_LIMIT), person: int | None = None,
+                  limit: int = Query(50, ge=1, le=MAX_LIMIT),
+                  person: int | None = Query(None, ge=1, le=MAX_ID),
                   state: str | None = Query(None, pattern="^(open|closed)$")):
     viewer = request.auth
     found = CheckIn.objects.filter(person__in=access.progress_visible_people(viewer)) \

@@ -22,7 +22,7 @@ from craftpath.web.accounts.models import (
 
 from .auth import need
 from .models import Scope
-from .paging import MAX_LIMIT, etag, fingerprint, if_match, page, stale
+from .paging import MAX_ID, MAX_LIMIT, etag, fingerprint, if_match, page, stale
 from .problems import Problem, bad_field, forbidden, not_found
 from .schemas import (
     PeoplePage,
@@ -75,7 +75,8 @@ def _admin(request) -> None:
 
 @people.get("", response=answers({200: PeoplePage}), summary="People you may see")
 def list_people(request, cursor: str | None = None, limit: int = Query(50, ge=1, le=MAX_LIMIT),
-                team: int | None = None, manager: int | None = None,
+                team: int | None = Query(None, ge=1, le=MAX_ID),
+                manager: int | None = Query(None, ge=1, le=MAX_ID),
                 active: bool | None = None, email: str | None = None,
                 level: str | None = None):
     found = access.visible_people(request.auth).prefetch_related("teams", "roles")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
+
+# Ids are the database's 64-bit keys: a larger number cannot name anything.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class FieldError(Schema):
@@ -95,8 +99,8 @@ class PeoplePage(Schema):
 class PersonIn(Schema):
     email: str = Field(max_length=254)
     name: str = Field(max_length=200)
-    manager_id: int | None = None
-    team_ids: list[int] = []
+    manager_id: Id | None = None
+    team_ids: list[Id] = []
     family: str = ""
     tracks: list[str] = []
     level: str = ""
@@ -107,8 +111,8 @@ class PersonIn(Schema):
 class PersonPatch(Schema):
     email: str | None = Field(None, max_length=254)
     name: str | None = Field(None, max_length=200)
-    manager_id: int | None = None
-    team_ids: list[int] | None = None
+    manager_id: Id | None = None
+    team_ids: list[Id] | None = None
     family: str | None = None
     tracks: list[str] | None = None
     level: str | None = None
@@ -191,7 +195,7 @@ class RatingIn(Schema):
     value: str = Field("", max_length=60)
     reason: str = Field("", max_length=2000)
     comment: str = Field("", max_length=5000)
-    evidence_ids: list[int] | None = None
+    evidence_ids: list[Id] | None = None
 
 
 class SummaryIn(Schema):
