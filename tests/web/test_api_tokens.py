@@ -143,3 +143,10 @@ def test_token_create_on_the_command_line(tmp_path):
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == ("craftpath: error: no person with the email "
                                       "nobody@example.com")
+
+
+def test_the_profile_links_to_the_token_page_for_its_owner_only(small_org, client_as):
+    own = client_as(small_org.mia).get(f"/people/{small_org.mia.pk}/").content.decode()
+    assert 'href="/api/tokens/"' in own
+    other = client_as(small_org.mia).get(f"/people/{small_org.eva.pk}/").content.decode()
+    assert 'href="/api/tokens/"' not in other
