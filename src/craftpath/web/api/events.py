@@ -47,10 +47,12 @@ def _checkin_after(sender, instance: CheckIn, created=False, **kwargs) -> None:
                                   "stage": instance.stage})
 
 
-def _person_before(sender, instance: User, **kwargs) -> None:
-    instance._was_active = (User.objects.filter(pk=instance.pk)
-                            .values_list("is_active", flat=True).first()
-                            if instance.pk else None)
+def _person_before(sender, instance: User, update_fields=None, **kwargs) -> None:
+    if instance.pk is None or (update_fields is not None and "is_active" not in update_fields):
+        instance._was_active = None  # a new person, or a save that leaves is_active alone
+        return
+    instance._was_active = User.objects.filter(pk=instance.pk) \
+        .values_list("is_active", flat=True).first()
 
 
 def _person_after(sender, instance: User, created=False, **kwargs) -> None:
