@@ -117,3 +117,18 @@ def test_numbers_beyond_the_database_are_refused_not_a_server_error(small_org, a
     assert api.get(f"/api/v1/people/{2**70}").status_code == 404
     too_big = api.get(f"/api/v1/people?manager={2**70}")
     assert too_big.status_code == 422 and too_big.json()["errors"][0]["field"] == "manager"
+
+
+def test_a_body_that_is_not_a_json_object_is_refused(small_org, api_as):
+    from django.test import Client
+
+    from craftpath.web.api import tokens
+
+    secret = tokens.create(small_org.ian, "x", "write").secret
+    for body in ('"AAA"', "[1]", "12", "{not json"):
+        answer = Client().post("/api/v1/evidence", body, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert answer.status_code == 400, body
+        assert answer.json()["errors"] == [{"field": "body",
+                                            "detail": "The body must be a JSON object."}]
+    assert not small_org.ian.evidence.exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from . import problems
 from .auth import SessionAuth, TokenAuth
@@ -20,6 +21,17 @@ teams, roles and webhooks; admins only). Lists take `limit` and `cursor` and ans
 `next_cursor`. Writes to something that has a revision take `If-Match` with the ETag you read;
 a stale one is refused with 412. Errors are `application/problem+json` (RFC 9457) naming the
 field in `errors`. Requests are rate-limited per token (429 with `Retry-After`)."""
+
+
+class ObjectBodyParser(Parser):
+    """Request bodies are JSON objects. (Left to itself, ninja reads a bare JSON string as the
+    value of a body's only field; refused here, it answers 400.)"""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
 
 
 class CraftpathAPI(NinjaAPI):
@@ -47,6 +59,7 @@ def build_api() -> NinjaAPI:
 
     api = CraftpathAPI(title="craftpath API", version="1", description=DESCRIPTION,
                        auth=[TokenAuth(), SessionAuth()], docs_url=None,
+                       parser=ObjectBodyParser(),
                        urls_namespace="api-v1")
     api.add_exception_handler(Problem, lambda request, exc: problems.response(
         exc, request.path))
@@ -54,8 +67,7 @@ def build_api() -> NinjaAPI:
     api.add_exception_handler(AuthenticationError, lambda request, exc: problems.response(
         Problem(401, "Unauthorized", "Send a personal access token (Authorization: Bearer "
                 "…) or sign in.", headers={"WWW-Authenticate": "Bearer"}), request.path))
-    api.add_exception_handler(HttpError, lambda request, exc: problems.response(
-        Problem(exc.status_code, "Refused", str(exc.message)), request.path))
+    api.add_exception_handler(HttpError, _refused)
     # A number in the path beyond what the database can hold names nothing.
     api.add_exception_handler(OverflowError, lambda request, exc: problems.response(
         problems.not_found(), request.path))
@@ -70,6 +82,14 @@ def build_api() -> NinjaAPI:
     api.add_router("/growth-plans", routes_evidence.plans)
     api.add_router("/webhooks", routes_webhooks.router)
     return api
+
+
+def _refused(request, exc: HttpError):
+    if exc.status_code == 400:  # ninja's only 400: the body could not be read
+        return problems.response(Problem(400, "Invalid request", "The body must be a JSON "
+                                         "object.", field="body"), request.path)
+    return problems.response(Problem(exc.status_code, "Refused", str(exc.message)),
+                             request.path)
 
 
 def _invalid(request, exc: ValidationError):
