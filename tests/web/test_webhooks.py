@@ -115,12 +115,14 @@ def test_retries_wait_longer_each_time(small_org, admin_api, receiver):
     assert len(receiver.requests) == 1
 
 
-@override_settings(WEBHOOK_RETRY_DELAYS=(0,), WEBHOOK_DISABLE_AFTER=2,
-                   EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                   EMAIL_HOST="127.0.0.1", EMAIL_USE_TLS=False, EMAIL_USE_SSL=False)
 def test_an_endpoint_that_keeps_failing_is_disabled_and_its_owner_told(
         small_org, admin_api, receiver, smtp_server, settings):
-    settings.EMAIL_PORT = smtp_server.port
+    # One way of changing settings in this test (the fixture): mixing it with
+    # override_settings undoes them out of order and leaks them into later tests.
+    settings.WEBHOOK_RETRY_DELAYS, settings.WEBHOOK_DISABLE_AFTER = (0,), 2
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     endpoint = register(admin_api, receiver.url, ["person.created"])
     receiver.statuses = [500] * 10
     for number in range(3):
