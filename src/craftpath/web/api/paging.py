@@ -28,16 +28,18 @@ def decode_cursor(cursor: str) -> int:
                         "without it", status=400) from None
 
 
-def page(queryset, cursor: str | None, limit: int, serialise) -> dict:
+def page(queryset, cursor: str | None, limit: int, serialise=None, serialise_all=None) -> dict:
     """One page in id order: {"items": […], "next_cursor": str | null}. Keyset pagination,
-    so a page costs the same however deep it is and rows added meanwhile are not skipped."""
+    so a page costs the same however deep it is and rows added meanwhile are not skipped.
+    `serialise` turns one row into its document; `serialise_all` the page's rows at once."""
     queryset = queryset.order_by("pk")
     if cursor:
         queryset = queryset.filter(pk__gt=decode_cursor(cursor))
     rows = list(queryset[:limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": [serialise(row) for row in rows],
+    items = serialise_all(rows) if serialise_all else [serialise(row) for row in rows]
+    return {"items": items,
             "next_cursor": encode_cursor(rows[-1].pk) if more and rows else None}
 
 
