@@ -29,7 +29,7 @@ def organisation(live_server, transactional_db, small_org):
     return small_org
 
 
-def schemathesis(url: str, secret: str, phases: str) -> tuple[int, str]:
+def schemathesis(url: str, secret: str, phases: str, folder: Path) -> tuple[int, str]:
     st = Path(sys.executable).with_name("st")
     if not st.exists():
         pytest.fail(f"Schemathesis is missing ({st}); install the test extras")
@@ -37,7 +37,7 @@ def schemathesis(url: str, secret: str, phases: str) -> tuple[int, str]:
         [str(st), "run", f"{url}/api/v1/openapi.json", "-H", f"Authorization: Bearer {secret}",
          "--checks", CHECKS, "--max-examples", "3", "--seed", "20261130",
          "--phases", phases, "--no-color"],
-        capture_output=True, text=True, timeout=300)
+        capture_output=True, text=True, timeout=300, cwd=folder)  # its cache goes there
     return done.returncode, done.stdout + done.stderr
 
 
@@ -50,9 +50,9 @@ def schemathesis(url: str, secret: str, phases: str) -> tuple[int, str]:
     ("read", "ian", "examples,fuzzing,stateful"),
 ])
 def test_no_server_errors_and_answers_match_the_document(organisation, live_server, scope,
-                                                         who, phases):
+                                                         who, phases, tmp_path):
     secret = tokens.create(getattr(organisation, who), "schemathesis", scope).secret
-    code, output = schemathesis(live_server.url, secret, phases)
+    code, output = schemathesis(live_server.url, secret, phases, tmp_path)
     cases = re.search(r"(\d+) generated", output)
     print(f"schemathesis, {scope} token: {cases.group(0) if cases else '?'}; exit {code}")
     assert cases and int(cases.group(1)) > 100, output[-3000:]
