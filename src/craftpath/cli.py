@@ -358,6 +358,29 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def cmd_token_create(args) -> int:
+    from .web.api import operations
+    from .web.api.errors import TokenError
+
+    try:
+        issued = operations.create_token(args.email, args.scope, args.expires, args.name,
+                                         data_dir=args.data_dir)
+    except TokenError as error:
+        raise UsageError(str(error)) from None
+    print(issued.secret)
+    expiry = issued.token.expires_at.date().isoformat() if issued.token.expires_at else "never"
+    print(f"{args.scope} token for {issued.token.owner.email}, expires {expiry}; shown once, "
+          "keep it now", file=sys.stderr)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    from .web.api import operations
+
+    operations.run_worker(args.batch, data_dir=args.data_dir)
+    return 0
+
+
 # --- the parser -------------------------------------------------------------------------------
 
 def _add_paths(parser, required=False, reader_flag="--format") -> None:
@@ -489,6 +512,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
     p.set_defaults(func=cmd_people_export)
+
+    p = commands.add_parser("token", help="personal access tokens for the API")
+    token = p.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    p = token.add_parser("create", help="make a token and print it (once)")
+    p.add_argument("email", metavar="EMAIL", help="the person the token acts as")
+    p.add_argument("--scope", required=True, choices=["read", "write", "admin", "scim"])
+    p.add_argument("--expires", type=int, metavar="DAYS", help="days until it expires "
+                                                               "(default: never)")
+    p.add_argument("--name", default="", help="what it is for")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_token_create)
+
+    p = commands.add_parser("worker", help="run background work (webhook deliveries)")
+    p.add_argument("--batch", action="store_true", help="stop when the queue is empty")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_worker)
 
     p = commands.add_parser("manage", help="run a Django management command "
                                            "(createsuperuser, check --deploy, …)")

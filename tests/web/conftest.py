@@ -137,3 +137,39 @@ def serious_violations(page) -> list[str]:
         ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))")
     return [f"{v['id']} ({v['impact']}): {v['nodes'][:3]}" for v in violations
             if v["impact"] in ("serious", "critical")]
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def api_as(small_org):
+    """api_as(person, scope="write"): a client sending a new token of that person's."""
+    from .api_helpers import token_client
+
+    return token_client
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) that keeps the messages it receives."""
+    from email import message_from_bytes
+    from types import SimpleNamespace
+
+    from aiosmtpd.controller import Controller
+
+    messages = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            messages.append(message_from_bytes(envelope.content))
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:  # aiosmtpd checks its port by connecting, so not port 0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SimpleNamespace(port=port, messages=messages)
+    controller.stop()

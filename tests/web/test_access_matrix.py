@@ -14,6 +14,7 @@ wrong method. Each case runs in a transaction that is rolled back, so deletes do
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.urls import URLResolver, get_resolver
 
 from craftpath.web.accounts.models import Note, Team, User
+from craftpath.web.checkins.models import Entry, FocusStatement, Goal
 
 from .conftest import FAMILY
 
@@ -35,6 +37,7 @@ class Rule:
     expect: dict  # role → status, or role → (own, report, stranger)
     method: str = "get"
     query: str = ""
+    body: dict | None = None  # sent as JSON (API writes)
 
     @property
     def scoped(self) -> bool:
@@ -108,7 +111,7 @@ RULES = {
                                 "model_name=user&field_name=manager&term=a"),
     "admin/jsi18n/": ADMIN_SITE,
     "admin/r/<path:content_type_id>/<path:object_id>/": Rule(roles(302, 302, 302, 302, 404)),
-    "admin/^(?P<app_label>axes|accounts)/$": ADMIN_SITE,
+    "admin/^(?P<app_label>axes|accounts|django_tasks_database)/$": ADMIN_SITE,
     "admin/(?P<url>.*)$": Rule(roles(302, 302, 302, 302, 404)),
     "admin/accounts/user/import/": ADMIN_SITE,
     "admin/accounts/user/export/": ADMIN_SITE,
@@ -200,6 +203,18 @@ for view in ("heatmap", "gaps", "calibration", "readiness", "completion", "trend
     RULES.update({f"insights/{view}/": INSIGHTS, f"insights/{view}.<str:fmt>": INSIGHTS})
 RULES.update({"insights/fairness/": PEOPLE_TEAM_ONLY,
               "insights/fairness.<str:fmt>": PEOPLE_TEAM_ONLY})
+# django-tasks' queue (webhook deliveries): admins read it.
+RULES.update({
+    "admin/django_tasks_database/dbtaskresult/": ADMIN_SITE,
+    "admin/django_tasks_database/dbtaskresult/add/": Rule(roles(302, 302, 302, 302, 403)),
+    # No task has the id asked for: admins are sent back to the list (delete is not allowed).
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/history/": Rule(each(302)),
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/delete/": Rule(
+        roles(302, 302, 302, 302, 403)),
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/change/": Rule(each(302)),
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/": Rule(
+        roles(302, 302, 302, 302, 302)),
+})
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.
 for model in ("accessattempt", "accessfailurelog", "accesslog"):
     RULES.update({
@@ -212,6 +227,111 @@ for model in ("accessattempt", "accessfailurelog", "accesslog"):
     })
 
 
+# The JSON API (session-authenticated here; tokens and scopes are in test_api_tokens.py).
+# Anonymous callers get 401; write-only routes answer GET with 405 and are checked with their
+# method and a real body in API_WRITES below. SCIM takes SCIM tokens only: a session is 401.
+API_SIGNED_IN = Rule(roles(401, 200, 200, 200, 200))
+API_ALL = (401, 401, 401)
+API_VIEW_PROGRESS = roles(API_ALL, (200, 404, 404), (200, 200, 404), (200, 200, 200),
+                          (200, 404, 404))
+API_OWN_ONLY = roles(API_ALL, *[(200, 404, 404)] * 4)
+API_ADMIN = Rule(roles(401, 403, 403, 403, 200))
+WRITE_ONLY = Rule(each(405))
+RULES.update({
+    "api/v1/docs": PUBLIC, "api/v1/openapi.json": PUBLIC,
+    "api/v1/": Rule(each(404)),  # ninja's root: nothing there
+    "^api/v1/": Rule(each(404)),  # anything else under /api/v1/: a problem document
+    "api/v1/frameworks": API_SIGNED_IN, "api/v1/frameworks/<version>": API_SIGNED_IN,
+    "api/v1/frameworks/<version>/families/<family>": API_SIGNED_IN,
+    "api/v1/frameworks/<version>/families/<family>/levels": API_SIGNED_IN,
+    "api/v1/frameworks/<version>/families/<family>/areas": API_SIGNED_IN,
+    "api/v1/frameworks/<version>/families/<family>/statements": API_SIGNED_IN,
+    "api/v1/people": API_SIGNED_IN, "api/v1/people/me": API_SIGNED_IN,
+    "api/v1/people/<int:pk>": Rule(roles(API_ALL, (200, 404, 404), (200, 200, 404),
+                                         (200, 200, 200), (200, 200, 200))),
+    "api/v1/people/<int:pk>/roles": WRITE_ONLY,
+    "api/v1/teams": API_SIGNED_IN, "api/v1/teams/<int:pk>": API_SIGNED_IN,
+    "api/v1/roles": API_SIGNED_IN,
+    "api/v1/checkins": API_SIGNED_IN,
+    "api/v1/checkins/<int:pk>": Rule(API_VIEW_PROGRESS),
+    "api/v1/checkins/<int:pk>/ratings": Rule(API_VIEW_PROGRESS),
+    "api/v1/checkins/<int:pk>/ratings/<statement_id>": Rule(API_VIEW_PROGRESS),
+    "api/v1/checkins/<int:pk>/outcomes/<statement_id>": Rule(API_VIEW_PROGRESS),
+    "api/v1/checkins/<int:pk>/submit": WRITE_ONLY,
+    "api/v1/checkins/<int:pk>/summary": WRITE_ONLY,
+    "api/v1/checkins/<int:pk>/close": WRITE_ONLY,
+    "api/v1/evidence": API_SIGNED_IN,
+    "api/v1/evidence/<int:pk>": Rule(API_OWN_ONLY),
+    "api/v1/growth-plans/<int:pk>": Rule(API_VIEW_PROGRESS),
+    "api/v1/growth-plans/<int:pk>/focus": WRITE_ONLY,
+    "api/v1/growth-plans/<int:pk>/focus/<int:focus_pk>": WRITE_ONLY,
+    "api/v1/growth-plans/<int:pk>/goals": WRITE_ONLY,
+    "api/v1/growth-plans/<int:pk>/goals/<int:goal_pk>": WRITE_ONLY,
+    "api/v1/webhooks": API_ADMIN, "api/v1/webhooks/events": API_SIGNED_IN,
+    "api/v1/webhooks/<int:pk>": API_ADMIN, "api/v1/webhooks/<int:pk>/deliveries": API_ADMIN,
+    # The token page: everyone keeps their own; a post with no scope is refused (422).
+    "api/tokens/": SIGNED_IN,
+    "api/tokens/new/": Rule(roles(302, 422, 422, 422, 422), "post"),
+    "api/tokens/<int:pk>/revoke/": Rule(roles(ALL, *[(302, 404, 404)] * 4), "post"),
+    **{f"scim/v2/{name}": Rule(each(401)) for name in (
+        "Users", "Users/<str:pk>", "Groups", "Groups/<str:pk>", "ServiceProviderConfig",
+        "Schemas", "ResourceTypes")},
+})
+API_CHANGE_PROGRESS = roles(API_ALL, (201, 404, 404), (201, 201, 404), (201, 403, 403),
+                            (201, 404, 404))  # the people team reads others' plans only
+API_WRITES = {
+    # People, teams, roles: admins only. A made team's name is taken by the next case, so
+    # each case runs in its own rolled-back transaction.
+    "POST api/v1/people": Rule(roles(401, 403, 403, 403, 201), "post",
+                               body={"email": "new@example.com", "name": "New"}),
+    "PATCH api/v1/people/<int:pk>": Rule(roles(API_ALL, (403, 403, 403), (403, 403, 403),
+                                               (403, 403, 403), (428, 428, 428)), "patch",
+                                         body={"name": "Renamed"}),
+    "PUT api/v1/people/<int:pk>/roles": Rule(roles(API_ALL, (403, 403, 403), (403, 403, 403),
+                                                   (403, 403, 403), (428, 428, 428)), "put",
+                                             body={"roles": ["engineer"]}),
+    "POST api/v1/teams": Rule(roles(401, 403, 403, 403, 201), "post", body={"name": "New"}),
+    "PATCH api/v1/teams/<int:pk>": Rule(roles(401, 403, 403, 403, 428), "patch",
+                                        body={"name": "Renamed"}),
+    # Check-ins: the stage refuses these posts (409) for whoever may make them.
+    "POST api/v1/checkins": Rule(roles(401, 409, 409, 409, 409), "post", body={}),
+    "PUT api/v1/checkins/<int:pk>/ratings/<statement_id>": Rule(
+        roles(API_ALL, (428, 404, 404), (428, 428, 404), (428, 403, 403), (428, 404, 404)),
+        "put", body={"value": "Meets"}),
+    "PUT api/v1/checkins/<int:pk>/outcomes/<statement_id>": Rule(
+        roles(API_ALL, (428, 404, 404), (428, 428, 404), (428, 403, 403), (428, 404, 404)),
+        "put", body={"value": "Meets"}),
+    "POST api/v1/checkins/<int:pk>/submit": Rule(
+        roles(API_ALL, (409, 404, 404), (409, 409, 404), (409, 403, 403), (409, 404, 404)),
+        "post", body={}),
+    "PUT api/v1/checkins/<int:pk>/summary": Rule(
+        roles(API_ALL, (428, 404, 404), (428, 428, 404), (428, 403, 403), (428, 404, 404)),
+        "put", body={"summary": "x"}),
+    "POST api/v1/checkins/<int:pk>/close": Rule(
+        roles(API_ALL, (403, 404, 404), (403, 409, 404), (403, 403, 403), (403, 404, 404)),
+        "post", body={}),
+    "POST api/v1/evidence": Rule(roles(401, 201, 201, 201, 201), "post", body={"title": "x"}),
+    "DELETE api/v1/evidence/<int:pk>": Rule(roles(API_ALL, *[(204, 404, 404)] * 4), "delete"),
+    "POST api/v1/growth-plans/<int:pk>/goals": Rule(API_CHANGE_PROGRESS, "post",
+                                                    body={"title": "x"}),
+    "DELETE api/v1/growth-plans/<int:pk>/goals/<int:goal_pk>": Rule(roles(
+        API_ALL, (204, 404, 404), (204, 204, 404), (204, 403, 403), (204, 404, 404)),
+        "delete"),
+    "DELETE api/v1/growth-plans/<int:pk>/focus/<int:focus_pk>": Rule(roles(
+        API_ALL, (204, 404, 404), (204, 204, 404), (204, 403, 403), (204, 404, 404)),
+        "delete"),
+    "POST api/v1/growth-plans/<int:pk>/focus": Rule(roles(
+        API_ALL, (422, 404, 404), (422, 422, 404), (422, 403, 403), (422, 404, 404)), "post",
+        body={"statement_id": "no-such-statement"}),
+    "POST api/v1/webhooks": Rule(roles(401, 403, 403, 403, 201), "post",
+                                 body={"url": "http://127.0.0.1:9/hook",
+                                       "events": ["person.created"]}),
+    "PATCH api/v1/webhooks/<int:pk>": Rule(roles(401, 403, 403, 403, 200), "patch",
+                                           body={"active": False}),
+    "DELETE api/v1/webhooks/<int:pk>": Rule(roles(401, 403, 403, 403, 204), "delete"),
+}
+
+
 def routes() -> list[str]:
     def walk(resolver, prefix=""):
         for pattern in resolver.url_patterns:
@@ -222,22 +342,24 @@ def routes() -> list[str]:
     return list(walk(get_resolver()))
 
 
-def cases_of(route: str) -> list[tuple[str, str, int]]:
-    rule = RULES[route]
+def cases_of(route: str, rule: Rule | None = None) -> list[tuple[str, str, int]]:
+    rule = rule or RULES[route]
     if not rule.scoped:
         return [(role, "none", status) for role, status in rule.expect.items()]
     return [(role, obj, statuses[i]) for role, statuses in rule.expect.items()
             for i, obj in enumerate(OBJECTS)]
 
 
-ROUTES = routes()
-CASE_COUNT = sum(len(cases_of(route)) for route in ROUTES if route in RULES)
+ROUTES = list(dict.fromkeys(routes()))  # ninja gives a path one pattern per method group
+CASE_COUNT = (sum(len(cases_of(route)) for route in ROUTES if route in RULES)
+              + sum(len(cases_of(key, rule)) for key, rule in API_WRITES.items()))
 
 
 def test_every_route_has_a_rule_and_every_rule_a_route():
     missing = [route for route in ROUTES if route not in RULES]
     assert not missing, f"routes with no access rule in {__name__}: {missing}"
     assert not set(RULES) - set(ROUTES), "rules for routes that no longer exist"
+    assert {key.split(" ", 1)[1] for key in API_WRITES} <= set(ROUTES)
     print(f"authorisation matrix: {len(ROUTES)} routes, {CASE_COUNT} cases")
     assert CASE_COUNT > 400
 
@@ -247,8 +369,9 @@ class Rollback(Exception):
 
 
 def _url(route: str, values: dict) -> str:
-    fixed = {"admin/^(?P<app_label>axes|accounts)/$": "admin/accounts/",
-             "admin/(?P<url>.*)$": "admin/nothing-here/"}
+    fixed = {"admin/^(?P<app_label>axes|accounts|django_tasks_database)/$": "admin/accounts/",
+             "admin/(?P<url>.*)$": "admin/nothing-here/",
+             "^api/v1/": "api/v1/people/not-a-number"}
     if route in fixed:
         return "/" + fixed[route]
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
@@ -281,6 +404,21 @@ def world(small_org, published_seed, monkeypatch):
     return small_org, published_seed, team, axes, viewers, checkins
 
 
+def api_objects(person, checkin_pk: int) -> dict:
+    """Route prefix → this person's object, for the API routes; the webhook endpoint is one
+    for everyone (admins manage them all)."""
+    from craftpath.web.api import tokens
+    from craftpath.web.api.models import WebhookEndpoint
+    from craftpath.web.checkins.models import Evidence
+
+    endpoint = WebhookEndpoint.objects.first() or WebhookEndpoint.objects.create(
+        url="http://127.0.0.1:9/hook", events=["person.created"], secret="whsec_AAAA")
+    return {"api/v1/checkins/": checkin_pk,
+            "api/v1/evidence/": Evidence.objects.create(owner=person, title="api").pk,
+            "api/v1/webhooks/": endpoint.pk,
+            "api/tokens/": tokens.create(person, "matrix", "read").token.pk}
+
+
 def checkin_objects(person) -> dict:
     """Route parameter → this person's object, for the check-in routes."""
     from craftpath.web.checkins.models import Evidence, FocusStatement, Goal
@@ -288,7 +426,8 @@ def checkin_objects(person) -> dict:
     from .checkin_helpers import open_and_closed
 
     open_one, closed = open_and_closed(person)
-    return {"checkins/<int:pk>/packet": closed.pk, "checkins/<int:pk>/": open_one.pk,
+    return {**api_objects(person, open_one.pk),
+            "checkins/<int:pk>/packet": closed.pk, "checkins/<int:pk>/": open_one.pk,
             "checkins/evidence/": Evidence.objects.create(owner=person, title="x").pk,
             "checkins/focus/": FocusStatement.objects.create(
                 person=person, family_slug=FAMILY, statement_id="ml-ops.level-3.1").pk,
@@ -307,7 +446,13 @@ def _values(route, obj, viewer, world) -> dict:
             object_id = row.pk
     pk = next((value for prefix, value in checkins[person.pk].items()
                if route.startswith(prefix)), person.pk)
-    return {"pk": pk, "note_pk": Note.objects.get(author=person, about=person).pk,
+    if route.startswith("api/v1/teams/"):
+        pk = team.pk
+    return {"pk": pk, "statement_id": Entry.objects.filter(checkin_id=pk).values_list(
+                "statement_id", flat=True).first() if "statement_id" in route else "",
+            "focus_pk": FocusStatement.objects.filter(person=person).first().pk,
+            "goal_pk": Goal.objects.filter(person=person).first().pk,
+            "note_pk": Note.objects.get(author=person, about=person).pk,
             "evidence_pk": checkins[person.pk]["checkins/evidence/"],
             "fmt": "md" if "packet" in route else "csv",
             "object_id": object_id, "content_type_id": ContentType.objects.get_for_model(User).pk,
@@ -318,10 +463,18 @@ def _values(route, obj, viewer, world) -> dict:
 
 @pytest.mark.parametrize("route", [route for route in ROUTES if route in RULES])
 def test_route(route, world, client):
-    rule = RULES[route]
+    _check(route, RULES[route], world, client)
+
+
+@pytest.mark.parametrize("key", list(API_WRITES))
+def test_api_write(key, world, client):
+    _check(key.split(" ", 1)[1], API_WRITES[key], world, client)
+
+
+def _check(route, rule, world, client):
     viewers = world[4]
     wrong = []
-    for role, obj, expected in cases_of(route):
+    for role, obj, expected in cases_of(route, rule):
         viewer = viewers[role]
         url = _url(route, _values(route, obj, viewer, world)) + rule.query
         try:
@@ -329,7 +482,11 @@ def test_route(route, world, client):
                 client.logout()
                 if viewer is not None:
                     client.force_login(viewer)
-                status = getattr(client, rule.method)(url).status_code
+                if rule.body is not None:
+                    status = getattr(client, rule.method)(
+                        url, json.dumps(rule.body), content_type="application/json").status_code
+                else:
+                    status = getattr(client, rule.method)(url).status_code
                 raise Rollback
         except Rollback:
             pass

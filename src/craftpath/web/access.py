@@ -89,6 +89,15 @@ def can_view_progress(viewer, person: User) -> bool:
             or person.pk in _managed_ids(viewer))
 
 
+def progress_visible_people(viewer) -> QuerySet[User]:
+    """The people whose progress `viewer` may see (can_view_progress), as a queryset."""
+    if not signed_in(viewer):
+        return User.objects.none()
+    if _has(viewer, Role.PEOPLE):
+        return User.objects.all()
+    return User.objects.filter(pk__in={viewer.pk} | _managed_ids(viewer))
+
+
 def can_write_note_about(viewer, person: User) -> bool:
     """The person themselves and their managers; the people team only reads."""
     if not signed_in(viewer):

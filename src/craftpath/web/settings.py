@@ -20,6 +20,8 @@ Environment:
   CRAFTPATH_GIT_DIR        a git working copy that keeps the framework; publishing a draft
                            commits the canonical file there, `craftpath sync` publishes from it
   CRAFTPATH_GIT_FILE       the canonical file inside it (default: framework.yaml)
+  CRAFTPATH_API_RATE       API requests per minute per token (default 600)
+  CRAFTPATH_WEBHOOK_TIMEOUT seconds a webhook receiver has to answer (default 10)
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ INSTALLED_APPS = [
     "craftpath.web.accounts",
     "craftpath.web.checkins",
     "craftpath.web.insights",
+    "django_tasks",
+    "django_tasks.backends.database",
+    "craftpath.web.api",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +140,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("CRAFTPATH_EMAIL_FROM", "craftpath@localhost
 # The framework kept in git (frameworks/gitcopy.py); empty: not kept in git.
 FRAMEWORK_GIT_DIR = os.environ.get("CRAFTPATH_GIT_DIR", "")
 FRAMEWORK_GIT_FILE = os.environ.get("CRAFTPATH_GIT_FILE", "framework.yaml")
+# Background work (webhook deliveries): a queue kept in the database, run by `craftpath worker`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+
+# The JSON API, SCIM and webhooks (see api/).
+API_RATE_PER_MINUTE = int(os.environ.get("CRAFTPATH_API_RATE", "600"))
+WEBHOOK_TIMEOUT = float(os.environ.get("CRAFTPATH_WEBHOOK_TIMEOUT", "10"))
+# Seconds to wait before each retry of a failed delivery; after the last, the delivery fails.
+WEBHOOK_RETRY_DELAYS = (30, 120, 600, 3600, 14400)
+# An endpoint whose deliveries failed this many times in a row is disabled and its owner told.
+WEBHOOK_DISABLE_AFTER = 5
 
 ROOT_URLCONF = "craftpath.web.urls"
 WSGI_APPLICATION = "craftpath.web.wsgi.application"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("checkins/", include("craftpath.web.checkins.urls")),
     path("insights/", include("craftpath.web.insights.urls")),
     path("admin/", admin.site.urls),
+    path("", include("craftpath.web.api.urls")),  # /api/v1/, /api/tokens/, /scim/v2/
     path("", include("craftpath.web.frameworks.urls")),
 ]
 

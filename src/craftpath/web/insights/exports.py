@@ -1,21 +1,15 @@
 """A Report as CSV or XLSX: every table, withheld cells written as "withheld", exactly the
 figures the page shows (exports carry every row where a page shows one page of them).
-Text that starts like a formula is defused, as the check-in exports do."""
+Text that starts like a formula is defused (web/cells.py), as every export is."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from craftpath.web.checkins.spreadsheets import FORMULA_STARTS
+from craftpath.web.cells import defuse as _safe
 
 from .report import Report
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def to_csv(report: Report) -> bytes:

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "craftpath.web.api"
+    label = "api"
+    verbose_name = "API, SCIM and webhooks"
+
+    def ready(self) -> None:
+        # Events for webhooks come from model saves, so pages and the API both send them.
+        from . import events
+
+        events.connect()

@@ -1,0 +1,74 @@
+"""What happens when check-ins and people change, wherever the change comes from (pages, the
+API, SCIM, the admin site): webhook events, and signing out whoever is deactivated.
+
+Receivers compare the stored row with the one being saved, so they see each change once."""
+
+from __future__ import annotations
+
+from django.contrib.sessions.models import Session
+from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
+
+from craftpath.web.accounts.models import User
+from craftpath.web.checkins.models import CheckIn
+
+from . import webhooks
+from .models import Event
+
+_STAGES = (("self_submitted_at", Event.CHECKIN_SUBMITTED),
+           ("manager_submitted_at", Event.CHECKIN_REVIEWED),
+           ("closed_at", Event.CHECKIN_CLOSED))
+
+
+def connect() -> None:
+    pre_save.connect(_checkin_before, sender=CheckIn, dispatch_uid="api-checkin-before")
+    post_save.connect(_checkin_after, sender=CheckIn, dispatch_uid="api-checkin-after")
+    pre_save.connect(_person_before, sender=User, dispatch_uid="api-person-before")
+    post_save.connect(_person_after, sender=User, dispatch_uid="api-person-after")
+
+
+def _checkin_before(sender, instance: CheckIn, update_fields=None, **kwargs) -> None:
+    watched = [field for field, _ in _STAGES]
+    if instance.pk is None or (update_fields is not None
+                               and not set(update_fields) & set(watched)):
+        instance._stored_stages = None
+        return
+    instance._stored_stages = CheckIn.objects.filter(pk=instance.pk).values(*watched).first()
+
+
+def _checkin_after(sender, instance: CheckIn, created=False, **kwargs) -> None:
+    stored = getattr(instance, "_stored_stages", None)
+    if created or stored is None:
+        return
+    for field, event in _STAGES:
+        if stored.get(field) is None and getattr(instance, field) is not None:
+            webhooks.emit(event, {"checkin_id": instance.pk, "person_id": instance.person_id,
+                                  "family": instance.family_slug, "level": instance.level_slug,
+                                  "stage": instance.stage})
+
+
+def _person_before(sender, instance: User, update_fields=None, **kwargs) -> None:
+    if instance.pk is None or (update_fields is not None and "is_active" not in update_fields):
+        instance._was_active = None  # a new person, or a save that leaves is_active alone
+        return
+    instance._was_active = User.objects.filter(pk=instance.pk) \
+        .values_list("is_active", flat=True).first()
+
+
+def _person_after(sender, instance: User, created=False, **kwargs) -> None:
+    if created:
+        webhooks.emit(Event.PERSON_CREATED, {"person_id": instance.pk, "email": instance.email,
+                                             "name": instance.name})
+    elif getattr(instance, "_was_active", None) and not instance.is_active:
+        sign_out(instance)
+        webhooks.emit(Event.PERSON_DEACTIVATED, {"person_id": instance.pk,
+                                                 "email": instance.email})
+
+
+def sign_out(person: User) -> int:
+    """End every session of `person`. Sessions are not indexed by person, so the live ones are
+    read; deactivation is rare and live sessions are few."""
+    ended = [s.pk for s in Session.objects.filter(expire_date__gt=timezone.now())
+             if s.get_decoded().get("_auth_user_id") == str(person.pk)]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

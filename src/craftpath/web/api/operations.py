@@ -1,0 +1,30 @@
+"""What `craftpath token create` and `craftpath worker` do, for the CLI to call."""
+
+from __future__ import annotations
+
+from craftpath.web.serve import migrate, setup_django
+
+
+def create_token(email: str, scope: str, expires_days: int | None, name: str = "",
+                 data_dir=None):
+    """Make a token for the person with `email`; raises tokens.TokenError."""
+    setup_django(data_dir)
+    migrate()
+    from craftpath.web.accounts.models import User
+
+    from . import tokens
+    from .errors import TokenError
+
+    person = User.objects.filter(email__iexact=email.strip()).first()
+    if person is None:
+        raise TokenError(f"no person with the email {email}")
+    return tokens.create(person, name or "command line", scope, expires_days)
+
+
+def run_worker(batch: bool, data_dir=None) -> None:
+    """Run the background queue (webhook deliveries): until stopped, or until it is empty."""
+    setup_django(data_dir)
+    migrate()
+    from django.core.management import call_command
+
+    call_command("db_worker", *(["--batch"] if batch else []), verbosity=1)

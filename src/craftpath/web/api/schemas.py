@@ -1,0 +1,294 @@
+"""What the API accepts and answers, as ninja schemas (they become the OpenAPI document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+
+# Ids are the database's 64-bit keys: a larger number cannot name anything.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class FieldError(Schema):
+    field: str
+    detail: str
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] = []
+    instance: str | None = None
+    current: dict | None = None
+
+
+ERRORS = {code: ProblemOut for code in (400, 401, 403, 404, 409, 412, 422, 428, 429)}
+
+
+def answers(ok: dict) -> dict:
+    return {**ok, **ERRORS}
+
+
+# --- framework ------------------------------------------------------------------------------
+
+class VersionOut(Schema):
+    label: str
+    name: str
+    created_at: datetime
+    is_active: bool
+    families: list[str]
+
+
+class LevelOut(Schema):
+    slug: str
+    code: str
+    rank: int
+    number: int | None
+    name: str
+    title: str
+    missing: bool
+
+
+class AreaOut(Schema):
+    slug: str
+    name: str
+    track: str
+    description: str
+
+
+class StatementOut(Schema):
+    id: str
+    text: str
+    area: str
+    level: str
+
+
+class FamilyOut(Schema):
+    slug: str
+    name: str
+    levels: list[LevelOut]
+    tracks: list[dict]
+
+
+# --- people ---------------------------------------------------------------------------------
+
+class PersonOut(Schema):
+    id: int
+    email: str
+    name: str
+    active: bool
+    manager_id: int | None
+    team_ids: list[int]
+    roles: list[str]
+    family: str
+    tracks: list[str]
+    level: str
+    level_since: date | None
+
+
+class PeoplePage(Schema):
+    items: list[PersonOut]
+    next_cursor: str | None
+
+
+class PersonIn(Schema):
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=200)
+    manager_id: Id | None = None
+    team_ids: list[Id] = []
+    family: str = ""
+    tracks: list[str] = []
+    level: str = ""
+    level_since: date | None = None
+    active: bool = True
+
+
+class PersonPatch(Schema):
+    email: str | None = Field(None, max_length=254)
+    name: str | None = Field(None, max_length=200)
+    manager_id: Id | None = None
+    team_ids: list[Id] | None = None
+    family: str | None = None
+    tracks: list[str] | None = None
+    level: str | None = None
+    level_since: date | None = None
+    active: bool | None = None
+
+
+class RolesIn(Schema):
+    roles: list[str]
+
+
+class RoleOut(Schema):
+    name: str
+    label: str
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    member_ids: list[int]
+
+
+class TeamsPage(Schema):
+    items: list[TeamOut]
+    next_cursor: str | None
+
+
+class TeamIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+
+
+# --- check-ins ------------------------------------------------------------------------------
+
+class CheckInOut(Schema):
+    id: int
+    person_id: int
+    version: str
+    family: str
+    level: str
+    next_level: str
+    tracks: list[str]
+    stage: str
+    started_at: datetime
+    self_submitted_at: datetime | None
+    manager_submitted_at: datetime | None
+    closed_at: datetime | None
+    summary: str | None
+    summary_revision: int
+    your_side: str | None
+
+
+class CheckInsPage(Schema):
+    items: list[CheckInOut]
+    next_cursor: str | None
+
+
+class StartIn(Schema):
+    include_next_level: bool = False
+
+
+class VoiceOut(Schema):
+    value: str
+    reason: str
+    comment: str
+    revision: int
+
+
+class RatingOut(Schema):
+    statement_id: str
+    area: str
+    level: str
+    text: str
+    self: VoiceOut | None
+    manager: VoiceOut | None
+    agreed: VoiceOut | None
+    evidence_ids: list[int] | None
+
+
+class RatingIn(Schema):
+    value: str = Field("", max_length=60)
+    reason: str = Field("", max_length=2000)
+    comment: str = Field("", max_length=5000)
+    evidence_ids: list[Id] | None = None
+
+
+class SummaryIn(Schema):
+    summary: str = Field(max_length=20000)
+
+
+# --- evidence and growth plans --------------------------------------------------------------
+
+class EvidenceOut(Schema):
+    id: int
+    owner_id: int
+    title: str
+    date: dt.date
+    link: str
+    description: str
+
+
+class EvidencePage(Schema):
+    items: list[EvidenceOut]
+    next_cursor: str | None
+
+
+class EvidenceIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    date: dt.date | None = None
+    link: str = Field("", max_length=500)
+    description: str = Field("", max_length=5000)
+
+
+class FocusOut(Schema):
+    id: int
+    statement_id: str
+    text: str
+    note: str
+
+
+class GoalOut(Schema):
+    id: int
+    title: str
+    due: date | None
+    actions: str
+    done: bool
+
+
+class PlanOut(Schema):
+    person_id: int
+    focus: list[FocusOut]
+    goals: list[GoalOut]
+
+
+class FocusIn(Schema):
+    statement_id: str = Field(min_length=1, max_length=200)
+    note: str = Field("", max_length=500)
+
+
+class GoalIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    due: date | None = None
+    actions: str = Field("", max_length=5000)
+
+
+# --- webhooks -------------------------------------------------------------------------------
+
+class EndpointIn(Schema):
+    url: str = Field(max_length=500)
+    events: list[str]
+    description: str = Field("", max_length=200)
+
+
+class EndpointOut(Schema):
+    id: int
+    url: str
+    description: str
+    events: list[str]
+    active: bool
+    failures_in_a_row: int
+    disabled_at: datetime | None
+    secret: str | None  # only in the answer that made it
+
+
+class DeliveryOut(Schema):
+    id: int
+    message_id: str
+    event: str
+    status: str
+    attempts: int
+    created_at: datetime
+    last_attempt_at: datetime | None
+    response_status: int | None
+    response_body: str
+    error: str
+
+
+class DeliveriesPage(Schema):
+    items: list[DeliveryOut]
+    next_cursor: str | None

@@ -1,0 +1,272 @@
+"""SCIM 2.0 endpoints under /scim/v2/. A bearer token of the scim scope, held by an admin,
+is required; answers are application/scim+json; errors are SCIM error documents."""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from craftpath.web import access
+from craftpath.web.accounts.models import Team, User
+
+from . import tokens
+from .models import Scope
+from .scim_resources import (
+    ENTERPRISE,
+    GROUP,
+    LIST,
+    USER,
+    ScimError,
+    apply_group,
+    apply_user,
+    change_from_patch,
+    change_from_resource,
+    group_resource,
+    parse_filter,
+    user_resource,
+)
+
+SCIM_JSON = "application/scim+json"
+MAX_COUNT = 200
+
+
+def _answer(document: dict | None, status: int = 200) -> HttpResponse:
+    if document is None:
+        return HttpResponse(status=status)
+    return HttpResponse(json.dumps(document), status=status, content_type=SCIM_JSON)
+
+
+def scim_view(methods: tuple[str, ...]):
+    """Token check, method check, JSON body, and ScimError → a SCIM error document."""
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                if request.method not in methods:
+                    raise ScimError(405, f"{request.method} is not supported here")
+                _authenticate(request)
+                body = None
+                if request.method in ("POST", "PUT", "PATCH"):
+                    try:
+                        body = json.loads(request.body or b"{}")
+                    except ValueError:
+                        raise ScimError(400, "the body is not JSON", "invalidSyntax") from None
+                    if not isinstance(body, dict):
+                        raise ScimError(400, "the body must be a JSON object", "invalidSyntax")
+                with transaction.atomic():
+                    return view(request, *args, body=body, **kwargs)
+            except ScimError as error:
+                answer = _answer(error.document(), error.status)
+                if error.status == 401:
+                    answer["WWW-Authenticate"] = "Bearer"
+                if error.status == 429:
+                    answer["Retry-After"] = str(getattr(error, "retry_after", 60))
+                return answer
+        return wrapped
+    return decorate
+
+
+def _authenticate(request) -> None:
+    header = request.headers.get("Authorization", "")
+    kind, _, secret = header.partition(" ")
+    token = tokens.find(secret.strip()) if kind.lower() == "bearer" else None
+    if token is None:
+        raise ScimError(401, "send a SCIM token: Authorization: Bearer …")
+    if token.scope != Scope.SCIM or not access.can_change_people(token.owner):
+        raise ScimError(403, "this token is not a SCIM token held by an admin")
+    wait = tokens.seconds_until_allowed(token)
+    if wait:
+        error = ScimError(429, f"too many requests; try again in {wait} s", "tooMany")
+        error.retry_after = wait
+        raise error
+    request.scim_actor = token.owner
+
+
+def _base(request) -> str:
+    return request.build_absolute_uri("/scim/v2").rstrip("/")
+
+
+def _paging(request) -> tuple[int, int]:
+    try:
+        start = max(int(request.GET.get("startIndex", "1")), 1)
+        count = min(max(int(request.GET.get("count", "100")), 0), MAX_COUNT)
+    except ValueError:
+        raise ScimError(400, "startIndex and count must be numbers", "invalidValue") from None
+    return start, count
+
+
+def _list(request, queryset, render) -> HttpResponse:
+    start, count = _paging(request)
+    total = queryset.count()
+    rows = queryset.order_by("pk")[start - 1:start - 1 + count]
+    return _answer({"schemas": [LIST], "totalResults": total, "startIndex": start,
+                    "itemsPerPage": len(rows), "Resources": [render(row) for row in rows]})
+
+
+def _person(pk: str) -> User:
+    person = User.objects.prefetch_related("teams").filter(pk=int(pk)).first() \
+        if pk.isdigit() else None
+    if person is None:
+        raise ScimError(404, f"no user {pk}")
+    return person
+
+
+def _team(pk: str) -> Team:
+    team = Team.objects.prefetch_related("members").filter(pk=int(pk)).first() \
+        if pk.isdigit() else None
+    if team is None:
+        raise ScimError(404, f"no group {pk}")
+    return team
+
+
+# --- Users ----------------------------------------------------------------------------------
+
+@scim_view(("GET", "POST"))
+def users(request, body=None):
+    base = _base(request)
+    if request.method == "POST":
+        person = apply_user(User(), change_from_resource(body), creating=True)
+        return _answer(user_resource(_person(str(person.pk)), base), 201)
+    found = User.objects.prefetch_related("teams").select_related("scim_external")
+    if request.GET.get("filter"):
+        lookup, value = parse_filter(request.GET["filter"], {
+            "userName": "email__iexact", "emails.value": "email__iexact",
+            "emails": "email__iexact", "externalId": "scim_external__value"})
+        found = found.filter(**{lookup: value})
+    return _list(request, found, lambda person: user_resource(person, base))
+
+
+@scim_view(("GET", "PUT", "PATCH", "DELETE"))
+def user(request, pk: str, body=None):
+    person = _person(pk)
+    base = _base(request)
+    if request.method == "PUT":
+        apply_user(person, change_from_resource(body), creating=False)
+    elif request.method == "PATCH":
+        apply_user(person, change_from_patch(body, person), creating=False)
+    elif request.method == "DELETE":
+        # Deleting deactivates: the person's check-ins and history are kept, and they are
+        # signed out (events.py); an identity provider may re-activate them later.
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+        return _answer(None, 204)
+    return _answer(user_resource(_person(pk), base))
+
+
+# --- Groups ---------------------------------------------------------------------------------
+
+@scim_view(("GET", "POST"))
+def groups(request, body=None):
+    base = _base(request)
+    if request.method == "POST":
+        team = apply_group(Team(), resource=body)
+        return _answer(group_resource(_team(str(team.pk)), base), 201)
+    found = Team.objects.prefetch_related("members")
+    if request.GET.get("filter"):
+        lookup, value = parse_filter(request.GET["filter"], {
+            "displayName": "name", "externalId": "scim_external__value"})
+        found = found.filter(**{lookup: value})
+    return _list(request, found, lambda team: group_resource(team, base))
+
+
+@scim_view(("GET", "PUT", "PATCH", "DELETE"))
+def group(request, pk: str, body=None):
+    team = _team(pk)
+    if request.method == "PUT":
+        apply_group(team, resource=body)
+    elif request.method == "PATCH":
+        apply_group(team, patch=body)
+    elif request.method == "DELETE":
+        team.delete()  # a team is only a grouping; its members and their history stay
+        return _answer(None, 204)
+    return _answer(group_resource(_team(pk), _base(request)))
+
+
+# --- what this service provider supports ----------------------------------------------------
+
+@scim_view(("GET",))
+def service_provider_config(request, body=None):
+    return _answer({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+        "documentationUri": request.build_absolute_uri("/api/v1/docs#scim"),
+        "patch": {"supported": True}, "bulk": {"supported": False, "maxOperations": 0,
+                                               "maxPayloadSize": 0},
+        "filter": {"supported": True, "maxResults": MAX_COUNT},
+        "changePassword": {"supported": False}, "sort": {"supported": False},
+        "etag": {"supported": False},
+        "authenticationSchemes": [{"type": "oauthbearertoken", "name": "Bearer token",
+                                   "description": "A craftpath token of the scim scope",
+                                   "primary": True}],
+        "meta": {"resourceType": "ServiceProviderConfig",
+                 "location": f"{_base(request)}/ServiceProviderConfig"}})
+
+
+def _attribute(name, kind="string", multi=False, required=False, sub=None, unique="none",
+               mutability="readWrite"):
+    attribute = {"name": name, "type": kind, "multiValued": multi, "required": required,
+                 "caseExact": False, "mutability": mutability, "returned": "default",
+                 "uniqueness": unique, "description": name}
+    if sub:
+        attribute["subAttributes"] = sub
+    return attribute
+
+
+def schema_documents(base: str) -> list[dict]:
+    value = _attribute("value")
+    ref = {**_attribute("$ref", "reference"), "referenceTypes": ["User", "Group"]}
+    return [
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"], "id": USER,
+         "name": "User", "description": "A person",
+         "attributes": [
+             _attribute("userName", required=True, unique="server"),
+             _attribute("name", "complex", sub=[_attribute("formatted"),
+                                                _attribute("givenName"),
+                                                _attribute("familyName")]),
+             _attribute("displayName"),
+             _attribute("emails", "complex", multi=True, sub=[value, _attribute("type"),
+                                                               _attribute("primary",
+                                                                          "boolean")]),
+             _attribute("active", "boolean"),
+             _attribute("groups", "complex", multi=True, mutability="readOnly",
+                        sub=[value, ref, _attribute("display")])],
+         "meta": {"resourceType": "Schema", "location": f"{base}/Schemas/{USER}"}},
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"], "id": ENTERPRISE,
+         "name": "EnterpriseUser", "description": "Enterprise extension: the manager",
+         "attributes": [_attribute("manager", "complex",
+                                   sub=[value, ref, _attribute("displayName")])],
+         "meta": {"resourceType": "Schema", "location": f"{base}/Schemas/{ENTERPRISE}"}},
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"], "id": GROUP,
+         "name": "Group", "description": "A team",
+         "attributes": [_attribute("displayName", required=True, unique="server"),
+                        _attribute("members", "complex", multi=True,
+                                   sub=[value, ref, _attribute("display")])],
+         "meta": {"resourceType": "Schema", "location": f"{base}/Schemas/{GROUP}"}},
+    ]
+
+
+@scim_view(("GET",))
+def schemas(request, body=None):
+    found = schema_documents(_base(request))
+    return _answer({"schemas": [LIST], "totalResults": len(found), "startIndex": 1,
+                    "itemsPerPage": len(found), "Resources": found})
+
+
+@scim_view(("GET",))
+def resource_types(request, body=None):
+    base = _base(request)
+    found = [
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "User",
+         "name": "User", "endpoint": "/Users", "schema": USER,
+         "schemaExtensions": [{"schema": ENTERPRISE, "required": False}],
+         "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/User"}},
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "Group",
+         "name": "Group", "endpoint": "/Groups", "schema": GROUP, "schemaExtensions": [],
+         "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/Group"}},
+    ]
+    return _answer({"schemas": [LIST], "totalResults": len(found), "startIndex": 1,
+                    "itemsPerPage": len(found), "Resources": found})

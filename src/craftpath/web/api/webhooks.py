@@ -1,0 +1,129 @@
+"""Webhooks: endpoints chosen by admins receive events, signed the Standard Webhooks way
+(webhook-id, webhook-timestamp, webhook-signature = "v1," + base64 HMAC-SHA256 of
+"id.timestamp.body" under the endpoint's secret). Each delivery is a background task that
+retries with growing delays; an endpoint whose deliveries keep failing is disabled and its
+owner told by email."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from .models import Delivery, Event, WebhookEndpoint
+
+SECRET_PREFIX = "whsec_"
+BODY_KEPT = 2000
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def emit(event: str, data: dict) -> None:
+    """Queue `event` for every active endpoint that chose it, once the current transaction
+    commits (an event of a change that is rolled back is never sent)."""
+    assert event in Event.values, event
+
+    def queue():
+        for endpoint in WebhookEndpoint.objects.filter(is_active=True):
+            if event in endpoint.events:
+                delivery = Delivery.objects.create(
+                    endpoint=endpoint, event=event, message_id="msg_" + secrets.token_hex(12),
+                    payload={"type": event, "timestamp": timezone.now().isoformat(),
+                             "data": data})
+                deliver.enqueue(delivery.pk)
+
+    transaction.on_commit(queue)
+
+
+@task()
+def deliver(delivery_id: int) -> str:
+    return attempt(delivery_id)
+
+
+def attempt(delivery_id: int) -> str:
+    """One try at one delivery; schedules the next try when it fails. Returns the status."""
+    delivery = Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status != Delivery.PENDING:
+        return "gone"
+    endpoint = delivery.endpoint
+    if not endpoint.is_active:
+        delivery.status, delivery.error = Delivery.FAILED, "endpoint disabled"
+        delivery.save(update_fields=["status", "error"])
+        return delivery.status
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    timestamp = int(time.time())
+    request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "User-Agent": "craftpath-webhooks",
+        "webhook-id": delivery.message_id, "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature(endpoint.secret, delivery.message_id, timestamp, body)})
+    status, text, error = None, "", ""
+    try:
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as answer:
+            status, text = answer.status, answer.read(BODY_KEPT).decode("utf-8", "replace")
+    except urllib.error.HTTPError as refused:
+        status, text = refused.code, refused.read(BODY_KEPT).decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError, ValueError) as failure:
+        error = str(getattr(failure, "reason", failure))[:300]
+    delivery.attempts += 1
+    delivery.last_attempt_at = timezone.now()
+    delivery.response_status, delivery.response_body, delivery.error = status, text, error
+    if status is not None and 200 <= status < 300:
+        delivery.status = Delivery.DELIVERED
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failures_in_a_row=0)
+    elif delivery.attempts <= len(settings.WEBHOOK_RETRY_DELAYS):
+        delay = settings.WEBHOOK_RETRY_DELAYS[delivery.attempts - 1]
+        transaction.on_commit(lambda: _retry(delivery.pk, delay))
+    else:
+        delivery.status = Delivery.FAILED
+        _count_failure(endpoint)
+    delivery.save(update_fields=["attempts", "last_attempt_at", "response_status",
+                                 "response_body", "error", "status"])
+    return delivery.status
+
+
+def _retry(delivery_id: int, delay: float) -> None:
+    if default_task_backend.supports_defer and delay > 0:
+        deliver.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(delivery_id)
+    else:  # a backend that cannot wait (the immediate one) tries again at once
+        deliver.enqueue(delivery_id)
+
+
+def _count_failure(endpoint: WebhookEndpoint) -> None:
+    with transaction.atomic():
+        current = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        current.failures_in_a_row += 1
+        fields = ["failures_in_a_row"]
+        disable = current.is_active and current.failures_in_a_row >= settings.WEBHOOK_DISABLE_AFTER
+        if disable:
+            current.is_active, current.disabled_at = False, timezone.now()
+            fields += ["is_active", "disabled_at"]
+        current.save(update_fields=fields)
+    if disable and current.owner is not None and current.owner.email:
+        send_mail(
+            "craftpath: a webhook endpoint was disabled",
+            f"The webhook endpoint {current.url} failed {current.failures_in_a_row} deliveries "
+            "in a row (each after every retry), so craftpath stopped sending to it.\n\n"
+            "Its deliveries, with the answers it gave, are listed at "
+            f"/api/v1/webhooks/{current.pk}/deliveries. Once it works again, turn it back "
+            f"on with PATCH /api/v1/webhooks/{current.pk} and {{\"active\": true}}.",
+            None, [current.owner.email])

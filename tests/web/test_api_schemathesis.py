@@ -1,0 +1,59 @@
+"""Schemathesis against the live OpenAPI document, once with a token of each scope: no
+server errors, and every status, content type, header and body as the document says.
+Bounded (a few examples per operation, a fixed seed) so it stays within about two minutes;
+bench/ is where longer runs belong."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from craftpath.web.api import tokens
+
+from .checkin_helpers import start_for, submitted
+
+CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
+          "response_schema_conformance,response_headers_conformance")
+
+
+@pytest.fixture
+def organisation(live_server, transactional_db, small_org):
+    """Check-ins at two stages, so reads and writes reach real objects."""
+    start_for(small_org.eva)
+    submitted(start_for(small_org.ian, include_next=False), small_org.ian, small_org.leo)
+    return small_org
+
+
+def schemathesis(url: str, secret: str, phases: str, folder: Path) -> tuple[int, str]:
+    st = Path(sys.executable).with_name("st")
+    if not st.exists():
+        pytest.fail(f"Schemathesis is missing ({st}); install the test extras")
+    done = subprocess.run(
+        [str(st), "run", f"{url}/api/v1/openapi.json", "-H", f"Authorization: Bearer {secret}",
+         "--checks", CHECKS, "--max-examples", "3", "--seed", "20261130",
+         "--phases", phases, "--no-color"],
+        capture_output=True, text=True, timeout=300, cwd=folder)  # its cache goes there
+    return done.returncode, done.stdout + done.stderr
+
+
+@override_settings(API_RATE_PER_MINUTE=1_000_000)  # the rate limit is tested elsewhere
+@pytest.mark.parametrize("scope, who, phases", [
+    # The admin token reaches every route: it also gets the coverage phase (boundary values
+    # of every parameter and field), which is most of the time.
+    ("admin", "ada", "examples,coverage,fuzzing,stateful"),
+    ("write", "leo", "examples,fuzzing,stateful"),
+    ("read", "ian", "examples,fuzzing,stateful"),
+])
+def test_no_server_errors_and_answers_match_the_document(organisation, live_server, scope,
+                                                         who, phases, tmp_path):
+    secret = tokens.create(getattr(organisation, who), "schemathesis", scope).secret
+    code, output = schemathesis(live_server.url, secret, phases, tmp_path)
+    cases = re.search(r"(\d+) generated", output)
+    print(f"schemathesis, {scope} token: {cases.group(0) if cases else '?'}; exit {code}")
+    assert cases and int(cases.group(1)) > 100, output[-3000:]
+    assert code == 0, output[-6000:]
