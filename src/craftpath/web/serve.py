@@ -109,7 +109,7 @@ def _demo() -> tuple:
 
 def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
           port: int = DEFAULT_PORT, data_dir: str | Path | None = None,
-          threads: int = 8) -> None:
+          threads: int = 8, worker: bool = True) -> None:
     setup_django(data_dir, host)
     prepared = prepare(framework)
     import waitress
@@ -133,8 +133,24 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
             print(f"craftpath: {line}", file=sys.stderr)
     elif prepared.demo_problem:
         print(f"craftpath: no demo people: {prepared.demo_problem}", file=sys.stderr)
+    background = start_worker() if worker else None
     print(f"craftpath: serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
     try:
         server.run()
     except KeyboardInterrupt:
         server.close()
+    finally:
+        if background is not None:
+            background.terminate()
+            background.wait(timeout=30)
+
+
+def start_worker():
+    """`craftpath worker` as a child process (emails, reminders), with this process's
+    settings (the environment carries the data folder and the database)."""
+    import subprocess
+
+    print("craftpath: started a worker for emails and reminders (`craftpath worker`)",
+          file=sys.stderr)
+    return subprocess.Popen([sys.executable, "-m", "craftpath.cli", "worker"],
+                            env=dict(os.environ))

@@ -12,10 +12,15 @@ Environment:
   CRAFTPATH_CHROMIUM       the Chromium used for PDFs (default: /usr/bin/chromium)
   CRAFTPATH_PRODUCTION     "1": HTTPS only (secure cookies, HSTS, redirect), secret key required
   CRAFTPATH_BEHIND_PROXY   "1": trust X-Forwarded-Proto from the proxy that terminates TLS
-  CRAFTPATH_EMAIL_HOST     SMTP server for password-reset mail (default: printed to the console)
+  CRAFTPATH_EMAIL_HOST     SMTP server for all email (default: printed to the console)
   CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
   CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
                            (see security.oidc_settings for the full list)
+  CRAFTPATH_SSO_REQUIRED   "1": sign-in only through single sign-on; password forms are hidden
+                           and invitations point to the single sign-on page
+  CRAFTPATH_BASE_URL       the address people reach the app at, for links in emails
+                           (default: http://127.0.0.1:8000)
+  CRAFTPATH_INVITATION_DAYS  how long an invitation link works (default: 7)
 """
 
 from __future__ import annotations
@@ -58,7 +63,15 @@ INSTALLED_APPS = [
     "craftpath.web.frameworks",
     "craftpath.web.accounts",
     "craftpath.web.checkins",
+    "craftpath.web.cycles",
+    "craftpath.web.notifications",
+    "django_tasks",
+    "django_tasks.backends.database",
 ]
+
+# Background work (email, reminders): django-tasks on its database backend, run by
+# `craftpath worker` (which `craftpath serve` starts beside the app).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -76,7 +89,7 @@ MIDDLEWARE = [
 # --- people and sign-in (see accounts/ and access.py) -------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "people"
+LOGIN_REDIRECT_URL = "my-home"
 LOGOUT_REDIRECT_URL = "login"
 OIDC = security.oidc_settings(os.environ)  # {} when OpenID Connect is not configured
 globals().update(OIDC)
@@ -94,6 +107,12 @@ AUTH_PASSWORD_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{
                                          "MinimumLengthValidator", "CommonPasswordValidator",
                                          "NumericPasswordValidator")]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+SSO_REQUIRED = os.environ.get("CRAFTPATH_SSO_REQUIRED", "") == "1"
+if SSO_REQUIRED and not OIDC:
+    raise ImproperlyConfigured("CRAFTPATH_SSO_REQUIRED=1 needs single sign-on configured "
+                               "(CRAFTPATH_OIDC_CLIENT_ID and the rest)")
+INVITATION_DAYS = int(os.environ.get("CRAFTPATH_INVITATION_DAYS", "7"))
+BASE_URL = os.environ.get("CRAFTPATH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Login throttling (django-axes, kept in the database so every process sees it): five
 # failures for one email from one address lock that pair out for 15 minutes.
@@ -128,6 +147,7 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
+        "craftpath.web.notifications.context.inbox",
     ]},
 }]
 

@@ -185,3 +185,27 @@ def check_no_cycle(person: User, manager: User | None) -> None:
                                     f"would go round in a circle ({names})")
         seen.add(current.pk)
         current = current.manager
+
+
+class Invitation(models.Model):
+    """A one-time link to choose a password (or, with single sign-on required, to sign in
+    that way), sent by email. Only a hash of its token is kept; sending a new invitation
+    revokes the earlier ones."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"invitation for {self.person}"
+
+    def is_valid(self, now) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
