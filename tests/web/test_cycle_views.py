@@ -70,11 +70,18 @@ def test_launching_opens_a_check_in_per_person_like_the_loop_and_tells_them(
                               "reason": "already has an open check-in"}]
     launched = CheckIn.objects.get(person=small_org.eva, closed_at=None)
     assert launched.reviewer == small_org.leo  # their manager reviews
-    # The same scope and rows as the loop's own start gives.
-    launched_ids = list(launched.entries.values_list("statement_id", "position"))
+    # The same scope and rows as the loop's own start gives (launch writes entries with plain
+    # INSERTs, so every column is compared: a new Entry field must be written there too).
+    from craftpath.web.checkins.models import Entry
+
+    columns = [f.attname for f in Entry._meta.concrete_fields
+               if f.attname not in ("id", "checkin_id", "updated_at")]
+    launched_rows = list(launched.entries.values_list(*columns))
     launched.delete()
     by_loop = loop.start(small_org.eva, include_next=True)
-    assert list(by_loop.entries.values_list("statement_id", "position")) == launched_ids
+    assert list(by_loop.entries.values_list(*columns)) == launched_rows
+    assert {f.attname for f in Entry._meta.concrete_fields} == {
+        "id", "checkin_id", "updated_at", *columns}
     told = Notification.objects.filter(kind=Kind.CYCLE_LAUNCHED)
     assert told.count() == 7 and not told.filter(recipient=small_org.sol).exists()
     again = client_as(small_org.pia).post(f"/cycles/{cycle.pk}/launch/", follow=True)

@@ -14,6 +14,7 @@ Environment:
   CRAFTPATH_BEHIND_PROXY   "1": trust X-Forwarded-Proto from the proxy that terminates TLS
   CRAFTPATH_EMAIL_HOST     SMTP server for all email (default: printed to the console)
   CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
+  CRAFTPATH_EMAIL_TLS      "0": no STARTTLS (a relay on the same machine)
   CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
                            (see security.oidc_settings for the full list)
   CRAFTPATH_SSO_REQUIRED   "1": sign-in only through single sign-on; password forms are hidden
@@ -130,7 +131,8 @@ if os.environ.get("CRAFTPATH_EMAIL_HOST"):
     EMAIL_PORT = int(os.environ.get("CRAFTPATH_EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("CRAFTPATH_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("CRAFTPATH_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = EMAIL_PORT != 465
+    # STARTTLS unless the port is SMTPS, or CRAFTPATH_EMAIL_TLS=0 (a relay on this machine).
+    EMAIL_USE_TLS = EMAIL_PORT != 465 and os.environ.get("CRAFTPATH_EMAIL_TLS", "1") != "0"
     EMAIL_USE_SSL = EMAIL_PORT == 465
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
