@@ -251,6 +251,8 @@ def run_one(database: str, args) -> None:
                   f"{facts['generated']} s)")
             print(f"  launch: {facts['checkins']} check-ins with {facts['entries']} statement "
                   f"rows and {facts['emails']} notifications in {facts['launch']:.2f} s")
+            if args.launch_only:
+                return
             seconds, arrived = time_emails(env, facts["emails"], args.workers)
             print(f"  emails: {arrived} of {facts['emails']} arrived at the loopback SMTP "
                   f"server in {seconds:.1f} s with {args.workers} worker(s): "
@@ -283,6 +285,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="per page (at most)")
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--workers", type=int, default=1, help="`craftpath worker` processes")
+    parser.add_argument("--launch-only", action="store_true",
+                        help="time the launch only (no emails, no pages)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--make-late", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -135,6 +135,7 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
         print(f"craftpath: no demo people: {prepared.demo_problem}", file=sys.stderr)
     background = start_worker() if worker else None
     print(f"craftpath: serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
+    _stop_on_sigterm()
     try:
         server.run()
     except KeyboardInterrupt:
@@ -145,12 +146,24 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
             background.wait(timeout=30)
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager stopping the app) ends the server like Ctrl+C does, so
+    that the worker started beside it is stopped too."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def start_worker():
     """`craftpath worker` as a child process (emails, reminders), with this process's
-    settings (the environment carries the data folder and the database)."""
+    settings (the environment carries the data folder and the database). It also stops by
+    itself if this process dies without stopping it."""
     import subprocess
 
     print("craftpath: started a worker for emails and reminders (`craftpath worker`)",
           file=sys.stderr)
     return subprocess.Popen([sys.executable, "-m", "craftpath.cli", "worker"],
-                            env=dict(os.environ))
+                            env={**os.environ, "CRAFTPATH_WORKER_PARENT": str(os.getpid())})

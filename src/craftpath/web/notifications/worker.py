@@ -7,6 +7,7 @@ before it is sent (delivery.py), so nothing is sent twice.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -45,8 +46,10 @@ def run(interval: float = 1.0, once: bool = False,
     queue = _queue_worker()
     if threading.current_thread() is threading.main_thread():
         queue.configure_signals()
+    # Started by `craftpath serve`: stop when it is gone (killed without stopping us).
+    parent = int(os.environ.get("CRAFTPATH_WORKER_PARENT", "0") or 0)
     last_tick = None
-    while queue.running:
+    while queue.running and (not parent or os.getppid() == parent):
         now = clock()
         if last_tick is None or now - last_tick >= SCHEDULE_EVERY:
             done = tick(now)
