@@ -224,9 +224,13 @@ def test_reviews_are_handed_to_someone_else_who_may_then_review(small_org, publi
 def test_closing_a_cycle_stops_it_and_leaves_check_ins_open(small_org, published_seed,
                                                             client_as):
     cycle = launch.launch(a_cycle(published_seed))
+    assert "Your review cycle: Spring 2030" in client_as(small_org.eva).get("/home/") \
+        .content.decode()
     reply = client_as(small_org.pia).post(f"/cycles/{cycle.pk}/close/", follow=True)
     assert "Cycle closed" in reply.content.decode()
     assert CheckIn.objects.filter(closed_at=None).count() == 8
+    home = client_as(small_org.eva).get("/home/").content.decode()
+    assert "Your self-assessment" in home and "Your review cycle" not in home
     again = client_as(small_org.pia).post(f"/cycles/{cycle.pk}/close/", follow=True)
     assert "closed already" in again.content.decode()
     with pytest.raises(launch.CycleError):

@@ -40,8 +40,9 @@ class Item:
 
 
 def _cycles_of(checkin_ids) -> dict[int, Cycle]:
+    """The running cycle of each check-in (a closed cycle's deadlines no longer apply)."""
     return {p.checkin_id: p.cycle for p in Participant.objects.filter(
-        checkin_id__in=checkin_ids).select_related("cycle")}
+        checkin_id__in=checkin_ids, cycle__closed_at=None).select_related("cycle")}
 
 
 def _own_item(checkin: CheckIn, cycle: Cycle | None) -> Item:

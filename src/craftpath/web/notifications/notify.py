@@ -27,24 +27,25 @@ def notify(kind: str, recipients: Iterable, title: str, body: str = "", link: st
     ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
     if not ids:
         return []
+    # Opt-outs are few; reading them all avoids an IN list of every recipient.
     opted_out = set() if always_email else set(
-        EmailOptOut.objects.filter(kind=kind, person_id__in=ids)
-        .values_list("person_id", flat=True))
+        EmailOptOut.objects.filter(kind=kind).values_list("person_id", flat=True))
     rows = [Notification(recipient_id=pk, kind=kind, title=title[:200], body=body, link=link,
                          key=key, created_at=now, email_only_link=email_only_link,
                          email_state=EmailState.OFF if pk in opted_out else EmailState.PENDING)
             for pk in ids]
     if key:
         # Two schedulers may add the same reminder at once: the unique key keeps one, and the
-        # ids are read back (bulk inserts that skip conflicts do not return them).
+        # rows this call added are read back by key and time (bulk inserts that skip
+        # conflicts do not return ids).
         Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        created = list(Notification.objects.filter(key=key, recipient_id__in=ids,
-                                                   created_at=now).values_list("pk", flat=True))
+        added = list(Notification.objects.filter(key=key, created_at=now)
+                     .values_list("pk", "email_state"))
     else:
-        created = [row.pk for row in Notification.objects.bulk_create(rows, batch_size=1000)]
-    queue_emails(Notification.objects.filter(pk__in=created, email_state=EmailState.PENDING)
-                 .values_list("pk", flat=True))
-    return created
+        added = [(row.pk, row.email_state)
+                 for row in Notification.objects.bulk_create(rows, batch_size=1000)]
+    queue_emails(pk for pk, state in added if state == EmailState.PENDING)
+    return [pk for pk, _ in added]
 
 
 def queue_emails(ids: Iterable[int]) -> int:
