@@ -1,10 +1,10 @@
 """Sending notification emails: plain text and HTML, a link back into the app, and a link to
 turn that kind of email off.
 
-A row is claimed by a compare-and-set from pending to sending before its email is built, so
-the same row is never sent by two workers. A failed send goes back to pending with a time to
-retry (the schedule re-queues it then); after MAX_ATTEMPTS it is marked failed and listed for
-the people team at /notifications/failed/.
+A row is claimed (locked, then moved from pending to sending, in one transaction) before its
+email is built, so the same row is never sent by two workers. A failed send goes back to
+pending with a time to retry (the schedule re-queues it then); after MAX_ATTEMPTS it is
+marked failed and listed for the people team at /notifications/failed/.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,15 +26,17 @@ RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=10))  # after the 1st and
 
 
 def claim(ids: list[int], now) -> list[Notification]:
-    claimed = []
-    for pk in ids:
-        moved = Notification.objects.filter(
-            pk=pk, email_state=EmailState.PENDING, email_retry_at=None,
-        ).update(email_state=EmailState.SENDING, email_claimed_at=now,
-                 email_attempts=F("email_attempts") + 1)
-        if moved:
-            claimed.append(pk)
-    return list(Notification.objects.filter(pk__in=claimed).select_related("recipient"))
+    """Take the still-pending rows among `ids` for this worker: locked (PostgreSQL skips rows
+    another worker holds; SQLite's write transaction lets one writer in at a time), then
+    moved to sending in the same transaction, so no two workers ever take one row."""
+    with transaction.atomic():
+        taken = list(Notification.objects.select_for_update(skip_locked=True).filter(
+            pk__in=ids, email_state=EmailState.PENDING, email_retry_at=None,
+        ).values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=taken, email_state=EmailState.PENDING).update(
+            email_state=EmailState.SENDING, email_claimed_at=now,
+            email_attempts=F("email_attempts") + 1)
+    return list(Notification.objects.filter(pk__in=taken).select_related("recipient"))
 
 
 def message_of(notification: Notification) -> EmailMultiAlternatives:

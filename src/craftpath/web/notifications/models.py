@@ -1,9 +1,9 @@
 """Notifications: one row per event per person, shown in their inbox and, unless they turned
 that kind off, sent by email through the task queue.
 
-The row carries its own email state, so delivery is a compare-and-set on it: a worker claims a
-row by moving it from pending to sending, and only the worker that moved it sends it. Several
-workers (or a task run twice) therefore never send one notification twice.
+The row carries its own email state: a worker claims a row by locking it and moving it from
+pending to sending, and only the worker that moved it sends it. Several workers (or a task
+run twice) therefore never send one notification twice.
 """
 
 from __future__ import annotations
