@@ -254,7 +254,8 @@ def _diagnostic_lines(diagnostics) -> None:
 def cmd_serve(args) -> int:
     from .web.serve import serve
 
-    serve(args.framework, host=args.host, port=args.port, data_dir=args.data_dir)
+    serve(args.framework, host=args.host, port=args.port, data_dir=args.data_dir,
+          worker=args.worker)
     return 0
 
 
@@ -335,12 +336,36 @@ def cmd_people_import(args) -> int:
     from .web.accounts.problems import DirectoryError
 
     try:
-        report = operations.import_directory(args.csv, args.dry_run, data_dir=args.data_dir)
+        report, invited = operations.import_directory(args.csv, args.dry_run,
+                                                      data_dir=args.data_dir, invite=args.invite)
     except DirectoryError as error:
         for problem in error.problems:
             print(f"{args.csv}: {problem}", file=sys.stderr)
         raise UsageError(str(error)) from None
     print(report.summary())
+    if args.invite and report.applied:
+        print(f"sent {invited} invitation(s) to the people it added")
+    return 0
+
+
+def cmd_invite(args) -> int:
+    from .web.accounts import operations
+
+    if not args.emails and not args.pending:
+        raise UsageError("say whom to invite: one or more emails, or --pending")
+    sent, covered, unknown = operations.invite(args.emails, args.pending,
+                                               data_dir=args.data_dir)
+    if unknown:
+        raise UsageError(f"not in the directory: {', '.join(unknown)}; nothing was sent")
+    print(f"sent {sent} invitation(s)"
+          + (f"; {covered} already had a valid invitation" if covered else ""))
+    return 0
+
+
+def cmd_worker(args) -> int:
+    from .web.accounts import operations
+
+    operations.run_worker(data_dir=args.data_dir, once=args.once)
     return 0
 
 
@@ -371,13 +396,6 @@ def cmd_token_create(args) -> int:
     expiry = issued.token.expires_at.date().isoformat() if issued.token.expires_at else "never"
     print(f"{args.scope} token for {issued.token.owner.email}, expires {expiry}; shown once, "
           "keep it now", file=sys.stderr)
-    return 0
-
-
-def cmd_worker(args) -> int:
-    from .web.api import operations
-
-    operations.run_worker(args.batch, data_dir=args.data_dir)
     return 0
 
 
@@ -470,6 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     p.add_argument("--data-dir", metavar="DIR",
                    help="folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)")
+    p.add_argument("--no-worker", dest="worker", action="store_false",
+                   help="do not start `craftpath worker` beside the app (run it yourself)")
     p.set_defaults(func=cmd_serve)
 
     p = commands.add_parser("publish", help="lint a framework and store it as the active version")
@@ -506,6 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("csv", metavar="CSV", help="columns: email, name, manager_email, team, "
                                               "family, tracks, level, level_since")
     p.add_argument("--dry-run", action="store_true", help="report problems, change nothing")
+    p.add_argument("--invite", action="store_true",
+                   help="email the people it adds an invitation to choose a password")
     p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
     p.set_defaults(func=cmd_people_import)
     p = people.add_parser("export", help="write the directory as CSV")
@@ -524,8 +546,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
     p.set_defaults(func=cmd_token_create)
 
-    p = commands.add_parser("worker", help="run background work (webhook deliveries)")
-    p.add_argument("--batch", action="store_true", help="stop when the queue is empty")
+    p = commands.add_parser("invite", help="email people a one-time link to choose a password")
+    p.add_argument("emails", nargs="*", metavar="EMAIL", help="people to invite")
+    p.add_argument("--pending", action="store_true",
+                   help="everyone without a usable password (and no valid invitation yet)")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_invite)
+
+    p = commands.add_parser("worker", help="send emails and reminders: the task queue and the "
+                                           "schedule (serve starts one)")
+    p.add_argument("--once", action="store_true",
+                   help="run the schedule and every queued task once, then stop")
     p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
     p.set_defaults(func=cmd_worker)
 

@@ -203,17 +203,46 @@ for view in ("heatmap", "gaps", "calibration", "readiness", "completion", "trend
     RULES.update({f"insights/{view}/": INSIGHTS, f"insights/{view}.<str:fmt>": INSIGHTS})
 RULES.update({"insights/fairness/": PEOPLE_TEAM_ONLY,
               "insights/fairness.<str:fmt>": PEOPLE_TEAM_ONLY})
-# django-tasks' queue (webhook deliveries): admins read it.
+# Invitations, the home page, review cycles, notifications and peer feedback. Objects: the
+# person's own notification, and a feedback request asked of the person. Cycles are the
+# people team's: everyone else is refused (403) whatever the cycle.
+PEOPLE_TEAM_PAGE = Rule(roles(302, 403, 403, 200, 403))
+PEOPLE_TEAM_POST = Rule(roles(302, 403, 403, 302, 403), "post")
 RULES.update({
+    "accounts/invitation/<str:token>/": Rule(each(404)),  # a bad token says so
+    # Admins and the people team invite; others may see the person but not invite them.
+    "people/<int:pk>/invite/": Rule(roles(ALL, (403, 404, 404), (403, 403, 404),
+                                          (302, 302, 302), (302, 302, 302)), "post"),
+    "home/": SIGNED_IN,
+    "cycles/": PEOPLE_TEAM_PAGE,
+    "cycles/new/": PEOPLE_TEAM_PAGE,
+    "cycles/<int:pk>/": PEOPLE_TEAM_PAGE,
+    "cycles/<int:pk>/launch/": PEOPLE_TEAM_POST,
+    "cycles/<int:pk>/remind/": PEOPLE_TEAM_POST,
+    "cycles/<int:pk>/deadlines/": PEOPLE_TEAM_POST,
+    "cycles/<int:pk>/reviewers/": PEOPLE_TEAM_POST,
+    "cycles/<int:pk>/close/": PEOPLE_TEAM_POST,
+    "notifications/": SIGNED_IN,
+    "notifications/<int:pk>/open/": Rule(roles(ALL, *[(302, 404, 404)] * 4), "post"),
+    "notifications/read/": Rule(each(302), "post"),
+    "notifications/preferences/": SIGNED_IN,
+    "notifications/failed/": PEOPLE_TEAM_PAGE,
+    "notifications/failed/retry/": PEOPLE_TEAM_POST,
+    # Feedback on a check-in is for the person and their reviewers, not the people team.
+    "checkins/<int:pk>/feedback/": Rule(roles(ALL, (200, 404, 404), (200, 200, 404),
+                                              (200, 403, 403), (200, 404, 404))),
+    # Only the colleague asked sees a request (the statements and the person's name).
+    "checkins/feedback/<int:pk>/": Rule(OWN_ONLY),
+    "checkins/feedback/<int:pk>/decline/": Rule(roles(ALL, *[(302, 404, 404)] * 4), "post"),
+    # django-tasks' queue: admins read it, nobody adds, edits or deletes tasks there.
     "admin/django_tasks_database/dbtaskresult/": ADMIN_SITE,
     "admin/django_tasks_database/dbtaskresult/add/": Rule(roles(302, 302, 302, 302, 403)),
-    # No task has the id asked for: admins are sent back to the list (delete is not allowed).
-    "admin/django_tasks_database/dbtaskresult/<path:object_id>/history/": Rule(each(302)),
-    "admin/django_tasks_database/dbtaskresult/<path:object_id>/delete/": Rule(
-        roles(302, 302, 302, 302, 403)),
-    "admin/django_tasks_database/dbtaskresult/<path:object_id>/change/": Rule(each(302)),
-    "admin/django_tasks_database/dbtaskresult/<path:object_id>/": Rule(
-        roles(302, 302, 302, 302, 302)),
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/history/": ADMIN_SITE,
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/delete/":
+        Rule(roles(302, 302, 302, 302, 403)),
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/change/": ADMIN_SITE,
+    "admin/django_tasks_database/dbtaskresult/<path:object_id>/":
+        Rule(roles(302, 302, 302, 302, 302)),
 })
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.
 for model in ("accessattempt", "accessfailurelog", "accesslog"):
@@ -392,7 +421,8 @@ def world(small_org, published_seed, monkeypatch):
     axes = {"accessattempt": AccessAttempt.objects.create(**fields, get_data="", post_data="",
                                                           failures_since_start=1),
             "accessfailurelog": AccessFailureLog.objects.create(**fields),
-            "accesslog": AccessLog.objects.create(**fields)}
+            "accesslog": AccessLog.objects.create(**fields),
+            "dbtaskresult": queued_task()}
     viewers = {"anonymous": None, "engineer": small_org.ian, "manager": small_org.mia,
                "people": small_org.pia, "admin": small_org.ada}
     checkins = {person.pk: checkin_objects(person) for person in User.objects.all()}
@@ -419,15 +449,35 @@ def api_objects(person, checkin_pk: int) -> dict:
             "api/tokens/": tokens.create(person, "matrix", "read").token.pk}
 
 
+def queued_task():
+    from django_tasks.backends.database.models import DBTaskResult
+
+    from craftpath.web.notifications.tasks import deliver_emails
+
+    return DBTaskResult.objects.get(id=deliver_emails.enqueue([]).id)
+
+
 def checkin_objects(person) -> dict:
-    """Route parameter → this person's object, for the check-in routes."""
-    from craftpath.web.checkins.models import Evidence, FocusStatement, Goal
+    """Route parameter → this person's object, for the check-in, notification, feedback and
+    cycle routes."""
+    from datetime import date
+
+    from craftpath.web.checkins.models import Evidence, FeedbackRequest, FocusStatement, Goal
+    from craftpath.web.cycles.models import Cycle
+    from craftpath.web.notifications.models import Notification
 
     from .checkin_helpers import open_and_closed
 
     open_one, closed = open_and_closed(person)
+    day = date(2030, 1, 1)
     return {**api_objects(person, open_one.pk),
             "checkins/<int:pk>/packet": closed.pk, "checkins/<int:pk>/": open_one.pk,
+            "checkins/feedback/": FeedbackRequest.objects.create(
+                checkin=open_one, colleague=person, statement_ids=["ml-ops.level-4.1"]).pk,
+            "notifications/": Notification.objects.create(recipient=person, kind="invited",
+                                                          title="x", link="/home/").pk,
+            "cycles/": Cycle.objects.create(name="x", version=open_one.version, self_due=day,
+                                            review_due=day, agree_due=day, close_due=day).pk,
             "checkins/evidence/": Evidence.objects.create(owner=person, title="x").pk,
             "checkins/focus/": FocusStatement.objects.create(
                 person=person, family_slug=FAMILY, statement_id="ml-ops.level-3.1").pk,

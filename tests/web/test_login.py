@@ -23,9 +23,9 @@ def test_passwords_are_stored_with_argon2(eva):
     assert eva.password.startswith("argon2$")
 
 
-def test_signing_in_by_email_in_any_case_leads_to_the_people_pages(client, eva):
+def test_signing_in_by_email_in_any_case_leads_to_the_home_page(client, eva):
     reply = sign_in(client, "Eva@Example.com", PASSWORD)
-    assert reply.status_code == 302 and reply["Location"] == "/people/"
+    assert reply.status_code == 302 and reply["Location"] == "/home/"
     assert client.get("/people/me/")["Location"] == f"/people/{eva.pk}/"
 
 

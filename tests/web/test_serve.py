@@ -103,3 +103,43 @@ def test_a_taken_port_is_one_line_and_exit_2(tmp_path):
     assert done.stderr.splitlines()[-1] == (f"craftpath: error: cannot listen on 127.0.0.1:{port}: "
                                             "Address already in use")
     assert "serving on" not in done.stderr
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+                found.append((int(stat.parent.name), command.decode()))
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended while we looked
+    return found
+
+
+def test_serve_starts_a_worker_and_stops_it_when_stopped(tmp_path: Path):
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "craftpath.cli", "serve", "--port", str(port), "--data-dir",
+         str(tmp_path / "data")], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        workers = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not workers and server.poll() is None:
+            workers = [c for c in _children(server.pid) if "craftpath.cli worker" in c[1]]
+            time.sleep(0.2)
+        assert len(workers) == 1, server.stdout.read().decode() if server.poll() else workers
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output = server.stdout.read().decode()
+    assert "started a worker for emails and reminders" in output
+    worker_pid = workers[0][0]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Path(f"/proc/{worker_pid}").exists():
+        time.sleep(0.2)
+    assert not Path(f"/proc/{worker_pid}").exists(), "the worker outlived the server"

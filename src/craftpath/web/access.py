@@ -10,7 +10,12 @@ themselves. The rules, by role (a person may hold several; each adds to what the
   (the admin site, import); not anyone's progress, unless they also hold another role that
   allows it;
 - framework editor (admins too): drafts of the next framework version, and publishing them;
-- people team, again: carrying everyone's open check-ins to a new version in bulk.
+- people team, again: carrying everyone's open check-ins to a new version in bulk;
+- assigned reviewer: whoever a check-in names as its reviewer (a review cycle names the
+  person's manager at launch, and the people team may hand it to someone else when a manager
+  leaves) reviews that check-in like a manager, even from outside the person's chain.
+- peer: a colleague asked for feedback sees the statements chosen for them and the person's
+  name, nothing else of the check-in (never a rating).
 
 Insights (group figures): a manager sees them over the people below them, the people team
 over everyone; fairness figures and the insights settings are the people team's alone. A
@@ -148,8 +153,13 @@ def can_delete_note(viewer, note: Note) -> bool:
 # each voice stays with its author until both the self-assessment and the review are
 # submitted, so neither rates with the other's answers in view (the blind review).
 
+def _assigned_reviewer(viewer, checkin) -> bool:
+    return (signed_in(viewer) and checkin.reviewer_id == viewer.pk
+            and checkin.person_id != viewer.pk)
+
+
 def can_view_checkin(viewer, checkin) -> bool:
-    return can_view_progress(viewer, checkin.person)
+    return can_view_progress(viewer, checkin.person) or _assigned_reviewer(viewer, checkin)
 
 
 def can_start_checkin(viewer, person) -> bool:
@@ -162,8 +172,10 @@ def can_self_assess(viewer, checkin) -> bool:
 
 
 def can_review_checkin(viewer, checkin) -> bool:
-    """The manager's voice: anyone the person reports to, directly or not."""
-    return signed_in(viewer) and checkin.person_id in _managed_ids(viewer)
+    """The manager's voice: anyone the person reports to, directly or not, and the reviewer
+    the check-in names."""
+    return signed_in(viewer) and (checkin.person_id in _managed_ids(viewer)
+                                  or _assigned_reviewer(viewer, checkin))
 
 
 def can_see_voice(viewer, checkin, side: str) -> bool:
@@ -271,3 +283,34 @@ def insight_population(viewer) -> QuerySet[User] | None:
     if _has(viewer, Role.MANAGER):
         return people_below(viewer)
     return User.objects.none()
+# --- invitations, cycles, notifications -------------------------------------------------------
+
+def can_invite(viewer) -> bool:
+    """Sending someone an invitation (a link to choose a password)."""
+    return _has(viewer, Role.ADMIN) or _has(viewer, Role.PEOPLE)
+
+
+def can_run_cycles(viewer) -> bool:
+    """Creating, launching and running review cycles, and seeing their progress."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_see_failed_emails(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+# --- peer feedback --------------------------------------------------------------------------
+
+def can_request_feedback(viewer, checkin) -> bool:
+    """The person or their reviewer asks colleagues, while the check-in is open."""
+    return can_agree_checkin(viewer, checkin) and not checkin.is_closed
+
+
+def can_read_feedback(viewer, checkin) -> bool:
+    """Feedback is for the person and their reviewers (not the people team, not peers)."""
+    return can_agree_checkin(viewer, checkin)
+
+
+def can_answer_feedback(viewer, request) -> bool:
+    """Only the colleague asked; they see the chosen statements and the person's name."""
+    return signed_in(viewer) and request.colleague_id == viewer.pk

@@ -163,7 +163,7 @@ def proxy_options() -> dict:
 
 def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
           port: int = DEFAULT_PORT, data_dir: str | Path | None = None,
-          threads: int = 8) -> None:
+          threads: int = 8, worker: bool = True) -> None:
     setup_django(data_dir, host)
     prepared = prepare(framework)
     import waitress
@@ -187,8 +187,37 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
             print(f"craftpath: {line}", file=sys.stderr)
     elif prepared.demo_problem:
         print(f"craftpath: no demo people: {prepared.demo_problem}", file=sys.stderr)
+    background = start_worker() if worker else None
     print(f"craftpath: serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
+    _stop_on_sigterm()
     try:
         server.run()
     except KeyboardInterrupt:
         server.close()
+    finally:
+        if background is not None:
+            background.terminate()
+            background.wait(timeout=30)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager stopping the app) ends the server like Ctrl+C does, so
+    that the worker started beside it is stopped too."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def start_worker():
+    """`craftpath worker` as a child process (emails, reminders), with this process's
+    settings (the environment carries the data folder and the database). It also stops by
+    itself if this process dies without stopping it."""
+    import subprocess
+
+    print("craftpath: started a worker for emails and reminders (`craftpath worker`)",
+          file=sys.stderr)
+    return subprocess.Popen([sys.executable, "-m", "craftpath.cli", "worker"],
+                            env={**os.environ, "CRAFTPATH_WORKER_PARENT": str(os.getpid())})

@@ -13,8 +13,9 @@ Environment:
   CRAFTPATH_PRODUCTION     "1": HTTPS only (secure cookies, HSTS, redirect), secret key required
   CRAFTPATH_BEHIND_PROXY   "1": trust X-Forwarded-Proto/-For/-Host from the proxy that
                            terminates TLS, at CRAFTPATH_TRUSTED_PROXY (default 127.0.0.1)
-  CRAFTPATH_EMAIL_HOST     SMTP server for password-reset mail (default: printed to the console)
+  CRAFTPATH_EMAIL_HOST     SMTP server for all email (default: printed to the console)
   CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
+  CRAFTPATH_EMAIL_TLS      "0": no STARTTLS (a relay on the same machine)
   CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
                            (see security.oidc_settings for the full list)
   CRAFTPATH_GIT_DIR        a git working copy that keeps the framework; publishing a draft
@@ -22,6 +23,11 @@ Environment:
   CRAFTPATH_GIT_FILE       the canonical file inside it (default: framework.yaml)
   CRAFTPATH_API_RATE       API requests per minute per token (default 600)
   CRAFTPATH_WEBHOOK_TIMEOUT seconds a webhook receiver has to answer (default 10)
+  CRAFTPATH_SSO_REQUIRED   "1": sign-in only through single sign-on; password forms are hidden
+                           and invitations point to the single sign-on page
+  CRAFTPATH_BASE_URL       the address people reach the app at, for links in emails
+                           (default: http://127.0.0.1:8000)
+  CRAFTPATH_INVITATION_DAYS  how long an invitation link works (default: 7)
 """
 
 from __future__ import annotations
@@ -66,10 +72,16 @@ INSTALLED_APPS = [
     "craftpath.web.accounts",
     "craftpath.web.checkins",
     "craftpath.web.insights",
+    "craftpath.web.api",
+    "craftpath.web.cycles",
+    "craftpath.web.notifications",
     "django_tasks",
     "django_tasks.backends.database",
-    "craftpath.web.api",
 ]
+
+# Background work (email, reminders): django-tasks on its database backend, run by
+# `craftpath worker` (which `craftpath serve` starts beside the app).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -89,7 +101,7 @@ MIDDLEWARE = [
 # --- people and sign-in (see accounts/ and access.py) -------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "people"
+LOGIN_REDIRECT_URL = "my-home"
 LOGOUT_REDIRECT_URL = "login"
 OIDC = security.oidc_settings(os.environ)  # {} when OpenID Connect is not configured
 globals().update(OIDC)
@@ -111,6 +123,12 @@ AUTH_PASSWORD_VALIDATORS = [
         "MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator")),
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+SSO_REQUIRED = os.environ.get("CRAFTPATH_SSO_REQUIRED", "") == "1"
+if SSO_REQUIRED and not OIDC:
+    raise ImproperlyConfigured("CRAFTPATH_SSO_REQUIRED=1 needs single sign-on configured "
+                               "(CRAFTPATH_OIDC_CLIENT_ID and the rest)")
+INVITATION_DAYS = int(os.environ.get("CRAFTPATH_INVITATION_DAYS", "7"))
+BASE_URL = os.environ.get("CRAFTPATH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Login throttling (django-axes, kept in the database so every process sees it): five
 # failures for one email from one address lock that pair out for 15 minutes.
@@ -131,7 +149,8 @@ if os.environ.get("CRAFTPATH_EMAIL_HOST"):
     EMAIL_PORT = int(os.environ.get("CRAFTPATH_EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("CRAFTPATH_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("CRAFTPATH_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = EMAIL_PORT != 465
+    # STARTTLS unless the port is SMTPS, or CRAFTPATH_EMAIL_TLS=0 (a relay on this machine).
+    EMAIL_USE_TLS = EMAIL_PORT != 465 and os.environ.get("CRAFTPATH_EMAIL_TLS", "1") != "0"
     EMAIL_USE_SSL = EMAIL_PORT == 465
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -162,6 +181,7 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
+        "craftpath.web.notifications.context.inbox",
     ]},
 }]
 

@@ -6,12 +6,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .accounts import urls as accounts
+from .cycles import home
 
 urlpatterns = [
     path("accounts/", include(accounts.accounts)),
     path("people/", include(accounts.people)),
     path("checkins/", include("craftpath.web.checkins.urls")),
     path("insights/", include("craftpath.web.insights.urls")),
+    path("home/", home.home, name="my-home"),
+    path("cycles/", include("craftpath.web.cycles.urls")),
+    path("notifications/", include("craftpath.web.notifications.urls")),
     path("admin/", admin.site.urls),
     path("", include("craftpath.web.api.urls")),  # /api/v1/, /api/tokens/, /scim/v2/
     path("", include("craftpath.web.frameworks.urls")),

@@ -16,7 +16,7 @@ from django.urls import path
 
 from craftpath.web import access
 
-from . import directory
+from . import directory, invitations
 from .forms import DirectoryImportForm
 from .models import RoleGrant, Team, User, check_no_cycle, check_not_self_granted
 
@@ -89,6 +89,15 @@ class PersonAdmin(admin.ModelAdmin):
     autocomplete_fields = ["manager"]
     filter_horizontal = ["teams"]
     change_list_template = "admin/accounts/user/change_list.html"
+    actions = ["send_invitations"]
+
+    @admin.action(description="Send an invitation (a link to choose a password)")
+    def send_invitations(self, request, queryset):
+        if not access.can_invite(request.user):
+            raise PermissionDenied
+        count = invitations.invite_emails(list(queryset.values_list("email", flat=True)),
+                                          by=request.user)
+        self.message_user(request, f"{count} invitation(s) sent; earlier links stop working.")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -117,6 +126,9 @@ class PersonAdmin(admin.ModelAdmin):
                 problems = error.problems
             else:
                 messages.success(request, report.summary())
+                if report.applied and form.cleaned_data["invite"]:
+                    sent = invitations.invite_emails(report.created, by=request.user)
+                    messages.success(request, f"{sent} invitation(s) sent.")
         return TemplateResponse(request, "admin/accounts/user/import.html", {
             **self.admin_site.each_context(request), "title": "Import a directory",
             "form": form, "report": report, "problems": problems, "opts": self.model._meta,

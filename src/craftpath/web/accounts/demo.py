@@ -63,7 +63,7 @@ SIGN_INS = [
     ("farah", "engineer: her own profile and notes"),
     ("chen", "manager: himself and his three direct reports"),
     ("amara", "manager (Head Of): everyone in the three teams, directly or not"),
-    ("pat", "people team: everyone, read only; directory export"),
+    ("pat", "people team: everyone, read only; review cycles; directory export"),
     ("alex", "admin: accounts, roles, teams, directory import and export (/admin/)"),
 ]
 
@@ -119,8 +119,10 @@ def create_demo(password: str | None = None) -> Demo:
             person.grant(role)
         if created:  # a few check-ins, so each demo sign-in has something to see
             from craftpath.web.checkins.demo import add_checkins
+            from craftpath.web.cycles.demo import add_cycle
 
             add_checkins(DOMAIN)
+            add_cycle(DOMAIN)
         sign_ins = [(email(short), what) for short, what in SIGN_INS]
         # One password for the five, so one (slow, on purpose) Argon2 hash is enough.
         User.objects.filter(email__in=[address for address, _ in sign_ins]).update(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from .models import Note
 
@@ -14,6 +14,14 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     username = forms.EmailField(label="Email", widget=forms.EmailInput(
         attrs={"autofocus": True, "autocomplete": "email"}))
+
+    def clean(self):
+        from django.conf import settings
+
+        if settings.SSO_REQUIRED:
+            raise forms.ValidationError("Sign in with single sign-on; passwords are not used "
+                                        "here.", code="sso_required")
+        return super().clean()
 
 
 class NoteForm(forms.ModelForm):
@@ -30,3 +38,16 @@ class DirectoryImportForm(forms.Form):
                                      "tracks, level, level_since")
     dry_run = forms.BooleanField(label="Dry run: check and report, change nothing",
                                  required=False, initial=True)
+    invite = forms.BooleanField(label="Invite the people this import adds (an email with a "
+                                      "link to choose a password)", required=False)
+
+
+class DirectoryPasswordResetForm(PasswordResetForm):
+    """Django's reset form leaves out accounts without a usable password, so people imported
+    from the directory (who have none yet) were told "sent" and got nothing. Here every
+    active account with that email gets the link."""
+
+    def get_users(self, email):
+        from .models import User, normalise_email
+
+        return iter(User.objects.filter(email=normalise_email(email), is_active=True))

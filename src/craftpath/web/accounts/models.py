@@ -217,3 +217,25 @@ def check_not_self_granted(actor: User | None, person: User, manager: User | Non
     if not already and in_chain(actor, manager):
         raise SelfGrantError(f"you cannot make {person} report to you or to someone below "
                              "you; another admin must make that change")
+class Invitation(models.Model):
+    """A one-time link to choose a password (or, with single sign-on required, to sign in
+    that way), sent by email. Only a hash of its token is kept; sending a new invitation
+    revokes the earlier ones."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"invitation for {self.person}"
+
+    def is_valid(self, now) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at

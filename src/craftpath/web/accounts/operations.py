@@ -30,14 +30,49 @@ def run_demo(data_dir: str | Path | None = None):
     return create_demo()
 
 
-def import_directory(path: str | Path, dry_run: bool, data_dir=None):
+def import_directory(path: str | Path, dry_run: bool, data_dir=None, invite: bool = False):
     """Read the CSV at `path` and import it (or only check it); raises DirectoryError with
-    every problem, or OSError when the file cannot be read."""
+    every problem, or OSError when the file cannot be read. With `invite`, the people it adds
+    are sent an invitation; returns (report, invitations sent)."""
     data = Path(path).read_bytes()
     _ready(data_dir)
     from .directory import import_csv
+    from .invitations import invite_emails
 
-    return import_csv(data, dry_run=dry_run)
+    report = import_csv(data, dry_run=dry_run)
+    sent = invite_emails(report.created) if invite and report.applied else 0
+    return report, sent
+
+
+def invite(emails: list[str], pending: bool, data_dir=None) -> tuple[int, int, list[str]]:
+    """`craftpath invite`: invite the given people, and with `pending` everyone without a
+    usable password; returns (sent, already invited, unknown emails)."""
+    _ready(data_dir)
+    from .invitations import invite_emails, invite_pending
+    from .models import User, normalise_email
+
+    wanted = [normalise_email(e) for e in emails]
+    known = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
+    unknown = [e for e in wanted if e not in known]
+    if unknown:
+        return 0, 0, unknown
+    sent = invite_emails(wanted) if wanted else 0
+    covered = 0
+    if pending:
+        more, covered = invite_pending()
+        sent += more
+    return sent, covered, []
+
+
+def run_worker(data_dir=None, once: bool = False, interval: float = 1.0) -> None:
+    """`craftpath worker`: the task queue and the schedule (notifications/worker.py)."""
+    _ready(data_dir)
+    import sys
+
+    from craftpath.web.notifications import worker
+
+    worker.run(interval=interval, once=once,
+               say=lambda line: print(f"craftpath worker: {line}", file=sys.stderr))
 
 
 def export_directory(data_dir=None) -> str:

@@ -4,13 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .forms import DirectoryPasswordResetForm
 
 FORM = "accounts/form.html"
 MESSAGE = "accounts/message.html"
 
-accounts = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only in Django 5
+PASSWORD_PAGES = [
     path("password/", auth_views.PasswordChangeView.as_view(
         template_name=FORM, extra_context={"title": "Change your password"}),
         name="password_change"),
@@ -21,6 +20,7 @@ accounts = [
     path("password/reset/", auth_views.PasswordResetView.as_view(
         template_name=FORM, email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt",
+        form_class=DirectoryPasswordResetForm,
         extra_context={"title": "Reset your password",
                        "intro": "We will email you a link to choose a new password."}),
         name="password_reset"),
@@ -38,6 +38,15 @@ accounts = [
             "title": "Password set", "message": "Your new password is set; sign in with it.",
             "link": "/accounts/login/", "link_text": "Sign in"}),
         name="password_reset_complete"),
+]
+
+accounts = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only in Django 5
+    # With single sign-on required these pages say so instead.
+    *[path(str(p.pattern), views.passwords_in_use(p.callback), name=p.name)
+      for p in PASSWORD_PAGES],
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("sso/", views.oidc_start, name="oidc-start"),
     path("sso/callback/", views.oidc_callback, name="oidc-callback"),
 ]
@@ -48,6 +57,7 @@ people = [
     path("directory.csv", views.export_directory, name="directory-export"),
     path("<int:pk>/", views.person, name="person"),
     path("<int:pk>/notes/", views.add_note, name="note-add"),
+    path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/notes/<int:note_pk>/", views.note, name="note"),
     path("<int:pk>/notes/<int:note_pk>/delete/", views.delete_note, name="note-delete"),
 ]

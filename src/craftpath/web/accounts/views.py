@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
 
-from . import directory, oidc
+from . import directory, invitations, oidc
 from .forms import EmailAuthenticationForm, NoteForm
 from .models import Note, User, normalise_email
 
@@ -66,6 +68,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["oidc"] = oidc.enabled()
+        context["sso_required"] = settings.SSO_REQUIRED
         context["sso_failed"] = self.request.GET.get("sso") == "failed"
         return context
 
@@ -153,6 +156,7 @@ def person(request, pk: int):
         "note_form": NoteForm() if access.can_write_note_about(viewer, shown) else None,
         "is_me": shown.pk == viewer.pk,
         "sees_progress": access.can_view_progress(viewer, shown),
+        "can_invite": access.can_invite(viewer),
     })
 
 
@@ -211,3 +215,60 @@ def export_directory(request):
     response["Content-Disposition"] = 'attachment; filename="directory.csv"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- passwords and invitations ----------------------------------------------------------------
+
+def passwords_in_use(view):
+    """With single sign-on required, the password pages say so instead (and link to it)."""
+    def wrapped(request, *args, **kwargs):
+        if settings.SSO_REQUIRED:
+            return render(request, "accounts/message.html", {
+                "title": "Passwords are not used here",
+                "message": "Sign in with your company's single sign-on.",
+                "link": reverse("oidc-start"), "link_text": "Sign in with single sign-on",
+            }, status=404)
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+def invitation(request, token: str):
+    """The link in an invitation email: choose a password, once."""
+    found = invitations.find(token)
+    if found is None:
+        return render(request, "accounts/message.html", {
+            "title": "This invitation link does not work",
+            "message": "It has expired, has been used already, or a newer invitation replaced "
+                       "it. Ask your people team to send a new one, or reset your password "
+                       "with the email address you were invited with.",
+            "link": reverse("password_reset"), "link_text": "Reset your password",
+        }, status=404)
+    if settings.SSO_REQUIRED:
+        invitations.accept(found, None)
+        return redirect("oidc-start")
+    form = SetPasswordForm(found.person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if invitations.accept(found, form.cleaned_data["new_password1"]):
+            login(request, found.person, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your password is set and you are signed in.")
+            return redirect("my-home")
+        messages.error(request, "This invitation was used or replaced meanwhile.")
+        return redirect("login")
+    return render(request, "accounts/form.html", {
+        "title": f"Welcome, {found.person.name or found.person.email}",
+        "intro": f"Choose a password to sign in as {found.person.email}.", "form": form})
+
+
+@login_required
+@require_POST
+def invite(request, pk: int):
+    shown = _person_or_404(request.user, pk)
+    if not access.can_invite(request.user):
+        raise PermissionDenied("Invitations are sent by admins and the people team.")
+    if not shown.is_active:
+        messages.error(request, f"{shown} is not active, so no invitation was sent.")
+    else:
+        invitations.invite(shown, by=request.user)
+        messages.success(request, f"An invitation is on its way to {shown.email}; any earlier "
+                         "link no longer works.")
+    return redirect("person", pk=shown.pk)

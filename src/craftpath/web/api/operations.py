@@ -1,4 +1,5 @@
-"""What `craftpath token create` and `craftpath worker` do, for the CLI to call."""
+"""What `craftpath token create` does, for the CLI to call (`craftpath worker`, which runs
+webhook deliveries with every other task, is notifications/worker.py)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,3 @@ def create_token(email: str, scope: str, expires_days: int | None, name: str = "
     if person is None:
         raise TokenError(f"no person with the email {email}")
     return tokens.create(person, name or "command line", scope, expires_days)
-
-
-def run_worker(batch: bool, data_dir=None) -> None:
-    """Run the background queue (webhook deliveries): until stopped, or until it is empty."""
-    setup_django(data_dir)
-    migrate()
-    from django.core.management import call_command
-
-    call_command("db_worker", *(["--batch"] if batch else []), verbosity=1)

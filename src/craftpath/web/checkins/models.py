@@ -213,3 +213,33 @@ class SuggestedLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "evidence"],
                                                name="one_suggested_link_per_link")]
+class FeedbackRequest(models.Model):
+    """A colleague asked for feedback on some statements of an open check-in. The colleague
+    sees those statements and the person's name, never a rating; what they write goes to the
+    person and their reviewers (side by side and the closed record)."""
+
+    REQUESTED, SUBMITTED, DECLINED = "requested", "submitted", "declined"
+    STATES = [(REQUESTED, "Requested"), (SUBMITTED, "Given"), (DECLINED, "Declined")]
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE,
+                                related_name="feedback_requests")
+    colleague = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="feedback_asked")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    statement_ids = models.JSONField(default=list)
+    message = models.TextField(max_length=1000, blank=True)
+    state = models.CharField(max_length=10, choices=STATES, default=REQUESTED)
+    # statement id → {"comment": text, "evidence": [frozen evidence items of the colleague]}
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["checkin", "colleague"],
+                                               name="one_feedback_request_per_colleague")]
+        indexes = [models.Index(fields=["colleague", "state"])]
+
+    def __str__(self) -> str:
+        return f"feedback from {self.colleague} on check-in {self.checkin_id}"

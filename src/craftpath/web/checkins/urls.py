@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import evidence_views, file_views, progress_views, suggestion_views, views
+from . import evidence_views, feedback_views, file_views, progress_views, suggestion_views, views
 
 app_name = "checkins"
 
@@ -19,7 +19,10 @@ urlpatterns = [
     path("people/<int:pk>/goals/", progress_views.goal_add, name="goal-add"),
     path("focus/<int:pk>/delete/", progress_views.focus_delete, name="focus-delete"),
     path("goals/<int:pk>/", progress_views.goal_update, name="goal"),
+    path("feedback/<int:pk>/", feedback_views.answer, name="feedback-answer"),
+    path("feedback/<int:pk>/decline/", feedback_views.decline, name="feedback-decline"),
     path("<int:pk>/", views.checkin_page, name="checkin"),
+    path("<int:pk>/feedback/", feedback_views.checkin_feedback, name="feedback"),
     path("<int:pk>/areas/<slug:area>/", views.area_page, name="area"),
     path("<int:pk>/ratings/", views.save_rating, name="rate"),
     path("<int:pk>/evidence/", evidence_views.evidence_inline, name="evidence-inline"),

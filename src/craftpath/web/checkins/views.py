@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from craftpath.web import access
 from craftpath.web.frameworks.publishing import active_version
 
-from . import audit, loop, plan, rows
+from . import audit, events, feedback, loop, plan, rows
 from . import scope as scopes
 from .forms import EvidenceForm
 from .models import SIDES, CheckIn, Evidence
@@ -128,6 +128,9 @@ def checkin_page(request, pk: int):
     if checkin.is_closed:
         record = rows.build(checkin, scope, sides, evidence=loop.frozen_evidence(checkin))
         context["areas"] = _by_area(scope, record)
+    context["can_read_feedback"] = access.can_read_feedback(viewer, checkin)
+    if context["can_read_feedback"] and checkin.is_closed:
+        context["feedback_rows"] = feedback.rows_for(checkin)
     active = active_version()
     context["newer_version"] = active if (
         active and active.pk != checkin.version_id and not checkin.is_closed
@@ -271,6 +274,7 @@ def submit(request, pk: int):
         messages.error(request, str(problem))
         return redirect("checkins:checkin", pk=checkin.pk)
     audit.record(viewer, checkin, audit.CHANGED, "submitted review")
+    events.submitted(checkin, side)
     messages.success(request, "Submitted. " + (
         "Both sides are in: the side-by-side view is open." if checkin.both_submitted else
         "The side-by-side view opens when the other side has submitted too."))
@@ -306,6 +310,8 @@ def compare(request, pk: int):
         "can_close": access.can_close_checkin(viewer, checkin) and not checkin.is_closed,
         "unagreed": sum(not row.voices["agreed"]["value"] for row in shown),
         "seen": seen,
+        "feedback_rows": feedback.rows_for(checkin)
+        if access.can_read_feedback(viewer, checkin) else [],
     })
 
 
@@ -370,6 +376,7 @@ def close(request, pk: int):
         messages.error(request, str(problem))
         return redirect("checkins:compare", pk=checkin.pk)
     audit.record(viewer, checkin, audit.CHANGED, "closed")
+    events.closed(checkin)
     messages.success(request, "Closed. The record is kept as it stands now.")
     return redirect("checkins:checkin", pk=checkin.pk)
 

@@ -1,0 +1,161 @@
+"""The people team's cycle pages: the list, creating one, a cycle's progress, and its actions
+(launch, remind, move a deadline, hand reviews to someone else, close). Thin: access.py
+decides, launch.py / actions.py / progress.py do the work."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from craftpath.web import access
+from craftpath.web.accounts.models import User
+from craftpath.web.frameworks.publishing import active_version
+
+from . import actions, launch, progress
+from .forms import CycleForm
+from .models import STAGES, Cycle
+
+
+def _people_team(request) -> None:
+    if not access.can_run_cycles(request.user):
+        raise PermissionDenied("Review cycles are run by the people team.")
+
+
+def _cycle(pk: int) -> Cycle:
+    return get_object_or_404(Cycle.objects.select_related("version").defer("version__document"),
+                             pk=pk)
+
+
+@login_required
+@require_safe
+def cycle_list(request):
+    _people_team(request)
+    cycles = list(Cycle.objects.select_related("version").defer("version__document"))
+    return render(request, "cycles/list.html", {
+        "cycles": cycles, "summaries": [progress.summary_of(c) for c in cycles
+                                        if c.state == "running"]})
+
+
+@login_required
+def create(request):
+    _people_team(request)
+    version = active_version()
+    form = CycleForm(request.POST or None, initial={"version": version})
+    if request.method == "POST" and form.is_valid():
+        cycle = form.save(commit=False)
+        cycle.created_by = request.user
+        cycle.save()
+        messages.success(request, "Cycle created. Check who is in it, then launch it.")
+        return redirect("cycles:cycle", pk=cycle.pk)
+    return render(request, "cycles/form.html", {"form": form, "has_version": version is not None},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@require_safe
+def cycle_page(request, pk: int):
+    _people_team(request)
+    cycle = _cycle(pk)
+    context = {"cycle": cycle, "statuses": progress.STATUSES, "stages": STAGES,
+               "today": timezone.localdate()}
+    if cycle.launched_at:
+        context["progress"] = progress.progress_of(cycle)
+        context["reviewers"] = User.objects.filter(
+            reviews__cycle_participation__cycle=cycle, reviews__closed_at=None,
+            reviews__manager_submitted_at=None).distinct().order_by("name")
+    else:
+        context["audience_size"] = launch.audience_people(cycle).distinct().count()
+    return render(request, "cycles/cycle.html", context)
+
+
+def _done(request, cycle: Cycle, text: str):
+    messages.success(request, text)
+    return redirect("cycles:cycle", pk=cycle.pk)
+
+
+def _refused(request, cycle: Cycle, problem: Exception):
+    messages.error(request, str(problem))
+    return redirect("cycles:cycle", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def launch_cycle(request, pk: int):
+    _people_team(request)
+    cycle = _cycle(pk)
+    try:
+        cycle = launch.launch(cycle)
+    except launch.CycleError as problem:
+        return _refused(request, cycle, problem)
+    opened = cycle.participants.count()
+    left = f"; {len(cycle.skipped)} left out (listed below)" if cycle.skipped else ""
+    return _done(request, cycle, f"Launched: {opened} check-in(s) opened and their people "
+                 f"told{left}.")
+
+
+@login_required
+@require_POST
+def remind(request, pk: int):
+    _people_team(request)
+    cycle = _cycle(pk)
+    try:
+        told = actions.remind(cycle)
+    except launch.CycleError as problem:
+        return _refused(request, cycle, problem)
+    return _done(request, cycle, f"Reminded {told} person(s) who still have something to do.")
+
+
+@login_required
+@require_POST
+def move_deadline(request, pk: int):
+    _people_team(request)
+    cycle = _cycle(pk)
+    try:
+        new = date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        return _refused(request, cycle, launch.CycleError(
+            "The new deadline is not a date like 2026-03-01."))
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    try:
+        actions.move_deadline(cycle, request.POST.get("stage", ""), new, revision)
+    except launch.CycleError as problem:
+        return _refused(request, cycle, problem)
+    return _done(request, cycle, "Deadline moved. Reminders follow the new date.")
+
+
+@login_required
+@require_POST
+def reassign(request, pk: int):
+    _people_team(request)
+    cycle = _cycle(pk)
+    source = request.POST.get("from", "")
+    from_person = User.objects.filter(pk=int(source)).first() if source.isdigit() else None
+    if source and from_person is None:
+        return _refused(request, cycle, launch.CycleError("No such reviewer."))
+    try:
+        moved = actions.reassign(cycle, from_person, request.POST.get("to", ""))
+    except launch.CycleError as problem:
+        return _refused(request, cycle, problem)
+    return _done(request, cycle, f"{moved} review(s) handed over.")
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    _people_team(request)
+    cycle = _cycle(pk)
+    try:
+        actions.close_cycle(cycle)
+    except launch.CycleError as problem:
+        return _refused(request, cycle, problem)
+    return _done(request, cycle, "Cycle closed. Check-ins still open stay open for their "
+                 "people; no more reminders are sent.")

@@ -1,0 +1,64 @@
+"""Telling people something: add it to their inboxes and queue the emails.
+
+`notify` is called by the features (invitations, cycles, the check-in pages, feedback) inside
+their own transaction; the email tasks are queued in that same transaction (the task queue is
+a table in the same database), so either both the notification and its email task exist, or
+neither does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from .models import EmailOptOut, EmailState, Kind, Notification
+
+BATCH = 50  # notifications per email task: one SMTP connection each
+
+
+def notify(kind: str, recipients: Iterable, title: str, body: str = "", link: str = "", *,
+           key: str = "", email_only_link: str = "", always_email: bool = False,
+           now=None) -> list[int]:
+    """One notification of `kind` for each recipient (people or their ids); returns the ids
+    of the notifications created. With a `key`, a recipient who already has that key gets
+    nothing new. `always_email` ignores opt-outs (an invitation must arrive)."""
+    now = now or timezone.now()
+    ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
+    if not ids:
+        return []
+    # Opt-outs are few; reading them all avoids an IN list of every recipient.
+    opted_out = set() if always_email else set(
+        EmailOptOut.objects.filter(kind=kind).values_list("person_id", flat=True))
+    rows = [Notification(recipient_id=pk, kind=kind, title=title[:200], body=body, link=link,
+                         key=key, created_at=now, email_only_link=email_only_link,
+                         email_state=EmailState.OFF if pk in opted_out else EmailState.PENDING)
+            for pk in ids]
+    if key:
+        # Two schedulers may add the same reminder at once: the unique key keeps one, and the
+        # rows this call added are read back by key and time (bulk inserts that skip
+        # conflicts do not return ids).
+        Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        added = list(Notification.objects.filter(key=key, created_at=now)
+                     .values_list("pk", "email_state"))
+    else:
+        added = [(row.pk, row.email_state)
+                 for row in Notification.objects.bulk_create(rows, batch_size=1000)]
+    queue_emails(pk for pk, state in added if state == EmailState.PENDING)
+    return [pk for pk, _ in added]
+
+
+def queue_emails(ids: Iterable[int]) -> int:
+    from .tasks import deliver_emails
+
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH):
+        deliver_emails.enqueue(ids[start:start + BATCH])
+    return len(ids)
+
+
+def unread_count(person) -> int:
+    return Notification.objects.filter(recipient=person, read_at=None).count()
+
+
+KIND_LABELS = dict(Kind.choices)

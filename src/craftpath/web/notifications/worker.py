@@ -1,0 +1,64 @@
+"""`craftpath worker`: run the task queue (django-tasks' database worker) and the schedule.
+
+Several workers may run against one PostgreSQL database: the library claims each queued task
+with SELECT … FOR UPDATE SKIP LOCKED, and an email row is claimed again by compare-and-set
+before it is sent (delivery.py), so nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+SCHEDULE_EVERY = timedelta(minutes=1)
+
+
+def _queue_worker(worker_id: str | None = None):
+    from django_tasks.backends.database.management.commands.db_worker import Worker
+
+    # batch: run what is ready, then return to the loop below (which runs the schedule).
+    return Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                  startup_delay=False, max_tasks=None,
+                  worker_id=worker_id or get_random_string(20))
+
+
+def drain(worker_id: str | None = None) -> None:
+    """Run every task that is ready now, then return."""
+    _queue_worker(worker_id).run()
+
+
+def run(interval: float = 1.0, once: bool = False,
+        clock: Callable = timezone.now, say: Callable[[str], None] = lambda _: None) -> None:
+    """Drain the queue every `interval` seconds and run the schedule once a minute; with
+    `once`, run the schedule and drain the queue one time and return. SIGTERM and Ctrl+C
+    stop it between tasks (the library's handler), never in the middle of a send."""
+    import threading
+
+    from django.db import close_old_connections
+
+    from .schedule import tick
+
+    queue = _queue_worker()
+    if threading.current_thread() is threading.main_thread():
+        queue.configure_signals()
+    # Started by `craftpath serve`: stop when it is gone (killed without stopping us).
+    parent = int(os.environ.get("CRAFTPATH_WORKER_PARENT", "0") or 0)
+    last_tick = None
+    while queue.running and (not parent or os.getppid() == parent):
+        now = clock()
+        if last_tick is None or now - last_tick >= SCHEDULE_EVERY:
+            done = tick(now)
+            last_tick = now
+            if done.reminders or done.retried or done.given_up:
+                say(f"schedule: {done.reminders} reminder(s), {done.retried} email(s) to "
+                    f"retry, {done.given_up} stuck email(s) marked failed")
+        queue.run()
+        if once:
+            return
+        close_old_connections()
+        time.sleep(interval)

@@ -1,0 +1,29 @@
+"""`craftpath worker`: runs the queue and the schedule; `--once` drains and stops. Here on
+a fresh data folder, after `craftpath demo` (whose running cycle queued its launch emails),
+with email printed to the console (the default)."""
+
+import os
+import subprocess
+import sys
+
+
+def _craftpath(*args):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",
+                                                             "DJANGO_SETTINGS_MODULE")}
+    return subprocess.run([sys.executable, "-m", "craftpath.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_worker_once_sends_what_the_demo_queued_and_stops(tmp_path):
+    data = str(tmp_path / "data")
+    made = _craftpath("demo", "--data-dir", data)
+    assert made.returncode == 0, made.stderr
+    done = _craftpath("worker", "--once", "--data-dir", data)
+    assert done.returncode == 0, done.stderr
+    # Nine people of the Platform team were told their cycle started, plus Gus's request.
+    assert done.stdout.count("Subject: Platform spring round has started") == 9
+    assert "Subject: Farah Haddad asks for your feedback" in done.stdout
+    again = _craftpath("worker", "--once", "--data-dir", data)
+    assert "Subject:" not in again.stdout  # sent once, not twice
+    sent = _craftpath("invite", "--pending", "--data-dir", data)
+    assert sent.returncode == 0 and sent.stdout.strip() == "sent 25 invitation(s)"
