@@ -12,7 +12,7 @@ from craftpath.web.cycles import launch
 from craftpath.web.cycles.models import Cycle
 from craftpath.web.notifications.models import Kind, Notification
 
-from .checkin_helpers import fill, first_ids, start_for
+from .checkin_helpers import close_from_page, fill, first_ids, start_for
 
 
 def spring(version, **fields):
@@ -81,5 +81,5 @@ def test_the_loop_tells_reviewer_and_person_at_each_step(small_org, published_se
     assert set(Notification.objects.filter(kind=Kind.SIDE_BY_SIDE)
                .values_list("recipient__name", flat=True)) == {"Eva", "Leo"}
     loop.agree_matching(checkin)
-    client_as(small_org.leo).post(f"/checkins/{checkin.pk}/close/")
+    close_from_page(client_as(small_org.leo), checkin)
     assert Notification.objects.get(kind=Kind.CHECKIN_CLOSED).recipient == small_org.eva
