@@ -75,6 +75,7 @@ RULES = {
     **{f"v/<slug:version>/{route}": rule for route, rule in PAGES.items()},
     "versions/": PUBLIC,
     "healthz": PUBLIC,
+    "favicon.ico": Rule(each(302)),  # to the static SVG
     # Sign-in and passwords.
     "accounts/login/": Rule(roles(200, 302, 302, 302, 302)),  # signed in: sent on
     "accounts/logout/": Rule(each(302), method="post"),

@@ -110,8 +110,7 @@ def markdown(packet: Packet) -> str:
 def html(packet: Packet) -> str:
     return render_to_string("checkins/packet.html", {
         "p": packet, "checkin": packet.checkin, "scope": packet.scope,
-        "stylesheet": (STATIC / "checkins" / "checkins.css").as_uri(),
-        "base_stylesheet": (STATIC / "craftpath" / "craftpath.css").as_uri()})
+        "stylesheet": (STATIC / "craftpath" / "craftpath.css").as_uri()})
 
 
 def to_pdf(page_html: str) -> bytes:

@@ -27,6 +27,7 @@ pages = [
 urlpatterns = [
     path("versions/", views.versions, name="versions"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("v/<slug:version>/", include(pages)),
     path("", include(pages)),
 ]

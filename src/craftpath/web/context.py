@@ -1,0 +1,13 @@
+"""Template context for the app's pages: the plain variables the shared layout reads.
+
+The layout (frameworks/templates/craftpath/layout.html) is also rendered by the static build's
+standalone engine, which passes these itself; here the project's engine gets them for every
+request, so accounts/base.html and everything extending it need not repeat them."""
+
+from django.conf import settings
+
+from .frameworks.render import HTMX
+
+
+def layout(request):
+    return {"static": settings.STATIC_URL, "root": "/", "app": True, "htmx": HTMX}
