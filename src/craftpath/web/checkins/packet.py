@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from craftpath.core.text import unmark
 from craftpath.web.frameworks import pdf
 from craftpath.web.frameworks.render import STATIC
 
@@ -76,7 +77,7 @@ def markdown(packet: Packet) -> str:
         lines += [f"## {_md(area.name)}", ""]
         for row in area_rows:
             lines += [f"### {_md(row.statement.id)} ({_md(row.item.level.code)})", "",
-                      _md(row.statement.text), "",
+                      _md(unmark(row.statement.text)), "",
                       f"- Agreed: {_voice(row.voices['agreed'])}",
                       f"- Self: {_voice(row.voices['self'])}",
                       f"- Manager: {_voice(row.voices['manager'])}"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import escape
+
+from craftpath.core.text import unmark
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -18,4 +20,10 @@ MARKUP = {"added": "<ins>{}</ins>", "removed": "<del>{}</del>", "same": "{}"}
 @register.filter
 def highlight(segments) -> SafeString:
     """Word-diff segments as text with <ins> for new words and <del> for removed ones."""
-    return mark_safe(" ".join(MARKUP[s.kind].format(escape(s.text)) for s in segments))
+    return mark_safe(" ".join(MARKUP[s.kind].format(escape(unmark(s.text))) for s in segments))
+
+
+@register.filter(name="unmark")
+def unmark_filter(text: str) -> str:
+    """Statement text as people read it, without the `*` term marks."""
+    return unmark(text or "")
