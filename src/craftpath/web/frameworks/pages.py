@@ -343,7 +343,7 @@ class PageSet:
                         "href": f"{level_path(family, levels[cell.level])}#{statement.id}"})
         for entry in self.glossary_entries():
             entries.append({"kind": "term", "title": entry["name"],
-                            "text": entry["definition"] or "No definition yet",
+                            "text": entry["definition"] or "Not defined in this framework yet",
                             "href": f"{GLOSSARY}#term-{entry['slug']}"})
         return entries
 

@@ -57,3 +57,10 @@ def day(value) -> str:
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return dateformat.format(value, "j M Y") if value else ""
+
+
+@register.filter
+def level_label(family, slug) -> str:
+    """A level's name ("Level 3 (Senior)") from its slug, or the slug if the family lacks it."""
+    level = family.find_level(slug) if family is not None else None
+    return level.label if level is not None else slug
