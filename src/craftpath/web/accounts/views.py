@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
 
-from . import directory, oidc
+from . import browse, directory, oidc
 from .forms import EmailAuthenticationForm, NoteForm
 from .models import Note, User, normalise_email
 
@@ -98,13 +98,23 @@ def oidc_callback(request):
 @login_required
 @require_safe
 def people(request):
-    visible = access.visible_people(request.user).select_related("manager") \
-        .prefetch_related("teams")
+    visible = access.visible_people(request.user)
     return render(request, "accounts/people.html", {
-        "people": [(person, _framework_words(person)) for person in visible],
+        "directory": browse.directory(visible, request.GET, request.GET.get("page")),
         "can_export": access.can_export_directory(request.user),
         "can_import": access.can_change_people(request.user),
+        "nav_section": "people",
     })
+
+
+@login_required
+@require_safe
+def org_chart(request):
+    if not access.can_view_org_chart(request.user):
+        raise PermissionDenied("The org chart is for people signed in to the directory.")
+    tree, count = browse.org_tree(access.visible_people(request.user))
+    return render(request, "accounts/org_chart.html", {"tree": tree, "count": count,
+                                                       "nav_section": "org"})
 
 
 @login_required

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from craftpath.core.text import unmark
-from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
