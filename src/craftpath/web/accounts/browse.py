@@ -101,11 +101,12 @@ def org_tree(visible: QuerySet[User]) -> tuple[SafeString, int]:
         if not below:
             return f'<li data-search="{words}">{line}</span></li>'
         count = len(below)
-        line += f' <span class="count">{count} report{"s" if count != 1 else ""}</span></span>'
+        # The toggle holds only its own words: a link inside a summary would nest controls.
         opened = " open" if depth < OPEN_DEPTH else ""
         children = "".join(node(child, depth + 1) for child in below)
-        return (f'<li data-search="{words}"><details{opened}><summary>{line}</summary>'
-                f"<ul>{children}</ul></details></li>")
+        return (f'<li data-search="{words}">{line}</span><details{opened}><summary>'
+                f'{count} report{"s" if count != 1 else ""}<span class="visually-hidden"> of '
+                f'{escape(person.name)}</span></summary><ul>{children}</ul></details></li>')
 
     html = "".join(node(person, 0) for person in reports.get(None, []))
     return mark_safe(html), len(people)
