@@ -27,3 +27,17 @@ def highlight(segments) -> SafeString:
 def unmark_filter(text: str) -> str:
     """Statement text as people read it, without the `*` term marks."""
     return unmark(text or "")
+
+
+@register.filter
+def before_side(segments) -> SafeString:
+    """The older wording of a rewording: shared words, and removed ones in <del>."""
+    return mark_safe(" ".join(MARKUP[s.kind].format(escape(unmark(s.text)))
+                              for s in segments if s.kind != "added"))
+
+
+@register.filter
+def after_side(segments) -> SafeString:
+    """The newer wording of a rewording: shared words, and new ones in <ins>."""
+    return mark_safe(" ".join(MARKUP[s.kind].format(escape(unmark(s.text)))
+                              for s in segments if s.kind != "removed"))
