@@ -137,6 +137,29 @@ def test_every_page_type_is_clean_at_both_widths(browser, demo, who, width):
         context.close()
 
 
+def test_dark_mode_keeps_contrast(browser, demo):
+    """The dark token set, chosen by the system setting, passes axe's contrast checks too."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in(page, demo, "farah")
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") != \
+            "rgb(255, 255, 255)"
+        findings = {}
+        for name in ("checkin-area", "progress", "closed-checkin"):
+            page.goto(demo + paths("farah")[name])
+            page.screenshot(path=str(ARTIFACTS / f"app-{name}-dark.png"), full_page=True)
+            findings[name] = axe_findings(page)
+        for name in ("compare", "matrix", "level"):
+            page.goto(demo + paths("public")[name])
+            page.screenshot(path=str(ARTIFACTS / f"app-{name}-dark.png"), full_page=True)
+            findings[name] = axe_findings(page)
+        assert {name: found for name, found in findings.items() if found} == {}
+    finally:
+        context.close()
+
+
 def test_the_app_pages_keep_within_the_width_at_1280(browser, demo):
     context, page = watched(browser, 1280)
     try:
@@ -194,8 +217,15 @@ def test_a_self_assessment_by_keyboard_alone(browser, live_server, transactional
                 now = tab_until(page, lambda f: f["inScale"] or f["text"].startswith(
                     "Done with the areas"))
                 assert now["inScale"], "an unrated statement was skipped"
-                page.keyboard.press(keys[rated % 4])
-                expect(page.locator(f"#st-{now['form'][2:]}")).to_contain_text("Saved")
+                status = page.locator(f"#st-{now['form'][2:]}")
+                if rated == 0:  # N, then the reason it asks for, typed in the box it opens
+                    page.keyboard.press("n")
+                    expect(status).to_contain_text("needs a reason")
+                    tab_until(page, lambda f: f["tag"] == "INPUT" and f["group"] == "reason")
+                    page.keyboard.type("Not part of my team's work")
+                else:
+                    page.keyboard.press(keys[rated % 4])
+                expect(status).to_contain_text("Saved")
                 rated += 1
             onward = tab_until(page, lambda f: f["tag"] == "A" and f["text"].endswith("→")
                                and not f["text"].startswith("←"))

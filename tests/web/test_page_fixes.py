@@ -160,3 +160,14 @@ def test_demo_check_ins_are_closed_after_they_were_submitted(demo_org):
     for checkin in CheckIn.objects.exclude(closed_at=None):
         assert checkin.started_at <= checkin.self_submitted_at <= checkin.closed_at
         assert checkin.manager_submitted_at <= checkin.closed_at
+
+
+def test_a_refused_form_post_is_a_styled_page(small_org):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(small_org.ian)
+    response = client.post("/checkins/start/")
+    page = response.content.decode()
+    assert response.status_code == 403 and "This form could not be sent" in page
+    assert "craftpath.css" in page

@@ -120,6 +120,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("CRAFTPATH_EMAIL_FROM", "craftpath@localhost
 ROOT_URLCONF = "craftpath.web.urls"
 WSGI_APPLICATION = "craftpath.web.wsgi.application"
 
+CSRF_FAILURE_VIEW = "craftpath.web.frameworks.views.csrf_failure"  # styled, not Django's
+
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
     "DIRS": [],

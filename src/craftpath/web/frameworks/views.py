@@ -207,6 +207,15 @@ def forbidden(request, exception=None):
     return HttpResponseForbidden(html)
 
 
+def csrf_failure(request, reason=""):
+    """A refused form post (an expired page, cookies off) as a styled page that says what to do."""
+    html = render_template("frameworks/error.html", Where("/", settings.STATIC_URL, app=True),
+                           page_title="Form expired", heading="This form could not be sent",
+                           message="The page was open too long or your browser refused its "
+                                   "cookie. Go back, reload the page and send it again.")
+    return HttpResponseForbidden(html)
+
+
 def server_error(request):
     # The page must not fail in turn: it is plain template rendering, with a bare fallback.
     try:

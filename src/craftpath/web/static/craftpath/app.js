@@ -56,7 +56,17 @@
     if (status) status.textContent = shown + (shown === 1 ? " person matches" : " people match");
   }
 
+  // Not applicable needs a reason: open the folded fields so its box is in reach.
+  function openReasonForNotApplicable(event) {
+    var input = event.target;
+    if (!input.matches('.rating-scale input[data-key="n"]') || !input.checked) return;
+    var row = input.closest(".statement-row");
+    var more = row && row.querySelector("details.statement-row__more");
+    if (more) more.open = true;
+  }
+
   document.addEventListener("keydown", ratingKey);
+  document.addEventListener("change", openReasonForNotApplicable);
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     document.querySelectorAll("input[data-org-search]").forEach(function (input) {
