@@ -171,3 +171,11 @@ def test_a_refused_form_post_is_a_styled_page(small_org):
     page = response.content.decode()
     assert response.status_code == 403 and "This form could not be sent" in page
     assert "craftpath.css" in page
+
+
+def test_the_top_navigation_marks_the_current_section(client_as, small_org):
+    client = client_as(small_org.ian)
+    assert 'aria-current="page">Check-ins</a>' in client.get("/checkins/").content.decode()
+    assert 'aria-current="page">Org chart</a>' in client.get("/people/org/").content.decode()
+    people = client.get("/people/").content.decode()
+    assert 'aria-current="page">People</a>' in people and 'aria-current="page">Org' not in people

@@ -8,6 +8,11 @@ from django.conf import settings
 
 from .frameworks.render import HTMX
 
+SECTIONS = (("/people/org/", "org"), ("/people/", "people"), ("/checkins/", "checkins"))
+
 
 def layout(request):
-    return {"static": settings.STATIC_URL, "root": "/", "app": True, "htmx": HTMX}
+    path = getattr(request, "path", "")
+    section = next((name for prefix, name in SECTIONS if path.startswith(prefix)), "")
+    return {"static": settings.STATIC_URL, "root": "/", "app": True, "htmx": HTMX,
+            "nav_section": section}  # which top link is aria-current

@@ -103,7 +103,6 @@ def people(request):
         "directory": browse.directory(visible, request.GET, request.GET.get("page")),
         "can_export": access.can_export_directory(request.user),
         "can_import": access.can_change_people(request.user),
-        "nav_section": "people",
     })
 
 
@@ -113,8 +112,7 @@ def org_chart(request):
     if not access.can_view_org_chart(request.user):
         raise PermissionDenied("The org chart is for people signed in to the directory.")
     tree, count = browse.org_tree(access.visible_people(request.user))
-    return render(request, "accounts/org_chart.html", {"tree": tree, "count": count,
-                                                       "nav_section": "org"})
+    return render(request, "accounts/org_chart.html", {"tree": tree, "count": count})
 
 
 @login_required
