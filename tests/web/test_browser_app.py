@@ -243,3 +243,22 @@ def test_a_self_assessment_by_keyboard_alone(browser, live_server, transactional
         assert page.problems == []
     finally:
         context.close()
+
+
+def test_the_org_chart_search_keeps_matches_and_their_managers(browser, demo):
+    from playwright.sync_api import expect
+
+    context, page = watched(browser, 1280)
+    try:
+        sign_in(page, demo, "bruno")
+        page.goto(demo + "/people/org/")
+        page.get_by_label("Find someone").fill("farah")
+        expect(page.locator("#org-search-status")).to_have_text("1 person matches")
+        expect(page.get_by_role("link", name="Farah Haddad")).to_be_visible()
+        expect(page.get_by_role("link", name="Chen Wei")).to_be_visible()  # her manager
+        expect(page.get_by_role("link", name="Dana Levi")).to_be_hidden()
+        page.get_by_label("Find someone").fill("")
+        expect(page.get_by_role("link", name="Dana Levi")).to_be_visible()
+        assert page.problems == []
+    finally:
+        context.close()
