@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .checkin_helpers import fill
+from .checkin_helpers import fill, start_for
 from .conftest import ARTIFACTS, AXE, DEMO_PASSWORD, FAMILY
 
 WIDTHS = {"wide": 1280, "narrow": 390}
@@ -260,5 +260,31 @@ def test_the_org_chart_search_keeps_matches_and_their_managers(browser, demo):
         page.get_by_label("Find someone").fill("")
         expect(page.get_by_role("link", name="Dana Levi")).to_be_visible()
         assert page.problems == []
+    finally:
+        context.close()
+
+
+def test_hovering_a_statement_row_does_not_move_its_controls(browser, live_server,
+                                                             transactional_db, small_org):
+    ian = small_org.ian
+    ian.set_password(DEMO_PASSWORD)
+    ian.save()
+    checkin = start_for(ian)
+    context, page = watched(browser, 1280)
+    try:
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("Email").fill(ian.email)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(re.compile(r"/people/"))
+        page.goto(f"{live_server.url}/checkins/{checkin.pk}/areas/ml-ops/")
+        row = page.locator("article.statement-row").first
+        text, scale = row.locator(".statement-row__text"), row.locator(".rating-scale")
+        page.mouse.move(0, 0)
+        before = (text.bounding_box(), scale.bounding_box())
+        text.hover()
+        assert row.locator(".statement-row__id").is_visible()
+        # the text keeps its width (so it cannot rewrap) and the control stays put
+        assert (text.bounding_box(), scale.bounding_box()) == before
     finally:
         context.close()
