@@ -9,8 +9,10 @@ check-ins (self, manager and agreed ratings on every statement of their level an
 and one open check-in; then start `craftpath serve` (waitress) on 127.0.0.1 and a free port
 and time, one request at a time (so the figures are latency, not queueing): a constant view
 (/healthz), a person's check-in overview, an area page of it, the autosave of one rating, the
-side-by-side page, the person's progress page (all their closed check-ins), and a manager's
-team page. Each page gets at most --requests requests and --seconds seconds.
+side-by-side page, the person's progress page (all their closed check-ins), a manager's
+team page, and, as the head of the organisation (who sees everyone), the people directory's
+first page, a search with a filter, and the org chart. Each page gets at most --requests
+requests and --seconds seconds.
 
 Rows are written with bulk inserts (COPY on PostgreSQL); PostgreSQL is a throwaway cluster
 started like the test suite's (tests/postgres.py) and deleted afterwards. Traffic goes to the
@@ -193,6 +195,7 @@ def generate(people: int, years: int, seed: int = 5) -> dict:
         "target": target.pk, "checkin": target_open.pk, "area": first_area.area.slug,
         "statement": unrated.statement_id, "agreeing_checkin": agreeing_open.pk,
         "engineer_session": session_for(target), "manager_session": session_for(manager),
+        "head_session": session_for(head),  # sees everyone: the whole directory
     }
 
 
@@ -277,6 +280,7 @@ def measure(port: int, facts: dict, requests: int, seconds: float) -> list[tuple
 
     engineer = Client(port, facts["engineer_session"])
     manager = Client(port, facts["manager_session"])
+    head = Client(port, facts["head_session"])
     anonymous = Client(port, None)
     c = facts["checkin"]
     area_path = f"/checkins/{c}/areas/{facts['area']}/"
@@ -314,6 +318,10 @@ def measure(port: int, facts: dict, requests: int, seconds: float) -> list[tuple
                                                      "compare/")),
         ("progress page (history, radar)", get(engineer, f"/checkins/people/{facts['target']}/")),
         (f"manager's team page ({facts['team_size']} reports)", get(manager, "/checkins/team/")),
+        (f"people directory, first page (head: {facts['people']} people)", get(head, "/people/")),
+        ("people directory, a search and a filter", get(head, "/people/?q=7&manager="
+                                                           f"{facts['target']}")),
+        (f"org chart (head: {facts['people']} people)", get(head, "/people/org/")),
     ]
     results = []
     for name, call in checks:

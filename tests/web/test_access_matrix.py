@@ -78,6 +78,7 @@ RULES = {
     **{f"v/<slug:version>/{route}": rule for route, rule in PAGES.items()},
     "versions/": PUBLIC,
     "healthz": PUBLIC,
+    "favicon.ico": Rule(each(302)),  # to the static SVG
     # Sign-in and passwords.
     "accounts/login/": Rule(roles(200, 302, 302, 302, 302)),  # signed in: sent on
     "accounts/logout/": Rule(each(302), method="post"),
@@ -92,6 +93,7 @@ RULES = {
     # People.
     "people/": SIGNED_IN,
     "people/me/": Rule(roles(302, 302, 302, 302, 302)),
+    "people/org/": SIGNED_IN,  # each sees the chart of the people they may see
     "people/directory.csv": Rule(roles(302, 403, 403, 200, 200)),
     "people/<int:pk>/": Rule(roles(ALL, (200, 404, 404), (200, 200, 404), (200, 200, 200),
                                    (200, 200, 200))),

@@ -93,7 +93,7 @@ def test_compare_level_4_with_level_3_with_the_chooser(page, app):
     page.get_by_role("button", name="Compare").click()
     page.wait_for_url(f"**/{FAMILY}/compare/level-4/level-3.html")
     assert "What changes from Level 4 (Mid) to Level 3 (Senior)" in page.inner_text("h1")
-    assert page.locator("ul.reworded ins").count() > 0
+    assert page.locator(".compare-grid ins").count() > 0
     shot(page, "journey-compare")
 
 

@@ -78,22 +78,26 @@ def test_the_whole_loop_with_two_people(browser, live_server, people):
     # 2. Autosave: a rating and a comment save without a button; progress moves.
     ian.locator(f"#f-{first} input[value='Exceeds']").check()
     expect(ian.locator(f"#st-{first}")).to_contain_text("Saved")
+    ian.locator(f"#f-{first} summary").click()  # comment and evidence are folded until used
     ian.locator(f"#c-{first}").fill(SELF_COMMENT)
     expect(ian.locator(f"#st-{first}")).to_contain_text("Saved")
     expect(ian.locator("#progress")).to_contain_text("1 of")
-    # Not applicable asks for a reason, then saves once it is typed.
+    # Not applicable asks for a reason, opens the box for it, then saves once it is typed.
     ian.locator(f"#f-{second} input[value='Not applicable']").check()
     expect(ian.locator(f"#st-{second}")).to_contain_text("needs a reason")
     ian.locator(f"#r-{second}").fill("we do no cloud work")
     expect(ian.locator(f"#st-{second}")).to_contain_text("Saved")
 
     # 3. Evidence added from the statement, without leaving the page.
-    ian.locator(f"#s-{first} summary").click()
+    ian.locator(f"#s-{first} details.add-evidence summary").click()
     ian.locator(f"#s-{first} input[name='new-title']").fill("Pipeline migration write-up")
     ian.locator(f"#s-{first} button", has_text="Add evidence").click()
     expect(ian.locator(f"#s-{first}")).to_contain_text("Added “Pipeline migration write-up”")
     expect(ian.locator(f"#ev-{first} input[type=checkbox]")).to_be_checked()
     expect(ian.locator(f"#ev-{second} input[type=checkbox]")).not_to_be_checked()
+    # "Your evidence log is empty" goes once the log has an item.
+    expect(ian.locator(f"#ev-{first} .none")).to_be_hidden()
+    expect(ian.locator(f"#ev-{second} .none")).to_be_hidden()
     shot(ian, "1-engineer-rating")
 
     # 4. A second tab saving the same statement is refused and keeps its input.

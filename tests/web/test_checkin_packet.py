@@ -41,3 +41,13 @@ def test_pdf_packet(client_as, small_org, chromium):
 def test_no_packet_from_an_open_check_in(client_as, small_org):
     checkin = start_for(small_org.ian)
     assert client_as(small_org.ian).get(f"/checkins/{checkin.pk}/packet.md").status_code == 409
+
+
+def test_the_packet_uses_the_pages_date_format_and_plain_statement_text(client_as, small_org):
+    import re
+
+    checkin = _closed_with_evidence(small_org)
+    text = client_as(small_org.leo).get(f"/checkins/{checkin.pk}/packet.md").content.decode()
+    assert re.findall(r"\b\d{4}-\d{2}(?:-\d{2})?\b", text) == []
+    assert re.search(r"Check-in closed: \d{1,2} [A-Z][a-z]{2} \d{4}", text)
+    assert "goals\\*" not in text and "lifecycle\\*" not in text

@@ -10,16 +10,21 @@ def test_level_4_to_level_3_shows_changes_per_area(client, published_seed, famil
     page = response.content.decode()
     assert response.status_code == 200
     assert "What changes from Level 4 (Mid) to Level 3 (Senior)" in page
-    for heading in ("Added", "Reworded", "Dropped"):
-        assert f"<h4>{heading}</h4>" in page
+    for kind in ("added", "reworded", "dropped"):
+        assert f'<span class="badge {kind}">{kind}</span>' in page
     assert "<ins>" in page and "<del>" in page
 
 
 def test_rewording_highlights_the_new_words(client, published_seed, family_url):
     page = client.get(family_url("compare/level-4/level-3.html")).content.decode()
     # "I can implement algorithms ... from academic research" grows "confidently and efficiently"
-    reworded = page.split('class="changes reworded"')
-    assert any("<ins>" in part and "implement algorithms" in part for part in reworded[1:])
+    after = [cell.split("</div>")[0]
+             for cell in page.split('data-side="Level 3 (Senior), reworded"')[1:]]
+    before = [cell.split("</div>")[0]
+              for cell in page.split('data-side="Level 4 (Mid), reworded"')[1:]]
+    assert any("<ins>" in cell and "implement algorithms" in cell for cell in after)
+    # two columns: the old wording on the left, never with the new words in it
+    assert before and not any("<ins>" in cell for cell in before)
 
 
 def test_gaps_are_named_not_counted_as_drops(client, published_seed, family_url):

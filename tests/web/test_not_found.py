@@ -24,7 +24,7 @@ def test_unknown_addresses_are_404_pages(client, published_seed, address):
     response = client.get(address)
     assert response.status_code == 404
     text = response.content.decode()
-    assert "<h1>Not found</h1>" in text and "Traceback" not in text
+    assert "<h1>Page not found</h1>" in text and "Traceback" not in text
 
 
 def test_pages_other_than_home_are_404_before_anything_is_published(client, db):

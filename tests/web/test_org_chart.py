@@ -46,10 +46,30 @@ def test_the_admin_form_checks_level_and_tracks_against_the_framework(client_as_
     reply = client_as_admin.post(f"/admin/accounts/user/{small_org.eva.pk}/change/", {
         "email": "eva@example.com", "name": "Eva", "is_active": "on",
         "manager": small_org.leo.pk, "family_slug": "ml-and-edge-ml-engineer-craft",
-        "track_slugs": '["all", "cooking"]', "level_slug": "level-9", "level_since": "",
+        "track_slugs": ["all", "cooking"], "level_slug": "level-9", "level_since": "",
         "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0",
     })
     page = reply.content.decode()
-    assert "no level &#x27;level-9&#x27;" in page and "no track &#x27;cooking&#x27;" in page
+    # The pickers offer only the framework's own levels and tracks; anything else is refused.
+    assert "level-9 is not one of the available choices" in page
+    assert "cooking is not one of the available choices" in page
     small_org.eva.refresh_from_db()
     assert small_org.eva.level_slug == "level-4"
+
+
+def test_the_admin_form_picks_family_level_and_tracks_from_the_framework(client_as_admin,
+                                                                         small_org):
+    page = client_as_admin.get(f"/admin/accounts/user/{small_org.eva.pk}/change/")
+    html = page.content.decode()
+    assert '<select name="level_slug"' in html and "Level 3 (Senior)" in html
+    assert 'type="checkbox" name="track_slugs" value="all"' in html
+    assert "track_slugs" in html and "[&quot;all&quot;]" not in html  # no JSON to type
+    reply = client_as_admin.post(f"/admin/accounts/user/{small_org.eva.pk}/change/", {
+        "email": "eva@example.com", "name": "Eva", "is_active": "on",
+        "manager": small_org.leo.pk, "family_slug": "ml-and-edge-ml-engineer-craft",
+        "track_slugs": ["all"], "level_slug": "level-3", "level_since": "",
+        "roles-TOTAL_FORMS": "0", "roles-INITIAL_FORMS": "0",
+    })
+    assert reply.status_code == 302
+    small_org.eva.refresh_from_db()
+    assert small_org.eva.level_slug == "level-3" and small_org.eva.track_slugs == ["all"]

@@ -12,7 +12,7 @@ def test_the_people_list_shows_only_visible_people(client_as_manager, small_org)
 
 def test_the_people_team_gets_the_export_link_and_everyone(client_as_people_team):
     page = client_as_people_team.get("/people/").content.decode()
-    assert page.count("<tr><td>") == 8 and "Download the directory" in page
+    assert page.count('<tr><th scope="row">') == 8 and "Download the directory" in page
 
 
 def test_a_person_page_speaks_the_frameworks_words(client_as_manager, small_org):
@@ -67,3 +67,36 @@ def test_the_person_page_links_to_progress_only_for_those_who_may_see_it(client_
     assert link in client_as(small_org.ian).get(f"/people/{small_org.ian.pk}/").content.decode()
     admin_view = client_as(small_org.ada).get(f"/people/{small_org.ian.pk}/")
     assert admin_view.status_code == 200 and link not in admin_view.content.decode()
+
+
+def test_the_directory_searches_and_filters_by_level_and_manager(client_as_people_team,
+                                                                 small_org):
+    from .conftest import FAMILY
+
+    find = lambda **params: client_as_people_team.get("/people/", params).content.decode()  # noqa: E731
+    assert ">Eva</a>" in find(q="eva") and ">Ian</a>" not in find(q="eva")
+    under_leo = find(manager=small_org.leo.pk)
+    assert ">Eva</a>" in under_leo and ">Ian</a>" in under_leo and ">Sol</a>" not in under_leo
+    level_3 = find(level=f"{FAMILY}/level-3")
+    assert ">Leo</a>" in level_3 and ">Oto</a>" in level_3 and ">Eva</a>" not in level_3
+    assert "Nobody matches." in find(q="nobody-by-this-name")
+
+
+def test_the_directory_pages_fifty_at_a_time(client_as_people_team, small_org):
+    from craftpath.web.accounts.models import User
+
+    User.objects.bulk_create(User(email=f"p{n:03}@example.com", name=f"Person {n:03}")
+                             for n in range(120))
+    first = client_as_people_team.get("/people/").content.decode()
+    assert first.count('<tr><th scope="row">') == 50 and "1–50 of 128" in first
+    last = client_as_people_team.get("/people/", {"page": 3}).content.decode()
+    assert last.count('<tr><th scope="row">') == 28
+
+
+def test_the_org_chart_nests_reports_under_managers_the_viewer_may_see(client_as, small_org):
+    mia_view = client_as(small_org.mia).get("/people/org/").content.decode()
+    tree = mia_view.split('id="org-tree">')[1]
+    assert tree.index(">Mia</a>") < tree.index(">Leo</a>") < tree.index(">Eva</a>")
+    assert ">Sol</a>" not in tree  # not Mia's to see
+    ian_view = client_as(small_org.ian).get("/people/org/").content.decode()
+    assert ">Ian</a>" in ian_view and ">Leo</a>" not in ian_view

@@ -83,7 +83,7 @@ def test_2_a_production_start_on_an_empty_database_adds_no_demo_people():
 def _person_form(person, **changes) -> dict:
     data = {"email": person.email, "name": person.name, "is_active": "on",
             "manager": person.manager_id or "", "family_slug": person.family_slug,
-            "track_slugs": '["all"]', "level_slug": person.level_slug, "level_since": "",
+            "track_slugs": "all", "level_slug": person.level_slug, "level_since": "",
             "roles-TOTAL_FORMS": "1", "roles-INITIAL_FORMS": "0", "roles-MIN_NUM_FORMS": "0",
             "roles-MAX_NUM_FORMS": "1000", "roles-0-name": "", "roles-0-person": person.pk}
     data.update(changes)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .model import Area, Family, Level, Statement
+from .text import unmark
 
 NOT_APPLICABLE = "Not applicable"
 
@@ -87,12 +88,12 @@ class AreaCoverage:
         for status in self.statuses:
             state = status.state(self.scale)
             if state == "not yet covered":
-                reasons.append(f"rated {status.rating.value}: {status.statement.text}")
+                reasons.append(f"rated {status.rating.value}: {unmark(status.statement.text)}")
             elif state == "unrated":
-                reasons.append(f"not rated yet: {status.statement.text}")
+                reasons.append(f"not rated yet: {unmark(status.statement.text)}")
             elif state == "not applicable":
                 reasons.append(f"not applicable ({status.rating.reason}): "
-                               f"{status.statement.text}")
+                               f"{unmark(status.statement.text)}")
         return reasons
 
 

@@ -57,6 +57,19 @@ def find_terms(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def unmark(text: str) -> str:
+    """The text as people read it: the `*` after each marked term taken out (`MLOps goals*`
+    reads "MLOps goals"); the stars of an *emphasis* stay."""
+    kept, start = [], 0
+    for mark in TERM_MARK.finditer(text):
+        if len(EMPHASIS_OPEN.findall(text[: mark.start()])) % 2:
+            continue
+        kept.append(text[start:mark.start()])
+        start = mark.end()
+    kept.append(text[start:])
+    return "".join(kept)
+
+
 def sentences(text: str) -> list[str]:
     """Sentences split after . ! or ? followed by a capital; good enough for lint hints."""
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", normalise_space(text)) if s]

@@ -24,7 +24,8 @@ from craftpath.core.paths import inside
 # Static files the site needs; vendored test-only assets (axe-core) and htmx (app only) stay out.
 # Below this many pages a worker pool costs more than it saves.
 PARALLEL_FROM_PAGES = 200
-SITE_ASSETS = ("craftpath/craftpath.css", "craftpath/search.js", "craftpath/compare.js")
+SITE_ASSETS = ("craftpath/craftpath.css", "craftpath/favicon.svg", "craftpath/search.js",
+               "craftpath/compare.js")
 CHUNK_PAGES = 24  # pages per task given to a worker
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)

@@ -79,6 +79,11 @@ def visible_people(viewer) -> QuerySet[User]:
     return User.objects.filter(pk__in={viewer.pk} | _managed_ids(viewer))
 
 
+def can_view_org_chart(viewer) -> bool:
+    """Anyone signed in: the chart shows only the people visible_people gives them."""
+    return signed_in(viewer)
+
+
 def can_view_person(viewer, person: User) -> bool:
     if not signed_in(viewer):
         return False

@@ -173,6 +173,8 @@ WEBHOOK_DISABLE_AFTER = 5
 ROOT_URLCONF = "craftpath.web.urls"
 WSGI_APPLICATION = "craftpath.web.wsgi.application"
 
+CSRF_FAILURE_VIEW = "craftpath.web.frameworks.views.csrf_failure"  # styled, not Django's
+
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
     "DIRS": [],
@@ -182,6 +184,7 @@ TEMPLATES = [{
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
         "craftpath.web.notifications.context.inbox",
+        "craftpath.web.context.layout",
     ]},
 }]
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("craftpath.web.frameworks.urls")),
 ]
 
+handler403 = "craftpath.web.frameworks.views.forbidden"
 handler404 = "craftpath.web.frameworks.views.not_found"
 handler500 = "craftpath.web.frameworks.views.server_error"

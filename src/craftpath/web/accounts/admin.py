@@ -42,12 +42,36 @@ class RoleInline(admin.TabularInline):
 
 
 class PersonForm(forms.ModelForm):
+    """A person, with family, level and tracks picked from the active framework version
+    (not typed as slugs and JSON); values the framework no longer has stay listed, marked,
+    so that the form shows what is stored and the check below names the problem."""
+
     acting_user = None  # set by PersonAdmin.get_form: whoever is making the change
+
+    family_slug = forms.ChoiceField(label="Family", required=False)
+    level_slug = forms.ChoiceField(label="Level", required=False)
+    track_slugs = forms.MultipleChoiceField(label="Tracks", required=False,
+                                            widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = User
         fields = ["email", "name", "is_active", "manager", "teams", "family_slug",
                   "track_slugs", "level_slug", "level_since"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        framework = directory.active_framework()
+        families = list(framework.families) if framework else []
+        stored = self.instance
+        families_choices = [("", "— none —")] + [(f.slug, f.name) for f in families]
+        levels = [("", "— none —")] + [(f.name, [(lv.slug, lv.label) for lv in f.levels])
+                                        for f in families]
+        tracks = {t.slug: t.name for f in families for t in f.tracks}
+        self.fields["family_slug"].choices = _with_stored(families_choices,
+                                                          [stored.family_slug])
+        self.fields["level_slug"].choices = _with_stored(levels, [stored.level_slug])
+        self.fields["track_slugs"].choices = _with_stored(list(tracks.items()),
+                                                          list(stored.track_slugs or []))
 
     def clean(self):
         cleaned = super().clean()
@@ -77,6 +101,16 @@ class PersonForm(forms.ModelForm):
         fields = {"family": "family_slug", "level": "level_slug", "tracks": "track_slugs"}
         for problem in problems:
             self.add_error(fields.get(problem.column, "family_slug"), problem.message)
+
+
+def _with_stored(choices: list, stored: list[str]) -> list:
+    """`choices` plus any stored value they lack, marked as not in the framework."""
+    known = set()
+    for value, label in choices:
+        known.update(v for v, _ in label) if isinstance(label, list) else known.add(value)
+    missing = [(value, f"{value} (not in the current framework)") for value in stored
+               if value and value not in known]
+    return choices + missing
 
 
 @admin.register(User)

@@ -44,7 +44,8 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "imported" if self.applied else "would import"
-        return (f"{verb} {self.rows} people: {len(self.created)} new, {len(self.updated)} "
+        people = "person" if self.rows == 1 else "people"
+        return (f"{verb} {self.rows} {people}: {len(self.created)} new, {len(self.updated)} "
                 f"changed, {len(self.unchanged)} unchanged")
 
 

@@ -54,6 +54,7 @@ accounts = [
 people = [
     path("", views.people, name="people"),
     path("me/", views.me, name="me"),
+    path("org/", views.org_chart, name="org-chart"),
     path("directory.csv", views.export_directory, name="directory-export"),
     path("<int:pk>/", views.person, name="person"),
     path("<int:pk>/notes/", views.add_note, name="note-add"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
 
-from . import directory, invitations, oidc
+from . import browse, directory, invitations, oidc
 from .forms import EmailAuthenticationForm, NoteForm
 from .models import Note, User, normalise_email
 
@@ -123,13 +123,21 @@ def oidc_callback(request):
 @login_required
 @require_safe
 def people(request):
-    visible = access.visible_people(request.user).select_related("manager") \
-        .prefetch_related("teams")
+    visible = access.visible_people(request.user)
     return render(request, "accounts/people.html", {
-        "people": [(person, _framework_words(person)) for person in visible],
+        "directory": browse.directory(visible, request.GET, request.GET.get("page")),
         "can_export": access.can_export_directory(request.user),
         "can_import": access.can_change_people(request.user),
     })
+
+
+@login_required
+@require_safe
+def org_chart(request):
+    if not access.can_view_org_chart(request.user):
+        raise PermissionDenied("The org chart is for people signed in to the directory.")
+    tree, count = browse.org_tree(access.visible_people(request.user))
+    return render(request, "accounts/org_chart.html", {"tree": tree, "count": count})
 
 
 @login_required

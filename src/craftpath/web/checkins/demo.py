@@ -34,8 +34,12 @@ def add_checkins(domain: str) -> None:
         loop.save_summary(earlier, "A good first quarter; next, model monitoring.", 0)
         loop.close(earlier, chen)
         quarter_ago = timezone.now() - timezone.timedelta(days=91)
-        type(earlier).objects.filter(pk=earlier.pk).update(started_at=quarter_ago,
-                                                           closed_at=quarter_ago)
+        # Back-dated in the order things happen: started, both submitted, then closed.
+        type(earlier).objects.filter(pk=earlier.pk).update(
+            started_at=quarter_ago - timezone.timedelta(days=21),
+            self_submitted_at=quarter_ago - timezone.timedelta(days=10),
+            manager_submitted_at=quarter_ago - timezone.timedelta(days=5),
+            closed_at=quarter_ago)
         _rate(loop.start(farah, include_next=True), "self", ("Meets", "Exceeds"), count=5)
         current = loop.start(dana, include_next=True)
         _rate(current, "self", ("Meets", "Working towards", "Exceeds"))

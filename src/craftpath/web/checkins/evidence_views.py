@@ -91,7 +91,8 @@ def evidence_inline(request, pk: int):
         messages.error(request, "That statement is not part of this check-in.")
         return redirect("checkins:checkin", pk=checkin.pk)
     form = EvidenceForm(request.POST, prefix="new")
-    context = {"checkin": checkin, "statement_id": statement_id, "form": form}
+    context = {"checkin": checkin, "statement_id": statement_id, "form": form,
+               "anchor": rows.anchor_of(statement_id)}
     added = None
     if form.is_valid():
         added = form.save(commit=False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
+from craftpath.core.text import unmark
+
 from .models import Evidence, Goal
 
 
@@ -34,8 +36,12 @@ class FocusForm(forms.Form):
 
     def __init__(self, *args, statements=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["statement"].choices = [
-            (s.id, f"{level.code} · {area.name}: {s.text[:90]}") for level, area, s in statements]
+        # Grouped by level and area, each statement whole: cutting text at a fixed width left
+        # options ending mid-word ("productio").
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for level, area, s in statements:
+            groups.setdefault(f"{level.label} · {area.name}", []).append((s.id, unmark(s.text)))
+        self.fields["statement"].choices = list(groups.items())
 
 
 class SpreadsheetForm(forms.Form):

@@ -109,8 +109,9 @@ def level_summary(family: Family, level: Level, ratings: dict[str, Rating], scal
 
 
 def sparkline(points: list[tuple], width: int = 120, height: int = 24) -> str:
-    """A small line of shares (0..1) across check-ins; gaps (None) break the line."""
-    if not points:
+    """A small line of shares (0..1) across check-ins; gaps (None) break the line. Under two
+    figures there is no trend to draw (one point is a dot that reads as nothing): ""."""
+    if sum(share is not None for _, share in points) < 2:
         return ""
     step = width / max(len(points) - 1, 1)
     segments, current = [], []

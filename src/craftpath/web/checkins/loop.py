@@ -49,20 +49,31 @@ class Saved:
 
 # --- starting ---------------------------------------------------------------------------------
 
+def cannot_start(person) -> str:
+    """Why `person` cannot start a check-in now ("" when they can): the home page shows this
+    instead of a Start button that would only fail."""
+    version = active_version()
+    if version is None:
+        return "No framework is published yet, so there is nothing to check in on."
+    if not person.family_slug or not person.level_slug:
+        return ("Your family and level are not set in the directory yet; ask whoever keeps "
+                "the directory to set them.")
+    family = framework_of(version).find_family(person.family_slug)
+    if family is None or family.find_level(person.level_slug) is None:
+        return f"Your level ({person.level_slug}) is not in the current framework."
+    return ""
+
+
 def start(person, include_next: bool) -> CheckIn:
     """Open a check-in for `person` on the active framework version, at their level (and the
     next one when asked), in their family and tracks."""
+    problem = cannot_start(person)
+    if problem:
+        raise LoopError(problem)
     version = active_version()
-    if version is None:
-        raise LoopError("No framework is published yet, so there is nothing to check in on.")
-    if not person.family_slug or not person.level_slug:
-        raise LoopError("Your family and level are not set in the directory yet; ask whoever "
-                        "keeps the directory to set them.")
     framework = framework_of(version)
     family = framework.find_family(person.family_slug)
-    level = family.find_level(person.level_slug) if family else None
-    if level is None:
-        raise LoopError(f"Your level ({person.level_slug}) is not in the current framework.")
+    level = family.find_level(person.level_slug)
     following = family.next_level(level) if include_next else None
     scope = scopes.build(framework, family.slug, level.slug,
                          following.slug if following else "", tuple(person.track_slugs or ()))
@@ -111,8 +122,8 @@ def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, re
     if value and value not in scope.choices:
         raise LoopError(f"“{value}” is not on this framework's scale.")
     if value == NOT_APPLICABLE and not reason:
-        raise LoopError("Not applicable needs a reason: say why in the box below; it saves "
-                        "as you type.")
+        raise LoopError("Not applicable needs a reason: say why in “Why it does not apply”; it "
+                        "saves as you type.")
     if value != NOT_APPLICABLE:
         reason = ""  # a reason only ever explains a Not applicable
     for name, text in (("reason", reason), ("comment", comment)):

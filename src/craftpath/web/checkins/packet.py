@@ -8,11 +8,13 @@ statements of the growth plan and the coverage trend across closed check-ins.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from django.template.loader import render_to_string
 
+from craftpath.core.text import unmark
 from craftpath.web.frameworks import pdf
 from craftpath.web.frameworks.render import STATIC
 
@@ -72,6 +74,16 @@ def _voice(voice: dict) -> str:
     return out
 
 
+def _day(value) -> str:
+    """The pages' one date format ("5 Mar 2026"), also for ISO dates frozen in a snapshot."""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{value.day} {value:%b %Y}"
+
+
 def markdown(packet: Packet) -> str:
     c, s = packet.checkin, packet.scope
     lines = [f"# Promotion packet: {_md(c.person.name)}", "",
@@ -79,34 +91,34 @@ def markdown(packet: Packet) -> str:
              f"- Family: {_md(s.family.name)}",
              f"- Level: {_md(s.level.label)}"
              + (f"; next level: {_md(s.next_level.label)}" if s.next_level else ""),
-             f"- Check-in closed: {c.closed_at:%Y-%m-%d}", "",
+             f"- Check-in closed: {_day(c.closed_at)}", "",
              "Coverage here is a conversation aid, not a verdict.", "", "## Summary", "",
              _md(c.summary) or "_No summary._", ""]
     for area, area_rows in packet.areas:
         lines += [f"## {_md(area.name)}", ""]
         for row in area_rows:
             lines += [f"### {_md(row.statement.id)} ({_md(row.item.level.code)})", "",
-                      _md(row.statement.text), "",
+                      _md(unmark(row.statement.text)), "",
                       f"- Agreed: {_voice(row.voices['agreed'])}",
                       f"- Self: {_voice(row.voices['self'])}",
                       f"- Manager: {_voice(row.voices['manager'])}"]
             for e in row.evidence:
                 link = f" {_md_link(e['link'])}" if e.get("link") else ""
-                lines.append(f"- Evidence: {_md(e['title'])} ({e['date']}){link}"
+                lines.append(f"- Evidence: {_md(e['title'])} ({_day(e['date'])}){link}"
                              + (f": {_md(e['description'])}" if e.get("description") else ""))
             lines.append("")
     lines += ["## Growth plan", ""]
     for f in packet.plan.focus:
         lines.append(f"- Focus: {_md(f.where)}: {_md(f.text or f.record.statement_id)}")
     for g in packet.plan.goals:
-        due = f", due {g.due:%Y-%m-%d}" if g.due else ""
+        due = f", due {_day(g.due)}" if g.due else ""
         lines.append(f"- Goal: {_md(g.title)}{due}{' (done)' if g.done else ''}")
         lines += [f"  - {_md(line)}" for line in g.actions.splitlines() if line.strip()]
     if packet.plan.empty:
         lines.append("_No focus statements or goals._")
     lines += ["", "## Coverage across closed check-ins", ""]
     if packet.trends:
-        dates = [f"{x.closed_at:%Y-%m}" for x in packet.history.checkins]
+        dates = [f"{x.closed_at:%b %Y}" for x in packet.history.checkins]
         lines += ["| Area | " + " | ".join(dates) + " |",
                   "|---|" + "---|" * len(dates)]
         for area, points, _ in packet.trends:
@@ -120,8 +132,7 @@ def markdown(packet: Packet) -> str:
 def html(packet: Packet) -> str:
     return render_to_string("checkins/packet.html", {
         "p": packet, "checkin": packet.checkin, "scope": packet.scope,
-        "stylesheet": (STATIC / "checkins" / "checkins.css").as_uri(),
-        "base_stylesheet": (STATIC / "craftpath" / "craftpath.css").as_uri()})
+        "stylesheet": (STATIC / "craftpath" / "craftpath.css").as_uri()})
 
 
 def to_pdf(page_html: str) -> bytes:

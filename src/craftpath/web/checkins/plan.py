@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from craftpath.core.model import Family
+from craftpath.core.text import unmark
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
 from .models import FocusStatement, Goal
@@ -48,7 +49,7 @@ def of(person) -> Plan:
     focus = []
     for record in FocusStatement.objects.filter(person=person):
         level, area, statement = places.get(record.statement_id, (None, None, None))
-        focus.append(Focus(record, statement.text if statement else "",
+        focus.append(Focus(record, unmark(statement.text) if statement else "",
                            f"{level.code} · {area.name}" if level else record.statement_id))
     return Plan(focus, list(Goal.objects.filter(person=person)))
 

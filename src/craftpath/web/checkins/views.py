@@ -85,6 +85,7 @@ def home(request):
         "closed": [c for c in mine if c.is_closed],
         "can_start": open_one is None and access.can_start_checkin(viewer, viewer),
         "has_framework": active_version() is not None,
+        "start_problem": loop.cannot_start(viewer) if open_one is None else "",
         "waiting": waiting,
         "is_manager": access.can_view_team_checkins(viewer),
     })

@@ -9,7 +9,9 @@ SIZE = 420
 CENTRE = SIZE / 2
 RADIUS = 130
 LABEL_GAP = 16
-PAD = 60  # room for labels left and right of the circle
+PAD = 100  # room for labels left and right of the circle
+LABEL_CHARS = 16  # per line of an axis label; two lines at most
+LINE_HEIGHT = 13
 
 
 def _point(index: int, count: int, distance: float) -> tuple[float, float]:
@@ -47,9 +49,12 @@ def radar(values: list[tuple[str, int]], scale_max: int, title: str) -> str:
         out.append(f'<line class="axis" x1="{CENTRE}" y1="{CENTRE}" x2="{x:.1f}" y2="{y:.1f}"/>')
         lx, ly = _point(i, count, RADIUS + LABEL_GAP)
         anchor = "middle" if abs(lx - CENTRE) < 1 else ("start" if lx > CENTRE else "end")
-        baseline = ly + (4 if ly >= CENTRE else 0)
-        out.append(f'<text x="{lx:.1f}" y="{baseline:.1f}" text-anchor="{anchor}">'
-                   f'{escape(_short(label))}</text>')
+        lines = label_lines(label)
+        # Labels above the centre grow upwards, the others downwards, away from the circle.
+        first = ly + 4 - (len(lines) - 1) * LINE_HEIGHT if ly < CENTRE else ly + 4
+        spans = "".join(f'<tspan x="{lx:.1f}" y="{first + n * LINE_HEIGHT:.1f}">'
+                        f'{escape(line)}</tspan>' for n, line in enumerate(lines))
+        out.append(f'<text text-anchor="{anchor}"><title>{escape(label)}</title>{spans}</text>')
     shape = " ".join(f"{x:.1f},{y:.1f}" for x, y in
                      (_point(i, count, RADIUS * value / top)
                       for i, (_label, value) in enumerate(values)))
@@ -61,5 +66,18 @@ def radar(values: list[tuple[str, int]], scale_max: int, title: str) -> str:
     return "".join(out)
 
 
-def _short(label: str, limit: int = 22) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+def label_lines(label: str, width: int = LABEL_CHARS, most: int = 2) -> list[str]:
+    """The label wrapped at word boundaries into at most `most` lines of `width` characters;
+    what does not fit ends the last line with an ellipsis (the full name is in its title)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1] + "…"
+    return [line if len(line) <= width else line[: width - 1].rstrip() + "…" for line in lines]
+
+

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from craftpath.core.compare import Change, compare_levels
 from craftpath.core.model import Area, Expectation, Family, Framework, Level, Statement
-from craftpath.core.text import find_terms
+from craftpath.core.text import find_terms, unmark
 
 from . import charts
 
@@ -339,11 +339,11 @@ class PageSet:
                     entries.append({
                         "kind": "statement",
                         "title": f"{areas[cell.area].name} · {levels[cell.level].label}",
-                        "text": statement.text,
+                        "text": unmark(statement.text),
                         "href": f"{level_path(family, levels[cell.level])}#{statement.id}"})
         for entry in self.glossary_entries():
             entries.append({"kind": "term", "title": entry["name"],
-                            "text": entry["definition"] or "No definition yet",
+                            "text": entry["definition"] or "Not defined in this framework yet",
                             "href": f"{GLOSSARY}#term-{entry['slug']}"})
         return entries
 

@@ -45,6 +45,7 @@ urlpatterns = [
     path("versions/carry/", versions_views.carry, name="versions-carry"),
     path("versions/", views.versions, name="versions"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("v/<slug:version>/", include(pages)),
     path("", include(pages)),
 ]

@@ -11,6 +11,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseForbidden,
     HttpResponseNotFound,
     HttpResponseRedirect,
     HttpResponseServerError,
@@ -205,8 +206,40 @@ def not_found(request, exception=None):
     return HttpResponseNotFound(html)
 
 
+def forbidden(request, exception=None):
+    html = render_template("frameworks/error.html", Where("/", settings.STATIC_URL, app=True),
+                           page_title="Not allowed", heading="You may not do this",
+                           message="Your account does not allow this page or action. If you "
+                                   "think it should, ask your people team or an administrator.")
+    return HttpResponseForbidden(html)
+
+
+def csrf_failure(request, reason=""):
+    """A refused form post (an expired page, cookies off) as a styled page that says what to do."""
+    html = render_template("frameworks/error.html", Where("/", settings.STATIC_URL, app=True),
+                           page_title="Form expired", heading="This form could not be sent",
+                           message="The page was open too long or your browser refused its "
+                                   "cookie. Go back, reload the page and send it again.")
+    return HttpResponseForbidden(html)
+
+
 def server_error(request):
-    return HttpResponseServerError(
-        "<!DOCTYPE html><html lang=\"en\"><title>Something went wrong</title>"
-        "<main><h1>Something went wrong</h1><p>The error was logged. "
-        "<a href=\"/\">Back to the home page</a>.</p></main></html>")
+    # The page must not fail in turn: it is plain template rendering, with a bare fallback.
+    try:
+        html = render_template("frameworks/error.html",
+                               Where("/", settings.STATIC_URL, app=True),
+                               page_title="Something went wrong",
+                               heading="Something went wrong",
+                               message="The error was logged. Try again in a moment.")
+    except Exception:  # noqa: BLE001 - the last resort must answer whatever went wrong
+        html = ("<!DOCTYPE html><html lang=\"en\"><title>Something went wrong</title>"
+                "<main><h1>Something went wrong</h1><p>The error was logged. "
+                "<a href=\"/\">Back to the home page</a>.</p></main></html>")
+    return HttpResponseServerError(html)
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send them to the
+    SVG the layout names."""
+    return HttpResponseRedirect(f"{settings.STATIC_URL}craftpath/favicon.svg")

@@ -1,0 +1,22 @@
+"""Template context for the app's pages: the plain variables the shared layout reads.
+
+The layout (frameworks/templates/craftpath/layout.html) is also rendered by the static build's
+standalone engine, which passes these itself; here the project's engine gets them for every
+request, so accounts/base.html and everything extending it need not repeat them."""
+
+from django.conf import settings
+
+from . import access
+from .frameworks.render import HTMX
+
+SECTIONS = (("/people/org/", "org"), ("/people/", "people"), ("/checkins/", "checkins"),
+            ("/home/", "home"), ("/insights/", "insights"), ("/notifications/", "inbox"))
+
+
+def layout(request):
+    path = getattr(request, "path", "")
+    section = next((name for prefix, name in SECTIONS if path.startswith(prefix)), "")
+    user = getattr(request, "user", None)
+    return {"static": settings.STATIC_URL, "root": "/", "app": True, "htmx": HTMX,
+            "nav_section": section,  # which top link is aria-current
+            "can_view_insights": user is not None and access.can_view_insights(user)}

@@ -1,0 +1,77 @@
+// craftpath's small behaviours for the app's pages; every page works without them.
+(function () {
+  "use strict";
+
+  // The rating control: with focus on a rating (or anywhere in its statement row but a text
+  // field), the keys 1–4 choose the scale's values in order and N chooses Not applicable.
+  function ratingKey(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target.matches("textarea, select, input:not([type=radio]):not([type=checkbox])")) return;
+    var row = target.closest(".statement-row, .rating-scale");
+    if (!row) return;
+    var scale = row.matches(".rating-scale") ? row : row.querySelector(".rating-scale");
+    if (!scale) return;
+    var key = event.key.toLowerCase();
+    var input = scale.querySelector('input[data-key="' + key + '"]');
+    if (!input) return;
+    event.preventDefault();
+    if (!input.checked) input.click(); // fires input and change, so the row autosaves
+    input.focus();
+  }
+
+  // GOV.UK's error summary: take focus on load so it is read out first.
+  function focusErrorSummary() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) summary.focus();
+  }
+
+  // The org chart's search: keep people whose name, email or level matches, with their chain of
+  // managers, and open the branches that lead to them.
+  function orgSearch(input) {
+    var tree = document.getElementById(input.getAttribute("aria-controls"));
+    var status = document.getElementById(input.dataset.status);
+    if (!tree) return;
+    var words = input.value.trim().toLowerCase();
+    var items = tree.querySelectorAll("li[data-search]");
+    var shown = 0;
+    items.forEach(function (li) { li.classList.remove("hidden-by-search"); });
+    if (!words) {
+      if (status) status.textContent = "";
+      return;
+    }
+    items.forEach(function (li) {
+      var own = li.dataset.search.indexOf(words) !== -1;
+      var below = Array.prototype.some.call(li.querySelectorAll("li[data-search]"), function (child) {
+        return child.dataset.search.indexOf(words) !== -1;
+      });
+      if (own) shown += 1;
+      if (own || below) {
+        var details = li.querySelector(":scope > details");
+        if (details && below) details.open = true;
+      } else {
+        li.classList.add("hidden-by-search");
+      }
+    });
+    if (status) status.textContent = shown + (shown === 1 ? " person matches" : " people match");
+  }
+
+  // Not applicable needs a reason: open the folded fields so its box is in reach.
+  function openReasonForNotApplicable(event) {
+    var input = event.target;
+    if (!input.matches('.rating-scale input[data-key="n"]') || !input.checked) return;
+    var row = input.closest(".statement-row");
+    var more = row && row.querySelector("details.statement-row__more");
+    if (more) more.open = true;
+  }
+
+  document.addEventListener("keydown", ratingKey);
+  document.addEventListener("change", openReasonForNotApplicable);
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    document.querySelectorAll("input[data-org-search]").forEach(function (input) {
+      input.addEventListener("input", function () { orgSearch(input); });
+      if (input.value) orgSearch(input);
+    });
+  });
+})();
