@@ -34,7 +34,7 @@ EXPECTED = {
                          "Principal Engineer (Individual Contributor)",
                          "Principal Engineer (People Manager)", "Technology Director"], 9, 92),
     ]),
-    "monzo__progression-framework": ("front-matter+headings-markdown", [
+    "monzo__progression-framework": ("front-matter+document", [
         ("customer-operations-framework", MONZO_LEVELS[2], 4, 23),
         ("product-design-framework", MONZO_LEVELS[6], 3, 18),
         ("user-research-framework", MONZO_LEVELS[6], 3, 18),
