@@ -177,6 +177,8 @@ def load(paths: list[str | Path], reader: str | None = None,
             why_not = {f.file: f.reason for f in doc_report.files}
             for file in rest:
                 module, reason = detect_legacy(file)
+                if document.NOT_FRAMEWORK.match(file.path.name):  # a licence is never a ladder
+                    module, reason = None, "a licence or project file, not framework data"
                 # the reader that takes the file over says what is wrong with it
                 diagnostics.extend(n for n in notes if n.code != "CP022" and module is None
                                    and n.source.file == file.name)

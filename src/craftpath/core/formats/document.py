@@ -168,12 +168,7 @@ def read_with_report(files: list[TextFile], hints: dict | None = None):
                                     Source(section.file, section.line)))
     framework = _framework(families, root, hints, notes)
     _name_roles(root, axes, families)
-    for entry in entries:
-        if not entry.role:
-            entry.role, entry.reason = "left-out", (
-                "outside every family" if not any(entry.file == f.root.file or f.root.kind in
-                                                  ("root", "folder") for f in families)
-                else "not under a level and an area")
+    _explain_left_out(root, axes, families)
     _warn_left_out_sections(root, families, notes)
     for file_report in report.files:
         if file_report.status == "read" and not any(e.role == "statement"
@@ -182,13 +177,31 @@ def read_with_report(files: list[TextFile], hints: dict | None = None):
     return framework, notes, report
 
 
+def _explain_left_out(root: Section, axes, families: list[InferredFamily]) -> None:
+    """Why each block nothing claimed was left out, from where it sits."""
+    level_ids = {id(s) for axis in axes for s in axis.levels}
+    area_ids = {id(s) for axis in axes for s in axis.areas}
+    family_ids = {id(f.root) for f in families}
+    for section in root.walk():
+        chain = [section] + section.ancestors
+        in_level = any(id(s) in level_ids for s in chain)
+        in_area = any(id(s) in area_ids for s in chain)
+        in_family = any(id(s) in family_ids for s in chain)
+        reason = ("a level's introduction" if in_level else
+                  "an area's description (not under a level)" if in_area else
+                  "not under any level" if in_family else "outside every family")
+        for entry in section.content:
+            if not entry.role:
+                entry.role, entry.reason = "left-out", reason
+
+
 def _name_roles(root: Section, axes, families: list[InferredFamily]) -> None:
     level_ids = {id(s) for axis in axes for s in axis.levels}
     area_ids = {id(s) for axis in axes for s in axis.areas}
     family_ids = {id(f.root) for f in families}
     for section in root.walk():
         entry = section.entry
-        if entry is None or entry.role:
+        if entry is None or entry.role and entry.role != "title":
             continue
         if id(section) in level_ids:
             entry.role = "level"
@@ -196,6 +209,8 @@ def _name_roles(root: Section, axes, families: list[InferredFamily]) -> None:
             entry.role = "area"
         elif id(section) in family_ids:
             entry.role = "family"
+        elif entry.role == "title":
+            continue
         elif any(e.role == "statement" for e in section.entries()):
             entry.role = "area" if not any(s.entry and s.entry.role == "area"
                                            for s in section.walk() if s is not section) \

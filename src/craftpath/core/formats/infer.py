@@ -425,7 +425,8 @@ def _place(family: InferredFamily, entry: Entry, track: str, area: str, level: s
         entry.role, entry.reason = "left-out", "examples"
         return
     bare = re.sub(r"^[^:]{1,40}:\s*", "", text)
-    if sum(ch.isalpha() for ch in text) < 3 or sum(ch.isalpha() for ch in bare) < 3:
+    if sum(ch.isalpha() for ch in text) < 3 or sum(ch.isalpha() for ch in bare) < 3 or \
+            (any(ch.isdigit() for ch in text) and len(text.split()) <= 2):
         entry.role, entry.reason = "left-out", "a figure or label, not a statement"
         return
     if not area:

@@ -19,14 +19,15 @@ from .tree import Block, Document, clean
 
 # Section names whose content is never statements, and the reason given in the report.
 LEFT_OUT_SECTIONS = (
-    (re.compile(r"\b(examples?|e\.g\.|for instance|sample tasks?|example tasks?|"
-                r"illustrations?)\b", re.I), "examples"),
-    (re.compile(r"\b(reading( list)?|further reading|resources?|references?|books?|courses?|"
-                r"learning|links?|bibliography|useful|see also)\b", re.I), "reading list"),
-    (re.compile(r"\b(navigation|nav|menu|contents|table of contents|toc|sidebar|breadcrumbs?|"
-                r"other pages)\b", re.I), "navigation"),
-    (re.compile(r"\b(legend|key|glossary|changelog|change log|licen[cs]e|faq|"
-                r"frequently asked)\b", re.I), "not framework content"),
+    (re.compile(r"^(examples?|example (tasks?|projects?|work)|for example|e\.g\.|"
+                r"for instance|sample tasks?|illustrations?)\b", re.I), "examples"),
+    (re.compile(r"^((further|suggested|recommended|additional) )?(reading( list)?|resources?|"
+                r"references?|links?|books?|courses?|learning (resources|materials)|"
+                r"bibliography|see also|useful links)$", re.I), "reading list"),
+    (re.compile(r"^(navigation|nav|menu|contents|table of contents|toc|sidebar|breadcrumbs?|"
+                r"other pages|on this page)$", re.I), "navigation"),
+    (re.compile(r"^(legend|key|glossary|changelog|change log|licen[cs]e|faq|"
+                r"frequently asked questions)$", re.I), "not framework content"),
     (re.compile(r"^(description|summary of the area|about|overview|introduction|intro|"
                 r"notes?|cited[_ ]from|citation|source|category|id|slug|key|url|href|icon|"
                 r"colou?r|image|emoji|type|path|weight|order|version|date)$", re.I),
