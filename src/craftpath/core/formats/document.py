@@ -146,6 +146,8 @@ def read_with_report(files: list[TextFile], hints: dict | None = None):
     try:
         axes = choose_axes(root, hints)
         families = [f for axis in axes for f in assign(root, axis, hints)]
+        order = {id(s): n for n, s in enumerate(root.walk())}
+        families.sort(key=lambda f: order.get(id(f.root), 0))
         if not families:
             raise InferenceError("levels were found but no statements under them")
     except InferenceError as error:
@@ -278,7 +280,7 @@ def _framework(families: list[InferredFamily], root: Section, hints: dict,
             cells.append(make_expectation(area_slug_of[(track, area)], slug_of[level],
                                           [text for text, _ in items],
                                           Source(first.file, first.line)))
-        name = inferred.name or hints.get("name") or _set_name(root)
+        name = _family_name(inferred.root) or hints.get("name") or _set_name(root)
         family = make_family(name, slugify(name) or "family", levels, model_tracks, cells,
                              Source(inferred.root.file, inferred.root.line))
         built.append(family)
@@ -286,6 +288,16 @@ def _framework(families: list[InferredFamily], root: Section, hints: dict,
     name = hints.get("name") or (built[0].name if len(built) == 1 else _set_name(root))
     framework = make_framework(name, built, Source(root.file))
     return replace(framework, families=tuple(built))
+
+
+def _family_name(section: Section) -> str:
+    """The family's name: its root section's, or that of the section around it when the root
+    is only a wrapper (a `levels:` key that is all its file holds)."""
+    while section.parent is not None and section.kind == "heading" and \
+            len([c for c in section.parent.children if any(c.entries())]) == 1 and \
+            section.parent.kind != "root":
+        section = section.parent
+    return section.name
 
 
 def _declared(levels: list[str], name_lists: list[list[str]]) -> list[str]:

@@ -182,13 +182,10 @@ def _nested_grid_covers(outer, groups) -> bool:
     members = outer[0]
     ids = {id(m) for m in members}
     total = sum(m.statement_like() for m in members)
-    for other in groups:
-        if other is outer or not all(m.parent is not None and id(m.parent) in ids
-                                     for m in other[0]):
-            continue
-        if sum(m.statement_like() for m in other[0]) >= 0.8 * total:
-            return True
-    return False
+    inside = sum(sum(m.statement_like() for m in other[0]) for other in groups
+                 if other is not outer and all(any(id(a) in ids for a in m.ancestors)
+                                               for m in other[0]))
+    return inside >= 0.8 * total
 
 
 def _display(members: list[Section]) -> list[Section]:
@@ -199,6 +196,13 @@ def _display(members: list[Section]) -> list[Section]:
     if climbed == members:
         return members
     return _display(climbed)
+
+
+def all_series(root: Section) -> list[Section]:
+    """Every parent whose children read as a series of levels, the largest first."""
+    found = [s for s in root.walk() if len(_content_children(s)) >= 2
+             and level_score(_content_children(s)) > 0.5]
+    return sorted(found, key=lambda s: -s.statement_like())
 
 
 def find_series(root: Section) -> Section | None:
@@ -234,6 +238,9 @@ def grid_axes(root: Section, hints: dict) -> list[Axis]:
             continue
         tables = all(m.kind == "row" for m in members)
         outer_is_level = outer_score > inner_score or (outer_score == inner_score and not tables)
+        if not outer_is_level and (hints.get("area") == "bold-lead-in" or
+                                   _leads_repeat(children)):
+            continue  # the areas are lead-ins inside each level: the parents are ladders
         how = (f"{_describe(members)} repeating the same {_describe(children)}; "
                f"levels are the {'former' if outer_is_level else 'latter'}")
         if outer_is_level:
@@ -245,10 +252,26 @@ def grid_axes(root: Section, hints: dict) -> list[Axis]:
 
 
 def choose_axes(root: Section, hints: dict) -> list[Axis]:
-    """The axes of every family: from hints, else every grid found, else one series."""
+    """The axes of every family: from hints, else every grid found, else every series (a
+    ladder per page, each a series of level headings)."""
     if hints.get("level") or (hints.get("area") and hints["area"] != "bold-lead-in"):
         return [choose_axis(root, hints)]
-    return grid_axes(root, hints) or [choose_axis(root, hints)]
+    grids = grid_axes(root, hints)
+    if grids:
+        return grids
+    first = choose_axis(root, hints)
+    axes = [first]
+    if first.outer_is_level and first.levels and first.levels[0].parent is not None:
+        taken = [first.levels[0].parent]
+        for parent in all_series(root):
+            if any(parent is t or t in parent.ancestors or parent in t.ancestors
+                   for t in taken):
+                continue
+            levels = _content_children(parent)
+            axes.append(Axis(levels, [], True, True, f"a series of {_describe(levels)} "
+                                                     "holding content"))
+            taken.append(parent)
+    return axes
 
 
 def choose_axis(root: Section, hints: dict) -> Axis:
@@ -260,6 +283,11 @@ def choose_axis(root: Section, hints: dict) -> Axis:
                                  "content")
         areas = ([s for s in root.walk() if s.descriptor == area_hint and s.statement_like()]
                  if area_hint and area_hint != "bold-lead-in" else [])
+        if not area_hint:  # levels inside headings or rows: those are the areas
+            parents = list({id(lv.parent): lv.parent for lv in levels if lv.parent}.values())
+            if len(parents) >= 2 and all(p.kind in ("heading", "row", "sheet", "column")
+                                         for p in parents):
+                areas = parents
         outer = not areas or all(any(a in lv.ancestors for lv in levels) for a in areas)
         return Axis(levels, areas, outer, area_hint == "bold-lead-in",
                     f"levels from the hint level={level_hint}")
@@ -301,7 +329,7 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
     named_as = axis.levels if axis.outer_is_level else axis.areas
     display = {id(m): d for m, d in zip(named_as, _display(named_as), strict=True)}
     outer = axis.levels if axis.outer_is_level else axis.areas
-    family_roots = _family_roots(root, outer, hints)
+    family_roots = _family_roots(root, outer, hints, axis.levels)
     families = []
     for family_root, name in family_roots:
         family = InferredFamily(name, family_root, how=axis.how)
@@ -362,6 +390,22 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
     return [f for f in families if f.cells]
 
 
+def _leads_repeat(levels: list[Section]) -> bool:
+    """Whether most content under these levels opens with a bold lead-in, the same lead-ins
+    coming back from level to level (areas as `**Area:** text`)."""
+    items = [e for level in levels for e in level.entries() if e.kind in ("item", "para")
+             and not _is_data(e)]
+    leads = [e for e in items if e.block is not None and e.block.lead]
+    if not items or len(leads) < 0.6 * len(items):
+        return False
+    names = {}
+    for level in levels:
+        for e in level.entries():
+            if e.block is not None and e.block.lead:
+                names.setdefault(normalise_key(e.block.lead), set()).add(level.key)
+    return sum(1 for keys in names.values() if len(keys) >= 2) >= 0.5 * len(names)
+
+
 def _lead_positions(levels: list[Section]) -> dict[int, int]:
     """Lead-in items by position when every level holds the same number (two or more) of
     them and their keywords do not repeat: the k-th lead-in of each level is one area."""
@@ -400,7 +444,7 @@ def _track_between(chain: list[Section], area: Section, family_root: Section) ->
 def _add_level(family: InferredFamily, name: str, section: Section) -> None:
     if name not in family.levels:
         family.levels.append(name)
-    order = section.order if section.order is not None else None
+    order = section.order if section.order is not None else section.number
     if order is not None:
         family.level_orders[name] = min(order, family.level_orders.get(name, order))
 
@@ -426,7 +470,7 @@ def _place(family: InferredFamily, entry: Entry, track: str, area: str, level: s
         return
     bare = re.sub(r"^[^:]{1,40}:\s*", "", text)
     if sum(ch.isalpha() for ch in text) < 3 or sum(ch.isalpha() for ch in bare) < 3 or \
-            (any(ch.isdigit() for ch in text) and len(text.split()) <= 2):
+            (any(ch.isdigit() for ch in text) and len(text.split()) <= 2 and len(text) <= 16):
         entry.role, entry.reason = "left-out", "a figure or label, not a statement"
         return
     if not area:
@@ -459,7 +503,8 @@ def _is_data(entry: Entry) -> bool:
                                         ".jsx", ".tsx"))
 
 
-def _family_roots(root: Section, outer: list[Section], hints: dict) -> list[tuple[Section, str]]:
+def _family_roots(root: Section, outer: list[Section], hints: dict,
+                  levels: list[Section]) -> list[tuple[Section, str]]:
     """Where each family starts: the common ancestor of the outer sections, split by file
     or folder when the outer names repeat across files (one ladder per file)."""
     family_hint = hints.get("family")
@@ -472,6 +517,24 @@ def _family_roots(root: Section, outer: list[Section], hints: dict) -> list[tupl
             raise InferenceError(f"hint family={family_hint}: no section of that kind holds "
                                  "levels")
         return [(s, s.name) for s in roots]
+    for kind in ("file", "folder"):
+        # a complete ladder in each file (or folder): one family each
+        groups: dict[int, list[Section]] = {}
+        anchors: dict[int, Section] = {}
+        for o in outer:
+            anchor = next((s for s in [o] + o.ancestors if s.kind == kind), None)
+            if anchor is not None:
+                groups.setdefault(id(anchor), []).append(o)
+                anchors[id(anchor)] = anchor
+        if len(groups) >= 2 and len(groups) < len(outer) and \
+                sum(len(g) for g in groups.values()) == len(outer) and \
+                all(len(g) >= 2 for g in groups.values()):
+            level_sets = {frozenset(lv.key for lv in levels
+                                    if anchors[key] in lv.ancestors or anchors[key] is lv)
+                          for key in groups}
+            # folders of one ladder's areas (categories) share its levels: tracks, not families
+            if kind == "file" or len(level_sets) > 1:
+                return [(a, a.name) for a in anchors.values()]
     names = [o.key for o in outer]
     if len(set(names)) == len(names):
         lca = _common_ancestor(outer)

@@ -189,7 +189,8 @@ def _add_document(parent: Section, document: Document, entries: list[Entry],
                 entry.role, entry.reason = "title", "the page's title"
                 file_section.entry = entry
                 continue
-            while len(stack) > 1 and stack[-1].kind == "heading" and stack[-1].depth >= block.depth:
+            while len(stack) > 1 and stack[-1].kind in ("heading", "sheet") and \
+                    stack[-1].depth >= block.depth:
                 stack.pop()
             kind = "sheet" if document.kind == "sheet" else "heading"
             section = stack[-1].add(Section(block.text, kind, name, block.line, block.depth,
@@ -278,7 +279,12 @@ def _add_pairs(parent: Section, body, header, file: str, block, entries) -> None
     """A two-column table is a list of (name, text) pairs: a row section per name (rows of one
     merged name together) holding the text."""
     section = None
-    for row in [header] + body:
+    # the first row is a header unless its first cell is merged down into the next rows
+    merged_header = bool(body) and clean(header[0].text) == clean(body[0][0].text)
+    if not merged_header:
+        entries.append(Entry(file, block.line, "cell", f"{header[0].text} {header[1].text}",
+                             block, "left-out", "a table's header row"))
+    for row in ([header] if merged_header else []) + body:
         name = clean(row[0].text)
         if section is None or section.name != name:
             row_entry = Entry(file, row[0].line or block.line, "heading", name, block)

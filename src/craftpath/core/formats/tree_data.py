@@ -73,7 +73,7 @@ def data_blocks(value, line_of: LineFinder) -> list[Block]:
                     out.append(Block("para", text, line_of(text), lead=clean(key)))
             elif isinstance(v, dict):
                 out.append(Block("heading", title_of(v) or clean(key), line_of(f'{key}'),
-                                 depth=depth, order=_number(key)))
+                                 depth=depth))
                 mapping(v, depth + 1)
             elif isinstance(v, list):
                 sequence(v, depth, clean(key))
@@ -117,11 +117,6 @@ def _flatten(value) -> list[str]:
     if isinstance(value, str):
         return [value.strip()]
     return [str(value)] if isinstance(value, int | float) and not isinstance(value, bool) else []
-
-
-def _number(key: str) -> float | None:
-    found = re.search(r"\d+", key)
-    return float(found.group()) if found else None
 
 
 def _data_document(file: TextFile, kind: str, value, problems) -> Document:
