@@ -9,11 +9,10 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from layouts import LAYOUTS, FamilySpec, Spec, spec_from, try_layout
 
 from craftpath.core.formats import load
 from craftpath.core.sample import load_bundled
-
-from layouts import LAYOUTS, FamilySpec, Spec, spec_from, try_layout
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +59,8 @@ def small_frameworks(draw):
     return Spec("Ladders", [family])
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=small_frameworks(), layout=st.sampled_from(sorted(LAYOUTS)))
 def test_any_small_framework_comes_back_from_any_layout(spec, layout, tmp_path_factory):
     assert try_layout(spec, layout, tmp_path_factory.mktemp("layout")) == []
