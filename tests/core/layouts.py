@@ -376,7 +376,8 @@ def rst_grid_table(spec: Spec) -> Written:
 def _width(text: str) -> int:
     """Columns a text takes in a plain-text table: wide (CJK) characters take two."""
     import unicodedata
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF"
+               else 1 for c in text)
 
 
 def _pad(text: str, width: int) -> str:

@@ -59,7 +59,7 @@ def small_frameworks(draw):
     return Spec("Ladders", [family])
 
 
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=small_frameworks(), layout=st.sampled_from(sorted(LAYOUTS)))
 def test_any_small_framework_comes_back_from_any_layout(spec, layout, tmp_path_factory):

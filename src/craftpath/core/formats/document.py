@@ -189,7 +189,8 @@ def _explain_left_out(root: Section, axes, families: list[InferredFamily]) -> No
         in_level = any(id(s) in level_ids for s in chain)
         in_area = any(id(s) in area_ids for s in chain)
         in_family = any(id(s) in family_ids for s in chain)
-        reason = ("a level's introduction" if in_level else
+        named = next((left_out_reason(s.name) for s in chain if left_out_reason(s.name)), "")
+        reason = (named if named else "a level's introduction" if in_level else
                   "an area's description (not under a level)" if in_area else
                   "not under any level" if in_family else "outside every family")
         for entry in section.content:

@@ -368,6 +368,9 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
                     if inner:
                         area = inner[0].name
                         track = inner[-1].name if len(inner) > 1 else ""
+                        if not track:
+                            track = _track_above(chain, display.get(id(level), level),
+                                                 family.root)
                     elif axis.lead_areas and entry.block is not None and entry.block.lead and \
                             _repeated_lead(entry.block.lead, axis.levels, family):
                         area, track = entry.block.lead, ""
@@ -431,6 +434,18 @@ def _repeated_lead(lead: str, levels: list[Section], family: InferredFamily) -> 
             if seen >= 2:
                 return True
     return False
+
+
+def _track_above(chain: list[Section], level: Section, family_root: Section) -> str:
+    """A heading between the family and its level (`# Backend` / `## Level 1`): a track."""
+    if level not in chain:
+        return ""
+    for section in chain[chain.index(level) + 1:]:
+        if section is family_root:
+            break
+        if section.kind in ("heading", "sheet"):
+            return section.name
+    return ""
 
 
 def _track_between(chain: list[Section], area: Section, family_root: Section) -> str:

@@ -303,8 +303,9 @@ def _label_columns(header, body) -> set[int]:
     labels = set()
     for c in range(len(header) - 1):
         values = [row[c].text for row in body if row[c].text]
-        short = values and all(len(v.split()) <= 4 and len(row[c].parts) <= 1 and len(v) <= 40
-                               for row, v in zip(body, values, strict=False))
+        short = values and len(set(values)) == len(values) and all(
+            len(v.split()) <= 4 and len(row[c].parts) <= 1 and len(v) <= 40
+            for row, v in zip(body, values, strict=False))
         if not short:
             break
         labels.add(c)

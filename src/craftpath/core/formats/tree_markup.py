@@ -678,6 +678,7 @@ class LatexWalk:
         row: list[Cell] = []
         cell: list = []
         span = 1
+        skip: set[int] = set()  # the count and column spec of a \multicolumn
 
         def end_cell() -> None:
             nonlocal cell, span
@@ -708,6 +709,9 @@ class LatexWalk:
                     groups = [n for n in nodelist[k + 1:k + 4] if isinstance(n, LatexGroupNode)]
                     if len(groups) == 3:
                         span = _span(self.text([groups[0]]))
+                        skip.update(id(g) for g in groups[:2])
+            elif id(node) in skip:
+                continue
             else:
                 cell.append(node)
         end_cell()
