@@ -8,7 +8,8 @@ themselves. The rules, by role (a person may hold several; each adds to what the
 - people team: every person's profile and progress, read only; the directory export;
 - admin: every person's profile, and changing people, roles, teams and the directory
   (the admin site, import); not anyone's progress, unless they also hold another role that
-  allows it.
+  allows it;
+- admin and people team: importing and publishing a framework (the Import page).
 
 A private note is visible to its author only, whatever roles anyone holds. A shared note is
 visible to its author and to whoever may see the progress of the person it is about.
@@ -92,6 +93,11 @@ def can_write_note_about(viewer, person: User) -> bool:
 def can_change_people(viewer) -> bool:
     """Accounts, roles, managers, teams, directory import."""
     return _has(viewer, Role.ADMIN)
+
+
+def can_import_framework(viewer) -> bool:
+    """The Import page: upload a framework, see what was inferred, publish it."""
+    return _has(viewer, Role.ADMIN) or _has(viewer, Role.PEOPLE)
 
 
 def can_export_directory(viewer) -> bool:

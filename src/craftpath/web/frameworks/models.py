@@ -34,3 +34,18 @@ class FrameworkVersion(models.Model):
         if self.pk is not None and kwargs.get("update_fields") != ["is_active"]:
             raise ImmutableVersionError(f"framework version {self.label} is immutable")
         super().save(*args, **kwargs)
+
+
+class ImportDraft(models.Model):
+    """What someone uploaded on the Import page and the hints they gave, kept between runs
+    until they publish it (one per person; a new upload replaces it). The files are kept as
+    one zip, already checked against the size limits."""
+
+    owner = models.OneToOneField("accounts.User", on_delete=models.CASCADE,
+                                 related_name="import_draft")
+    archive = models.BinaryField()
+    hints = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"import draft of {self.owner}"

@@ -3,7 +3,7 @@ both. The active version lives at /, every version (active or not) under /v/<lab
 
 from django.urls import include, path
 
-from . import views
+from . import importing, views
 
 pages = [
     path("", views.home, name="home"),
@@ -26,6 +26,8 @@ pages = [
 
 urlpatterns = [
     path("versions/", views.versions, name="versions"),
+    path("import/", importing.import_page, name="import"),
+    path("import/publish/", importing.publish_import, name="import-publish"),
     path("healthz", views.health, name="health"),
     path("v/<slug:version>/", include(pages)),
     path("", include(pages)),
