@@ -151,3 +151,14 @@ def test_a_left_out_section_that_looks_like_a_level_is_a_warning(tmp_path):
     loaded = load([write(tmp_path, {"l.md": text, "z.md": other})])
     warnings = [d for d in loaded.diagnostics if d.code == "CP023"]
     assert warnings and "Level 1" in warnings[0].message
+
+
+def test_headings_naming_area_and_level_at_once_are_split(tmp_path):
+    text = "# Guild\n" + "".join(f"## {area} ({level})\n- {area} at {level} level\n"
+                                 for area in ("Core", "Frontend")
+                                 for level in ("Apprentice", "Journeyman", "Master"))
+    family = load([write(tmp_path, {"guild.md": text})]).framework.families[0]
+    assert [level.code for level in family.levels] == ["Apprentice", "Journeyman", "Master"]
+    assert [area.name for area in family.areas] == ["Core", "Frontend"]
+    assert family.expectation("frontend", "master").statements[0].text == \
+        "Frontend at Master level"

@@ -28,7 +28,8 @@ from .sections import Entry, Section, left_out_reason
 SENIORITY = {
     "intern": 0, "trainee": 0, "apprentice": 0, "novice": 0, "beginner": 0, "entry": 0,
     "graduate": 1, "junior": 1, "associate": 1, "jr": 1, "assistant": 1,
-    "mid": 2, "middle": 2, "medior": 2, "intermediate": 2, "regular": 2, "competent": 2,
+    "mid": 2, "middle": 2, "medior": 2, "journeyman": 2, "journeyperson": 2,
+    "intermediate": 2, "regular": 2, "competent": 2,
     "proficient": 3, "senior": 3, "sr": 3, "advanced": 3, "experienced": 3,
     "staff": 4, "lead": 4, "expert": 4, "manager": 4, "specialist": 3,
     "principal": 5, "architect": 5, "master": 5, "distinguished": 6, "fellow": 7,

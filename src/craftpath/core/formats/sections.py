@@ -125,7 +125,36 @@ def build_sections(documents: list[Document]) -> tuple[Section, list[Entry]]:
                 folders[key] = parent.add(Section(clean(parts[k]), "folder", str(document.path)))
             parent = folders[key]
         _add_document(parent, document, entries, repeated)
+    for section in list(root.walk()):
+        _split_compound_names(section)
     return root, entries
+
+
+COMPOUND = re.compile(r"^(?P<outer>[^()\[\]]+?)\s*[(\[](?P<inner>[^()\[\]]+)[)\]]\s*$")
+
+
+def _split_compound_names(parent: Section) -> None:
+    """Sibling headings that name two things at once, `Core (Journeyman)`, `Core (Master)`,
+    `Frontend (Journeyman)`…, become nested sections (Core › Journeyman) when both parts
+    repeat across the siblings; the inference then decides which part is the level."""
+    children = parent.children
+    parts = [COMPOUND.match(c.name) for c in children]
+    if len(children) < 4 or not all(parts):
+        return
+    outer = [clean(p["outer"]) for p in parts]
+    inner = [clean(p["inner"]) for p in parts]
+    if len(set(outer)) < 2 or len(set(inner)) < 2 or \
+            any(outer.count(name) < 2 for name in set(outer)):
+        return
+    groups: dict[str, Section] = {}
+    parent.children = []
+    for child, outer_name, inner_name in zip(children, outer, inner, strict=True):
+        group = groups.get(outer_name)
+        if group is None:
+            group = groups[outer_name] = parent.add(Section(
+                outer_name, child.kind, child.file, child.line, child.depth))
+        child.name = inner_name
+        group.add(child)
 
 
 def _common_folder(paths: list[Path]) -> Path:
