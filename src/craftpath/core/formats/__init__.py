@@ -273,13 +273,14 @@ def _account_direct(import_report: ImportReport, reader: str, group, framework) 
         file_report = FileReport(file.name, reader, "read" if statements else "skipped",
                                  "" if statements else "no statements taken from this file")
         if used:
-            file_report.entries.append(Entry(file.name, 1, "fields", "x" * used,
-                                             role="statement", reason=f"{len(statements)} "
-                                             f"statements read by the {reader} reader"))
+            file_report.entries.append(Entry(
+                file.name, 1, "fields", f"{len(statements)} statements", role="statement",
+                reason=f"read by the {reader} reader", chars=used))
         if size - used:
-            file_report.entries.append(Entry(file.name, 1, "fields", " " * (size - used),
-                                             role="left-out", reason=f"fields the {reader} "
-                                             "reader does not take as statements"))
+            file_report.entries.append(Entry(
+                file.name, 1, "fields", "the rest of the file", role="left-out",
+                reason=f"fields and markup the {reader} reader does not take as statements",
+                chars=size - used))
         import_report.files.append(file_report)
 
 

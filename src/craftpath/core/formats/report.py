@@ -43,7 +43,7 @@ class ImportReport:
     def totals(self) -> dict[str, int]:
         total = imported = statements = 0
         for entry in self.entries:
-            size = len(entry.text)
+            size = entry.size
             total += size
             if entry.role in IMPORTED_ROLES:
                 imported += size
@@ -65,7 +65,7 @@ class ImportReport:
                 "file": f.file, "reader": f.reader, "status": f.status, "reason": f.reason,
                 "blocks": [{"line": e.line, "kind": e.kind, "role": e.role or "left-out",
                             "reason": e.reason or ("" if e.role else "not under a level"),
-                            "where": e.where, "chars": len(e.text), "text": e.text[:300]}
+                            "where": e.where, "chars": e.size, "text": e.text[:300]}
                            for e in f.entries],
             } for f in self.files],
         }

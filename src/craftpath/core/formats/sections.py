@@ -54,6 +54,11 @@ class Entry:
     role: str = ""  # statement | family | track | level | area | left-out
     reason: str = ""  # why it was left out, or what it became
     where: str = ""  # family / level / area it went to
+    chars: int | None = None  # its size when not its text's (a direct reader's whole file)
+
+    @property
+    def size(self) -> int:
+        return len(self.text) if self.chars is None else self.chars
 
 
 @dataclass(eq=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django import forms
@@ -143,12 +143,12 @@ class Outcome:
     """One run of the importer over a draft, shaped for the page."""
 
     error: str = ""
-    families: list = None
-    report: dict = None
-    findings: list = None
-    left_out: list = None
+    families: list = field(default_factory=list)
+    report: dict = field(default_factory=dict)
+    findings: list = field(default_factory=list)
+    left_out: list = field(default_factory=list)
     framework: object = None
-    diagnostics: list = None
+    diagnostics: list = field(default_factory=list)
 
 
 def run(draft: ImportDraft) -> Outcome:
