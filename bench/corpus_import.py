@@ -63,7 +63,8 @@ def corpus_rows(craftpath: Path, runs: int, with_report: bool) -> list[tuple[str
             layout, share = "n/a", "n/a"
             if report is not None and report.exists():
                 data = json.loads(report.read_text())
-                layout = (data.get("layout") or "direct reader")[:60]
+                readers = sorted({f["reader"] for f in data["files"] if f["status"] == "read"})
+                layout = (data.get("layout") or f"{'+'.join(readers)} reader")[:60]
                 share = f"{data['share_of_text_imported']:.0%}"
             rows.append((folder.name, layout, str(totals["families"]),
                          str(totals["levels_present"] + totals.get("levels_missing", 0)),
