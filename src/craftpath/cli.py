@@ -105,7 +105,7 @@ def _write(text: str, output: str | None) -> None:
 def cmd_import(args) -> int:
     loaded = _load(args)
     for file, reason in loaded.reasons.items():
-        print(f"{file}: {reason}", file=sys.stderr)
+        print(f"{file}: read as {loaded.reader_of(file)} ({reason})", file=sys.stderr)
     if loaded.report is not None:
         for line in loaded.report.summary_lines():
             print(line, file=sys.stderr)

@@ -51,6 +51,10 @@ class Loaded:
     reader: str
     reasons: dict[str, str] = field(default_factory=dict)  # file -> why the reader was picked
     report: ImportReport | None = None  # every block of every file: imported or left out
+    readers: dict[str, str] = field(default_factory=dict)  # file -> the reader that read it
+
+    def reader_of(self, file: str) -> str:
+        return self.readers.get(file, self.reader)
 
 
 def reader_named(name: str):
@@ -169,7 +173,7 @@ def load(paths: list[str | Path], reader: str | None = None,
                 file_report = doc_report.file(file.name)
                 if file_report is None or file_report.status == "read":
                     picked.setdefault(document.NAME, []).append(file)
-                    reasons[file.name] = "read as a document tree"
+                    reasons[file.name] = "a document tree: its structure decides the roles"
                 else:
                     diagnostics.append(Diagnostic("CP001", Severity.INFO,
                                                   f"skipped: {file_report.reason}", file.source()))
@@ -198,6 +202,7 @@ def load(paths: list[str | Path], reader: str | None = None,
         kinds = "; ".join(f"{name}: {len(group)} file(s)" for name, group in picked.items())
         raise InputError(f"the files mix formats ({kinds}); load one framework at a time")
 
+    readers = {file.name: name for name, group in picked.items() for file in group}
     read_ones = []
     for name, group in picked.items():
         if name == document.NAME and document_result and not chosen:
@@ -212,12 +217,13 @@ def load(paths: list[str | Path], reader: str | None = None,
             read_ones.append((name, framework))
     if len(picked) == 1 or not read_ones:
         framework = read_ones[0][1] if read_ones else None
-        return Loaded(framework, diagnostics, "+".join(picked), reasons, import_report)
+        return Loaded(framework, diagnostics, "+".join(picked), reasons, import_report, readers)
     if len(read_ones) == 1:
-        return Loaded(read_ones[0][1], diagnostics, read_ones[0][0], reasons, import_report)
+        return Loaded(read_ones[0][1], diagnostics, read_ones[0][0], reasons, import_report,
+                      readers)
     order = {file.name: index for index, file in enumerate(files)}
     return Loaded(_joined([fw for _, fw in read_ones], order, hints, diagnostics), diagnostics,
-                  "+".join(name for name, _ in read_ones), reasons, import_report)
+                  "+".join(name for name, _ in read_ones), reasons, import_report, readers)
 
 
 def detect_direct(file: TextFile) -> tuple[object | None, str]:
