@@ -162,3 +162,12 @@ def test_headings_naming_area_and_level_at_once_are_split(tmp_path):
     assert [area.name for area in family.areas] == ["Core", "Frontend"]
     assert family.expectation("frontend", "master").statements[0].text == \
         "Frontend at Master level"
+
+
+def test_short_statements_under_numbered_level_columns_are_not_taken_for_names(tmp_path):
+    text = ("| Area | Level 1 | Level 2 |\n|---|---|---|\n| Aaa | Aaa Aaa Aaa | Aaa Aaa Aaa |\n"
+            "| Aaaa | Aaa Aaa Aaa Aaa | Aaa Aaa Aaa |\n")
+    family = load([write(tmp_path, {"grid.md": text})],
+                  hints={"level": "table-column"}).framework.families[0]
+    assert [level.code for level in family.levels] == ["Level 1", "Level 2"]
+    assert len(family.statements) == 4

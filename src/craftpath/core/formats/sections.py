@@ -333,7 +333,11 @@ def _add_pairs(parent: Section, body, header, file: str, block, entries) -> None
 
 
 def _label_columns(header, body) -> set[int]:
-    """Leading columns of short names (a code, a title), not of expectations."""
+    """Leading columns of short names (a code, a title), not of expectations. When the other
+    headers are a numbered series (`Level 1`, `Level 2`…), those columns hold the content
+    however short it is, and only the first column names the rows."""
+    if len(header) > 2 and all(any(ch.isdigit() for ch in cell.text) for cell in header[1:]):
+        return {0}
     labels = set()
     for c in range(len(header) - 1):
         values = [row[c].text for row in body if row[c].text]
