@@ -105,7 +105,13 @@ def _write(text: str, output: str | None) -> None:
 def cmd_import(args) -> int:
     loaded = _load(args)
     for file, reason in loaded.reasons.items():
-        print(f"{file}: read as {loaded.reader} ({reason})", file=sys.stderr)
+        print(f"{file}: read as {loaded.reader_of(file)} ({reason})", file=sys.stderr)
+    if loaded.report is not None:
+        for line in loaded.report.summary_lines():
+            print(line, file=sys.stderr)
+        if args.report:
+            _write(json.dumps(loaded.report.as_dict(), indent=1, ensure_ascii=False) + "\n",
+                   args.report)
     sources = ", ".join(Path(file).name for file in loaded.reasons)
     header = (f"craftpath framework, canonical format {canonical.FORMAT_VERSION}.\n"
               f"Converted by `craftpath import` ({loaded.reader} reader) from: {sources}")
@@ -422,6 +428,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("import", help="read a framework and write the canonical YAML")
     _add_paths(p, required=True)
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument("--report", metavar="FILE.json",
+                   help="write the import report: every block of every file, imported or "
+                        "left out and why, with character totals")
     p.set_defaults(func=cmd_import)
 
     p = commands.add_parser("summary", help="count families, levels, areas, statements…")

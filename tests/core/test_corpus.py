@@ -10,6 +10,10 @@ Splitting rules the counts follow:
 - jorgef (headings): one bullet `**Keyword**: text` is one statement, its area the README
   heading under which the keyword is defined.
 - MyUNiDAYS (JSON references): each criterion of a referenced catalogue level is one statement.
+- The document reader (Snowflake, infopulse, Artsy, InfraCloud, dskst): each list item, `<li>`,
+  `<br>` part or data list element is one statement, and so is each paragraph or data text
+  value (Snowflake's `summary` and `signals`, dskst's `summary` and `detail`); examples,
+  descriptions, intros, figures and navigation are left out and counted in the report.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ EXPECTED = {
                          "Principal Engineer (Individual Contributor)",
                          "Principal Engineer (People Manager)", "Technology Director"], 9, 92),
     ]),
-    "monzo__progression-framework": ("front-matter+headings-markdown", [
+    "monzo__progression-framework": ("front-matter+document", [
         ("customer-operations-framework", MONZO_LEVELS[2], 4, 23),
         ("product-design-framework", MONZO_LEVELS[6], 3, 18),
         ("user-research-framework", MONZO_LEVELS[6], 3, 18),
@@ -94,9 +98,86 @@ EXPECTED = {
 }
 
 
+# folder: (layout found, [(family slug, levels junior first, areas, statements)], share of
+# the input's text that became statements)
+DOCUMENT_TREE = {
+    "Medium__snowflake": (
+        "1 heading-3 sections repeating the same 5 heading-4 sections; levels are the latter",
+        [("tracks", ["1", "2", "3", "4", "5"], 16, 320)], 0.576),
+    "infopulse__Tech-Skills-Matrix-QA": (
+        "8 file-name sections repeating the same 5 heading-2 sections; levels are the latter",
+        [("matrix", ["Trainee", "Junior", "Middle", "Senior", "Expert"], 8, 172)], 0.807),
+    "artsy__README": (
+        "13 table-row sections repeating the same 5 table-column sections; levels are the "
+        "latter; 5 table-row sections repeating the same 4 table-column sections; levels are "
+        "the former",
+        [("individual-contributors", ["Intern", "Engineer 1", "Engineer 2", "Senior Engineer 1",
+                                      "Senior Engineer 2", "Staff Engineer",
+                                      "Senior Staff Engineer", "Principal Engineer"], 13, 142),
+         ("engineering-management-ladder", ["Engineering Manager 1", "Engineer Manager 2",
+                                            "Senior Engineering Manager",
+                                            "Director of Engineering",
+                                            "Senior Director of Engineering"], 4, 68)], 0.709),
+    "infracloudio__career-ladders": (
+        "5 file-name sections repeating the same 4 heading-2 sections; levels are the former",
+        [("engineering", ["Associate Engineer", "Engineer", "Senior Engineer", "Staff Engineer",
+                          "Principal Engineer"], 7, 120)], 0.646),
+    "dskst__em-competency-matrix": (
+        "28 file-name sections repeating the same 6 heading-1 sections; levels are the latter",
+        [("imported-framework", ["L1", "L2", "L3", "L4", "L5", "L6"], 28, 281)], 0.789),
+}
+
+
 @pytest.fixture(scope="module")
 def corpus_loads(corpus_dir):
-    return {folder: load([corpus_dir / folder]) for folder in EXPECTED}
+    return {folder: load([corpus_dir / folder]) for folder in [*EXPECTED, *DOCUMENT_TREE]}
+
+
+@pytest.mark.parametrize("folder", DOCUMENT_TREE)
+def test_each_new_corpus_framework_reads_through_the_document_tree(corpus_loads, folder):
+    loaded = corpus_loads[folder]
+    layout, families, share = DOCUMENT_TREE[folder]
+    assert loaded.reader == "document"
+    assert loaded.report.layout == layout
+    found = [(f.slug, [level.code for level in f.levels], len(f.areas), len(f.statements))
+             for f in loaded.framework.families]
+    assert found == families
+    assert loaded.report.share_imported() == pytest.approx(share, abs=0.001)
+    totals = loaded.report.totals()
+    assert totals["total_chars"] == totals["imported_chars"] + totals["left_out_chars"]
+    assert not [d for d in loaded.diagnostics if d.is_error]
+
+
+@pytest.mark.parametrize("folder", DOCUMENT_TREE)
+def test_each_new_corpus_framework_survives_a_canonical_round_trip(corpus_loads, folder):
+    framework = corpus_loads[folder].framework
+    again, notes = canonical.read_text(TextFile(Path("round-trip.yaml"),
+                                                canonical.dumps(framework)))
+    assert notes == []
+    assert again == framework
+
+
+def test_snowflake_examples_are_left_out_as_examples_with_their_lines(corpus_loads):
+    report = corpus_loads["Medium__snowflake"].report
+    examples = [e for e in report.entries if e.reason == "examples"]
+    assert len(examples) == 240
+    assert all(e.file.endswith("constants.js") and e.line > 0 for e in examples)
+
+
+def test_infracloud_levels_follow_front_matter_weight_not_file_names(corpus_loads):
+    family = corpus_loads["infracloudio__career-ladders"].framework.families[0]
+    assert [area.name for area in family.areas][:6] == [
+        "Core Competencies", "Management", "Delighting People", "Organization Building",
+        "Social Capital", "Enabling Traits"]
+    assert [t.name for t in family.tracks][:3] == ["All", "Functional Competencies",
+                                                   "Behavioral Competencies"]
+
+
+def test_skeleton_and_readme_give_no_statements(corpus_loads):
+    report = corpus_loads["dskst__em-competency-matrix"].report
+    for name in ("skeleton.json", "README.md"):
+        file_report = next(f for f in report.files if f.file.endswith(name))
+        assert not any(e.role == "statement" for e in file_report.entries)
 
 
 @pytest.mark.parametrize("folder", EXPECTED)

@@ -66,4 +66,4 @@ def test_a_page_with_front_matter_but_no_topics_is_left_to_other_readers(tmp_pat
     page.write_text("---\ntitle: x\n---\n## Level 1\n### Craft\nText.\n## Level 2\n### Craft\n"
                     "More.\n")
     assert front_matter.sniff(TextFile(page, page.read_text())) is None
-    assert load([page]).reader == "headings-markdown"
+    assert load([page]).reader == "document"

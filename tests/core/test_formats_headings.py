@@ -60,7 +60,7 @@ def test_without_definitions_changing_keywords_are_read_by_position_with_a_warni
     (tmp_path / "Developer.md").write_text(LADDER)
     loaded = load([tmp_path / "Developer.md"])
     assert [area.name for area in loaded.framework.families[0].areas] == ["Area 1", "Area 2"]
-    assert any(d.code == "CP324" for d in loaded.diagnostics)
+    assert any(d.code == "CP025" for d in loaded.diagnostics)
 
 
 def test_repeated_keywords_are_the_areas(tmp_path):

@@ -79,6 +79,9 @@ RULES = {
     "versions/": PUBLIC,
     "healthz": PUBLIC,
     "favicon.ico": Rule(each(302)),  # to the static SVG
+    # Importing a framework: admins and the people team; others are refused, not hidden.
+    "import/": Rule(roles(302, 403, 403, 200, 200)),
+    "import/publish/": Rule(roles(302, 403, 403, 302, 302), method="post"),  # nothing uploaded
     # Sign-in and passwords.
     "accounts/login/": Rule(roles(200, 302, 302, 302, 302)),  # signed in: sent on
     "accounts/logout/": Rule(each(302), method="post"),

@@ -20,6 +20,7 @@ themselves. The rules, by role (a person may hold several; each adds to what the
 Insights (group figures): a manager sees them over the people below them, the people team
 over everyone; fairness figures and the insights settings are the people team's alone. A
 person's optional attributes are seen by nobody but that person, whatever their role.
+Importing and publishing a framework on the Import page: admins and the people team.
 
 A private note is visible to its author only, whatever roles anyone holds. A shared note is
 visible to its author and to whoever may see the progress of the person it is about.
@@ -118,6 +119,11 @@ def can_write_note_about(viewer, person: User) -> bool:
 def can_change_people(viewer) -> bool:
     """Accounts, roles, managers, teams, directory import."""
     return _has(viewer, Role.ADMIN)
+
+
+def can_import_framework(viewer) -> bool:
+    """The Import page: upload a framework, see what was inferred, publish it."""
+    return _has(viewer, Role.ADMIN) or _has(viewer, Role.PEOPLE)
 
 
 def can_export_directory(viewer) -> bool:

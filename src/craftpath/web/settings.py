@@ -10,6 +10,8 @@ Environment:
   CRAFTPATH_DEBUG          "1" to show Django's debug pages (never in production)
   CRAFTPATH_ALLOWED_HOSTS  comma-separated (default: localhost names)
   CRAFTPATH_CHROMIUM       the Chromium used for PDFs (default: /usr/bin/chromium)
+  CRAFTPATH_IMPORT_MAX_UPLOAD_MB    the Import page's limit on one upload (default: 20)
+  CRAFTPATH_IMPORT_MAX_UNPACKED_MB  ... and on what a zip unpacks to (default: 50)
   CRAFTPATH_PRODUCTION     "1": HTTPS only (secure cookies, HSTS, redirect), secret key required
   CRAFTPATH_BEHIND_PROXY   "1": trust X-Forwarded-Proto/-For/-Host from the proxy that
                            terminates TLS, at CRAFTPATH_TRUSTED_PROXY (default 127.0.0.1)
@@ -59,6 +61,17 @@ if PRODUCTION and DEBUG:
 ALLOWED_HOSTS = [host.strip() for host in os.environ.get(
     "CRAFTPATH_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if host.strip()]
 CHROMIUM = os.environ.get("CRAFTPATH_CHROMIUM", "/usr/bin/chromium")
+
+
+def _megabytes(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default))
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of megabytes, got {value!r}")
+    return int(value) * 1024 * 1024
+
+
+CRAFTPATH_IMPORT_MAX_UPLOAD = _megabytes("CRAFTPATH_IMPORT_MAX_UPLOAD_MB", 20)
+CRAFTPATH_IMPORT_MAX_UNPACKED = _megabytes("CRAFTPATH_IMPORT_MAX_UNPACKED_MB", 50)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -7,10 +7,12 @@ Every format module has the same shape:
                                 hints: optional dict of user overrides (e.g. from --hint k=v)
 and, where it makes sense, write(framework, ...).
 
-Readers are tried in the order of READERS, most specific first: the canonical file and the
-seeds' pages, then the foreign formats, with headings-and-bullets Markdown last as it is the
-loosest. Every reader documents the hints it understands (`--hint KEY=VALUE`, or a hints file
-read by `read_hints`).
+Shapes that name their own roles (DIRECT_READERS: the canonical file, the seeds' pages,
+relational YAML, front-matter topics, JSON references) are read directly; every other file
+goes to the document reader (`document.py`: one document tree, one inference, an import
+report). The older per-format readers (LEGACY_READERS) are tried only when the document
+reader finds no framework, and for keyword ladders whose areas a README defines. Every reader
+documents the hints it understands (`--hint KEY=VALUE`, or a hints file read by `read_hints`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import yaml
 from ..model import Diagnostic, Framework, Severity, Source
 from . import (
     canonical,
+    document,
     front_matter,
     grid,
     headings,
@@ -33,8 +36,12 @@ from . import (
 )
 from .common import with_distinct_slugs
 from .inputs import InputError, TextFile, expand, read_text
+from .report import FileReport, ImportReport
+from .sections import Entry
 
-READERS = (canonical, jtd, relational_yaml, front_matter, json_refs, grid, html_tables, headings)
+DIRECT_READERS = (canonical, jtd, relational_yaml, front_matter, json_refs)
+LEGACY_READERS = (grid, html_tables, headings)
+READERS = DIRECT_READERS + (document,) + LEGACY_READERS
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,11 @@ class Loaded:
     diagnostics: list[Diagnostic]
     reader: str
     reasons: dict[str, str] = field(default_factory=dict)  # file -> why the reader was picked
+    report: ImportReport | None = None  # every block of every file: imported or left out
+    readers: dict[str, str] = field(default_factory=dict)  # file -> the reader that read it
+
+    def reader_of(self, file: str) -> str:
+        return self.readers.get(file, self.reader)
 
 
 def reader_named(name: str):
@@ -98,15 +110,23 @@ def load(paths: list[str | Path], reader: str | None = None,
          hints: dict[str, str] | None = None) -> Loaded:
     """Read a framework from files or folders, detecting the format unless `reader` names one.
 
-    Files no reader takes (licences, READMEs, FAQs) are skipped with an info note saying what
-    they seem to be. A set whose files fall to several readers (a company keeping most ladders
-    in front matter and a few as plain headings) is read reader by reader and the families
-    joined into one framework, in file order; `reader` is then the names joined by `+`. The
-    canonical format holds a whole framework, so it is never mixed with others.
+    Files in a shape that names its own roles (canonical, the seed pages, relational YAML,
+    front-matter topics, JSON references) go to their readers; every other file goes to the
+    document reader, which reads them all as one document tree and infers the structure. When
+    that finds nothing, the older per-format readers (grids, HTML tables, headings) get a try.
+    Files no reader takes (licences, READMEs, FAQs) are skipped with a note saying what they
+    seem to be. Families from several readers are joined into one framework in file order;
+    `reader` is then the names joined by `+`. The canonical format holds a whole framework, so
+    it is never mixed with others.
 
-    Raises InputError only for paths that cannot be used at all; everything else about the
-    content comes back as diagnostics.
+    Raises InputError for paths that cannot be used at all, and when no file holds a
+    framework (one line per file saying why); everything else comes back as diagnostics.
     """
+    if hints:
+        try:
+            document.check_hints(hints)
+        except document.HintError as error:
+            raise InputError(str(error)) from None
     files, diagnostics = [], []
     named = {Path(path) for path in paths}
     for path in expand(paths):
@@ -126,36 +146,148 @@ def load(paths: list[str | Path], reader: str | None = None,
     chosen = reader_named(reader) if reader else None
     picked: dict[str, list[TextFile]] = {}
     reasons: dict[str, str] = {}
+    rest: list[TextFile] = []
+    structural_hints = any(key in (hints or {}) for key in ("level", "area", "family"))
     for file in files:
-        module, reason = (chosen, f"--format {reader}") if chosen else detect(file)
+        module, reason = (chosen, f"--format {reader}") if chosen else detect_direct(file)
+        if module is None and not chosen and not structural_hints:
+            reason = grid.sniff(file)  # a sheet of levels × areas: the grid reader knows
+            module = grid if reason else None  # its extra columns (tracks, notes, titles)
         if module is None:
-            diagnostics.append(Diagnostic(
-                "CP001", Severity.INFO, f"skipped: {reason}", file.source()))
+            rest.append(file)
             continue
         picked.setdefault(module.NAME, []).append(file)
         reasons[file.name] = reason
+    import_report = ImportReport()
+    why_not: dict[str, str] = {}
+    document_result = None
+    if rest:
+        rest = _keyword_ladders(rest, picked, reasons)
+    if rest:
+        framework, notes, doc_report = document.read_with_report(rest, hints)
+        import_report.files.extend(doc_report.files)
+        import_report.layout = doc_report.layout
+        if framework is not None:
+            document_result = (framework, [n for n in notes if n.code != "CP022"])
+            for file in rest:
+                file_report = doc_report.file(file.name)
+                if file_report is None or file_report.status == "read":
+                    picked.setdefault(document.NAME, []).append(file)
+                    reasons[file.name] = "a document tree: its structure decides the roles"
+                else:
+                    diagnostics.append(Diagnostic("CP001", Severity.INFO,
+                                                  f"skipped: {file_report.reason}", file.source()))
+        else:
+            why_not = {f.file: f.reason for f in doc_report.files}
+            for file in rest:
+                module, reason = detect_legacy(file)
+                if document.NOT_FRAMEWORK.match(file.path.name):  # a licence is never a ladder
+                    module, reason = None, "a licence or project file, not framework data"
+                # the reader that takes the file over says what is wrong with it
+                diagnostics.extend(n for n in notes if n.code != "CP022" and module is None
+                                   and n.source.file == file.name)
+                if module is None:
+                    diagnostics.append(Diagnostic(
+                        "CP001", Severity.INFO,
+                        f"skipped: {why_not.get(file.name) or reason}", file.source()))
+                    continue
+                picked.setdefault(module.NAME, []).append(file)
+                reasons[file.name] = reason
     if not picked:
-        raise InputError(
-            f"{', '.join(str(p) for p in paths)}: no framework found "
-            f"(no file is in a format craftpath reads)")
+        lines = [f"{file.name}: no framework found ("
+                 f"{why_not.get(file.name) or _why_skipped(file)})" for file in files]
+        raise InputError("\n".join(lines) or f"{', '.join(str(p) for p in paths)}: no framework "
+                         "found (no file could be read)")
     if len(picked) > 1 and canonical.NAME in picked:
         kinds = "; ".join(f"{name}: {len(group)} file(s)" for name, group in picked.items())
         raise InputError(f"the files mix formats ({kinds}); load one framework at a time")
 
+    readers = {file.name: name for name, group in picked.items() for file in group}
     read_ones = []
     for name, group in picked.items():
-        framework, read_notes = reader_named(name).read(group, hints=hints)
+        if name == document.NAME and document_result and not chosen:
+            framework, read_notes = document_result
+        elif name == document.NAME:
+            framework, read_notes = _document_result(group, hints, import_report)
+        else:
+            framework, read_notes = reader_named(name).read(group, hints=hints)
+            _account_direct(import_report, name, group, framework)
         diagnostics.extend(read_notes)
         if framework is not None:
             read_ones.append((name, framework))
     if len(picked) == 1 or not read_ones:
         framework = read_ones[0][1] if read_ones else None
-        return Loaded(framework, diagnostics, "+".join(picked), reasons)
+        return Loaded(framework, diagnostics, "+".join(picked), reasons, import_report, readers)
     if len(read_ones) == 1:
-        return Loaded(read_ones[0][1], diagnostics, read_ones[0][0], reasons)
+        return Loaded(read_ones[0][1], diagnostics, read_ones[0][0], reasons, import_report,
+                      readers)
     order = {file.name: index for index, file in enumerate(files)}
     return Loaded(_joined([fw for _, fw in read_ones], order, hints, diagnostics), diagnostics,
-                  "+".join(name for name, _ in read_ones), reasons)
+                  "+".join(name for name, _ in read_ones), reasons, import_report, readers)
+
+
+def detect_direct(file: TextFile) -> tuple[object | None, str]:
+    """The reader of a shape that names its own roles, or (None, "")."""
+    for module in DIRECT_READERS:
+        reason = module.sniff(file)
+        if reason:
+            return module, reason
+    return None, ""
+
+
+def detect_legacy(file: TextFile) -> tuple[object | None, str]:
+    for module in LEGACY_READERS:
+        reason = module.sniff(file)
+        if reason:
+            return module, reason
+    return None, _why_skipped(file)
+
+
+def _keyword_ladders(rest: list[TextFile], picked: dict, reasons: dict) -> list[TextFile]:
+    """Ladders whose bullets name their area only through keywords defined on another page of
+    the set (a README defining `**Adopts**` under `## Technology`) go to the headings reader,
+    which follows those definitions; the rest go on to the document reader."""
+    sniffed = {file.name: headings.sniff(file) for file in rest}
+    if not any(reason and reason.startswith("Markdown defining") for reason in sniffed.values()):
+        return rest
+    keep = []
+    for file in rest:
+        if sniffed[file.name]:
+            picked.setdefault(headings.NAME, []).append(file)
+            reasons[file.name] = sniffed[file.name]
+        else:
+            keep.append(file)
+    return keep
+
+
+def _document_result(group, hints, import_report):
+    framework, notes, report = document.read_with_report(group, hints)
+    import_report.files = [f for f in import_report.files
+                           if f.file not in {g.name for g in group}] + report.files
+    import_report.layout = report.layout
+    return framework, [n for n in notes if n.code != "CP022"]
+
+
+def _account_direct(import_report: ImportReport, reader: str, group, framework) -> None:
+    """Files read by a direct reader, in the report: their statements as imported text, the
+    rest of the file as left out by that reader (it reads fields, not blocks)."""
+    for file in group:
+        statements = [s for f in (framework.families if framework else ())
+                      for s in f.statements if s.source.file == file.name]
+        size = len(file.text)
+        used = min(size, sum(len(s.text) for s in statements))
+        file_report = FileReport(file.name, reader, "read" if statements else "skipped",
+                                 "" if statements else "no statements taken from this file")
+        if used:
+            file_report.entries.append(Entry(
+                file.name, 1, "fields", f"{len(statements)} statements", role="statement",
+                reason=f"read by the {reader} reader", chars=used))
+        if size - used:
+            file_report.entries.append(Entry(
+                file.name, 1, "fields", "the rest of the file", role="left-out",
+                reason=f"fields and markup the {reader} reader does not take as statements",
+                chars=size - used))
+        import_report.files.append(file_report)
 
 
 def _joined(frameworks: list[Framework], order: dict[str, int], hints: dict | None,

@@ -66,3 +66,18 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"draft {self.pk} (from {self.base.label})"
+
+
+class ImportDraft(models.Model):
+    """What someone uploaded on the Import page and the hints they gave, kept between runs
+    until they publish it (one per person; a new upload replaces it). The files are kept as
+    one zip, already checked against the size limits."""
+
+    owner = models.OneToOneField("accounts.User", on_delete=models.CASCADE,
+                                 related_name="import_draft")
+    archive = models.BinaryField()
+    hints = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"import draft of {self.owner}"

@@ -3,7 +3,7 @@ both. The active version lives at /, every version (active or not) under /v/<lab
 
 from django.urls import include, path
 
-from . import draft_views, versions_views, views
+from . import draft_views, importing, versions_views, views
 
 pages = [
     path("", views.home, name="home"),
@@ -44,6 +44,8 @@ urlpatterns = [
     path("versions/compare/", versions_views.compare, name="versions-compare"),
     path("versions/carry/", versions_views.carry, name="versions-carry"),
     path("versions/", views.versions, name="versions"),
+    path("import/", importing.import_page, name="import"),
+    path("import/publish/", importing.publish_import, name="import-publish"),
     path("healthz", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("v/<slug:version>/", include(pages)),

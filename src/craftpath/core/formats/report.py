@@ -1,0 +1,88 @@
+"""The import report: every content block of every file, with the role it was given or the
+reason it was left out, and the share of the input's text that became statements.
+
+`total_chars = imported_chars + left_out_chars` always: imported text is what became a
+statement or named a family, track, level or area; everything else is left out with a reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .sections import Entry
+
+IMPORTED_ROLES = ("statement", "family", "track", "level", "area", "title")
+
+
+@dataclass
+class FileReport:
+    file: str
+    reader: str
+    status: str  # "read", "skipped", "failed"
+    reason: str = ""
+    layout: str = ""
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+    layout: str = ""
+
+    def add(self, file_report: FileReport) -> None:
+        self.files.append(file_report)
+
+    def file(self, name: str) -> FileReport | None:
+        return next((f for f in self.files if f.file == name), None)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [e for f in self.files for e in f.entries]
+
+    def totals(self) -> dict[str, int]:
+        total = imported = statements = 0
+        for entry in self.entries:
+            size = entry.size
+            total += size
+            if entry.role in IMPORTED_ROLES:
+                imported += size
+            if entry.role == "statement":
+                statements += size
+        return {"total_chars": total, "imported_chars": imported,
+                "left_out_chars": total - imported, "statement_chars": statements}
+
+    def share_imported(self) -> float:
+        totals = self.totals()
+        return totals["statement_chars"] / totals["total_chars"] if totals["total_chars"] else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "layout": self.layout,
+            "totals": self.totals(),
+            "share_of_text_imported": round(self.share_imported(), 4),
+            "files": [{
+                "file": f.file, "reader": f.reader, "status": f.status, "reason": f.reason,
+                "blocks": [{"line": e.line, "kind": e.kind, "role": e.role or "left-out",
+                            "reason": e.reason or ("" if e.role else "not under a level"),
+                            "where": e.where, "chars": e.size, "text": e.text[:300]}
+                           for e in f.entries],
+            } for f in self.files],
+        }
+
+    def summary_lines(self) -> list[str]:
+        totals = self.totals()
+        lines = [f"import report: {len(self.files)} file(s); "
+                 f"{totals['statement_chars']:,} of {totals['total_chars']:,} characters became "
+                 f"statements ({self.share_imported():.0%}); layout: {self.layout or 'n/a'}"]
+        reasons = Counter()
+        for entry in self.entries:
+            if entry.role not in IMPORTED_ROLES:
+                reasons[entry.reason or "not under a level"] += 1
+        if reasons:
+            lines.append("left out: " + "; ".join(f"{n} × {why}"
+                                                  for why, n in reasons.most_common(8)))
+        for f in self.files:
+            if f.status != "read":
+                lines.append(f"  {f.file}: {f.status} — {f.reason}")
+        return lines

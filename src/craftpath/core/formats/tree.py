@@ -1,0 +1,117 @@
+"""The document tree: every input file, whatever its format, becomes a list of blocks.
+
+A block is a heading (with its depth), a paragraph, a list item (with its nesting depth and
+checkbox), a table (a grid of cells with merged cells already spread over the rows and columns
+they cover), a comment or a piece of code. Each keeps its line in the file, so the import
+report and diagnostics can point at it. Structured data (JSON, YAML, JavaScript object
+literals) becomes headings for its keys and paragraphs and items for its values, so one
+inference (`infer.py`) reads them all the same way.
+
+The builders live in `tree_markup.py` (Markdown, HTML, reStructuredText, LaTeX, plain text)
+and `tree_data.py` (JSON, YAML, JavaScript, CSV, XLSX). `build(file)` picks one by suffix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..text import normalise_space
+from .inputs import TextFile
+
+
+@dataclass
+class Cell:
+    """One table cell: its parts (list items, `<br>`-separated pieces, or the whole text)."""
+
+    parts: list[str]
+    line: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+
+@dataclass
+class Block:
+    kind: str  # heading | para | item | table | comment | code
+    text: str = ""
+    line: int = 0
+    depth: int = 0  # a heading's depth (1 = top); an item's nesting (0 = top level)
+    lead: str = ""  # a bold lead-in (`**Area:** text`) or the key a data value sat under
+    checked: bool | None = None  # a checkbox item: [x] True, [ ] False
+    numbered: bool = False  # an item of a numbered list
+    rows: list[list[Cell]] = field(default_factory=list)  # a table's grid, header row first
+    order: float | None = None  # a heading's explicit order (front matter weight, a key)
+    skip: str = ""  # set by a builder when it knows the block is not content (navigation)
+
+
+@dataclass
+class Document:
+    path: Path
+    kind: str  # markdown | html | rst | latex | text | data | sheet
+    blocks: list[Block]
+    front: dict = field(default_factory=dict)  # front matter, when there is any
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, what went wrong)
+
+    @property
+    def title(self) -> str:
+        """The front matter's title, else nothing: a lone H1 is found by the inference."""
+        for key in ("title", "linktitle", "name"):
+            value = self.front.get(key)
+            if isinstance(value, str | int | float) and str(value).strip():
+                return clean(str(value))
+        return ""
+
+    @property
+    def order(self) -> float | None:
+        for key in ("weight", "order", "nav_order", "sort", "position", "level", "rank"):
+            value = self.front.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+        return None
+
+
+MARKUP_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
+                   ".mkd": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html",
+                   ".rst": "rst", ".rest": "rst", ".tex": "latex", ".latex": "latex",
+                   ".txt": "text", "": "text"}
+DATA_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".js": "js", ".mjs": "js",
+                 ".cjs": "js", ".jsx": "js", ".ts": "js", ".tsx": "js", ".csv": "csv",
+                 ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+SUFFIXES = tuple(MARKUP_SUFFIXES) + tuple(DATA_SUFFIXES)
+
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]+")
+
+
+def clean(text: str) -> str:
+    """Text as a name: emoji and surrounding symbols dropped, spaces normalised."""
+    text = normalise_space(EMOJI.sub(" ", str(text)))
+    return text.strip(" *_#:|-–—>").strip()
+
+
+def kind_of(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in DATA_SUFFIXES:
+        return DATA_SUFFIXES[suffix]
+    if suffix in MARKUP_SUFFIXES:
+        return MARKUP_SUFFIXES[suffix]
+    return None
+
+
+def build(file: TextFile) -> Document:
+    """The document tree of one file. Never raises for bad content: a damaged file gives the
+    blocks that could be read and its problems (line, what) in `Document.problems`."""
+    from . import tree_data, tree_markup  # the builders import this module for the classes
+
+    kind = kind_of(file.path) or "text"
+    builders = {"markdown": tree_markup.markdown, "html": tree_markup.html,
+                "rst": tree_markup.rst, "latex": tree_markup.latex, "text": tree_markup.text,
+                "json": tree_data.json_document, "yaml": tree_data.yaml_document,
+                "js": tree_data.js_document, "csv": tree_data.csv_document,
+                "xlsx": tree_data.xlsx_document}
+    try:
+        return builders[kind](file)
+    except RecursionError:
+        return Document(file.path, kind, [], problems=[(1, "nested too deeply to read")])

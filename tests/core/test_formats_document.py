@@ -1,0 +1,173 @@
+"""The document reader: levels and areas from structure, hints that state roles, the import
+report, and one line per file when nothing is found."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from craftpath.cli import main
+from craftpath.core.formats import load
+from craftpath.core.formats.inputs import InputError
+
+
+def write(folder, files: dict[str, str]):
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("names", [
+    ["Engineer", "Senior Engineer", "Staff Engineer", "Distinguished Engineer"],
+    ["1/ Junior", "2/ Medior", "3/ Senior"],
+    ["Associate", "Manager", "Director", "Vice President"],
+    ["Apprentice", "Journeyman", "Master"],
+])
+def test_any_heading_is_a_level_when_the_structure_says_so(tmp_path, names):
+    text = "# Ladder\n" + "".join(f"## {name}\n### Craft\n- does {k} craft things\n"
+                                  f"### Team\n- does {k} team things\n"
+                                  for k, name in enumerate(names))
+    family = load([write(tmp_path, {"ladder.md": text})]).framework.families[0]
+    assert [level.code for level in family.levels] == names
+    assert [area.name for area in family.areas] == ["Craft", "Team"]
+
+
+def test_one_file_per_level_is_ordered_by_front_matter_weight(tmp_path):
+    files = {f"{name.lower()}.md":
+             f"---\ntitle: {name}\nweight: {w}\n---\n## Craft\n- {name} work\n"
+             for name, w in (("Principal", 3), ("Associate", 1), ("Senior", 2))}
+    family = load([write(tmp_path, files)]).framework.families[0]
+    assert [level.code for level in family.levels] == ["Associate", "Senior", "Principal"]
+
+
+def test_tracks_as_h1_share_the_levels_of_one_family(tmp_path):
+    text = "".join(f"# {track}\n## Level 1\n### Craft\n- {track} one\n## Level 2\n### Craft\n"
+                   f"- {track} two\n" for track in ("Backend", "Frontend"))
+    framework = load([write(tmp_path, {"ladder.md": text})]).framework
+    assert len(framework.families) == 1
+    family = framework.families[0]
+    assert [track.name for track in family.tracks] == ["Backend", "Frontend"]
+    assert len(family.statements) == 4
+
+
+def test_statements_split_on_br_and_on_semicolons_in_a_single_paragraph_cell(tmp_path):
+    text = ("| Area | Level 1 | Level 2 |\n|---|---|---|\n"
+            "| Craft | writes code<br>tests it | designs; reviews |\n"
+            "| Team | pairs with others | mentors the team |\n")
+    family = load([write(tmp_path, {"grid.md": text})]).framework.families[0]
+    assert [s.text for s in family.expectation("craft", "level-1").statements] == [
+        "writes code", "tests it"]
+    assert [s.text for s in family.expectation("craft", "level-2").statements] == [
+        "designs", "reviews"]
+
+
+def test_examples_reading_lists_placeholders_and_intros_are_left_out_with_reasons(tmp_path):
+    text = ("# Ladder\n## Level 1\nWhat this level is.\n### Craft\n- writes code\n- TBD\n"
+            "### Examples\n- the demo\n## Level 2\n### Craft\n- designs systems\n- [ ] ...\n"
+            "## Further reading\n- a book\n")
+    loaded = load([write(tmp_path, {"ladder.md": text})])
+    assert [s.text for s in loaded.framework.families[0].statements] == [
+        "writes code", "designs systems"]
+    reasons = {e.text: e.reason for e in loaded.report.entries if e.role == "left-out"}
+    assert reasons["What this level is."] == "an introduction to sub-sections"
+    assert reasons["TBD"] == "placeholder or gap"
+    assert reasons["the demo"] == "examples"
+    assert reasons["a book"] == "reading list"
+    assert reasons["..."] == "placeholder"
+
+
+def test_the_report_accounts_for_every_block_and_its_totals_add_up(tmp_path):
+    folder = write(tmp_path, {"ladder.md": "# L\n## Level 1\n### A\n- one thing\n## Level 2\n"
+                                           "### A\n- two things\n## Notes\nSome notes here.\n"})
+    report = load([folder]).report
+    data = report.as_dict()
+    totals = data["totals"]
+    assert totals["total_chars"] == totals["imported_chars"] + totals["left_out_chars"]
+    blocks = data["files"][0]["blocks"]
+    assert all(b["role"] and b["line"] for b in blocks)
+    assert {b["text"]: b["role"] for b in blocks}["Some notes here."] == "left-out"
+    assert data["share_of_text_imported"] == pytest.approx(
+        len("one thing" "two things") / totals["total_chars"], abs=0.001)
+
+
+def test_import_writes_the_report_and_summarises_it(tmp_path, capsys):
+    folder = write(tmp_path, {"ladder.md": "# L\n## Level 1\n### A\n- one thing\n## Level 2\n"
+                                           "### A\n- two things\n"})
+    report = tmp_path / "report.json"
+    assert main(["import", str(folder), "-o", str(tmp_path / "fw.yaml"),
+                 "--report", str(report)]) == 0
+    assert "became statements" in capsys.readouterr().err
+    data = json.loads(report.read_text())
+    assert data["files"][0]["file"].endswith("ladder.md")
+
+
+def test_a_hint_rescues_a_file_detection_rejected(tmp_path):
+    text = "# Guide\n## Alpha\n- first thing\n## Beta\n- second thing\n"
+    folder = write(tmp_path, {"guide.md": text})
+    with pytest.raises(InputError):
+        load([folder])
+    family = load([folder], hints={"level": "heading-2"}).framework.families[0]
+    assert [level.code for level in family.levels] == ["Alpha", "Beta"]
+
+
+def test_levels_hint_names_and_orders_the_levels(tmp_path):
+    text = "# L\n## Senior\n### A\n- leads\n## Junior\n### A\n- learns\n"
+    family = load([write(tmp_path, {"l.md": text})],
+                  hints={"levels": "Junior,Senior"}).framework.families[0]
+    assert [level.code for level in family.levels] == ["Junior", "Senior"]
+
+
+@pytest.mark.parametrize(("hints", "named"), [
+    ({"levle": "heading-2"}, "unknown hint 'levle'"),
+    ({"level": "heading-9"}, "hint level='heading-9'"),
+    ({"area": "colour"}, "hint area='colour'"),
+    ({"family": "row"}, "hint family='row'"),
+    ({"split": ""}, "hint split"),
+])
+def test_an_unknown_hint_or_a_bad_value_is_an_error_naming_it(tmp_path, hints, named):
+    folder = write(tmp_path, {"l.md": "# L\n## Level 1\n- a thing\n## Level 2\n- b thing\n"})
+    with pytest.raises(InputError, match=named.replace("(", r"\(")):
+        load([folder], hints=hints)
+
+
+def test_when_nothing_is_found_each_file_gets_one_line_and_a_licence_says_licence(tmp_path):
+    folder = write(tmp_path, {"LICENSE": "MIT License\n\nPermission is hereby granted...\n",
+                              "notes.md": "# Notes\nJust some prose.\n"})
+    with pytest.raises(InputError) as caught:
+        load([folder])
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(str(folder / "LICENSE")) and "licence" in lines[0]
+    assert lines[1].startswith(str(folder / "notes.md")) and "no levels found" in lines[1]
+
+
+def test_a_left_out_section_that_looks_like_a_level_is_a_warning(tmp_path):
+    text = ("# L\n## Level 1\n### A\n- one thing\n### B\n- two thing\n## Level 2\n### A\n"
+            "- three thing\n### B\n- four thing\n")
+    other = "# Other\n## Level 1\nJust prose here.\n"
+    loaded = load([write(tmp_path, {"l.md": text, "z.md": other})])
+    warnings = [d for d in loaded.diagnostics if d.code == "CP023"]
+    assert warnings and "Level 1" in warnings[0].message
+
+
+def test_headings_naming_area_and_level_at_once_are_split(tmp_path):
+    text = "# Guild\n" + "".join(f"## {area} ({level})\n- {area} at {level} level\n"
+                                 for area in ("Core", "Frontend")
+                                 for level in ("Apprentice", "Journeyman", "Master"))
+    family = load([write(tmp_path, {"guild.md": text})]).framework.families[0]
+    assert [level.code for level in family.levels] == ["Apprentice", "Journeyman", "Master"]
+    assert [area.name for area in family.areas] == ["Core", "Frontend"]
+    assert family.expectation("frontend", "master").statements[0].text == \
+        "Frontend at Master level"
+
+
+def test_short_statements_under_numbered_level_columns_are_not_taken_for_names(tmp_path):
+    text = ("| Area | Level 1 | Level 2 |\n|---|---|---|\n| Aaa | Aaa Aaa Aaa | Aaa Aaa Aaa |\n"
+            "| Aaaa | Aaa Aaa Aaa Aaa | Aaa Aaa Aaa |\n")
+    family = load([write(tmp_path, {"grid.md": text})],
+                  hints={"level": "table-column"}).framework.families[0]
+    assert [level.code for level in family.levels] == ["Level 1", "Level 2"]
+    assert len(family.statements) == 4

@@ -1,0 +1,111 @@
+"""The document tree: each input kind becomes blocks with depth, lead-ins, checkboxes, nesting
+and tables with merged cells spread, each with its line."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from craftpath.core.formats.inputs import TextFile
+from craftpath.core.formats.tree import build
+
+
+def tree(name: str, text: str = "", data: bytes | None = None):
+    return build(TextFile(Path(name), text, data))
+
+
+def test_markdown_keeps_depth_lead_ins_checkboxes_nesting_and_lines():
+    doc = tree("p.md", "---\ntitle: Eng\nweight: 3\n---\n# Eng\n\n## Level 1\n\n"
+                       "- **Craft:** writes code\n  - tests it\n- [x] ships\n- [ ] ...\n\n"
+                       "Line one<br>line two\n")
+    assert (doc.title, doc.order) == ("Eng", 3.0)
+    kinds = [(b.kind, b.depth, b.lead, b.checked, b.text, b.line) for b in doc.blocks]
+    assert kinds == [
+        ("heading", 1, "", None, "Eng", 5), ("heading", 2, "", None, "Level 1", 7),
+        ("item", 0, "Craft", None, "writes code", 9), ("item", 1, "", None, "tests it", 10),
+        ("item", 0, "", True, "ships", 11), ("item", 0, "", False, "...", 12),
+        ("para", 0, "", None, "Line one\nline two", 14)]
+
+
+def test_a_tab_in_front_matter_is_read_as_spaces():
+    doc = tree("p.md", "---\ntitle: Eng\nlevels:\n\t- 1\n---\n# Eng\n")
+    assert doc.title == "Eng" and doc.problems == []
+
+
+def test_html_tables_spread_merged_cells_and_navigation_is_marked():
+    doc = tree("p.html", "<html><body><div class='sidebar'><p>Home</p></div><h2>Grid</h2>"
+                         "<table><tr><th>Area</th><th colspan='2'>Level 1</th></tr>"
+                         "<tr><td rowspan='2'>Craft</td><td>a<br>b</td><td><ul><li>c</li>"
+                         "<li>d</li></ul></td></tr><tr><td>e</td><td>f</td></tr></table>"
+                         "<!-- TODO: later --></body></html>")
+    nav, heading, table, comment = doc.blocks
+    assert (nav.skip, heading.text, comment.kind) == ("navigation", "Grid", "comment")
+    grid = [[cell.parts for cell in row] for row in table.rows]
+    assert grid == [[["Area"], ["Level 1"], ["Level 1"]],
+                    [["Craft"], ["a", "b"], ["c", "d"]],
+                    [["Craft"], ["e"], ["f"]]]
+
+
+def test_rst_sections_lists_and_grid_tables_with_merged_cells():
+    doc = tree("p.rst", "Ladder\n======\n\nLevel 1\n-------\n\n* writes code\n* tests\n\n"
+                        "+------+------+------+\n| Area | L1   | L2   |\n+======+======+======+\n"
+                        "| Core | spans both  |\n+------+------+------+\n")
+    assert [(b.kind, b.depth, b.text) for b in doc.blocks[:4]] == [
+        ("heading", 1, "Ladder"), ("heading", 2, "Level 1"), ("item", 0, "writes code"),
+        ("item", 0, "tests")]
+    table = doc.blocks[4]
+    assert [[c.text for c in row] for row in table.rows] == [
+        ["Area", "L1", "L2"], ["Core", "spans both", "spans both"]]
+
+
+def test_latex_sections_items_and_tabular_with_multicolumn():
+    doc = tree("p.tex", "\\section{Level 1}\n\\begin{itemize}\n\\item writes \\textbf{code}\n"
+                        "\\item tests\n\\end{itemize}\n\\begin{tabular}{lll}\nArea & L1 & L2 \\\\\n"
+                        "\\hline\nCore & \\multicolumn{2}{c}{both} \\\\\n\\end{tabular}\n")
+    assert [(b.kind, b.text) for b in doc.blocks[:3]] == [
+        ("heading", "Level 1"), ("item", "writes code"), ("item", "tests")]
+    assert [[c.text for c in row] for row in doc.blocks[3].rows] == [
+        ["Area", "L1", "L2"], ["Core", "both", "both"]]
+
+
+def test_javascript_literals_are_parsed_with_type_annotations_and_never_run(tmp_path):
+    marker = tmp_path / "ran"
+    source = ("// @flow\nimport fs from 'fs'\ntype T = {| a: string |}\n"
+              f"fs.writeFileSync('{marker}', 'x')\n"
+              "export const tracks: T = {\n  WEB: { displayName: 'Web', milestones: [\n"
+              "    { summary: 'Builds pages', signals: ['Uses CSS'], },\n  ]},\n}\n"
+              "export const f = (x: number): number => x\n")
+    doc = tree("constants.js", source)
+    assert [(b.kind, b.depth, b.lead, b.text) for b in doc.blocks] == [
+        ("heading", 1, "", "tracks"), ("heading", 2, "", "Web"),
+        ("heading", 3, "", "milestones"), ("heading", 4, "", "1"),
+        ("para", 0, "summary", "Builds pages"), ("item", 0, "signals", "Uses CSS")]
+    assert not marker.exists()
+
+
+def test_xlsx_sheets_become_headings_over_tables_with_merged_cells_spread():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Craft"
+    sheet.append(["Level", "Expectation", ""])
+    sheet.append(["Level 1", "Writes code", "x"])
+    sheet.merge_cells("B2:C2")
+    data = io.BytesIO()
+    book.save(data)
+    doc = tree("l.xlsx", data=data.getvalue())
+    assert doc.blocks[0].text == "Craft"
+    assert [[c.text for c in row] for row in doc.blocks[1].rows] == [
+        ["Level", "Expectation", ""], ["Level 1", "Writes code", "Writes code"]]
+
+
+def test_json_and_yaml_keys_become_headings_and_values_paragraphs_and_items():
+    doc = tree("a.json", '{"name": "Craft", "L1": {"summary": "Writes code", "detail": ""}}')
+    assert doc.title == "Craft"
+    assert [(b.kind, b.lead, b.text) for b in doc.blocks] == [
+        ("heading", "", "L1"), ("para", "summary", "Writes code")]
+    doc = tree("a.yaml", "levels:\n- title: Junior\n  items: [a b c, d e f]\n")
+    assert [(b.kind, b.text, b.order) for b in doc.blocks] == [
+        ("heading", "levels", None), ("heading", "Junior", 1.0), ("item", "a b c", None),
+        ("item", "d e f", None)]

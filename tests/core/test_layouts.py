@@ -1,0 +1,66 @@
+"""One framework, many layouts: the seeds and every corpus framework, written by the layout
+generator (tests/core/layouts.py) in 24 layouts with noise, import back to the same families,
+levels in order, areas and statements."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from layouts import LAYOUTS, FamilySpec, Spec, spec_from, try_layout
+
+from craftpath.core.formats import load
+from craftpath.core.sample import load_bundled
+
+
+@pytest.fixture(scope="module")
+def sources(corpus_dir):
+    """name → spec: the seeds, and each corpus framework as imported from its inputs."""
+    labels = json.loads((corpus_dir / "labels.json").read_text())
+    found = {"seeds": spec_from(load_bundled())}
+    for label in labels:
+        framework = load([corpus_dir / path for path in label["inputs"]]).framework
+        found[label["id"]] = spec_from(framework)
+    return found
+
+
+def test_there_are_at_least_twenty_layouts_in_every_input_kind():
+    assert len(LAYOUTS) >= 20
+    kinds = {name.split("_")[0] for name in LAYOUTS}
+    assert kinds >= {"md", "html", "rst", "latex", "xlsx", "csv", "json", "yaml", "js"}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_source_framework_comes_back_from_this_layout(sources, layout, tmp_path):
+    failures = {}
+    for name, spec in sources.items():
+        problems = try_layout(spec, layout, tmp_path / name)
+        if problems:
+            failures[name] = problems
+    assert failures == {}
+
+
+NAME = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll")), min_size=3,
+               max_size=10).map(str.capitalize)
+WORDS = st.lists(NAME, min_size=3, max_size=7).map(" ".join)
+
+
+@st.composite
+def small_frameworks(draw):
+    levels = [f"Level {n}" for n in range(1, draw(st.integers(2, 5)) + 1)]
+    areas = draw(st.lists(NAME, min_size=2, max_size=4, unique_by=str.lower))
+    family = FamilySpec("Engineering", levels, areas)
+    for area in areas:
+        for level in levels:
+            family.cells[(area, level)] = draw(st.lists(WORDS, min_size=1, max_size=3,
+                                                        unique_by=str.lower))
+    return Spec("Ladders", [family])
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=small_frameworks(), layout=st.sampled_from(sorted(LAYOUTS)))
+def test_any_small_framework_comes_back_from_any_layout(spec, layout, tmp_path_factory):
+    assert try_layout(spec, layout, tmp_path_factory.mktemp("layout")) == []
