@@ -162,6 +162,11 @@ RULES.update({
     "checkins/<int:pk>/close/": Rule(roles(ALL, (403, 404, 404), (403, 302, 404),
                                            (403, 403, 403), (403, 404, 404)), "post"),
 })
+# The audit trail: everyone reads who looked at their own data; the people team searches it.
+RULES.update({
+    "audit/": Rule(roles(302, 403, 403, 200, 403)),
+    "audit/me/": SIGNED_IN,
+})
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.
 for model in ("accessattempt", "accessfailurelog", "accesslog"):
     RULES.update({

@@ -14,6 +14,8 @@ Environment:
   CRAFTPATH_BEHIND_PROXY   "1": trust X-Forwarded-Proto from the proxy that terminates TLS
   CRAFTPATH_EMAIL_HOST     SMTP server for password-reset mail (default: printed to the console)
   CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
+  CRAFTPATH_AUDIT_RETENTION_DAYS  how long audit entries are kept (default 730); older ones
+                           go with `craftpath manage audit_purge`
   CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
                            (see security.oidc_settings for the full list)
 """
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "craftpath.web.frameworks",
     "craftpath.web.accounts",
     "craftpath.web.checkins",
+    "craftpath.web.audit",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # the policy is in security.py
+    "craftpath.web.audit.middleware.AuditMiddleware",  # who acts; refused requests recorded
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -163,6 +167,10 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     if os.environ.get("CRAFTPATH_BEHIND_PROXY") == "1":
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The audit trail (audit/): entries older than this are deleted by `audit_purge`.
+CRAFTPATH_AUDIT_RETENTION_DAYS = security.whole_number(os.environ,
+                                                        "CRAFTPATH_AUDIT_RETENTION_DAYS", 730)
 
 LOGGING = {
     "version": 1,

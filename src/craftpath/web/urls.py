@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include(accounts.accounts)),
     path("people/", include(accounts.people)),
     path("checkins/", include("craftpath.web.checkins.urls")),
+    path("audit/", include("craftpath.web.audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("craftpath.web.frameworks.urls")),
 ]

@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from craftpath.web import access
+from craftpath.web.audit import trail
+from craftpath.web.audit.models import Action
 
 from . import directory
 from .forms import DirectoryImportForm
@@ -103,8 +105,10 @@ class PersonAdmin(admin.ModelAdmin):
     def export_view(self, request):
         if not access.can_export_directory(request.user):
             raise PermissionDenied
-        response = HttpResponse(directory.export_csv(access.visible_people(request.user)),
-                                content_type="text/csv; charset=utf-8")
+        text = directory.export_csv(access.visible_people(request.user))
+        trail.record(request, Action.EXPORTED, target="directory.csv (admin)",
+                     detail=f"{text.count(chr(10)) - 1} people")
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="directory.csv"'
         response["Cache-Control"] = "no-store"
         return response

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
+from craftpath.web.audit import trail
+from craftpath.web.audit.models import Action
 
 from . import directory, oidc
 from .forms import EmailAuthenticationForm, NoteForm
@@ -100,6 +102,10 @@ def oidc_callback(request):
 def people(request):
     visible = access.visible_people(request.user).select_related("manager") \
         .prefetch_related("teams")
+    # One entry for the list, not one per person in it: it shows the directory (names,
+    # teams, levels), and the people team's list is everyone.
+    trail.record(request, Action.VIEWED, target="people list",
+                 detail=f"{visible.exclude(pk=request.user.pk).count()} other people")
     return render(request, "accounts/people.html", {
         "people": [(person, _framework_words(person)) for person in visible],
         "can_export": access.can_export_directory(request.user),
@@ -118,6 +124,7 @@ def me(request):
 def person(request, pk: int):
     shown = _person_or_404(request.user, pk)
     viewer = request.user
+    trail.record_read(request, shown, "profile and notes")
     visible = access.visible_people(viewer)
     return render(request, "accounts/person.html", {
         "person": shown,
@@ -164,6 +171,7 @@ def _note_or_404(viewer, pk: int, note_pk: int) -> Note:
 @require_safe
 def note(request, pk: int, note_pk: int):
     shown = _note_or_404(request.user, pk, note_pk)
+    trail.record_read(request, shown.about, f"note {shown.pk}")
     return render(request, "accounts/note.html", {
         "note": shown, "can_delete": access.can_delete_note(request.user, shown)})
 
@@ -185,6 +193,8 @@ def export_directory(request):
     if not access.can_export_directory(request.user):
         raise PermissionDenied("The directory export is for the people team and admins.")
     text = directory.export_csv(access.visible_people(request.user))
+    trail.record(request, Action.EXPORTED, target="directory.csv",
+                 detail=f"{text.count(chr(10)) - 1} people")
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="directory.csv"'
     response["Cache-Control"] = "no-store"

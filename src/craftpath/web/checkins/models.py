@@ -1,6 +1,6 @@
 """Check-ins: a person's self-assessment, their manager's blind review and the outcome they
-agree, against one published framework version; the evidence log; the growth plan; the audit
-log of who looked at or changed someone else's check-in.
+agree, against one published framework version; the evidence log; the growth plan. Who looked
+at or changed someone else's check-in is kept in the audit trail (web/audit/).
 
 A check-in keeps one row per statement in scope (`Entry`) holding the three voices side by
 side (self, manager, agreed), each with its own revision counter: a save carrying a stale
@@ -178,22 +178,3 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class AuditEntry(models.Model):
-    """Someone looked at or changed another person's check-in. A table, not a log file, so no
-    personal data ends up in logs; `what` names the page or action, never content."""
-
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="checkin_audit")
-    checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="audit")
-    action = models.CharField(max_length=20)  # "viewed" or "changed"
-    what = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
