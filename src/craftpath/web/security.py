@@ -77,3 +77,11 @@ def whole_number(environ: Mapping[str, str], name: str, default: int, minimum: i
         raise ImproperlyConfigured(f"{name} must be a whole number, at least {minimum} "
                                    f"(got {text!r})")
     return int(text)
+
+
+def flag(environ: Mapping[str, str], name: str) -> bool:
+    """An on/off setting: "1" or "0" (or unset); anything else is refused, naming it."""
+    text = environ.get(name, "").strip()
+    if text not in ("", "0", "1"):
+        raise ImproperlyConfigured(f"{name} must be 1 or 0 (got {text!r})")
+    return text == "1"

@@ -16,6 +16,7 @@ Environment:
   CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
   CRAFTPATH_AUDIT_RETENTION_DAYS  how long audit entries are kept (default 730); older ones
                            go with `craftpath manage audit_purge`
+  CRAFTPATH_REQUIRE_2FA    "1": admin and people-team accounts must use a second factor (TOTP)
   CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
                            (see security.oidc_settings for the full list)
 """
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # the policy is in security.py
     "craftpath.web.audit.middleware.AuditMiddleware",  # who acts; refused requests recorded
+    "craftpath.web.accounts.two_factor.TwoFactorMiddleware",  # the code before anything else
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -167,6 +169,10 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     if os.environ.get("CRAFTPATH_BEHIND_PROXY") == "1":
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The second factor (accounts/two_factor.py): anyone may turn it on; with this, admin and
+# people-team accounts must.
+CRAFTPATH_REQUIRE_2FA = security.flag(os.environ, "CRAFTPATH_REQUIRE_2FA")
 
 # The audit trail (audit/): entries older than this are deleted by `audit_purge`.
 CRAFTPATH_AUDIT_RETENTION_DAYS = security.whole_number(os.environ,

@@ -10,6 +10,7 @@ from .accounts import urls as accounts
 urlpatterns = [
     path("accounts/", include(accounts.accounts)),
     path("people/", include(accounts.people)),
+    path("rights/", include(accounts.rights)),
     path("checkins/", include("craftpath.web.checkins.urls")),
     path("audit/", include("craftpath.web.audit.urls")),
     path("admin/", admin.site.urls),

@@ -138,6 +138,7 @@ def person(request, pk: int):
         "note_form": NoteForm() if access.can_write_note_about(viewer, shown) else None,
         "is_me": shown.pk == viewer.pk,
         "sees_progress": access.can_view_progress(viewer, shown),
+        "can_erase": access.can_erase_person(viewer, shown),
     })
 
 

@@ -22,9 +22,12 @@ class ClosedCheckInError(Exception):
 
 
 class Evidence(models.Model):
-    """One item of a person's evidence log; it may support several statements."""
+    """One item of a person's evidence log; it may support several statements.
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    A person's rows here and below are PROTECTed: deleting their account is refused while
+    they have data; accounts/rights.py erases or anonymises on purpose, and says so."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="evidence")
     title = models.CharField(max_length=200)
     date = models.DateField(default=timezone.localdate)
@@ -46,7 +49,7 @@ class Evidence(models.Model):
 
 
 class CheckIn(models.Model):
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="checkins")
     # PROTECT: a version that check-ins point at is never deleted (and never changes).
     version = models.ForeignKey("frameworks.FrameworkVersion", on_delete=models.PROTECT,
@@ -151,7 +154,7 @@ class Entry(models.Model):
 class FocusStatement(models.Model):
     """A statement the person chose to grow toward: part of their growth plan."""
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="focus_statements")
     family_slug = models.SlugField(max_length=100)
     statement_id = models.CharField(max_length=200)
@@ -165,7 +168,7 @@ class FocusStatement(models.Model):
 
 
 class Goal(models.Model):
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="goals")
     title = models.CharField(max_length=200)
     due = models.DateField(null=True, blank=True)
