@@ -107,6 +107,13 @@ def test_a_role_granted_in_the_admin_site_is_recorded_with_who_granted_it(client
                                                                       "People team")
 
 
+def test_an_admin_reading_a_person_record_is_recorded(client_as, small_org):
+    page = client_as(small_org.ada).get(f"/admin/accounts/user/{small_org.sol.pk}/change/")
+    assert page.status_code == 200
+    assert entries(subject_pk=small_org.sol.pk) == [
+        (small_org.ada.pk, "viewed", small_org.sol.pk, "admin: person record")]
+
+
 def test_manager_changes_from_a_directory_import_are_recorded(small_org):
     from craftpath.web.accounts import directory
 
@@ -374,3 +381,35 @@ def test_a_bad_search_is_a_400_naming_the_field(client_as, small_org):
 def test_only_the_people_team_searches_the_trail(client_as, small_org):
     for person in (small_org.ian, small_org.mia, small_org.ada):
         assert client_as(person).get("/audit/").status_code == 403
+
+
+# --- the old check-in audit log ----------------------------------------------------------------
+
+def test_the_old_check_in_audit_log_moves_into_the_chain(transactional_db, published_seed):
+    """Rows of the check-in audit table that the trail replaced are appended to the chain, in
+    the order they were written, with the names of who acted and whose check-in it was."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("checkins", "0001_initial")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    person_model, checkin_model = old.get_model("accounts", "User"), old.get_model(
+        "checkins", "CheckIn")
+    eva = person_model.objects.create(email="eva@example.com", name="Eva", password="!")
+    leo = person_model.objects.create(email="leo@example.com", name="Leo", password="!")
+    checkin = checkin_model.objects.create(person=eva, version_id=published_seed.pk,
+                                           family_slug="f", level_slug="l")
+    entry = old.get_model("checkins", "AuditEntry")
+    entry.objects.create(actor=leo, person=eva, checkin=checkin, action="viewed",
+                         what="check-in overview")
+    entry.objects.create(actor=None, person=eva, checkin=checkin, action="changed",
+                         what="manager rating")
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    moved = [(e.actor_name, e.action, e.subject_name, e.target, e.detail)
+             for e in Event.objects.order_by("seq")]
+    assert moved == [("Leo", "viewed", "Eva", f"check-in {checkin.pk}", "check-in overview"),
+                     ("someone since removed", "changed", "Eva", f"check-in {checkin.pk}",
+                      "manager rating")]
+    assert trail.verify().intact

@@ -75,6 +75,15 @@ class PersonAdmin(admin.ModelAdmin):
     filter_horizontal = ["teams"]
     change_list_template = "admin/accounts/user/change_list.html"
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # An admin reading someone's record is a read of their personal data, on the record.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            person = self.get_object(request, object_id)
+            if person is not None and person.pk != request.user.pk:
+                trail.record(request, Action.VIEWED, person, target="admin: person record")
+        return response
+
     def get_urls(self):
         extra = [
             path("import/", self.admin_site.admin_view(self.import_view),
