@@ -179,3 +179,62 @@ def test_the_next_address_stays_on_this_site(client, pat):
     response = client.post("/accounts/2fa/verify/", {"code": _code(secret, 1),
                                                      "next": "https://evil.example/"})
     assert response["Location"] == "/people/"
+
+
+# --- in Chromium ------------------------------------------------------------------------------
+
+def test_enrol_and_sign_in_with_a_code_in_chromium(browser, live_server, transactional_db,
+                                                   small_org):
+    """Pia (people team) turns the second factor on from the page (the key read off it, the
+    code computed from it), signs out and in again, gives a code, and lands where she was
+    going; the new pages of the audit trail, data rights and second factor pass axe-core."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from .conftest import serious_violations
+
+    pia = small_org.pia
+    pia.set_password(PASSWORD)
+    pia.save()
+    base = live_server.url
+    context = browser.new_context(bypass_csp=True)  # only so that axe-core can be injected
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    def sign_in():
+        page.goto(base + "/accounts/login/")
+        page.get_by_label("Email").fill(pia.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+
+    sign_in()
+    page.wait_for_url(re.compile(r"/people/"))
+    page.goto(base + "/accounts/2fa/")
+    expect(page.locator("img.qr")).to_be_visible()
+    found = {"enrolment": serious_violations(page)}
+    secret = page.locator("#key").inner_text().replace(" ", "")
+    page.get_by_label("The six-digit code the app shows").fill(_code(secret))
+    page.get_by_role("button", name="Turn on").click()
+    expect(page.locator("ul.recovery-codes li")).to_have_count(10)
+    found["recovery codes"] = serious_violations(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in()
+    page.wait_for_url(re.compile(r"/accounts/2fa/verify/"))
+    found["code at sign-in"] = serious_violations(page)
+    page.goto(base + "/audit/")  # still not through
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/verify/\?next=%2Faudit%2F"))
+    page.get_by_label("The code from your authenticator app").fill(_code(secret, 1))
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(r"/audit/$"))
+    expect(page.locator("h1")).to_have_text("Audit trail")
+    for name, path in (("audit search", "/audit/?action=role-granted"),
+                       ("who looked", "/audit/me/"), ("your data", "/rights/"),
+                       ("erase", f"/rights/people/{small_org.eva.pk}/erase/"),
+                       ("second factor on", "/accounts/2fa/")):
+        page.goto(base + path)
+        expect(page.locator("h1")).to_be_visible()
+        found[name] = serious_violations(page)
+    context.close()
+    assert not any(found.values()), found
