@@ -99,7 +99,7 @@ def _sqlite_backup(database: dict, target: Path) -> None:
         if not Path(name).is_file():
             raise BackupError(f"{name}: no database here to back up (check "
                               "CRAFTPATH_DATA_DIR or --data-dir)")
-        source, close_source = sqlite3.connect(f"file:{name}?mode=ro", uri=True), True
+        source, close_source = _read_only(Path(name)), True
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
@@ -109,6 +109,11 @@ def _sqlite_backup(database: dict, target: Path) -> None:
         copy.close()
         if close_source:
             source.close()
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    # A file: URI (percent-encoded by as_uri, so any file name works) opened read-only.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
 def _check_integrity(db: sqlite3.Connection, path: Path) -> None:
@@ -212,7 +217,7 @@ def _sqlite_restore(source: Path, database: dict) -> None:
     if _is_memory(str(target)):
         raise BackupError("cannot restore into an in-memory database")
     if target.exists() and target.stat().st_size > 0:
-        with closing(sqlite3.connect(f"file:{target}?mode=ro", uri=True)) as existing:
+        with closing(_read_only(target)) as existing:
             tables = existing.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         if tables:
@@ -220,7 +225,7 @@ def _sqlite_restore(source: Path, database: dict) -> None:
                               "tables); restore into an empty data folder (--data-dir or "
                               "CRAFTPATH_DATA_DIR), or move this file away first")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as backup_file:
+    with closing(_read_only(source)) as backup_file:
         _check_integrity(backup_file, source)
         for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
             leftover.unlink(missing_ok=True)  # an empty file, or side files of one
