@@ -126,6 +126,20 @@ def test_manager_changes_from_a_directory_import_are_recorded(small_org):
     assert changed.detail == "manager: Oto → Mia"
 
 
+def test_a_manager_change_on_a_partly_loaded_row_is_recorded_once(small_org):
+    from craftpath.web.accounts.models import User
+
+    before = ChainHead.objects.get().seq
+    renamed = User.objects.only("id", "name").get(pk=small_org.sol.pk)
+    renamed.name = "Solveig"
+    renamed.save(update_fields=["name"])
+    moved = User.objects.only("id", "name").get(pk=small_org.sol.pk)
+    moved.manager = small_org.mia
+    moved.save()
+    changes = Event.objects.filter(seq__gt=before, action="manager-changed")
+    assert [e.detail for e in changes] == ["manager: Oto → Mia"]
+
+
 def test_role_changes_in_code_name_whoever_the_request_acts_as(small_org):
     before = ChainHead.objects.get().seq
     with trail.acting_as(small_org.ada):
@@ -393,23 +407,27 @@ def test_the_old_check_in_audit_log_moves_into_the_chain(transactional_db, publi
     before = [("checkins", "0001_initial")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    person_model, checkin_model = old.get_model("accounts", "User"), old.get_model(
-        "checkins", "CheckIn")
-    eva = person_model.objects.create(email="eva@example.com", name="Eva", password="!")
-    leo = person_model.objects.create(email="leo@example.com", name="Leo", password="!")
-    checkin = checkin_model.objects.create(person=eva, version_id=published_seed.pk,
-                                           family_slug="f", level_slug="l")
-    entry = old.get_model("checkins", "AuditEntry")
-    entry.objects.create(actor=leo, person=eva, checkin=checkin, action="viewed",
-                         what="check-in overview")
-    entry.objects.create(actor=None, person=eva, checkin=checkin, action="changed",
-                         what="manager rating")
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    moved = [(e.actor_name, e.action, e.subject_name, e.target, e.detail)
-             for e in Event.objects.order_by("seq")]
-    assert moved == [("Leo", "viewed", "Eva", f"check-in {checkin.pk}", "check-in overview"),
-                     ("someone since removed", "changed", "Eva", f"check-in {checkin.pk}",
-                      "manager rating")]
-    assert trail.verify().intact
+    try:
+        old = executor.loader.project_state(before).apps
+        person_model, checkin_model = old.get_model("accounts", "User"), old.get_model(
+            "checkins", "CheckIn")
+        eva = person_model.objects.create(email="eva@example.com", name="Eva", password="!")
+        leo = person_model.objects.create(email="leo@example.com", name="Leo", password="!")
+        checkin = checkin_model.objects.create(person=eva, version_id=published_seed.pk,
+                                               family_slug="f", level_slug="l")
+        entry = old.get_model("checkins", "AuditEntry")
+        entry.objects.create(actor=leo, person=eva, checkin=checkin, action="viewed",
+                             what="check-in overview")
+        entry.objects.create(actor=None, person=eva, checkin=checkin, action="changed",
+                             what="manager rating")
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        moved = [(e.actor_name, e.action, e.subject_name, e.target, e.detail)
+                 for e in Event.objects.order_by("seq")]
+        assert moved == [("Leo", "viewed", "Eva", f"check-in {checkin.pk}", "check-in overview"),
+                         ("someone since removed", "changed", "Eva", f"check-in {checkin.pk}",
+                          "manager rating")]
+        assert trail.verify().intact
+    finally:  # whatever happened, the schema goes back to the latest for the next tests
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

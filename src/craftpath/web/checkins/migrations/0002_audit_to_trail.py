@@ -11,7 +11,8 @@ def move_to_trail(apps, schema_editor):
     AuditEntry = apps.get_model("checkins", "AuditEntry")
     Event = apps.get_model("audit", "Event")
     ChainHead = apps.get_model("audit", "ChainHead")
-    head = ChainHead.objects.get(pk=1)
+    head, _ = ChainHead.objects.get_or_create(pk=1, defaults={
+        "seq": 0, "hash": chain.GENESIS, "anchor_seq": 1, "anchor_hash": chain.GENESIS})
     made = []
     for old in AuditEntry.objects.select_related("actor", "person").order_by("at", "id"):
         fields = {
