@@ -306,6 +306,10 @@ def cmd_backup(args) -> int:
         raise UsageError(str(error)) from None
     print(f"backed up the {done.kind} database to {done.path} ({_size(done.size)}) in "
           f"{done.seconds:.1f} s")
+    from .web.audit.trail import head
+
+    seq, digest = head()
+    print(f"audit trail head: entry {seq}, {digest} (keep it apart from the database)")
     return 0
 
 

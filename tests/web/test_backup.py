@@ -116,6 +116,7 @@ def test_backup_then_restore_from_the_command_line(tmp_path):
     made = _craftpath("backup", "-o", str(file), "--data-dir", str(original))
     assert made.returncode == 0, made.stderr
     assert made.stdout.startswith(f"backed up the sqlite database to {file}")
+    assert "audit trail head: entry " in made.stdout
     restored = _craftpath("restore", str(file), "--data-dir", str(copy))
     assert restored.returncode == 0, restored.stderr
     assert "audit trail intact" in restored.stdout

@@ -148,6 +148,13 @@ class Search:
         return found
 
 
+def head() -> tuple[int, str]:
+    """The last entry's number and hash: noted somewhere else (beside each backup, say), it
+    shows later whether the whole chain was rewritten."""
+    found = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    return found or (0, chain.GENESIS)
+
+
 # --- verification -----------------------------------------------------------------------------
 
 @dataclass
