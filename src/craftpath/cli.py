@@ -236,7 +236,38 @@ def cmd_publish(args) -> int:
         raise UsageError(str(error)) from None
     _diagnostic_lines(result.warnings)
     state = "published" if result.created else "already published; made active"
+    if result.created and result.version.commit:
+        state += f" from commit {result.version.commit[:12]}"
     print(f"version {result.version.label} ({result.version.content_hash[:12]}): {state}")
+    if result.told:
+        print(f"told {result.told} people with an open check-in on another version")
+    return 0
+
+
+def cmd_sync(args) -> int:
+    from .web.frameworks.problems import GitError, PublishError
+    from .web.serve import sync
+
+    try:
+        synced = sync(args.data_dir, args.git_dir, args.file)
+    except PublishError as error:
+        _diagnostic_lines(error.diagnostics)
+        if error.diagnostics:  # lint's errors: findings, as `lint` reports them
+            print(f"craftpath: error: {error}", file=sys.stderr)
+            return 1
+        raise UsageError(str(error)) from None
+    except GitError as error:  # not a working copy, git missing, no such file at HEAD
+        raise UsageError(str(error)) from None
+    commit = synced.commit.sha[:12]
+    if synced.published is None:
+        print(f"up to date: {synced.reason}")
+        return 0
+    _diagnostic_lines(synced.published.warnings)
+    version = synced.published.version
+    state = "published" if synced.published.created else "already published; made active"
+    print(f"version {version.label} from commit {commit}: {state}")
+    if synced.published.told:
+        print(f"told {synced.published.told} people with an open check-in on another version")
     return 0
 
 
@@ -425,6 +456,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", metavar="DIR",
                    help="folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)")
     p.set_defaults(func=cmd_publish)
+
+    p = commands.add_parser("sync", help="publish the framework file of a git working copy "
+                                         "when its commit changed (for cron or CI)")
+    p.add_argument("--git-dir", metavar="DIR",
+                   help="the working copy (default: $CRAFTPATH_GIT_DIR)")
+    p.add_argument("--file", metavar="PATH", help="the canonical file in it (default: "
+                   "$CRAFTPATH_GIT_FILE or framework.yaml)")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)")
+    p.set_defaults(func=cmd_sync)
 
     p = commands.add_parser("build", help="write the framework as a static site")
     p.add_argument("path", nargs="?", metavar="PATH",

@@ -130,3 +130,16 @@ def test_a_statement_moved_to_another_level_is_a_move(seed_framework, seed_famil
     (moved,) = changes.of(Mapping.MOVED)
     assert (moved.old[0].id, moved.new[0].id) == ("ai-governance.level-5.1",
                                                   "ai-governance.level-4.3")
+
+
+def test_a_statement_moved_with_its_id_kept_is_a_move(seed_framework, seed_family):
+    from craftpath.core import edit
+    from craftpath.core.compare import Mapping, compare_family_versions
+
+    moved = edit.move_statement(seed_framework, seed_family.slug, "ml-ops.level-5.2",
+                                "ai-strategy", "level-4")
+    changes = compare_family_versions(seed_family, moved.families[0])
+    assert [(m.old[0].id, m.new[0].id) for m in changes.of(Mapping.MOVED)] == \
+        [("ml-ops.level-5.2", "ml-ops.level-5.2")]
+    assert changes.carried()["ml-ops.level-5.2"] == ("ml-ops.level-5.2",)
+    assert not changes.of(Mapping.REMOVED) and not changes.of(Mapping.ADDED)

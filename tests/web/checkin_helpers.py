@@ -60,3 +60,17 @@ def open_and_closed(person):
     earlier.snapshot = loop.snapshot_of(earlier, scopes.of_checkin(earlier))
     earlier.save()
     return start_for(person), earlier
+
+
+def seen_on_page(client, checkin) -> str:
+    """The agreed-record fingerprint the side-by-side page gives its Close button."""
+    import re
+
+    page = client.get(f"/checkins/{checkin.pk}/compare/").content.decode()
+    return re.search(r'name="seen" value="([0-9a-f]*)" id="close-seen"', page).group(1)
+
+
+def close_from_page(client, checkin, **kwargs):
+    """Press Close as a reviewer does: on the side-by-side page as it reads now."""
+    return client.post(f"/checkins/{checkin.pk}/close/", {"seen": seen_on_page(client, checkin)},
+                       **kwargs)

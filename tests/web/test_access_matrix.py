@@ -183,6 +183,24 @@ RULES.update({
     "accounts/2fa/recovery-codes/": Rule(each(302), method="post"),
     "accounts/2fa/off/": Rule(each(302), method="post"),
 })
+# Framework drafts: editors only (admins are editors); the object is one open draft. An empty
+# edit is refused for want of a revision (400). Comparing versions is public, like them.
+EDITORS = roles(302, 403, 403, 403, 200)
+RULES.update({
+    "drafts/": Rule(EDITORS),
+    "drafts/new/": Rule(roles(302, 403, 403, 403, 302), "post"),
+    "drafts/<int:pk>/": Rule(EDITORS),
+    "drafts/<int:pk>/edit/": Rule(roles(302, 403, 403, 403, 400), "post"),
+    "drafts/<int:pk>/review/": Rule(EDITORS),
+    "drafts/<int:pk>/preview/": Rule(EDITORS),
+    "drafts/<int:pk>/preview/<path:page>": Rule(EDITORS),
+    "drafts/<int:pk>/publish/": Rule(EDITORS),
+    "drafts/<int:pk>/discard/": Rule(roles(302, 403, 403, 403, 302), "post"),
+    "drafts/<int:pk>/<slug:family>/": Rule(EDITORS),
+    "drafts/<int:pk>/<slug:family>/areas/<slug:area>/": Rule(EDITORS),
+    "versions/compare/": Rule(each(200), query="?from=v1&to=v1"),
+    "versions/carry/": Rule(roles(302, 403, 403, 200, 403)),
+})
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.
 for model in ("accessattempt", "accessfailurelog", "accesslog"):
     RULES.update({
@@ -256,6 +274,11 @@ def world(small_org, published_seed, monkeypatch):
     viewers = {"anonymous": None, "engineer": small_org.ian, "manager": small_org.mia,
                "people": small_org.pia, "admin": small_org.ada}
     checkins = {person.pk: checkin_objects(person) for person in User.objects.all()}
+    from craftpath.web.frameworks.drafts import open_draft
+
+    draft = open_draft(small_org.ada)
+    for objects in checkins.values():
+        objects["drafts/<int:pk>"] = draft.pk
     return small_org, published_seed, team, axes, viewers, checkins
 
 
@@ -289,7 +312,8 @@ def _values(route, obj, viewer, world) -> dict:
             "fmt": "md" if "packet" in route else "csv",
             "object_id": object_id, "content_type_id": ContentType.objects.get_for_model(User).pk,
             "family": FAMILY, "level": "level-3", "area": "ml-ops", "before": "level-4",
-            "after": "level-3", "version": version.label, "uidb64": "MQ", "token": "bad-token"}
+            "after": "level-3", "version": version.label, "uidb64": "MQ", "token": "bad-token",
+            "page": "glossary.html"}
 
 
 @pytest.mark.parametrize("route", [route for route in ROUTES if route in RULES])

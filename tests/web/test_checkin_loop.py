@@ -98,7 +98,7 @@ def test_the_engineer_does_not_see_the_managers_ratings_before_both_submit(clien
 
 
 def test_side_by_side_lists_disagreements_first_then_agree_and_close(client_as, small_org):
-    from .checkin_helpers import submitted
+    from .checkin_helpers import close_from_page, submitted
 
     checkin = start_for(small_org.ian)
     ids = list(checkin.entries.values_list("statement_id", flat=True))
@@ -119,7 +119,7 @@ def test_side_by_side_lists_disagreements_first_then_agree_and_close(client_as, 
     assert b"Saved" in response.content
     leo.post(f"/checkins/{checkin.pk}/summary/", {"summary": "Good quarter.", "revision": "0"},
              **HTMX)
-    response = leo.post(f"/checkins/{checkin.pk}/close/", follow=True)
+    response = close_from_page(leo, checkin, follow=True)
     assert b"The agreed record" in response.content and b"Good quarter." in response.content
     checkin.refresh_from_db()
     assert checkin.is_closed and checkin.snapshot["version"] == checkin.version.label

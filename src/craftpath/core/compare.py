@@ -184,7 +184,7 @@ SPLIT_CONTAINMENT = 0.6  # how much of a part's wording must come from the whole
 class Mapping(StrEnum):
     KEPT = "kept"  # same id, same text
     REWORDED = "reworded"  # same statement (same id, or matched by wording), new text
-    MOVED = "moved"  # matched by wording, now in another area or level
+    MOVED = "moved"  # the same statement (same id, or matched by wording), in another cell
     SPLIT = "split"  # one old statement became several new ones
     MERGED = "merged"  # several old statements became one
     REMOVED = "removed"
@@ -241,8 +241,10 @@ def compare_family_versions(old: Family, new: Family,
             continue
         taken_new.add(match.id)
         same = match.text == statement.text
-        mappings.append(StatementMapping(Mapping.KEPT if same else Mapping.REWORDED,
-                                         (statement,), (match,),
+        # An editor's move keeps the id (so ratings follow it); it is still a move to show.
+        kind = Mapping.MOVED if old_cells[statement.id] != new_cells[match.id] else \
+            Mapping.KEPT if same else Mapping.REWORDED
+        mappings.append(StatementMapping(kind, (statement,), (match,),
                                          1.0 if same else similarity(statement.text, match.text)))
     rest_new = [s for s in new.statements if s.id not in taken_new]
 

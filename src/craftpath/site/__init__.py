@@ -19,6 +19,7 @@ from craftpath.core.formats import canonical, load
 from craftpath.core.formats.inputs import InputError
 from craftpath.core.lint import lint
 from craftpath.core.model import Diagnostic, Framework
+from craftpath.core.paths import inside
 
 # Static files the site needs; vendored test-only assets (axe-core) and htmx (app only) stay out.
 # Below this many pages a worker pool costs more than it saves.
@@ -152,7 +153,7 @@ def _render_chunk(specs) -> int:
     for spec in specs:
         page = pages.make(spec)
         root = root_from(page.path)
-        target = dest / page.path
+        target = inside(dest, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render(page, Where(root=root, static=f"{root}static/", app=False)),
                           encoding="utf-8")

@@ -8,7 +8,9 @@ themselves. The rules, by role (a person may hold several; each adds to what the
 - people team: every person's profile and progress, read only; the directory export;
 - admin: every person's profile, and changing people, roles, teams and the directory
   (the admin site, import); not anyone's progress, unless they also hold another role that
-  allows it.
+  allows it;
+- framework editor (admins too): drafts of the next framework version, and publishing them;
+- people team, again: carrying everyone's open check-ins to a new version in bulk.
 
 Everyone sees who looked at or changed their own data (the audit trail); the people team
 searches the whole trail, and erases or anonymises people (data rights); everyone downloads
@@ -214,3 +216,16 @@ def can_erase_person(viewer, person: User) -> bool:
     """Erasing or anonymising someone is the people team's, never one's own account (an
     erasure of oneself is asked of the people team, who are then on the record for it)."""
     return _has(viewer, Role.PEOPLE) and person.pk != viewer.pk
+
+# --- the framework ----------------------------------------------------------------------------
+# Published pages are public. Drafts are work in progress: editors only (a 403 for anyone
+# else signed in; nothing about a person is in them, so there is nothing to hide by a 404).
+
+def can_edit_framework(viewer) -> bool:
+    """Open, edit, discard and publish drafts: framework editors, and admins implicitly."""
+    return _has(viewer, Role.EDITOR) or _has(viewer, Role.ADMIN)
+
+
+def can_carry_checkins_in_bulk(viewer) -> bool:
+    """Move every open check-in to the active version with the statement mapping."""
+    return _has(viewer, Role.PEOPLE)

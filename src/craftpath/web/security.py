@@ -4,6 +4,7 @@ here reads settings at import time."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
@@ -25,6 +26,27 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [_NONE],
     },
 }
+
+class NoTracebackForClientErrors(logging.Filter):
+    """Django logs a refused request (403) with the PermissionDenied traceback; a refusal is
+    the app working as meant, so 4xx records keep their one line and lose the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def check_secret_key(key: str) -> None:
+    """Refuses a missing or weak production key, by the measure Django's deploy check uses
+    (at least 50 characters, at least 5 different ones, not Django's insecure prefix)."""
+    if not key:
+        raise ImproperlyConfigured("CRAFTPATH_PRODUCTION=1 needs CRAFTPATH_SECRET_KEY")
+    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "CRAFTPATH_SECRET_KEY is too weak for production: use at least 50 random "
+            "characters, e.g. from `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`")
+
 
 # CRAFTPATH_OIDC_<name> → mozilla-django-oidc's setting.
 OIDC_REQUIRED = {

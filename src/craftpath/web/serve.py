@@ -13,7 +13,7 @@ from pathlib import Path
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 class ServeError(Exception):
@@ -34,17 +34,20 @@ class Prepared:
 def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST) -> None:
     if data_dir is not None:
         os.environ["CRAFTPATH_DATA_DIR"] = str(Path(data_dir).resolve())
-    if "CRAFTPATH_ALLOWED_HOSTS" not in os.environ and host not in LOOPBACK_NAMES:
-        names = (*LOOPBACK_NAMES, host if host not in ("0.0.0.0", "::") else "*")
-        os.environ["CRAFTPATH_ALLOWED_HOSTS"] = ",".join(names)
+    if not os.environ.get("CRAFTPATH_ALLOWED_HOSTS") and host not in LOOPBACK_NAMES:
+        # Allowing every host would let a request's Host header choose where password-reset
+        # links point; only the operator knows the names the app is reached by.
+        raise ServeError(f"serving on {host} needs CRAFTPATH_ALLOWED_HOSTS: the host names "
+                         "people reach the app by, comma-separated (e.g. craftpath.example.com)")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "craftpath.web.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
     from .database import DatabaseURLError
 
     try:
         django.setup()
-    except DatabaseURLError as error:
+    except (DatabaseURLError, ImproperlyConfigured) as error:
         raise ServeError(str(error)) from None
 
 
@@ -53,10 +56,12 @@ def migrate() -> str:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import OperationalError
+    from django.db.backends.sqlite3.creation import DatabaseCreation
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3") and database["NAME"] != ":memory:":
-        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if database["ENGINE"].endswith("sqlite3") and \
+            not DatabaseCreation.is_in_memory_db(database["NAME"]):
+        private_sqlite_file(Path(database["NAME"]))
     try:
         call_command("migrate", interactive=False, verbosity=0)
     except OperationalError as error:  # unreachable server, bad credentials, locked file
@@ -65,13 +70,45 @@ def migrate() -> str:
     return str(database["NAME"])
 
 
+def private_sqlite_file(path: Path) -> None:
+    """The database holds people's assessments: its folder and file are for the account that
+    runs craftpath only (SQLite gives its -wal and -shm files the database file's mode)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    path.touch(mode=0o600, exist_ok=True)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if name.exists():
+            name.chmod(0o600)
+
+
 def publish(path: str | Path, data_dir: str | Path | None = None):
-    """`craftpath publish`: lint, snapshot and activate; raises PublishError when refused."""
+    """`craftpath publish`: lint, snapshot and activate, then tell everyone with an open
+    check-in on another version; raises PublishError when refused."""
     setup_django(data_dir)
     migrate()
-    from .frameworks import publishing
+    from dataclasses import replace
 
-    return publishing.publish_path(path)
+    from .frameworks import publishing, releasing
+
+    result = publishing.publish_path(path)
+    if not result.created:
+        return result
+    return replace(result, told=releasing.tell_open_checkins(result.version))
+
+
+def sync(data_dir: str | Path | None = None, git_dir: str | None = None,
+         git_file: str | None = None):
+    """`craftpath sync`: publish the framework file at the git working copy's HEAD when that
+    commit is new; raises PublishError (lint's errors) or GitError."""
+    if git_dir:
+        os.environ["CRAFTPATH_GIT_DIR"] = str(Path(git_dir).resolve())
+    if git_file:
+        os.environ["CRAFTPATH_GIT_FILE"] = git_file
+    setup_django(data_dir)
+    migrate()
+    from .frameworks import releasing
+
+    return releasing.sync()
 
 
 def prepare(framework: str | Path | None = None) -> Prepared:
@@ -96,15 +133,32 @@ def prepare(framework: str | Path | None = None) -> Prepared:
 
 def _demo() -> tuple:
     """The demo organisation when nobody is in the directory yet, so a first start has people
-    to sign in as; (demo, why not)."""
+    to sign in as; (demo, why not). Never in production: its sign-ins would be printed to the
+    log, and a real directory must not start with made-up people (`craftpath demo` still adds
+    them when asked)."""
+    from django.conf import settings
+
     from .accounts import demo
 
     if demo.has_people():
         return None, ""
+    if settings.PRODUCTION:
+        return None, "not in production (`craftpath demo` adds them if you want them)"
     try:
         return demo.create_demo(), ""
     except demo.DemoError as problem:
         return None, str(problem)
+
+
+def proxy_options() -> dict:
+    """Waitress drops X-Forwarded-* headers from proxies it was not told to trust, so behind a
+    TLS-terminating proxy Django would never see HTTPS and redirect for ever."""
+    if os.environ.get("CRAFTPATH_BEHIND_PROXY") != "1":
+        return {}
+    return {"trusted_proxy": os.environ.get("CRAFTPATH_TRUSTED_PROXY", "127.0.0.1"),
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for",
+                                      "x-forwarded-host"},
+            "trusted_proxy_count": 1}
 
 
 def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
@@ -118,7 +172,7 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
 
     try:  # bind first, so a taken port is reported before "serving on" is printed
         server = waitress.create_server(application, host=host, port=port, threads=threads,
-                                        ident="craftpath")
+                                        ident="craftpath", **proxy_options())
     except OSError as error:
         raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 

@@ -11,7 +11,8 @@ Environment:
   CRAFTPATH_ALLOWED_HOSTS  comma-separated (default: localhost names)
   CRAFTPATH_CHROMIUM       the Chromium used for PDFs (default: /usr/bin/chromium)
   CRAFTPATH_PRODUCTION     "1": HTTPS only (secure cookies, HSTS, redirect), secret key required
-  CRAFTPATH_BEHIND_PROXY   "1": trust X-Forwarded-Proto from the proxy that terminates TLS
+  CRAFTPATH_BEHIND_PROXY   "1": trust X-Forwarded-Proto/-For/-Host from the proxy that
+                           terminates TLS, at CRAFTPATH_TRUSTED_PROXY (default 127.0.0.1)
   CRAFTPATH_EMAIL_HOST     SMTP server for password-reset mail (default: printed to the console)
   CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
   CRAFTPATH_AUDIT_RETENTION_DAYS  how long audit entries are kept (default 730); older ones
@@ -19,6 +20,9 @@ Environment:
   CRAFTPATH_REQUIRE_2FA    "1": admin and people-team accounts must use a second factor (TOTP)
   CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
                            (see security.oidc_settings for the full list)
+  CRAFTPATH_GIT_DIR        a git working copy that keeps the framework; publishing a draft
+                           commits the canonical file there, `craftpath sync` publishes from it
+  CRAFTPATH_GIT_FILE       the canonical file inside it (default: framework.yaml)
 """
 
 from __future__ import annotations
@@ -41,9 +45,10 @@ DATA_DIR = Path(os.environ.get("CRAFTPATH_DATA_DIR", "data")).resolve()
 SECRET_KEY = os.environ.get("CRAFTPATH_SECRET_KEY") or secrets.token_urlsafe(50)
 DEBUG = os.environ.get("CRAFTPATH_DEBUG", "") == "1"
 PRODUCTION = os.environ.get("CRAFTPATH_PRODUCTION", "") == "1"
-if PRODUCTION and not os.environ.get("CRAFTPATH_SECRET_KEY"):
-    # Several processes must share one key, and sessions must survive a restart.
-    raise ImproperlyConfigured("CRAFTPATH_PRODUCTION=1 needs CRAFTPATH_SECRET_KEY")
+if PRODUCTION:
+    # Several processes must share one key, and sessions must survive a restart; a short or
+    # repetitive key signs cookies and reset links that can be forged.
+    security.check_secret_key(os.environ.get("CRAFTPATH_SECRET_KEY", ""))
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("CRAFTPATH_DEBUG=1 is refused with CRAFTPATH_PRODUCTION=1")
 ALLOWED_HOSTS = [host.strip() for host in os.environ.get(
@@ -71,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "craftpath.web.middleware.no_store_for_personal_pages",
+    "craftpath.web.middleware.refuse_nul_characters",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # the policy is in security.py
@@ -95,10 +102,14 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # reads hashes made before Argon2
 ]
-AUTH_PASSWORD_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{name}"}
-                            for name in ("UserAttributeSimilarityValidator",
-                                         "MinimumLengthValidator", "CommonPasswordValidator",
-                                         "NumericPasswordValidator")]
+_VALIDATORS = "django.contrib.auth.password_validation"
+AUTH_PASSWORD_VALIDATORS = [
+    # Django's default attributes (username, first_name…) are not fields of this model.
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("name", "email")}},
+    *({"NAME": f"{_VALIDATORS}.{name}"} for name in (
+        "MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator")),
+]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
 # Login throttling (django-axes, kept in the database so every process sees it): five
@@ -110,6 +121,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "craftpath.web.accounts.views.throttled_email"
 AXES_LOCKOUT_CALLABLE = "craftpath.web.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Failures from one address over all accounts before that address is paused too (an office
+# behind one address mistypes now and then; a guesser trying many accounts does not stop).
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 20
 
 if os.environ.get("CRAFTPATH_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -122,6 +136,10 @@ if os.environ.get("CRAFTPATH_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("CRAFTPATH_EMAIL_FROM", "craftpath@localhost")
+
+# The framework kept in git (frameworks/gitcopy.py); empty: not kept in git.
+FRAMEWORK_GIT_DIR = os.environ.get("CRAFTPATH_GIT_DIR", "")
+FRAMEWORK_GIT_FILE = os.environ.get("CRAFTPATH_GIT_FILE", "framework.yaml")
 
 ROOT_URLCONF = "craftpath.web.urls"
 WSGI_APPLICATION = "craftpath.web.wsgi.application"
@@ -168,6 +186,8 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"  # only ever set by this host, over HTTPS
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     if os.environ.get("CRAFTPATH_BEHIND_PROXY") == "1":
+        # serve.py tells waitress to trust the proxy's X-Forwarded-* headers (only from
+        # CRAFTPATH_TRUSTED_PROXY); without that waitress drops them before Django sees them.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The second factor (accounts/two_factor.py): anyone may turn it on; with this, admin and
@@ -181,9 +201,13 @@ CRAFTPATH_AUDIT_RETENTION_DAYS = security.whole_number(os.environ,
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_client_error_tracebacks": {
+        "()": "craftpath.web.security.NoTracebackForClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING"},
+        # A refused or missing page (4xx) is one line in the log, not a traceback.
+        "django.request": {"level": "WARNING", "filters": ["no_client_error_tracebacks"]},
         # These name the email and address of a failed sign-in; nothing personal is logged.
         "axes": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "mozilla_django_oidc": {"handlers": [], "level": "CRITICAL", "propagate": False},

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -41,6 +42,7 @@ from .inputs import TextFile
 
 NAME = "canonical"
 FORMAT_VERSION = 1
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # as Django's <slug:> URL converter
 
 
 def sniff(file: TextFile) -> str | None:
@@ -91,6 +93,15 @@ class _Fields(dict):
             raise _Problem(node, f"{self.where}.{key}: expected text")
         value = _value(node)
         return "" if value is None else str(value)
+
+    def slug(self) -> str:
+        """A slug names files and URLs, so it is held to what a URL's slug may be: ASCII
+        letters, digits, hyphens and underscores (never a path such as ../../etc)."""
+        value = self.text("slug", required=True)
+        if not SLUG.fullmatch(value):
+            raise _Problem(self.get("slug"), f"{self.where}.slug: {value!r} is not a slug "
+                           "(use letters a-z, digits, '-' and '_' only)")
+        return value
 
     def integer(self, key: str) -> int | None:
         node = self.get(key)
@@ -189,14 +200,14 @@ class _Reader:
 
     def term(self, node, where: str) -> Term:
         fields = self.fields(node, where, {"slug", "name", "definition"})
-        return Term(fields.text("slug", required=True),
+        return Term(fields.slug(),
                     fields.text("name", required=True),
                     normalise_space(fields.text("definition")),
                     source=self.source(node))
 
     def family(self, node, where: str) -> Family:
         fields = self.fields(node, where, {"slug", "name", "levels", "tracks"})
-        slug = fields.text("slug", required=True)
+        slug = fields.slug()
         name = fields.text("name", required=True)
         levels = self.unique(self.each(fields.get("levels"), f"{where}.levels", self.level),
                              f"{where}.levels")
@@ -228,7 +239,7 @@ class _Reader:
                 section_sources=tuple(self.source(node) for node in sections.values()),
             )
         return Level(
-            slug=fields.text("slug", required=True),
+            slug=fields.slug(),
             code=fields.text("code", required=True),
             rank=0,
             number=fields.integer("number"),
@@ -241,7 +252,7 @@ class _Reader:
 
     def track(self, node, where: str, level_slugs: set[str]):
         fields = self.fields(node, where, {"slug", "name", "areas"})
-        slug = fields.text("slug", required=True)
+        slug = fields.slug()
         name = fields.text("name", required=True)
         read_area = lambda node, where: self.area(node, where, level_slugs)  # noqa: E731
         areas_and_cells = self.each(fields.get("areas"), f"{where}.areas", read_area)
@@ -253,7 +264,7 @@ class _Reader:
     def area(self, node, where: str, level_slugs: set[str]):
         fields = self.fields(node, where, {"slug", "name", "link", "description",
                                            "expectations"})
-        area = Area(fields.text("slug", required=True),
+        area = Area(fields.slug(),
                     fields.text("name", required=True),
                     fields.text("link"),
                     normalise_space(fields.text("description")),

@@ -30,6 +30,7 @@ from ..model import (
     slugify,
     statement_id,
 )
+from ..paths import inside
 from ..text import collect_terms, find_terms, is_gap, normalise_space, split_statements
 from .inputs import TextFile
 
@@ -430,7 +431,7 @@ def write(framework: Framework, folder: str | Path) -> list[Path]:
     """Write one page per present level, in the seeds' style; returns the files written."""
     written = []
     for family, level, text in render_pages(framework):
-        path = Path(folder) / family.slug / f"{level.slug}.md"
+        path = inside(folder, Path(family.slug) / f"{level.slug}.md")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)

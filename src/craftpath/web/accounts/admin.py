@@ -20,7 +20,7 @@ from craftpath.web.audit.models import Action
 
 from . import directory
 from .forms import DirectoryImportForm
-from .models import RoleGrant, Team, User, check_no_cycle
+from .models import RoleGrant, Team, User, check_no_cycle, check_not_self_granted
 
 admin.site.site_header = "craftpath administration"
 admin.site.site_title = "craftpath admin"
@@ -31,8 +31,21 @@ class RoleInline(admin.TabularInline):
     model = RoleGrant
     extra = 1
 
+    # Nobody grants or removes their own roles: another admin must (an admin who could give
+    # themselves the people-team role could read everyone's progress).
+    def has_add_permission(self, request, obj=None):
+        return obj is None or obj.pk != request.user.pk
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
 
 class PersonForm(forms.ModelForm):
+    acting_user = None  # set by PersonAdmin.get_form: whoever is making the change
+
     class Meta:
         model = User
         fields = ["email", "name", "is_active", "manager", "teams", "family_slug",
@@ -47,6 +60,10 @@ class PersonForm(forms.ModelForm):
                 check_no_cycle(self.instance, manager)
             except forms.ValidationError as error:
                 self.add_error("manager", error)
+        try:
+            check_not_self_granted(self.acting_user, self.instance, manager)
+        except forms.ValidationError as error:
+            self.add_error("manager", error)
         return cleaned
 
 
@@ -84,6 +101,10 @@ class PersonAdmin(admin.ModelAdmin):
                 trail.record(request, Action.VIEWED, person, target="admin: person record")
         return response
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"acting_user": request.user})
+
     def get_urls(self):
         extra = [
             path("import/", self.admin_site.admin_view(self.import_view),
@@ -101,7 +122,8 @@ class PersonAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 report = directory.import_csv(form.cleaned_data["file"].read(),
-                                              dry_run=form.cleaned_data["dry_run"])
+                                              dry_run=form.cleaned_data["dry_run"],
+                                              actor=request.user)
             except directory.DirectoryError as error:
                 problems = error.problems
             else:

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from ..cells import defuse, undefuse
 from .models import Role, Team, User, normalise_email
 from .problems import DirectoryError, RowProblem
 
@@ -60,13 +61,17 @@ class _Row:
     level_since: date | None
 
 
-def import_csv(text: str | bytes, dry_run: bool = False) -> ImportReport:
+def import_csv(text: str | bytes, dry_run: bool = False, actor=None) -> ImportReport:
     """Check the file; unless `dry_run`, apply it in one transaction. Raises DirectoryError
-    (with every problem) instead of importing part of a file."""
+    (with every problem) instead of importing part of a file. `actor` is who imports from the
+    app: their file may not put anyone under them (nobody grants themselves a reporting
+    line); the command line's operator (no actor) may."""
     report = ImportReport()
     rows = _parse(text, report.problems)
     if not report.problems:
         _check_links(rows, report.problems)
+    if not report.problems and actor is not None:
+        _check_not_self_granted(rows, actor, report.problems)
     if report.problems:
         raise DirectoryError(report.problems)
     with transaction.atomic():
@@ -101,7 +106,8 @@ def _parse(text: str | bytes, problems: list[RowProblem]) -> list[_Row]:
     decoded = _decode(text, problems)
     if decoded is None:
         return []
-    reader = csv.reader(io.StringIO(decoded, newline=""))
+    # strict: an unterminated quote is an error, not a cell that swallows the rest of the file
+    reader = csv.reader(io.StringIO(decoded, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -140,7 +146,7 @@ def _parse(text: str | bytes, problems: list[RowProblem]) -> list[_Row]:
             problems.append(RowProblem(line, "", f"{len(cells)} cells but the header has "
                                                  f"{len(keys)} columns"))
             continue
-        values = dict(zip(keys, (cell.strip() for cell in cells), strict=False))
+        values = dict(zip(keys, (undefuse(cell.strip()) for cell in cells), strict=False))
         row = _row(line, values, framework, problems)
         if row.email:
             if row.email in first_line:
@@ -287,6 +293,28 @@ def _check_links(rows: list[_Row], problems: list[RowProblem]) -> None:
                                        f"the org chart would go round in a circle ({circle})"))
 
 
+def _check_not_self_granted(rows: list[_Row], actor, problems: list[RowProblem]) -> None:
+    """With the file applied, nobody may be under `actor` who is not under them now."""
+    managers = dict(User.objects.filter(manager__isnull=False)
+                    .values_list("email", "manager__email"))
+    after = {**managers, **{row.email: row.manager_email for row in rows}}
+
+    def under_actor(email: str, links: dict) -> bool:
+        seen, current = set(), links.get(email)
+        while current and current not in seen:
+            if current == actor.email:
+                return True
+            seen.add(current)
+            current = links.get(current)
+        return False
+
+    for row in rows:
+        if row.email != actor.email and under_actor(row.email, after) \
+                and not under_actor(row.email, managers):
+            problems.append(RowProblem(row.line, "manager_email", f"{row.email} would come under "
+                                       "you; another admin must import that change"))
+
+
 # --- planning and applying ------------------------------------------------------------------
 
 def _state(person: User) -> tuple:
@@ -348,7 +376,7 @@ def export_csv(people) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for person in people.select_related("manager").prefetch_related("teams").order_by("email"):
-        writer.writerow([
+        writer.writerow(defuse(cell) for cell in [
             person.email, person.name, person.manager.email if person.manager_id else "",
             SEPARATOR.join(sorted(team.name for team in person.teams.all())),
             person.family_slug, SEPARATOR.join(person.track_slugs), person.level_slug,

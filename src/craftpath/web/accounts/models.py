@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Manager"  # their direct and indirect reports
     PEOPLE = "people", "People team"  # the whole organisation, read only
     ADMIN = "admin", "Admin"  # accounts, framework publishing, settings
+    EDITOR = "editor", "Framework editor"  # drafts of the framework, and publishing them
 
 
 class UserManager(BaseUserManager):
@@ -227,3 +228,33 @@ class RecoveryCode(models.Model):
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
     digest = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)
+
+class SelfGrantError(ValidationError):
+    pass
+
+
+def in_chain(actor: User, manager: User | None) -> bool:
+    """Whether `actor` is `manager` or above them: whoever gets `manager` comes under
+    `actor`."""
+    seen = set()
+    current = manager
+    while current is not None and current.pk not in seen:
+        if current.pk == actor.pk:
+            return True
+        seen.add(current.pk)
+        current = current.manager
+    return False
+
+
+def check_not_self_granted(actor: User | None, person: User, manager: User | None) -> None:
+    """Nobody gives themselves a reporting line: a change that would put `person` under
+    `actor` when they are not under them now (which would let `actor` read their progress)
+    is refused. The directory's owner (the command line: no actor) is not limited."""
+    if actor is None or manager is None or person.pk == actor.pk:
+        return
+    stored = User.objects.filter(pk=person.pk).select_related("manager").first() \
+        if person.pk is not None else None
+    already = stored is not None and in_chain(actor, stored.manager)
+    if not already and in_chain(actor, manager):
+        raise SelfGrantError(f"you cannot make {person} report to you or to someone below "
+                             "you; another admin must make that change")

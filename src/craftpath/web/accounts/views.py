@@ -6,6 +6,7 @@ change the viewer may see but not make is a 403.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -57,6 +58,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        # django-axes pauses one email from one address; this pauses an address that tries
+        # many emails (a few guesses each, under the per-account limit).
+        if failures_from_address(request) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT:
+            return locked_out(request, from_address=True)
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["oidc"] = oidc.enabled()
@@ -64,11 +72,25 @@ class LoginView(auth_views.LoginView):
         return context
 
 
-def locked_out(request, credentials=None, *args, **kwargs) -> HttpResponse:
-    """django-axes calls this after too many failed sign-ins."""
+def failures_from_address(request) -> int:
+    """Failed sign-ins from the request's address, over every account, in the cool-off."""
+    from axes.helpers import get_client_ip_address
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(
+        ip_address=get_client_ip_address(request), attempt_time__gte=since,
+    ).aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+def locked_out(request, credentials=None, *args, from_address=False, **kwargs) -> HttpResponse:
+    """django-axes calls this after too many failed sign-ins (and LoginView, per address)."""
+    what = "from this address" if from_address else "for this account from here"
     return render(request, "accounts/message.html", {
         "title": "Too many failed sign-ins",
-        "message": "Sign-in is paused for this account from here for 15 minutes. If you have "
+        "message": f"Sign-in is paused {what} for 15 minutes. If you have "
                    "forgotten your password, reset it instead.",
         "link": reverse("password_reset"), "link_text": "Reset your password",
     }, status=429)

@@ -2,8 +2,9 @@
 (web/audit/), shown to the person on their check-in.
 
 Only other people's views and changes are kept (a person reading their own check-in is not
-news), and every export, the person's own included; only the page or action is named, never
-what it showed or what was typed.
+news), except every export, the person's own included, and changes to what will be frozen on
+close (agreed outcomes, the summary), which are kept whoever makes them. Only the page or
+action is named, never what it showed or what was typed.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ VIEWED, CHANGED, EXPORTED = Action.VIEWED, Action.CHANGED, Action.EXPORTED
 TARGET = "check-in"  # the start of every check-in entry's target, e.g. "check-in 12"
 
 
-def record(actor, checkin: CheckIn, action: str, what: str) -> None:
-    if actor.pk == checkin.person_id and action != EXPORTED:
+def record(actor, checkin: CheckIn, action: str, what: str, own_too: bool = False) -> None:
+    if actor.pk == checkin.person_id and not own_too and action != EXPORTED:
         return
     trail.record(actor, action, checkin.person_id and checkin.person,
                  target=f"{TARGET} {checkin.pk}", detail=what)

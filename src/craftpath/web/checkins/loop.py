@@ -9,6 +9,8 @@ conflict with what is stored now, for the page to show beside the user's own inp
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -39,6 +41,9 @@ class Conflict(Exception):  # noqa: N818 - a conflict is an outcome the page sho
 class Saved:
     entry: Entry
     revision: int
+    # For an agreed outcome: the fingerprint of the record after this save, when the page that
+    # saved it had seen the record as it was just before (see agreed_fingerprint); else "".
+    seen: str = ""
 
 
 # --- starting ---------------------------------------------------------------------------------
@@ -94,8 +99,10 @@ def editable_side(checkin: CheckIn, side: str) -> str | None:
 
 
 def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, reason: str,
-               comment: str, revision: int, evidence_ids: list[int] | None = None) -> Saved:
-    """Store one statement's rating for `side`, if `revision` is still the stored one."""
+               comment: str, revision: int, evidence_ids: list[int] | None = None,
+               seen: str | None = None) -> Saved:
+    """Store one statement's rating for `side`, if `revision` is still the stored one.
+    `seen` is the agreed-record fingerprint of the page saving an agreed outcome."""
     scope = scopes.of_checkin(checkin)
     if scope.item(statement_id) is None:
         raise LoopError("That statement is not part of this check-in.")
@@ -115,6 +122,7 @@ def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, re
         why_not = editable_side(current, side)
         if why_not:
             raise LoopError(why_not)
+        followed = side == "agreed" and seen is not None and seen == agreed_fingerprint(current)
         changed = Entry.objects.filter(
             checkin=checkin, statement_id=statement_id, **{f"{side}_revision": revision},
         ).update(**{f"{side}_value": value, f"{side}_reason": reason,
@@ -128,7 +136,8 @@ def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, re
         if side == "self" and evidence_ids is not None:
             entry.evidence.set(Evidence.objects.filter(owner_id=checkin.person_id,
                                                        pk__in=evidence_ids))
-    return Saved(entry, getattr(entry, f"{side}_revision"))
+        now_seen = agreed_fingerprint(current) if followed else ""
+    return Saved(entry, getattr(entry, f"{side}_revision"), now_seen)
 
 
 def attach_new_evidence(checkin: CheckIn, statement_id: str, evidence: Evidence) -> Entry:
@@ -184,7 +193,8 @@ def agree_matching(checkin: CheckIn) -> int:
                 agreed_revision=F("agreed_revision") + 1, updated_at=timezone.now())
 
 
-def save_summary(checkin: CheckIn, text: str, revision: int) -> int:
+def save_summary(checkin: CheckIn, text: str, revision: int, seen: str | None = None) -> Saved:
+    """Store the summary if `revision` is still the stored one; `seen` as for save_voice."""
     text = text.strip()
     if len(text) > 20000:
         raise LoopError("The summary is too long (at most 20,000 characters).")
@@ -193,13 +203,29 @@ def save_summary(checkin: CheckIn, text: str, revision: int) -> int:
         why_not = editable_side(current, "agreed")
         if why_not:
             raise LoopError(why_not)
+        followed = seen is not None and seen == agreed_fingerprint(current)
         changed = CheckIn.objects.filter(pk=checkin.pk, summary_revision=revision).update(
             summary=text, summary_revision=F("summary_revision") + 1)
         if not changed:
             raise Conflict(None, "summary", "The summary was changed elsewhere after you opened "
                            "it, so your text was not saved. Your text is still here; the stored "
                            "summary is shown beside it.")
-    return revision + 1
+        now_seen = agreed_fingerprint(current) if followed else ""
+    return Saved(None, revision + 1, now_seen)
+
+
+def agreed_fingerprint(checkin: CheckIn) -> str:
+    """A digest of what closing freezes and the reviewer reads first: every agreed outcome
+    and the summary. The close button carries the fingerprint of the page it is on, so a
+    change made elsewhere after that page was drawn refuses the close instead of being frozen
+    unseen; the reviewer's own saves hand their page the new fingerprint."""
+    digest = hashlib.sha256()
+    for row in checkin.entries.order_by("statement_id").values_list(
+            "statement_id", "agreed_value", "agreed_reason", "agreed_comment"):
+        digest.update(json.dumps(row).encode())
+    summary = CheckIn.objects.filter(pk=checkin.pk).values_list("summary", flat=True).first()
+    digest.update(json.dumps(summary or "").encode())
+    return digest.hexdigest()[:32]
 
 
 def self_fingerprint(checkin: CheckIn) -> str:
@@ -231,9 +257,10 @@ def import_self(checkin: CheckIn, ratings: dict[str, dict], fingerprint: str) ->
 
 # --- closing ----------------------------------------------------------------------------------
 
-def close(checkin: CheckIn, by) -> CheckIn:
+def close(checkin: CheckIn, by, seen: str | None = None) -> CheckIn:
     """Freeze the check-in: what was agreed, against which version, with the evidence as it
-    reads today. Every statement needs an agreed outcome first."""
+    reads today. Every statement needs an agreed outcome first. With `seen` (the page's
+    agreed_fingerprint), a record that changed since the page was drawn is not closed."""
     missing = unrated(checkin, "agreed")
     if missing:
         raise LoopError(f"{len(missing)} statement(s) have no agreed outcome yet.")
@@ -243,6 +270,10 @@ def close(checkin: CheckIn, by) -> CheckIn:
         why_not = editable_side(current, "agreed")
         if why_not:
             raise LoopError(why_not)
+        if seen is not None and seen != agreed_fingerprint(current):
+            raise Conflict(None, "agreed", "The agreed outcomes or the summary changed after "
+                           "this page was opened, so the check-in was not closed. Read them "
+                           "again below, then close.")
         current.snapshot = snapshot_of(current, scope)
         current.closed_at, current.closed_by = timezone.now(), by
         current.save(update_fields=["snapshot", "closed_at", "closed_by"])
@@ -306,10 +337,16 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
         checkin.entries.all().delete()
         fields = [f"{side}_{part}" for side in ("self", "manager", "agreed")
                   for part in ("value", "reason", "comment")]
+        # Every carried entry starts above any revision a page opened before the move holds,
+        # so a stale tab's save is refused rather than overwriting the carried rating.
+        revisions = {f"{side}_revision": 1 + max((getattr(old, f"{side}_revision")
+                                                  for old in old_entries), default=0)
+                     for side in ("self", "manager", "agreed")}
         for item in scope.items:
             source = by_new_id.get(item.statement.id)
             entry = Entry.objects.create(
                 checkin=checkin, statement_id=item.statement.id, position=item.position,
+                **revisions,
                 **({name: getattr(source, name) for name in fields} if source else {}))
             if source is not None:
                 entry.evidence.set(source.evidence.all())

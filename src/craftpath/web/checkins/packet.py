@@ -9,6 +9,7 @@ statements of the growth plan and the coverage trend across closed check-ins.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 from django.template.loader import render_to_string
 
@@ -51,6 +52,15 @@ def _md(text: str) -> str:
     return text
 
 
+def _md_link(url: str) -> str:
+    """An autolink that cannot be broken out of: characters that would end it or open HTML
+    (`<`, `>`, quotes, spaces, backticks) are percent-encoded, and only web links are links."""
+    url = (url or "").strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        return _md(url)
+    return "<" + quote(url, safe=";/?:@&=+$,-_.!~*'()#%[]") + ">"
+
+
 def _voice(voice: dict) -> str:
     if not voice.get("value"):
         return "not rated"
@@ -81,7 +91,7 @@ def markdown(packet: Packet) -> str:
                       f"- Self: {_voice(row.voices['self'])}",
                       f"- Manager: {_voice(row.voices['manager'])}"]
             for e in row.evidence:
-                link = f" <{e['link']}>" if e.get("link") else ""
+                link = f" {_md_link(e['link'])}" if e.get("link") else ""
                 lines.append(f"- Evidence: {_md(e['title'])} ({e['date']}){link}"
                              + (f": {_md(e['description'])}" if e.get("description") else ""))
             lines.append("")

@@ -15,14 +15,15 @@ import csv
 import io
 from dataclasses import dataclass
 
+from craftpath.core.archives import ArchiveError, check_zip
 from craftpath.core.progress import NOT_APPLICABLE
 
+from ..cells import defuse, undefuse
 from . import scope as scopes
 
 COLUMNS = ["statement_id", "area", "level", "statement", "rating", "not_applicable_reason",
            "comment", "evidence"]
 EDITABLE = ("rating", "not_applicable_reason", "comment")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_BYTES = 2_000_000
 MAX_ROWS = 5_000
 
@@ -59,16 +60,12 @@ def rows_for(scope: scopes.Scope, voices: dict[str, dict], evidence: dict[str, l
                "; ".join(e["title"] for e in evidence.get(item.statement.id, []))]
 
 
-def _defused(text: str) -> str:
-    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
-
-
 def to_csv(rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_defused(cell) for cell in row])
+        writer.writerow([defuse(cell) for cell in row])
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
@@ -121,20 +118,31 @@ def _read_csv(data: bytes) -> list[list[str]]:
     except UnicodeDecodeError:
         raise SheetError("The CSV file is not UTF-8 text; save it as “CSV UTF-8”.") from None
     try:
-        table = list(csv.reader(io.StringIO(text)))
+        # strict: an unterminated quote is an error, not a cell that swallows the rest
+        table = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as error:
         raise SheetError(f"The CSV file cannot be read: {error}.") from None
     return table[:MAX_ROWS + 1]
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
+    from xml.etree.ElementTree import ParseError
     from zipfile import BadZipFile
 
+    from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
     try:
+        check_zip(data)
+    except ArchiveError as problem:
+        raise SheetError(f"The file is not a readable XLSX workbook: {problem}.") from None
+    # openpyxl parses with defusedxml when it is installed (a dependency): entity declarations
+    # (billion laughs, external entities) are refused rather than expanded.
+    unreadable = (BadZipFile, OSError, KeyError, ValueError, TypeError, ParseError,
+                  DefusedXmlException)
+    try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError, TypeError) as error:
+    except unreadable as error:
         raise SheetError(f"The file is not a readable XLSX workbook ({type(error).__name__})."
                          ) from None
     try:
@@ -143,12 +151,11 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1):
             table.append(["" if v is None else str(v) for v in row])
         return table
+    except unreadable as error:  # read-only sheets are parsed while rows are read
+        raise SheetError(f"The file is not a readable XLSX workbook ({type(error).__name__})."
+                         ) from None
     finally:
         book.close()
-
-
-def _undefused(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_STARTS else text
 
 
 def parse(table: list[list[str]], scope: scopes.Scope) -> Parsed:
@@ -172,7 +179,7 @@ def parse(table: list[list[str]], scope: scopes.Scope) -> Parsed:
     for number, raw in enumerate(table[1:], start=2):
         def cell(name: str, raw=raw) -> str:
             at = column.get(name)
-            return _undefused(raw[at].strip()) if at is not None and at < len(raw) else ""
+            return undefuse(raw[at].strip()) if at is not None and at < len(raw) else ""
 
         statement_id = cell("statement_id")
         filled = {name: cell(name) for name in EDITABLE}

@@ -52,10 +52,17 @@ def is_htmx(request) -> bool:
 
 
 def _revision(text: str) -> int:
-    try:
-        return max(int(text), 0)
-    except (TypeError, ValueError):
-        return -1  # matches nothing stored: the save is refused as stale
+    number = parse_id(text)
+    return -1 if number is None else number  # -1 matches nothing stored: refused as stale
+
+
+def parse_id(text) -> int | None:
+    """A database id or revision from a form: ASCII digits that fit a 64-bit integer, or None.
+    (str.isdigit and int() accept '²' or Arabic-Indic digits, and SQLite overflows past
+    2**63, both of which used to end in a server error.)"""
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
 
 
 # --- home and starting ------------------------------------------------------------------------
@@ -199,7 +206,7 @@ def _save(request, checkin: CheckIn, side: str, template: str):
     revision = _revision(stale if stale is not None else post.get("revision"))
     evidence_ids = None
     if side == "self":
-        evidence_ids = [int(v) for v in post.getlist("evidence") if v.isdigit()]
+        evidence_ids = [n for n in map(parse_id, post.getlist("evidence")) if n is not None]
     scope = scopes.of_checkin(checkin)
     item = scope.item(statement_id)
     context = {"checkin": checkin, "side": side, "item": item,
@@ -207,7 +214,8 @@ def _save(request, checkin: CheckIn, side: str, template: str):
     try:
         saved = loop.save_voice(checkin, side, statement_id, value=post.get("value", ""),
                                 reason=post.get("reason", ""), comment=post.get("comment", ""),
-                                revision=revision, evidence_ids=evidence_ids)
+                                revision=revision, evidence_ids=evidence_ids,
+                                seen=post.get("seen") if side == "agreed" else None)
     except loop.Conflict as conflict:
         context.update(conflict=conflict, stored=conflict.entry.voice(side) if conflict.entry
                        else None)
@@ -217,8 +225,9 @@ def _save(request, checkin: CheckIn, side: str, template: str):
         status = 422
     else:
         audit.record(request.user, checkin, audit.CHANGED,
-                     "agreed outcome" if side == "agreed" else f"{side} rating")
-        context.update(saved=saved, revision=saved.revision)
+                     "agreed outcome" if side == "agreed" else f"{side} rating",
+                     own_too=side == "agreed")
+        context.update(saved=saved, revision=saved.revision, seen=saved.seen)
         if side != "agreed":
             context.update(progress=rows.progress(checkin, scope, side), scope=scope,
                            area=scope.area(item.area.slug))
@@ -282,6 +291,9 @@ def compare(request, pk: int):
         return render(request, "checkins/compare.html", {
             "checkin": checkin, "scope": scope, "closed_view": True, "rows": [],
             "waiting": True}, status=200)
+    # Taken before the rows are read: a change landing in between makes the close refused
+    # (the safe way round), never frozen unseen.
+    seen = loop.agreed_fingerprint(checkin)
     shown = rows.build(checkin, scope, sides, evidence=loop.frozen_evidence(checkin))
     for row in shown:
         row.difference = row.disagreement(scope.scale)
@@ -293,6 +305,7 @@ def compare(request, pk: int):
         "can_agree": access.can_agree_checkin(viewer, checkin) and not checkin.is_closed,
         "can_close": access.can_close_checkin(viewer, checkin) and not checkin.is_closed,
         "unagreed": sum(not row.voices["agreed"]["value"] for row in shown),
+        "seen": seen,
     })
 
 
@@ -309,7 +322,7 @@ def agree_matching(request, pk: int):
     except loop.LoopError as problem:
         messages.error(request, str(problem))
     else:
-        audit.record(viewer, checkin, audit.CHANGED, "agreed outcome")
+        audit.record(viewer, checkin, audit.CHANGED, "agreed outcome", own_too=True)
         messages.success(request, f"{count} statement(s) rated alike are now agreed.")
     return redirect("checkins:compare", pk=checkin.pk)
 
@@ -324,8 +337,9 @@ def save_summary(request, pk: int):
     revision = _revision(request.POST.get("take_revision") or request.POST.get("revision"))
     context = {"checkin": checkin}
     try:
-        context["revision"] = loop.save_summary(checkin, request.POST.get("summary", ""),
-                                                revision)
+        saved = loop.save_summary(checkin, request.POST.get("summary", ""), revision,
+                                  seen=request.POST.get("seen"))
+        context.update(revision=saved.revision, seen=saved.seen)
     except loop.Conflict as conflict:
         checkin.refresh_from_db(fields=["summary", "summary_revision"])
         context.update(conflict=conflict, stored_summary=checkin.summary,
@@ -333,7 +347,7 @@ def save_summary(request, pk: int):
     except loop.LoopError as problem:
         context["problem"] = str(problem)
     else:
-        audit.record(viewer, checkin, audit.CHANGED, "summary")
+        audit.record(viewer, checkin, audit.CHANGED, "summary", own_too=True)
     if is_htmx(request):
         return render(request, "checkins/_summary_status.html", context)
     if "revision" in context:
@@ -351,8 +365,8 @@ def close(request, pk: int):
     if not access.can_close_checkin(viewer, checkin):
         raise PermissionDenied("The manager closes a check-in, once the outcome is agreed.")
     try:
-        loop.close(checkin, viewer)
-    except loop.LoopError as problem:
+        loop.close(checkin, viewer, seen=request.POST.get("seen", ""))
+    except (loop.LoopError, loop.Conflict) as problem:
         messages.error(request, str(problem))
         return redirect("checkins:compare", pk=checkin.pk)
     audit.record(viewer, checkin, audit.CHANGED, "closed")

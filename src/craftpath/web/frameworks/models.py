@@ -1,7 +1,9 @@
-"""A published framework version: an immutable snapshot of the canonical document."""
+"""A published framework version (an immutable snapshot of the canonical document, with who
+published it, why and from where) and a draft of the next one, edited in the browser."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -16,6 +18,13 @@ class FrameworkVersion(models.Model):
     document = models.JSONField()  # the canonical document (core.formats.canonical)
     created_at = models.DateTimeField(auto_now_add=True)
     is_active = models.BooleanField(default=False)
+    # Who published it and why: the change note, the author (an editor in the browser, or the
+    # author of the git commit it came from) and the commit, when it came from git.
+    note = models.TextField(max_length=5000, blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    author_email = models.EmailField(blank=True)
+    commit = models.CharField(max_length=64, blank=True)
+    origin = models.CharField(max_length=20, blank=True)  # browser, command line, git sync
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -34,3 +43,26 @@ class FrameworkVersion(models.Model):
         if self.pk is not None and kwargs.get("update_fields") != ["is_active"]:
             raise ImmutableVersionError(f"framework version {self.label} is immutable")
         super().save(*args, **kwargs)
+
+
+class Draft(models.Model):
+    """The next version being edited: the canonical document, opened from a published version.
+
+    Every edit is a compare-and-set on `revision`, so two editors saving at once never lose
+    each other's work (see drafts.py)."""
+
+    base = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="drafts")
+    document = models.JSONField()
+    revision = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} (from {self.base.label})"

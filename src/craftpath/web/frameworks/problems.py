@@ -11,3 +11,7 @@ class PublishError(Exception):
     def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):
         super().__init__(message)
         self.diagnostics = diagnostics or []
+
+
+class GitError(Exception):
+    """git refused or is not usable here; the message says what and where."""

@@ -1,6 +1,6 @@
 """Publishing framework versions: lint, snapshot, activate; and reading them back.
 
-A version's document never changes after it is stored, so the parsed Framework is cached by
+A version's document never changes after it is stored, so the parsed Framework is kept by
 (id, content hash) for the life of the process instead of being re-read on every request.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -18,9 +17,22 @@ from craftpath.core.formats import canonical, load
 from craftpath.core.formats.inputs import InputError, TextFile
 from craftpath.core.lint import lint
 from craftpath.core.model import Diagnostic, Framework, slugify
+from craftpath.core.sample import bundled_path
 
+from .memo import Memo
 from .models import FrameworkVersion
 from .problems import PublishError
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who published a version, why, and from which git commit (all optional)."""
+
+    note: str = ""
+    author_name: str = ""
+    author_email: str = ""
+    commit: str = ""
+    origin: str = ""  # "browser", "command line" or "git sync"
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class Published:
     version: FrameworkVersion
     created: bool  # False when the same content was already stored (it is made active again)
     warnings: list[Diagnostic] = field(default_factory=list)
+    told: int = 0  # people with an open check-in told about it (releasing.tell_open_checkins)
 
 
 def content_hash(document: dict) -> str:
@@ -46,15 +59,32 @@ def checked(framework: Framework | None, diagnostics=()) -> list[Diagnostic]:
 
 
 def publish_path(path: str | Path) -> Published:
+    """`craftpath publish`: a file or folder; when it is committed in a git working copy, the
+    version records that commit, its author and its message."""
+    from .gitcopy import commit_of
+
     try:
         loaded = load([path])
     except InputError as error:
         raise PublishError(str(error)) from None
-    return publish_framework(loaded.framework, loaded.diagnostics)
+    # The bundled sample lives in craftpath's own repository in a development checkout: its
+    # commits are craftpath's, not the framework's.
+    commit = None if Path(path).resolve() == bundled_path().resolve() else commit_of(path)
+    provenance = Provenance(origin="command line") if commit is None else Provenance(
+        commit.message, commit.author_name, commit.author_email, commit.sha, "command line")
+    return publish_framework(loaded.framework, loaded.diagnostics, provenance)
 
 
-def publish_framework(framework: Framework | None, diagnostics=()) -> Published:
-    warnings = checked(framework, diagnostics)
+def publish_framework(framework: Framework | None, diagnostics=(),
+                      provenance: Provenance | None = None,
+                      linted: list[Diagnostic] | None = None) -> Published:
+    """Lint (errors refuse), store, make active. `linted`: the findings when the caller has
+    just linted this very framework (a draft) and found no errors, to save doing it twice."""
+    provenance = provenance or Provenance()
+    if linted is None:
+        warnings = checked(framework, diagnostics)
+    else:
+        warnings = [d for d in linted if d.severity.value == "warning"]
     document = canonical.to_document(framework)
     digest = content_hash(document)
     with transaction.atomic():
@@ -63,7 +93,10 @@ def publish_framework(framework: Framework | None, diagnostics=()) -> Published:
         if created:
             version = FrameworkVersion.objects.create(
                 label=_free_label(framework), name=framework.name, content_hash=digest,
-                document=document, is_active=False)
+                document=document, is_active=False, note=provenance.note[:5000],
+                author_name=provenance.author_name[:200],
+                author_email=provenance.author_email[:254], commit=provenance.commit,
+                origin=provenance.origin)
         _activate(version)
     return Published(version, created, warnings)
 
@@ -102,11 +135,19 @@ def all_versions() -> list[FrameworkVersion]:
 
 
 def framework_of(version: FrameworkVersion) -> Framework:
-    return _parse(version.pk, version.content_hash)
+    return _versions.get((version.pk, version.content_hash), lambda: _parse(version.pk))
 
 
-@lru_cache(maxsize=16)
-def _parse(pk: int, digest: str) -> Framework:
+def remember(version: FrameworkVersion, framework: Framework) -> None:
+    """Keep `framework` as the version's, when the caller has it already (a published draft is
+    the very framework its document was made from), so nothing reads it back."""
+    _versions.put((version.pk, version.content_hash), framework)
+
+
+_versions = Memo(16)
+
+
+def _parse(pk: int) -> Framework:
     stored = FrameworkVersion.objects.values_list("label", "document").get(pk=pk)
     label, document = stored
     # JSON is YAML, so the canonical reader reads the stored document as it is.

@@ -3,7 +3,7 @@ both. The active version lives at /, every version (active or not) under /v/<lab
 
 from django.urls import include, path
 
-from . import views
+from . import draft_views, versions_views, views
 
 pages = [
     path("", views.home, name="home"),
@@ -24,7 +24,25 @@ pages = [
          name="compare"),
 ]
 
+# Drafts and version tools come before the page set, whose first segment is a family slug.
+drafts = [
+    path("", draft_views.home, name="draft-home"),
+    path("new/", draft_views.open_new, name="draft-new"),
+    path("<int:pk>/", draft_views.overview, name="draft"),
+    path("<int:pk>/edit/", draft_views.edit, name="draft-edit"),
+    path("<int:pk>/review/", draft_views.review_page, name="draft-review"),
+    path("<int:pk>/preview/", draft_views.preview, name="draft-preview"),
+    path("<int:pk>/preview/<path:page>", draft_views.preview),
+    path("<int:pk>/publish/", draft_views.publish, name="draft-publish"),
+    path("<int:pk>/discard/", draft_views.discard, name="draft-discard"),
+    path("<int:pk>/<slug:family>/", draft_views.family, name="draft-family"),
+    path("<int:pk>/<slug:family>/areas/<slug:area>/", draft_views.area, name="draft-area"),
+]
+
 urlpatterns = [
+    path("drafts/", include(drafts)),
+    path("versions/compare/", versions_views.compare, name="versions-compare"),
+    path("versions/carry/", versions_views.carry, name="versions-carry"),
     path("versions/", views.versions, name="versions"),
     path("healthz", views.health, name="health"),
     path("v/<slug:version>/", include(pages)),

@@ -168,9 +168,12 @@ def _pdf_response(page: Page, filename: str, where: Where) -> HttpResponse:
     try:
         data = pdf.page_to_pdf(page)
     except pdf.PdfUnavailable as problem:
-        return HttpResponse(render_template(
+        response = HttpResponse(render_template(
             "frameworks/message.html", where, page_title="PDF not available",
             heading="PDF not available", message=str(problem)), status=503)
+        if isinstance(problem, pdf.PdfBusy):
+            response["Retry-After"] = str(problem.retry_after)
+        return response
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -184,9 +187,13 @@ def health(request):
 
 @require_safe
 def versions(request):
+    from craftpath.web import access
+
     return HttpResponse(render_template(
         "frameworks/versions.html", Where("/", settings.STATIC_URL, app=True),
-        page_title="Published versions", versions=publishing.all_versions()))
+        page_title="Published versions", versions=publishing.all_versions(),
+        can_edit=access.can_edit_framework(request.user),
+        can_carry=access.can_carry_checkins_in_bulk(request.user)))
 
 
 def not_found(request, exception=None):

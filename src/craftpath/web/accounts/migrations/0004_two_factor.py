@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_data_rights"),
+        ("accounts", "0003_data_rights"),
     ]
 
     operations = [

@@ -1,0 +1,221 @@
+"""What happens around a new version: publishing a draft (with its change note, and a commit
+when a git working copy is configured), `craftpath sync` from that working copy, telling the
+people with an open check-in, and carrying open check-ins to the new version in bulk."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+
+from craftpath.core.formats import canonical
+from craftpath.core.formats.inputs import TextFile
+
+from . import gitcopy
+from .drafts import DraftError, findings_of, framework_of_draft, reader_notes
+from .models import Draft, FrameworkVersion
+from .problems import PublishError
+from .publishing import (
+    Provenance,
+    Published,
+    active_version,
+    content_hash,
+    publish_framework,
+    remember,
+)
+
+log = logging.getLogger(__name__)
+NOTE_LIMIT = 5000
+
+
+# --- publishing a draft -----------------------------------------------------------------------
+
+def publish_draft(draft: Draft, note: str, editor, site: str = "",
+                  seen_revision: int | None = None) -> Published:
+    """Lint (errors refuse), commit to the working copy when one is configured, store the
+    version with its note and author, make it active, drop the draft, and tell everyone with
+    an open check-in once the transaction has committed.
+
+    `seen_revision`: the revision the editor's publish page showed; a draft changed since
+    is refused, so nobody publishes changes they have not seen."""
+    note = (note or "").strip()
+    if not note:
+        raise DraftError("Write a change note: it is shown on the versions page, in the "
+                         "email to people with an open check-in and in the git history.")
+    if len(note) > NOTE_LIMIT:
+        raise DraftError(f"The change note is {len(note)} characters; at most {NOTE_LIMIT}.")
+    active = active_version()
+    if active is None or draft.base_id != active.pk:
+        raise DraftError(f"This draft was opened from version {draft.base.label}, but "
+                         f"{active.label if active else 'nothing'} is active now: publishing "
+                         "it would undo that version's changes. Discard it and open a new one.")
+    framework = framework_of_draft(draft)  # catches `draft` up to its latest revision
+    if seen_revision is not None and seen_revision != draft.revision:
+        raise DraftError(f"The draft changed since this page was drawn (now revision "
+                         f"{draft.revision}); look at the changes again, then publish.")
+    findings = findings_of(draft)
+    if findings.errors:
+        raise DraftError(f"Lint finds {findings.errors} error(s) in the draft; fix them before "
+                         "publishing (they are shown beside the items).")
+    if content_hash(canonical.to_document(framework)) == active.content_hash:
+        raise DraftError("The draft is the same as the active version: nothing to publish.")
+    provenance = Provenance(note, editor.name or editor.email, editor.email, "", "browser")
+    copy = gitcopy.configured()
+    with transaction.atomic():
+        # Lock the draft: two editors pressing Publish at once publish it once.
+        # …and make sure what is published is the revision that was checked: an edit that
+        # landed in between refuses (the write lock is held from here to the commit).
+        current = Draft.objects.select_for_update().filter(pk=draft.pk) \
+            .values_list("revision", flat=True).first()
+        if current is None:
+            raise DraftError("This draft was published or discarded a moment ago.")
+        if current != draft.revision:
+            raise DraftError(f"The draft changed while publishing (now revision {current}); "
+                             "look at the changes again, then publish.")
+        if copy is not None:
+            provenance = _commit_to(copy, framework, provenance, active)
+        found = [d for items in findings.by_item.values() for d in items] + findings.general
+        published = publish_framework(framework, reader_notes(draft), provenance, linted=found)
+        Draft.objects.filter(pk=draft.pk).delete()
+        transaction.on_commit(lambda: remember_published(published.version, framework))
+        transaction.on_commit(lambda: tell_open_checkins(published.version, site))
+    return published
+
+
+def _commit_to(copy: gitcopy.WorkingCopy, framework, provenance: Provenance,
+               active: FrameworkVersion) -> Provenance:
+    """Commit the new file, refusing when the working copy holds changes the app has not
+    published (they would be overwritten)."""
+    if copy.path.exists():
+        at_head, notes = canonical.read_text(TextFile(copy.path, copy.text_at_head()))
+        if at_head is None or content_hash(canonical.to_document(at_head)) != \
+                active.content_hash:
+            raise DraftError(f"{copy.file} at the working copy's HEAD differs from the active "
+                             f"version {active.label}: it was changed in git and not synced. "
+                             "Run `craftpath sync` first, then publish the draft.")
+    sha = copy.commit_file(canonical.dumps(framework), provenance.note,
+                           provenance.author_name, provenance.author_email)
+    return Provenance(provenance.note, provenance.author_name, provenance.author_email, sha,
+                      provenance.origin)
+
+
+def remember_published(version: FrameworkVersion, framework) -> None:
+    """The new version's framework is the draft's: keep it, so neither its pages nor the next
+    draft read and lint it again."""
+    from .drafts import remember_keyed
+
+    remember(version, framework)
+    remember_keyed(version, framework)
+
+
+# --- craftpath sync ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Synced:
+    commit: gitcopy.Commit
+    published: Published | None  # None when that commit (or its content) is published already
+    reason: str = ""
+
+
+def sync(site: str = "") -> Synced:
+    """Publish the canonical file at the working copy's HEAD when that commit is new to the
+    app. Lint errors refuse (PublishError, with them)."""
+    copy = gitcopy.configured()
+    if copy is None:
+        raise PublishError("no git working copy is configured: set CRAFTPATH_GIT_DIR (and "
+                           "CRAFTPATH_GIT_FILE when the file is not framework.yaml)")
+    head = copy.head()
+    if FrameworkVersion.objects.filter(commit=head.sha).exists():
+        return Synced(head, None, f"commit {head.sha[:12]} is published already")
+    try:
+        text = copy.text_at_head()
+    except gitcopy.GitError:
+        raise PublishError(f"{copy.file} is not in commit {head.sha[:12]} of "
+                           f"{copy.directory}") from None
+    framework, notes = canonical.read_text(TextFile(Path(copy.file), text))
+    active = active_version()
+    if framework is not None and active is not None and \
+            content_hash(canonical.to_document(framework)) == active.content_hash:
+        return Synced(head, None, f"{copy.file} at {head.sha[:12]} is the active version "
+                      f"{active.label} already")
+    provenance = Provenance(head.message, head.author_name, head.author_email, head.sha,
+                            "git sync")
+    published = publish_framework(framework, notes, provenance)
+    if published.created:
+        published = replace(published, told=tell_open_checkins(published.version, site))
+    return Synced(head, published)
+
+
+# --- telling people ---------------------------------------------------------------------------
+
+def tell_open_checkins(version: FrameworkVersion, site: str = "") -> int:
+    """Email everyone whose open check-in is on another version that `version` is out, with
+    its change note. Returns how many were told. A mail server that fails is logged, not
+    raised: the version is published either way."""
+    from craftpath.web.checkins.models import CheckIn
+
+    open_ones = (CheckIn.objects.filter(closed_at=None).exclude(version=version)
+                 .select_related("person", "version"))
+    messages = []
+    for checkin in open_ones:
+        person = checkin.person
+        if not person.is_active or not person.email:
+            continue
+        link = f"{site.rstrip('/')}/checkins/{checkin.pk}/" if site else \
+            f"/checkins/{checkin.pk}/ in craftpath"
+        body = (f"Hello {person.name or person.email},\n\n"
+                f"Version {version.label} of {version.name} has been published"
+                f"{f' by {version.author_name}' if version.author_name else ''}.\n\n"
+                f"What changed:\n{version.note or '(no note)'}\n\n"
+                f"Your open check-in is on version {checkin.version.label}. You (or your "
+                f"manager) can move it to {version.label} from {link}; your ratings go along "
+                "with their statements, and new statements start unrated.\n")
+        messages.append(EmailMessage(f"New framework version {version.label}", body,
+                                     to=[person.email]))
+    if not messages:
+        return 0
+    try:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    except OSError as problem:
+        log.error("telling %d people about version %s failed: %s", len(messages),
+                  version.label, problem)
+        return 0
+    return len(messages)
+
+
+# --- carrying open check-ins in bulk ------------------------------------------------------------
+
+@dataclass
+class Carried:
+    moved: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (check-in id, why)
+
+
+def open_checkins_elsewhere(version: FrameworkVersion):
+    from craftpath.web.checkins.models import CheckIn
+
+    return (CheckIn.objects.filter(closed_at=None).exclude(version=version)
+            .select_related("person", "version").order_by("version_id", "person__name"))
+
+
+def carry_open_checkins(version: FrameworkVersion, actor) -> Carried:
+    """Every open check-in on another version, moved to `version` along the statement mapping
+    (one transaction each: one that cannot move stays where it is, with the reason)."""
+    from craftpath.web.checkins import audit, loop
+    from craftpath.web.checkins.models import ClosedCheckInError
+
+    carried = Carried()
+    for checkin in open_checkins_elsewhere(version):
+        try:
+            with transaction.atomic():
+                loop.carry_to(checkin, version)
+                audit.record(actor, checkin, audit.CHANGED, "moved to a new version (in bulk)")
+        except (loop.LoopError, ClosedCheckInError) as problem:
+            carried.refused.append((checkin.pk, str(problem)))
+        else:
+            carried.moved += 1
+    return carried

@@ -1,0 +1,211 @@
+"""Reviewing and publishing a draft: the changes with the statement mapping, the preview,
+the change note, the versions page, the email to people with an open check-in, and carrying
+their check-ins to the new version in bulk."""
+
+import socket
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from craftpath.core import edit
+from craftpath.web.accounts.models import Role, User
+from craftpath.web.checkins.models import CheckIn
+from craftpath.web.frameworks import drafts, releasing
+from craftpath.web.frameworks.models import Draft, FrameworkVersion
+
+from .checkin_helpers import start_for
+from .conftest import FAMILY
+
+
+@pytest.fixture
+def editor(small_org):
+    person = User.objects.create_user("eda@example.com", name="Eda Editor")
+    person.grant(Role.EDITOR)
+    return person
+
+
+def changed_draft(editor):
+    """A draft with one of each kind of change to statements."""
+    draft = drafts.open_draft(editor)
+
+    def change(framework):
+        framework = edit.reword_statement(framework, FAMILY, "ml-ops.level-5.1",
+                                          "I work well with the ML tools my team uses.")
+        framework = edit.move_statement(framework, FAMILY, "ml-ops.level-5.2", "ai-strategy",
+                                        "level-4")
+        framework, _ = edit.split_statement(
+            framework, FAMILY, "ai-strategy.level-5.1",
+            ["I understand the reasoning behind my team’s strategic decisions.",
+             "I am able to verify and debug implementations of the design."])
+        framework = edit.delete_statement(framework, FAMILY, "ai-governance.level-5.1")
+        framework, _ = edit.add_statement(framework, FAMILY, "ml-ops", "level-3",
+                                          "I review my team's model releases.")
+        return framework
+    drafts.apply(draft, draft.revision, {}, change, editor)
+    return draft
+
+
+def test_review_shows_the_mapping_per_area_with_word_highlights(client_as, editor):
+    draft = changed_draft(editor)
+    html = client_as(editor).get(f"/drafts/{draft.pk}/review/").content.decode()
+    assert "Changes against version v1" in html
+    for kind in ("reworded", "moved", "split", "removed", "added"):
+        assert f">{kind}</span>" in html, kind
+    assert "<ins>well with the ML tools my team uses.</ins>" in html or "<ins>" in html
+    assert "<del>" in html
+    ml_ops = html[html.index("<h3>ML Ops"):html.index("<h3>", html.index("<h3>ML Ops") + 4)]
+    assert "ml-ops.level-5.1" in ml_ops and "ml-ops.level-3." in ml_ops
+    assert "ML Ops · Level 5 → AI Strategy · Level 4" in html  # the move, from and to
+
+
+def test_preview_draws_the_published_pages_from_the_draft(client_as, editor):
+    draft = changed_draft(editor)
+    client = client_as(editor)
+    level = client.get(f"/drafts/{draft.pk}/preview/{FAMILY}/level-3.html").content.decode()
+    assert "I review my team&#x27;s model releases." in level
+    assert f'href="/drafts/{draft.pk}/preview/' in level  # links stay in the preview
+    assert "draft " in level and "(preview)" in level
+    public = client.get(f"/{FAMILY}/level-3.html").content.decode()
+    assert "I review my team&#x27;s model releases." not in public
+    assert client.get(f"/drafts/{draft.pk}/preview/").status_code == 200
+    assert client.get(f"/drafts/{draft.pk}/preview/{FAMILY}/nope.html").status_code == 404
+    assert client.get(f"/drafts/{draft.pk}/preview/a/b/c/d").status_code == 404
+
+
+def test_publishing_needs_a_note_then_stores_the_version_and_tells_open_checkins(
+        client_as, editor, small_org, django_capture_on_commit_callbacks):
+    start_for(small_org.ian)
+    draft = changed_draft(editor)
+    client = client_as(editor)
+    refused = client.post(f"/drafts/{draft.pk}/publish/", {"note": "  ", "revision": 1})
+    assert refused.status_code == 409 and "Write a change note" in refused.content.decode()
+    assert FrameworkVersion.objects.count() == 1
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
+            django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/drafts/{draft.pk}/publish/", {
+            "note": "Clearer ML Ops wording; AI strategy split.", "revision": 1})
+        assert mail.outbox == []  # only once the transaction has committed
+    assert [m.to for m in mail.outbox] == [["ian@example.com"]]
+    assert "http://testserver/checkins/" in mail.outbox[0].body
+    assert response.status_code == 302 and response.url == "/versions/"
+    version = FrameworkVersion.objects.get(is_active=True)
+    assert (version.label, version.note, version.author_name, version.origin) == \
+        ("v2", "Clearer ML Ops wording; AI strategy split.", "Eda Editor", "browser")
+    assert not Draft.objects.exists()
+    versions = client.get("/versions/").content.decode()
+    assert "Clearer ML Ops wording; AI strategy split." in versions and "Eda Editor" in versions
+
+
+def test_telling_open_checkins_by_email(small_org, editor, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    checkin = start_for(small_org.ian)
+    start_for(small_org.eva)
+    draft = changed_draft(editor)
+    published = releasing.publish_draft(draft, "A note for everyone.", editor)
+    mail.outbox.clear()
+    assert releasing.tell_open_checkins(published.version, "https://craftpath.example/") == 2
+    to_ian = next(m for m in mail.outbox if m.to == ["ian@example.com"])
+    assert to_ian.subject == "New framework version v2"
+    assert "A note for everyone." in to_ian.body and "Eda Editor" in to_ian.body
+    assert f"https://craftpath.example/checkins/{checkin.pk}/" in to_ian.body
+    assert releasing.tell_open_checkins(published.version) == 2  # still on v1 until moved
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_email_goes_through_a_real_smtp_server(small_org, editor, settings):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Sink
+
+    class Keep(Sink):
+        def __init__(self):
+            self.received = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            self.received.append((envelope.rcpt_tos, envelope.content.decode()))
+            return "250 OK"
+
+    handler = Keep()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        start_for(small_org.ian)
+        version = releasing.publish_draft(changed_draft(editor), "Sent by SMTP.",
+                                          editor).version
+        assert releasing.tell_open_checkins(version) == 1
+    finally:
+        controller.stop()
+    assert [to for to, _ in handler.received] == [["ian@example.com"]]
+    assert "Sent by SMTP." in handler.received[0][1]
+
+
+def test_publishing_refuses_a_draft_of_an_older_version_and_an_unchanged_one(editor):
+    unchanged = drafts.open_draft(editor)
+    with pytest.raises(drafts.DraftError, match="same as the active version"):
+        releasing.publish_draft(unchanged, "nothing", editor)
+    older = changed_draft(editor)
+    releasing.publish_draft(changed_draft(editor), "first", editor)
+    with pytest.raises(drafts.DraftError, match="opened from version v1, but v2 is active"):
+        releasing.publish_draft(older, "second", editor)
+
+
+def test_publishing_refuses_a_draft_changed_since_the_page_was_drawn(client_as, editor):
+    draft = changed_draft(editor)  # revision 1
+    page = client_as(editor).get(f"/drafts/{draft.pk}/publish/").content.decode()
+    assert 'name="revision" value="1"' in page
+    drafts.apply(draft, 1, {}, lambda f: edit.set_scale(f, ["Not yet", "Yes"]), editor)
+    refused = client_as(editor).post(f"/drafts/{draft.pk}/publish/",
+                                     {"note": "Looks good", "revision": 1})
+    assert refused.status_code == 409
+    assert "changed since this page was drawn (now revision 2)" in refused.content.decode()
+    assert FrameworkVersion.objects.count() == 1 and Draft.objects.filter(pk=draft.pk).exists()
+
+
+def test_versions_page_compares_any_two(client, editor):
+    releasing.publish_draft(changed_draft(editor), "Second version.", editor)
+    html = client.get("/versions/compare/?from=v1&to=v2").content.decode()
+    assert "From version v1 to v2" in html and "Second version." in html
+    assert ">split</span>" in html and ">moved</span>" in html
+    back = client.get("/versions/compare/?from=v2&to=v1").content.decode()
+    assert ">merged</span>" in back  # the split, undone
+    assert client.get("/versions/compare/?from=v1&to=v9").status_code == 404
+    versions = client.get("/versions/").content.decode()
+    assert 'action="/versions/compare/"' in versions
+
+
+def test_the_people_team_carries_open_checkins_in_bulk(client_as, small_org, editor):
+    ian, eva = start_for(small_org.ian), start_for(small_org.eva)
+    rated = "ml-ops.level-4.1"
+    ian.entries.filter(statement_id=rated).update(self_value="Meets")
+    releasing.publish_draft(changed_draft(editor), "v2", editor)
+    assert client_as(small_org.ian).get("/versions/carry/").status_code == 403
+    people = client_as(small_org.pia)
+    page = people.get("/versions/carry/").content.decode()
+    assert "On version v1: 2 open check-ins" in page and "Move all 2 to version v2" in page
+    response = people.post("/versions/carry/")
+    assert response.status_code == 302
+    for checkin in (ian, eva):
+        checkin.refresh_from_db()
+        assert checkin.version.label == "v2"
+    assert ian.entries.get(statement_id=rated).self_value == "Meets"  # kept: rating kept
+    added = ian.entries.get(statement_id__startswith="ml-ops.level-3.",
+                            statement_id__in=_new_ids(ian))
+    assert added.self_value == ""  # a new statement starts unrated
+    assert CheckIn.objects.filter(closed_at=None, version__label="v1").count() == 0
+    assert "Nothing to move" in people.get("/versions/carry/").content.decode()
+
+
+def _new_ids(checkin) -> list[str]:
+    from craftpath.web.frameworks.publishing import framework_of
+
+    family = framework_of(checkin.version).find_family(FAMILY)
+    return [s.id for s in family.statements if s.text == "I review my team's model releases."]
