@@ -224,9 +224,15 @@ def worker(args) -> None:
 
     serve.migrate()
     serve.prepare()  # publishes the bundled framework (no demo: people come next)
-    from craftpath.web.accounts.models import User
+    from craftpath.web.accounts.models import Note, User
+    from craftpath.web.checkins.models import CheckIn, Evidence, FocusStatement, Goal
 
-    User.objects.all().delete()  # the demo organisation serve made in the empty directory
+    # The demo organisation serve made in the empty directory. Deleting people never takes
+    # their data along (PROTECT), so their data goes first, then the org chart.
+    for model in (CheckIn, Evidence, FocusStatement, Goal, Note):
+        model.objects.all().delete()
+    User.objects.update(manager=None)
+    User.objects.all().delete()
     print(json.dumps(generate(args.people, args.years)))
 
 

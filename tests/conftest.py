@@ -87,6 +87,14 @@ def pytest_collection_modifyitems(config, items):
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
     """pytest-django's hook for changing the database before the test database is made."""
     if not _on_postgres():
+        # A file, not SQLite's shared in-memory database: the live server's threads then each
+        # get their own connection, as in production, instead of sharing one (where two
+        # requests that both write, such as audited page views, break each other's
+        # savepoints).
+        from django.conf import settings
+
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("sqlite")
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(folder / "test.db")
         return
     from django.conf import settings
     from django.db import connections

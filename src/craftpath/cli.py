@@ -382,6 +382,50 @@ def cmd_people_export(args) -> int:
     return 0
 
 
+def _size(count: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    return ""
+
+
+def cmd_backup(args) -> int:
+    from .web import backup
+    from .web.serve import setup_django
+
+    setup_django(args.data_dir)
+    try:
+        done = backup.backup(args.output)
+    except backup.BackupError as error:
+        raise UsageError(str(error)) from None
+    print(f"backed up the {done.kind} database to {done.path} ({_size(done.size)}) in "
+          f"{done.seconds:.1f} s")
+    from .web.audit.trail import head
+
+    seq, digest = head()
+    print(f"audit trail head: entry {seq}, {digest} (keep it apart from the database)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .web import backup
+    from .web.serve import setup_django
+
+    setup_django(args.data_dir)
+    try:
+        done, trail = backup.restore_and_check(args.file)
+    except backup.BackupError as error:
+        raise UsageError(str(error)) from None
+    print(f"restored {done.path} ({done.kind}) in {done.seconds:.1f} s")
+    if not trail.intact:
+        print("craftpath: warning: the restored audit trail does not verify: "
+              + "; ".join(trail.problems[:3]), file=sys.stderr)
+        return 1
+    print(f"audit trail intact: {trail.checked} entries; head {trail.head_hash}")
+    return 0
+
+
 def cmd_manage(args) -> int:
     from .web.accounts import operations
 
@@ -568,6 +612,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the schedule and every queued task once, then stop")
     p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
     p.set_defaults(func=cmd_worker)
+
+    p = commands.add_parser("backup", help="copy the whole database to one file, while the "
+                                           "app runs")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the backup file to write (a new file; never overwritten)")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_backup)
+
+    p = commands.add_parser("restore", help="put a backup into an empty data folder or an "
+                                            "empty database")
+    p.add_argument("file", metavar="FILE", help="a file written by `craftpath backup`")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_restore)
 
     p = commands.add_parser("manage", help="run a Django management command "
                                            "(createsuperuser, check --deploy, …)")

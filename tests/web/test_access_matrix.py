@@ -176,6 +176,27 @@ RULES.update({
     "checkins/<int:pk>/close/": Rule(roles(ALL, (403, 404, 404), (403, 302, 404),
                                            (403, 403, 403), (403, 404, 404)), "post"),
 })
+# The audit trail: everyone reads who looked at their own data; the people team searches it.
+RULES.update({
+    "audit/": Rule(roles(302, 403, 403, 200, 403)),
+    "audit/me/": SIGNED_IN,
+})
+# Data rights: everyone downloads their own data; the people team erases others, never
+# themselves (admins see everyone but erase nobody: 403).
+RULES.update({
+    "rights/": SIGNED_IN,
+    "rights/my-data.zip": SIGNED_IN,
+    "rights/people/<int:pk>/erase/": Rule(roles(ALL, (403, 404, 404), (403, 403, 404),
+                                                (403, 200, 200), (403, 403, 403))),
+})
+# The second factor: anyone signed in may turn it on; nobody here has it, so the code page and
+# the changes to an enrolment send them to the enrolment page.
+RULES.update({
+    "accounts/2fa/": SIGNED_IN,
+    "accounts/2fa/verify/": Rule(each(302)),
+    "accounts/2fa/recovery-codes/": Rule(each(302), method="post"),
+    "accounts/2fa/off/": Rule(each(302), method="post"),
+})
 # Framework drafts: editors only (admins are editors); the object is one open draft. An empty
 # edit is refused for want of a revision (400). Comparing versions is public, like them.
 EDITORS = roles(302, 403, 403, 403, 200)

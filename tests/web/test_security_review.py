@@ -22,8 +22,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from craftpath.web.audit.models import Event
 from craftpath.web.checkins import loop
-from craftpath.web.checkins.models import AuditEntry, Evidence
+from craftpath.web.checkins.models import Evidence
 
 from .checkin_helpers import HTMX, closed, fill, first_ids, seen_on_page, start_for, submitted
 from .helpers import reworded
@@ -155,8 +156,8 @@ def test_4_a_change_after_the_reviewer_opened_the_page_refuses_the_close(client,
     assert "changed after this page was opened" in reply.content.decode()
     checkin.refresh_from_db()
     assert not checkin.is_closed
-    assert AuditEntry.objects.filter(checkin=checkin, actor=small_org.ian,
-                                     what="agreed outcome").exists()
+    assert Event.objects.filter(target=f"check-in {checkin.pk}", actor_pk=small_org.ian.pk,
+                                detail="agreed outcome").exists()
     client.post(f"/checkins/{checkin.pk}/close/", {"seen": seen_on_page(client, checkin)})
     checkin.refresh_from_db()
     assert checkin.is_closed and checkin.entries.get(pk=entry.pk).agreed_value == "Exceeds"

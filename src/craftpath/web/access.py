@@ -22,6 +22,10 @@ over everyone; fairness figures and the insights settings are the people team's 
 person's optional attributes are seen by nobody but that person, whatever their role.
 Importing and publishing a framework on the Import page: admins and the people team.
 
+Everyone sees who looked at or changed their own data (the audit trail); the people team
+searches the whole trail, and erases or anonymises people (data rights); everyone downloads
+what craftpath holds about them.
+
 A private note is visible to its author only, whatever roles anyone holds. A shared note is
 visible to its author and to whoever may see the progress of the person it is about.
 
@@ -228,6 +232,27 @@ def can_read_checkin_audit(viewer, person) -> bool:
 def can_view_team_checkins(viewer) -> bool:
     return _has(viewer, Role.MANAGER)
 
+
+# --- the audit trail and data rights --------------------------------------------------------
+
+def can_read_own_audit(viewer) -> bool:
+    """Everyone signed in sees who looked at or changed their own data."""
+    return signed_in(viewer)
+
+
+def can_search_audit(viewer) -> bool:
+    """The whole trail (who looked at whom) is for the people team."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_download_own_data(viewer) -> bool:
+    return signed_in(viewer)
+
+
+def can_erase_person(viewer, person: User) -> bool:
+    """Erasing or anonymising someone is the people team's, never one's own account (an
+    erasure of oneself is asked of the people team, who are then on the record for it)."""
+    return _has(viewer, Role.PEOPLE) and person.pk != viewer.pk
 
 # --- the framework ----------------------------------------------------------------------------
 # Published pages are public. Drafts are work in progress: editors only (a 403 for anyone

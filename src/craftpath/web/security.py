@@ -87,3 +87,23 @@ def oidc_settings(environ: Mapping[str, str]) -> dict:
         OIDC_TIMEOUT=10,
     )
     return found
+
+
+def whole_number(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    """A setting that must be a whole number of at least `minimum`; a bad value is refused
+    with the variable named, never a traceback about int()."""
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number, at least {minimum} "
+                                   f"(got {text!r})")
+    return int(text)
+
+
+def flag(environ: Mapping[str, str], name: str) -> bool:
+    """An on/off setting: "1" or "0" (or unset); anything else is refused, naming it."""
+    text = environ.get(name, "").strip()
+    if text not in ("", "0", "1"):
+        raise ImproperlyConfigured(f"{name} must be 1 or 0 (got {text!r})")
+    return text == "1"

@@ -18,6 +18,9 @@ Environment:
   CRAFTPATH_EMAIL_HOST     SMTP server for all email (default: printed to the console)
   CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
   CRAFTPATH_EMAIL_TLS      "0": no STARTTLS (a relay on the same machine)
+  CRAFTPATH_AUDIT_RETENTION_DAYS  how long audit entries are kept (default 730); older ones
+                           go with `craftpath manage audit_purge`
+  CRAFTPATH_REQUIRE_2FA    "1": admin and people-team accounts must use a second factor (TOTP)
   CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
                            (see security.oidc_settings for the full list)
   CRAFTPATH_GIT_DIR        a git working copy that keeps the framework; publishing a draft
@@ -90,6 +93,7 @@ INSTALLED_APPS = [
     "craftpath.web.notifications",
     "django_tasks",
     "django_tasks.backends.database",
+    "craftpath.web.audit",
 ]
 
 # Background work (email, reminders): django-tasks on its database backend, run by
@@ -108,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # the policy is in security.py
+    "craftpath.web.audit.middleware.AuditMiddleware",  # who acts; refused requests recorded
+    "craftpath.web.accounts.two_factor.TwoFactorMiddleware",  # the code before anything else
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -235,6 +241,14 @@ if PRODUCTION:
         # serve.py tells waitress to trust the proxy's X-Forwarded-* headers (only from
         # CRAFTPATH_TRUSTED_PROXY); without that waitress drops them before Django sees them.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The second factor (accounts/two_factor.py): anyone may turn it on; with this, admin and
+# people-team accounts must.
+CRAFTPATH_REQUIRE_2FA = security.flag(os.environ, "CRAFTPATH_REQUIRE_2FA")
+
+# The audit trail (audit/): entries older than this are deleted by `audit_purge`.
+CRAFTPATH_AUDIT_RETENTION_DAYS = security.whole_number(os.environ,
+                                                        "CRAFTPATH_AUDIT_RETENTION_DAYS", 730)
 
 LOGGING = {
     "version": 1,

@@ -11,11 +11,13 @@ from .cycles import home
 urlpatterns = [
     path("accounts/", include(accounts.accounts)),
     path("people/", include(accounts.people)),
+    path("rights/", include(accounts.rights)),
     path("checkins/", include("craftpath.web.checkins.urls")),
     path("insights/", include("craftpath.web.insights.urls")),
     path("home/", home.home, name="my-home"),
     path("cycles/", include("craftpath.web.cycles.urls")),
     path("notifications/", include("craftpath.web.notifications.urls")),
+    path("audit/", include("craftpath.web.audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("craftpath.web.api.urls")),  # /api/v1/, /api/tokens/, /scim/v2/
     path("", include("craftpath.web.frameworks.urls")),

@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from craftpath.web import access
+from craftpath.web.audit import trail
+from craftpath.web.audit.models import Action
 
 from . import directory, invitations
 from .forms import DirectoryImportForm
@@ -133,6 +135,15 @@ class PersonAdmin(admin.ModelAdmin):
                                           by=request.user)
         self.message_user(request, f"{count} invitation(s) sent; earlier links stop working.")
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # An admin reading someone's record is a read of their personal data, on the record.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            person = self.get_object(request, object_id)
+            if person is not None and person.pk != request.user.pk:
+                trail.record(request, Action.VIEWED, person, target="admin: person record")
+        return response
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"acting_user": request.user})
@@ -171,8 +182,10 @@ class PersonAdmin(admin.ModelAdmin):
     def export_view(self, request):
         if not access.can_export_directory(request.user):
             raise PermissionDenied
-        response = HttpResponse(directory.export_csv(access.visible_people(request.user)),
-                                content_type="text/csv; charset=utf-8")
+        text = directory.export_csv(access.visible_people(request.user))
+        trail.record(request, Action.EXPORTED, target="directory.csv (admin)",
+                     detail=f"{text.count(chr(10)) - 1} people")
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="directory.csv"'
         response["Cache-Control"] = "no-store"
         return response

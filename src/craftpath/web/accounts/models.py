@@ -69,7 +69,9 @@ class User(AbstractBaseUser):
     track_slugs = models.JSONField(default=list, blank=True)  # list of track slugs
     level_slug = models.SlugField(max_length=100, blank=True)
     level_since = models.DateField(null=True, blank=True)
-    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+    # PROTECT here and on everything that holds a person's data: deleting an account never
+    # takes data with it or quietly detaches reports; data rights (rights.py) erase on purpose.
+    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="reports")
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
 
@@ -153,8 +155,8 @@ class Note(models.Model):
     """A note about a person. A private note is for its author's eyes only, whoever they are;
     a shared one is seen by whoever may see the person's progress (access.py)."""
 
-    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notes_written")
-    about = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notes_about")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notes_written")
+    about = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notes_about")
     text = models.TextField(max_length=5000)
     private = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -187,6 +189,45 @@ def check_no_cycle(person: User, manager: User | None) -> None:
         seen.add(current.pk)
         current = current.manager
 
+
+class ErasedRatings(models.Model):
+    """What is left of erased or anonymised people's closed check-ins: how many agreed
+    outcomes of each value a statement got, per quarter, family and level, with no person
+    attached (accounts/rights.py folds a person's check-ins in here before deleting them)."""
+
+    quarter = models.CharField(max_length=7)  # "2026-Q3", when the check-in closed
+    family_slug = models.SlugField(max_length=100)
+    level_slug = models.SlugField(max_length=100)
+    statement_id = models.CharField(max_length=200)
+    value = models.CharField(max_length=60)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "erased ratings"
+        constraints = [models.UniqueConstraint(
+            fields=["quarter", "family_slug", "level_slug", "statement_id", "value"],
+            name="one_count_per_group")]
+
+
+class TwoFactorDevice(models.Model):
+    """A person's authenticator app: the shared TOTP secret (RFC 6238, 30-second steps), and
+    the last step accepted, so a code is never accepted twice. See two_factor.py."""
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)  # base32, as authenticator apps take it
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    last_step = models.BigIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)  # wrong codes in a row
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the authenticator is lost; only its SHA-256 is kept (the
+    codes are random, 50 bits each, so a fast hash is enough)."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
 
 class SelfGrantError(ValidationError):
     pass

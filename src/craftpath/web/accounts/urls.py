@@ -1,9 +1,9 @@
-"""Sign-in, password reset, single sign-on and the people pages."""
+"""Sign-in, password reset, second factor, single sign-on, the people pages and data rights."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import rights_views, two_factor_views, views
 from .forms import DirectoryPasswordResetForm
 
 FORM = "accounts/form.html"
@@ -47,6 +47,10 @@ accounts = [
     *[path(str(p.pattern), views.passwords_in_use(p.callback), name=p.name)
       for p in PASSWORD_PAGES],
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("2fa/", two_factor_views.setup, name="two-factor"),
+    path("2fa/verify/", two_factor_views.verify, name="two-factor-verify"),
+    path("2fa/recovery-codes/", two_factor_views.new_codes, name="two-factor-codes"),
+    path("2fa/off/", two_factor_views.turn_off, name="two-factor-off"),
     path("sso/", views.oidc_start, name="oidc-start"),
     path("sso/callback/", views.oidc_callback, name="oidc-callback"),
 ]
@@ -61,4 +65,10 @@ people = [
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/notes/<int:note_pk>/", views.note, name="note"),
     path("<int:pk>/notes/<int:note_pk>/delete/", views.delete_note, name="note-delete"),
+]
+
+rights = [
+    path("", rights_views.your_data, name="rights"),
+    path("my-data.zip", rights_views.download, name="rights-download"),
+    path("people/<int:pk>/erase/", rights_views.erase, name="rights-erase"),
 ]

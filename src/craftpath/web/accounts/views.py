@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
+from craftpath.web.audit import trail
+from craftpath.web.audit.models import Action
 
 from . import browse, directory, invitations, oidc
 from .forms import EmailAuthenticationForm, NoteForm
@@ -123,7 +125,12 @@ def oidc_callback(request):
 @login_required
 @require_safe
 def people(request):
-    visible = access.visible_people(request.user)
+    visible = access.visible_people(request.user).select_related("manager") \
+        .prefetch_related("teams")
+    # One entry for the list, not one per person in it: it shows the directory (names,
+    # teams, levels), and the people team's list is everyone.
+    trail.record(request, Action.VIEWED, target="people list",
+                 detail=f"{visible.exclude(pk=request.user.pk).count()} other people")
     return render(request, "accounts/people.html", {
         "directory": browse.directory(visible, request.GET, request.GET.get("page")),
         "can_export": access.can_export_directory(request.user),
@@ -151,6 +158,7 @@ def me(request):
 def person(request, pk: int):
     shown = _person_or_404(request.user, pk)
     viewer = request.user
+    trail.record_read(request, shown, "profile and notes")
     visible = access.visible_people(viewer)
     return render(request, "accounts/person.html", {
         "person": shown,
@@ -165,6 +173,7 @@ def person(request, pk: int):
         "is_me": shown.pk == viewer.pk,
         "sees_progress": access.can_view_progress(viewer, shown),
         "can_invite": access.can_invite(viewer),
+        "can_erase": access.can_erase_person(viewer, shown),
     })
 
 
@@ -198,6 +207,7 @@ def _note_or_404(viewer, pk: int, note_pk: int) -> Note:
 @require_safe
 def note(request, pk: int, note_pk: int):
     shown = _note_or_404(request.user, pk, note_pk)
+    trail.record_read(request, shown.about, f"note {shown.pk}")
     return render(request, "accounts/note.html", {
         "note": shown, "can_delete": access.can_delete_note(request.user, shown)})
 
@@ -219,6 +229,8 @@ def export_directory(request):
     if not access.can_export_directory(request.user):
         raise PermissionDenied("The directory export is for the people team and admins.")
     text = directory.export_csv(access.visible_people(request.user))
+    trail.record(request, Action.EXPORTED, target="directory.csv",
+                 detail=f"{text.count(chr(10)) - 1} people")
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="directory.csv"'
     response["Cache-Control"] = "no-store"

@@ -46,7 +46,7 @@ def export(request, pk: int, fmt: str):
     scope = scopes.of_checkin(checkin)
     voices = {e.statement_id: e.voice(side) for e in checkin.entries.all()} if visible else {}
     evidence = loop.frozen_evidence(checkin) if "self" in visible_sides(viewer, checkin) else {}
-    audit.record(viewer, checkin, audit.VIEWED, f"spreadsheet export ({fmt})")
+    audit.record(viewer, checkin, audit.EXPORTED, f"spreadsheet export ({fmt})")
     rows = spreadsheets.rows_for(scope, voices, evidence if side != "manager" else {})
     name = f"checkin-{checkin.pk}-{slugify(checkin.person.name)}-{side}.{fmt}"
     if fmt == "csv":
@@ -106,7 +106,7 @@ def packet_file(request, pk: int, fmt: str):
         return render(request, "accounts/message.html", {
             "title": "Not closed yet",
             "message": "The promotion packet is made from a closed check-in."}, status=409)
-    audit.record(viewer, checkin, audit.VIEWED, f"promotion packet ({fmt})")
+    audit.record(viewer, checkin, audit.EXPORTED, f"promotion packet ({fmt})")
     gathered = packet.gather(checkin)
     name = f"packet-{checkin.pk}-{slugify(checkin.person.name)}.{fmt}"
     if fmt == "md":

@@ -1,6 +1,6 @@
 """Check-ins: a person's self-assessment, their manager's blind review and the outcome they
-agree, against one published framework version; the evidence log; the growth plan; the audit
-log of who looked at or changed someone else's check-in.
+agree, against one published framework version; the evidence log; the growth plan. Who looked
+at or changed someone else's check-in is kept in the audit trail (web/audit/).
 
 A check-in keeps one row per statement in scope (`Entry`) holding the three voices side by
 side (self, manager, agreed), each with its own revision counter: a save carrying a stale
@@ -22,9 +22,12 @@ class ClosedCheckInError(Exception):
 
 
 class Evidence(models.Model):
-    """One item of a person's evidence log; it may support several statements."""
+    """One item of a person's evidence log; it may support several statements.
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    A person's rows here and below are PROTECTed: deleting their account is refused while
+    they have data; accounts/rights.py erases or anonymises on purpose, and says so."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="evidence")
     title = models.CharField(max_length=200)
     date = models.DateField(default=timezone.localdate)
@@ -46,7 +49,7 @@ class Evidence(models.Model):
 
 
 class CheckIn(models.Model):
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="checkins")
     # PROTECT: a version that check-ins point at is never deleted (and never changes).
     version = models.ForeignKey("frameworks.FrameworkVersion", on_delete=models.PROTECT,
@@ -151,7 +154,7 @@ class Entry(models.Model):
 class FocusStatement(models.Model):
     """A statement the person chose to grow toward: part of their growth plan."""
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="focus_statements")
     family_slug = models.SlugField(max_length=100)
     statement_id = models.CharField(max_length=200)
@@ -165,7 +168,7 @@ class FocusStatement(models.Model):
 
 
 class Goal(models.Model):
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="goals")
     title = models.CharField(max_length=200)
     due = models.DateField(null=True, blank=True)
@@ -178,25 +181,6 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class AuditEntry(models.Model):
-    """Someone looked at or changed another person's check-in. A table, not a log file, so no
-    personal data ends up in logs; `what` names the page or action, never content."""
-
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="checkin_audit")
-    checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="audit")
-    action = models.CharField(max_length=20)  # "viewed" or "changed"
-    what = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
 
 
 class SuggestedLink(models.Model):
@@ -213,6 +197,8 @@ class SuggestedLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "evidence"],
                                                name="one_suggested_link_per_link")]
+
+
 class FeedbackRequest(models.Model):
     """A colleague asked for feedback on some statements of an open check-in. The colleague
     sees those statements and the person's name, never a rating; what they write goes to the

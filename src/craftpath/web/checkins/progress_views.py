@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.core.progress import Scale
 from craftpath.web import access
+from craftpath.web.audit import trail
+from craftpath.web.audit.models import Action
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
 from . import history as histories
@@ -35,6 +37,7 @@ def _progress_person_or_404(viewer, pk: int):
 def progress(request, pk: int):
     viewer = request.user
     person = _progress_person_or_404(viewer, pk)
+    trail.record_read(request, person, "progress", "history, trends, readiness, growth plan")
     history = histories.of(person)
     ready = histories.readiness_of(history)
     can_edit = access.can_edit_growth_plan(viewer, person)
@@ -155,4 +158,7 @@ def team(request):
                                                tuple(person.track_slugs or ()))
         people.append({"person": person, "level": level, "open": open_by_person.get(person.pk),
                        "closed": closed, "coverage": coverage})
+    if reports:  # one entry per report: each sees the team page in their own trail
+        trail.record(request, Action.VIEWED, target="team page", subjects=reports,
+                     detail="check-in status and coverage")
     return render(request, "checkins/team.html", {"people": people})

@@ -1,0 +1,233 @@
+"""The one way into the audit trail: `record(who, action, subject, ...)`, called by every
+feature that reads or changes someone's personal data; and the ways out: entries about a
+person, the people team's search, verification of the chain, and the retention purge.
+
+Writers take the chain head's row lock (SELECT … FOR UPDATE on PostgreSQL; on SQLite the
+transaction is IMMEDIATE, which takes the database's write lock at its start), so entries get
+gapless numbers and each is linked to the one before it, however many processes write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import chain
+from .models import Action, ChainHead, Event
+
+COMMAND_LINE = "command line"
+
+# Who is acting in this request or command, for changes seen only through model signals (a
+# role granted in the admin site, a manager set by a directory import). A context variable,
+# so each waitress thread has its own; the audit middleware sets it for each request.
+_acting: ContextVar = ContextVar("craftpath_audit_actor", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(user):
+    token = _acting.set(user)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def current_actor():
+    return _acting.get()
+
+
+def _actor_of(who) -> tuple[int | None, str, str]:
+    user = getattr(who, "user", who)  # a request, or a user
+    if user is None:
+        user = current_actor()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, COMMAND_LINE if user is None else "someone not signed in", ""
+    return user.pk, user.name or user.email, user.email
+
+
+def _subject_of(subject) -> tuple[int | None, str]:
+    if subject is None:
+        return None, ""
+    if isinstance(subject, int):
+        return subject, ""
+    return subject.pk, subject.name or subject.email
+
+
+def _locked_head() -> ChainHead:
+    """The head row, locked until the transaction ends. The migration makes it; it is made
+    here too when missing (a database emptied by `flush`)."""
+    head, _ = ChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"seq": 0, "hash": chain.GENESIS, "anchor_seq": 1,
+                        "anchor_hash": chain.GENESIS})
+    return head
+
+
+def record(who, action: str, subject=None, *, target: str = "", detail: str = "",
+           subjects: Iterable | None = None) -> list[Event]:
+    """Append one entry (or one per person in `subjects`) to the trail and return them.
+
+    `who` is the request, the acting user, or None (whoever the request or command is acting
+    as; the command line when nobody). `subject` is the person whose data it is (a user or
+    their id). `target` names the page or object and `detail` adds names, never content.
+    """
+    actor_pk, actor_name, actor_email = _actor_of(who)
+    people = list(subjects) if subjects is not None else [subject]
+    now = timezone.now()
+    with transaction.atomic():
+        head = _locked_head()
+        made = []
+        for person in people:
+            subject_pk, subject_name = _subject_of(person)
+            event = Event(
+                seq=head.seq + 1, at=now, actor_pk=actor_pk,
+                actor_name=chain.clean_text(actor_name, 200),
+                actor_email=chain.clean_text(actor_email, 254), action=action,
+                subject_pk=subject_pk, subject_name=chain.clean_text(subject_name, 200),
+                target=chain.clean_text(target, 100), detail=chain.clean_text(detail, 300),
+                prev_hash=head.hash)
+            event.hash = chain.link(head.hash, event.chained_fields())
+            head.seq, head.hash = event.seq, event.hash
+            made.append(event)
+        Event.objects.bulk_create(made)
+        ChainHead.objects.filter(pk=1).update(seq=head.seq, hash=head.hash)
+    return made
+
+
+def record_read(request, subject, target: str, detail: str = "") -> None:
+    """A read of `subject`'s personal data; reading one's own is not news and is not kept."""
+    if subject is not None and request.user.pk == getattr(subject, "pk", subject):
+        return
+    record(request, Action.VIEWED, subject, target=target, detail=detail)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def about(person) -> Iterable[Event]:
+    """Entries about `person`'s data made by anyone else, newest first."""
+    return Event.objects.filter(subject_pk=person.pk).exclude(actor_pk=person.pk)
+
+
+@dataclass
+class Search:
+    actor: str = ""
+    subject: str = ""
+    action: str = ""
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+
+    def run(self):
+        found = Event.objects.all()
+        for value, pk_field, text_fields in (
+                (self.actor, "actor_pk", ("actor_name", "actor_email")),
+                (self.subject, "subject_pk", ("subject_name",))):
+            value = value.strip()
+            if not value:
+                continue
+            if value.isdigit() and len(value) < 19:
+                found = found.filter(**{pk_field: int(value)})
+            else:
+                from django.db.models import Q
+
+                query = Q()
+                for name in text_fields:
+                    query |= Q(**{f"{name}__icontains": value})
+                found = found.filter(query)
+        if self.action:
+            found = found.filter(action=self.action)
+        if self.since:
+            found = found.filter(at__gte=self.since)
+        if self.until:
+            found = found.filter(at__lt=self.until)
+        return found
+
+
+def head() -> tuple[int, str]:
+    """The last entry's number and hash: noted somewhere else (beside each backup, say), it
+    shows later whether the whole chain was rewritten."""
+    found = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    return found or (0, chain.GENESIS)
+
+
+# --- verification -----------------------------------------------------------------------------
+
+@dataclass
+class Verification:
+    checked: int = 0
+    first_seq: int | None = None
+    head_seq: int = 0
+    head_hash: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def verify(limit_problems: int = 20) -> Verification:
+    """Walk the chain from its anchor to its head and report every break: an entry whose hash
+    does not match its fields (edited), one that does not point at the entry before it or a
+    gap in the numbers (deleted), a head that is not the last entry (deleted at the end)."""
+    with transaction.atomic():
+        head = _locked_head()
+    found = Verification(head_seq=head.seq, head_hash=head.hash)
+    expected_seq, expected_prev = head.anchor_seq, head.anchor_hash
+
+    def problem(text: str) -> None:
+        if len(found.problems) < limit_problems:
+            found.problems.append(text)
+
+    # Up to the head as read: entries written while the walk goes on are the next walk's.
+    rows = Event.objects.filter(seq__lte=head.seq).order_by("seq") \
+        .values_list("prev_hash", "hash", *chain.FIELDS)
+    for prev_hash, stored_hash, *values in rows.iterator(chunk_size=2000):
+        fields = dict(zip(chain.FIELDS, values, strict=True))
+        seq = fields["seq"]
+        if found.first_seq is None:
+            found.first_seq = seq
+        if seq != expected_seq:
+            problem(f"entries {expected_seq}–{seq - 1} are missing (deleted)"
+                    if seq > expected_seq else f"entry {seq} is out of order")
+        elif prev_hash != expected_prev:
+            problem(f"entry {seq} does not follow the entry before it (one was deleted or "
+                    "edited)")
+        if chain.link(prev_hash, fields) != stored_hash:
+            problem(f"entry {seq} was changed after it was written (its hash does not match)")
+        found.checked += 1
+        expected_seq, expected_prev = seq + 1, stored_hash
+    if expected_seq - 1 != head.seq or expected_prev != head.hash:
+        problem(f"the chain ends at entry {expected_seq - 1} but its head says {head.seq}: "
+                "the last entries were deleted")
+    return found
+
+
+# --- retention --------------------------------------------------------------------------------
+
+def retention_days() -> int:
+    return int(getattr(settings, "CRAFTPATH_AUDIT_RETENTION_DAYS", 730))
+
+
+def purge(now: datetime | None = None, who=None) -> int:
+    """Delete entries older than the retention period. The first kept entry becomes the
+    anchor (the head row keeps the hash it points at), and the purge is itself recorded, so
+    the chain still verifies from the anchor to the head."""
+    cutoff = (now or timezone.now()) - timedelta(days=retention_days())
+    with transaction.atomic():
+        _locked_head()  # no entry is added meanwhile
+        old = Event.objects.filter(at__lt=cutoff).order_by("-seq").values_list("seq", "hash")
+        last = old.first()
+        if last is None:
+            return 0
+        last_seq, last_hash = last
+        count = Event.objects.filter(seq__lte=last_seq)._purge()[0]
+        ChainHead.objects.filter(pk=1).update(anchor_seq=last_seq + 1, anchor_hash=last_hash)
+        record(who, Action.PURGED, detail=f"{count} entries up to {last_seq}, older than "
+                                          f"{cutoff:%Y-%m-%d} ({retention_days()} days' "
+                                          "retention)")
+    return count
