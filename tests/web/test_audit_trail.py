@@ -95,7 +95,7 @@ def test_a_role_granted_in_the_admin_site_is_recorded_with_who_granted_it(client
     ada, sol = small_org.ada, small_org.sol
     form = {"email": sol.email, "name": sol.name, "is_active": "on",
             "manager": str(small_org.oto.pk), "family_slug": sol.family_slug,
-            "track_slugs": '["all"]', "level_slug": sol.level_slug, "level_since": "",
+            "track_slugs": "all", "level_slug": sol.level_slug, "level_since": "",
             "roles-TOTAL_FORMS": "2", "roles-INITIAL_FORMS": "1", "roles-MIN_NUM_FORMS": "0",
             "roles-MAX_NUM_FORMS": "1000", "roles-0-id": str(sol.roles.get().pk),
             "roles-0-person": str(sol.pk), "roles-0-name": "engineer",

@@ -60,7 +60,7 @@ def sign_in(page, base: str, who: str) -> None:
     page.get_by_label("Email").fill(f"{who}@{DOMAIN}")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/people/"))
+    page.wait_for_url(re.compile(r"/home/"))
 
 
 def axe_findings(page) -> list[str]:
@@ -202,7 +202,7 @@ def test_a_self_assessment_by_keyboard_alone(browser, live_server, transactional
         page.keyboard.press("Tab")
         page.keyboard.type(DEMO_PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_url(re.compile(r"/people/"))
+        page.wait_for_url(re.compile(r"/home/"))
         tab_until(page, lambda f: f["tag"] == "A" and f["text"] == "Check-ins")
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"/checkins/$"))
@@ -276,7 +276,7 @@ def test_hovering_a_statement_row_does_not_move_its_controls(browser, live_serve
         page.get_by_label("Email").fill(ian.email)
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(re.compile(r"/people/"))
+        page.wait_for_url(re.compile(r"/home/"))
         page.goto(f"{live_server.url}/checkins/{checkin.pk}/areas/ml-ops/")
         row = page.locator("article.statement-row").first
         text, scale = row.locator(".statement-row__text"), row.locator(".rating-scale")

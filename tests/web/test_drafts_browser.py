@@ -35,7 +35,7 @@ def signed_in(browser, base: str, email: str):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/people/"))
+    page.wait_for_url(re.compile(r"/home/"))
     return context, page
 
 

@@ -33,7 +33,7 @@ def test_typing_shows_suggestions_and_one_click_links(browser, live_server, ian)
     page.get_by_label("Email").fill(ian.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/people/"))
+    page.wait_for_url(re.compile(r"/home/"))
 
     page.goto(live_server.url + "/checkins/evidence/")
     panel = page.locator("div.suggestions")

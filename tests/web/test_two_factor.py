@@ -209,7 +209,7 @@ def test_enrol_and_sign_in_with_a_code_in_chromium(browser, live_server, transac
         page.get_by_role("button", name="Sign in").click()
 
     sign_in()
-    page.wait_for_url(re.compile(r"/people/"))
+    page.wait_for_url(re.compile(r"/home/"))
     page.goto(base + "/accounts/2fa/")
     expect(page.locator("img.qr")).to_be_visible()
     found = {"enrolment": serious_violations(page)}
