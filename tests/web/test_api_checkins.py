@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from craftpath.web.audit.models import Event
 from craftpath.web.checkins import loop
-from craftpath.web.checkins.models import AuditEntry, CheckIn
+from craftpath.web.checkins.models import CheckIn
 
 from .checkin_helpers import start_for
 
@@ -142,9 +143,9 @@ def test_others_cannot_see_or_rate(small_org, api_as):
 def test_reading_someone_elses_checkin_is_audited(small_org, leo_api):
     checkin = start_for(small_org.ian)
     leo_api.get(f"/api/v1/checkins/{checkin.pk}/ratings")
-    entry = AuditEntry.objects.get(person=small_org.ian)
-    assert (entry.actor, entry.action, entry.what) == (small_org.leo, "viewed",
-                                                      "ratings (API)")
+    entry = Event.objects.get(subject_pk=small_org.ian.pk, target__startswith="check-in")
+    assert (entry.actor_pk, entry.action, entry.detail) == (small_org.leo.pk, "viewed",
+                                                           "ratings (API)")
 
 
 def test_checkin_lists_are_filtered_by_who_may_see_them(small_org, api_as):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from craftpath.web.insights.models import InsightAccess, InsightSettings
+from craftpath.web.audit.models import Event
+from craftpath.web.insights.models import InsightSettings
 
 from .insights_helpers import closed_checkin, team_of
 
@@ -132,8 +133,11 @@ def test_every_page_and_export_is_recorded(client_as, insight_org):
     client = client_as(insight_org.org.pia)
     client.get("/insights/heatmap/?level=level-4")
     client.get("/insights/trends.xlsx")
-    recorded = list(InsightAccess.objects.order_by("id").values_list("page", "form", "filters"))
-    assert recorded == [("heatmap", "page", "level=level-4"), ("trends", "xlsx", "")]
+    recorded = list(Event.objects.filter(target__startswith="insights").order_by("seq")
+                    .values_list("actor_pk", "action", "target", "detail"))
+    assert recorded == [(insight_org.org.pia.pk, "viewed", "insights heatmap (page)",
+                         "level=level-4"),
+                        (insight_org.org.pia.pk, "exported", "insights trends (xlsx)", "")]
 
 
 def test_the_people_team_sets_the_minimum_and_a_stale_form_is_refused(client_as, insight_org):

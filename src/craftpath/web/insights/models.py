@@ -7,7 +7,6 @@
   with `AreaResult` and `RatingCount` beside it: trends over quarters read these.
 - `InsightSettings`: the minimum group size and the readiness threshold, set by the people
   team. `PersonAttribute`: optional attributes a person recorded with consent (fairness).
-- `InsightAccess`: who opened which insights page or export (the audit trail).
 
 All of them are derived from check-ins, except settings, attributes and the audit trail:
 `craftpath manage insights_backfill` rebuilds the derived ones from every closed check-in.
@@ -187,18 +186,3 @@ class PersonAttribute(models.Model):
         constraints = [models.UniqueConstraint(fields=["person", "kind"],
                                                name="one_value_per_attribute")]
         indexes = [models.Index(fields=["kind", "value"])]
-
-
-class InsightAccess(models.Model):
-    """Someone opened an insights page or export. Names the page and its filters (team,
-    level…), never a figure it showed."""
-
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    page = models.CharField(max_length=40)
-    form = models.CharField(max_length=10)  # "page", "csv" or "xlsx"
-    filters = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
