@@ -189,7 +189,8 @@ def test_the_forms_main_button_comes_before_any_suggestion(client_as_engineer, s
                                    description=CLOUD)
     text = client_as_engineer.get(f"/checkins/evidence/{item.pk}/").content.decode()
     assert 'name="link_statement"' in text
-    assert text.index('<button type="submit">Save</button>') < text.index('name="link_statement"')
+    assert text.index('<button type="submit" class="button--primary">Save</button>') \
+        < text.index('name="link_statement"')
 
 
 def test_carrying_the_checkin_to_a_new_version_keeps_where_links_came_from(small_org,

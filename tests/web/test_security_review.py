@@ -543,3 +543,10 @@ def test_14_a_csv_with_an_unterminated_quote_is_refused(client_as_engineer, smal
         "fingerprint": page.context["form"].initial["fingerprint"]})
     assert reply.status_code == 422 and "unexpected end of data" in reply.content.decode()
 
+
+
+def test_12_the_api_refuses_a_nul_character_as_problem_json(small_org, api_as):
+    reply = api_as(small_org.ian, "read").get("/api/v1/evidence?q=bad%00byte")
+    assert reply.status_code == 400
+    assert reply["Content-Type"] == "application/problem+json"
+    assert reply.json()["errors"] == [{"field": "q", "detail": reply.json()["detail"]}]

@@ -17,10 +17,15 @@ def refuse_nul_characters(get_response):
         for name, values in fields:
             if "\x00" in name or any("\x00" in value for value in values):
                 field = name.replace("\x00", "")[:60] or "(unnamed)"
+                message = (f"The field “{field}” holds a NUL character, which cannot be "
+                           "stored. Nothing was changed.")
+                if request.path.startswith(("/api/", "/scim/")):
+                    from .api import problems  # the API answers in its own format
+
+                    return problems.response(problems.bad_field(field, message, status=400),
+                                             request.path)
                 return render(request, "accounts/message.html", {
-                    "title": "Not saved",
-                    "message": f"The field “{field}” holds a NUL character, which cannot be "
-                               "stored. Nothing was changed."}, status=400)
+                    "title": "Not saved", "message": message}, status=400)
         return get_response(request)
 
     return middleware
