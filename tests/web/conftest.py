@@ -129,6 +129,25 @@ def browser(chromium):
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+BROWSER_PASSWORD = "a long browser-test password"
+
+
+def signed_in(browser, base: str, email: str, password: str = BROWSER_PASSWORD):
+    """A new 1280-px browser context signed in as `email`, on the home page sign-in leads to.
+    bypass_csp: only so that the accessibility checks can inject axe-core."""
+    import re
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/home/$"))
+    return context, page
+
+
 def serious_violations(page) -> list[str]:
     """axe-core's serious and critical findings on the page (its context must bypass CSP)."""
     page.add_script_tag(path=str(AXE))

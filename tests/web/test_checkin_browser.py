@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from .conftest import ARTIFACTS, serious_violations
+from .conftest import ARTIFACTS, BROWSER_PASSWORD, serious_violations, signed_in
 
-PASSWORD = "a long browser-test password"
+PASSWORD = BROWSER_PASSWORD
 SELF_COMMENT = "I moved our training jobs to the shared pipeline"
 
 
@@ -23,18 +23,6 @@ def people(live_server, transactional_db, small_org):
         person.save()
     return small_org
 
-
-def signed_in(browser, base: str, email: str):
-    # bypass_csp: only so that the accessibility test can inject axe-core.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/home/"))
-    return context, page
 
 
 def shot(page, name: str) -> None:

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from .conftest import ARTIFACTS, serious_violations
+from .conftest import ARTIFACTS, BROWSER_PASSWORD, serious_violations, signed_in
 
-PASSWORD = "a long browser-test password"
+PASSWORD = BROWSER_PASSWORD
 
 
 @pytest.fixture
@@ -23,17 +23,6 @@ def people(live_server, transactional_db, small_org):
         person.save()
     return small_org
 
-
-def signed_in(browser, base: str, email: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/home/$"))
-    return context, page
 
 
 def checked(page, name: str) -> None:

@@ -11,9 +11,9 @@ import pytest
 
 from craftpath.web.accounts.models import Role, User
 
-from .conftest import ARTIFACTS, FAMILY, serious_violations
+from .conftest import ARTIFACTS, BROWSER_PASSWORD, FAMILY, serious_violations, signed_in
 
-PASSWORD = "a long browser-test password"
+PASSWORD = BROWSER_PASSWORD
 
 
 @pytest.fixture
@@ -26,17 +26,6 @@ def editors(live_server, transactional_db, published_seed):
         made.append(person)
     return made
 
-
-def signed_in(browser, base: str, email: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/home/"))
-    return context, page
 
 
 def test_two_editors_edit_review_and_publish(browser, live_server, editors):

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from .conftest import ARTIFACTS, serious_violations
+from .conftest import ARTIFACTS, BROWSER_PASSWORD, serious_violations, signed_in
 from .insights_helpers import closed_checkin, team_of
 
-PASSWORD = "a long browser-test password"
+PASSWORD = BROWSER_PASSWORD
 
 
 @pytest.fixture
@@ -24,17 +24,6 @@ def org(live_server, transactional_db, small_org):
         person.save()
     return small_org
 
-
-def signed_in(browser, base: str, email: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/home/"))
-    return context, page
 
 
 def test_the_people_team_reads_every_page(browser, live_server, org):
