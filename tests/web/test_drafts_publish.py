@@ -2,20 +2,22 @@
 the change note, the versions page, the email to people with an open check-in, and carrying
 their check-ins to the new version in bulk."""
 
-import socket
-
 import pytest
 from django.core import mail
-from django.test import override_settings
 
 from craftpath.core import edit
 from craftpath.web.accounts.models import Role, User
 from craftpath.web.checkins.models import CheckIn
 from craftpath.web.frameworks import drafts, releasing
 from craftpath.web.frameworks.models import Draft, FrameworkVersion
+from craftpath.web.notifications.models import EmailState, Kind, Notification
 
+from . import mail_helpers
 from .checkin_helpers import start_for
 from .conftest import FAMILY
+from .mail_helpers import run_queue
+
+smtp_server = mail_helpers.smtp_server  # the fixture
 
 
 @pytest.fixture
@@ -74,21 +76,22 @@ def test_preview_draws_the_published_pages_from_the_draft(client_as, editor):
 
 
 def test_publishing_needs_a_note_then_stores_the_version_and_tells_open_checkins(
-        client_as, editor, small_org, django_capture_on_commit_callbacks):
-    start_for(small_org.ian)
+        client_as, editor, small_org):
+    checkin = start_for(small_org.ian)
     draft = changed_draft(editor)
     client = client_as(editor)
     refused = client.post(f"/drafts/{draft.pk}/publish/", {"note": "  ", "revision": 1})
     assert refused.status_code == 409 and "Write a change note" in refused.content.decode()
     assert FrameworkVersion.objects.count() == 1
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), \
-            django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/drafts/{draft.pk}/publish/", {
-            "note": "Clearer ML Ops wording; AI strategy split.", "revision": 1})
-        assert mail.outbox == []  # only once the transaction has committed
-    assert [m.to for m in mail.outbox] == [["ian@example.com"]]
-    assert "http://testserver/checkins/" in mail.outbox[0].body
-    assert response.status_code == 302 and response.url == "/versions/"
+    response = client.post(f"/drafts/{draft.pk}/publish/", {
+        "note": "Clearer ML Ops wording; AI strategy split.", "revision": 1}, follow=True)
+    assert "1 person with an open check-in on an older version will be told" in \
+        response.content.decode()
+    [told] = Notification.objects.filter(kind=Kind.VERSION_PUBLISHED)
+    assert (told.recipient, told.link, told.email_state) == \
+        (small_org.ian, f"/checkins/{checkin.pk}/", EmailState.PENDING)
+    assert mail.outbox == []  # the worker sends it
+    assert response.redirect_chain == [("/versions/", 302)]
     version = FrameworkVersion.objects.get(is_active=True)
     assert (version.label, version.note, version.author_name, version.origin) == \
         ("v2", "Clearer ML Ops wording; AI strategy split.", "Eda Editor", "browser")
@@ -97,55 +100,42 @@ def test_publishing_needs_a_note_then_stores_the_version_and_tells_open_checkins
     assert "Clearer ML Ops wording; AI strategy split." in versions and "Eda Editor" in versions
 
 
-def test_telling_open_checkins_by_email(small_org, editor, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_telling_open_checkins_puts_the_change_note_in_their_inbox(small_org, editor):
     checkin = start_for(small_org.ian)
     start_for(small_org.eva)
-    draft = changed_draft(editor)
-    published = releasing.publish_draft(draft, "A note for everyone.", editor)
-    mail.outbox.clear()
-    assert releasing.tell_open_checkins(published.version, "https://craftpath.example/") == 2
-    to_ian = next(m for m in mail.outbox if m.to == ["ian@example.com"])
-    assert to_ian.subject == "New framework version v2"
+    published = releasing.publish_draft(changed_draft(editor), "A note for everyone.", editor)
+    assert published.told == 2
+    to_ian = Notification.objects.get(kind=Kind.VERSION_PUBLISHED, recipient=small_org.ian)
+    assert to_ian.title == "New framework version v2"
     assert "A note for everyone." in to_ian.body and "Eda Editor" in to_ian.body
-    assert f"https://craftpath.example/checkins/{checkin.pk}/" in to_ian.body
+    assert "Your open check-in is on version v1" in to_ian.body
+    assert to_ian.link == f"/checkins/{checkin.pk}/"
     assert releasing.tell_open_checkins(published.version) == 2  # still on v1 until moved
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def test_a_failed_publish_tells_nobody(small_org, editor, monkeypatch):
+    start_for(small_org.ian)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(releasing, "publish_framework", broken)
+    with pytest.raises(RuntimeError):
+        releasing.publish_draft(changed_draft(editor), "Never out.", editor)
+    assert not Notification.objects.filter(kind=Kind.VERSION_PUBLISHED).exists()
 
 
-def test_the_email_goes_through_a_real_smtp_server(small_org, editor, settings):
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Sink
-
-    class Keep(Sink):
-        def __init__(self):
-            self.received = []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-            self.received.append((envelope.rcpt_tos, envelope.content.decode()))
-            return "250 OK"
-
-    handler = Keep()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        start_for(small_org.ian)
-        version = releasing.publish_draft(changed_draft(editor), "Sent by SMTP.",
-                                          editor).version
-        assert releasing.tell_open_checkins(version) == 1
-    finally:
-        controller.stop()
-    assert [to for to, _ in handler.received] == [["ian@example.com"]]
-    assert "Sent by SMTP." in handler.received[0][1]
+@pytest.mark.django_db(transaction=True)  # the worker's claim opens its own transaction
+def test_the_email_goes_through_a_real_smtp_server(small_org, editor, smtp_server):
+    checkin = start_for(small_org.ian)
+    releasing.publish_draft(changed_draft(editor), "Sent by SMTP.", editor)
+    assert not smtp_server.messages  # nothing is sent until the worker runs
+    run_queue()
+    [message] = smtp_server.to("ian@example.com")
+    assert message["Subject"] == "New framework version v2"
+    text = smtp_server.text_of(message)
+    assert "Sent by SMTP." in text
+    assert f"https://craftpath.example/checkins/{checkin.pk}/" in text
 
 
 def test_publishing_refuses_a_draft_of_an_older_version_and_an_unchanged_one(editor):

@@ -228,15 +228,16 @@ def publish(request, pk: int):
         except ValueError:
             seen = -1  # a form without one: refused as changed, and drawn again
         try:
-            published = releasing.publish_draft(draft, note, request.user,
-                                                request.build_absolute_uri("/"), seen)
+            published = releasing.publish_draft(draft, note, request.user, seen)
         except (drafts.DraftError, gitcopy.GitError) as problem:
             context.update(problem=str(problem), note=note)
             return render(request, "drafts/publish.html", context, status=409)
         version = published.version
+        told = f"{published.told} {'person' if published.told == 1 else 'people'}"
         messages.success(request, f"Published version {version.label}"
                          f"{f' (commit {version.commit[:12]})' if version.commit else ''}. "
-                         "Everyone with an open check-in on an older version is told by email.")
+                         f"{told} with an open check-in on an older version will be told in "
+                         "their inbox and by email.")
         return redirect("versions")
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)

@@ -4,11 +4,9 @@ people with an open check-in, and carrying open check-ins to the new version in 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
 from craftpath.core.formats import canonical
@@ -27,17 +25,17 @@ from .publishing import (
     remember,
 )
 
-log = logging.getLogger(__name__)
 NOTE_LIMIT = 5000
 
 
 # --- publishing a draft -----------------------------------------------------------------------
 
-def publish_draft(draft: Draft, note: str, editor, site: str = "",
+def publish_draft(draft: Draft, note: str, editor,
                   seen_revision: int | None = None) -> Published:
     """Lint (errors refuse), commit to the working copy when one is configured, store the
     version with its note and author, make it active, drop the draft, and tell everyone with
-    an open check-in once the transaction has committed.
+    an open check-in (their notifications and email tasks are written in the same
+    transaction, so a publish that fails tells nobody).
 
     `seen_revision`: the revision the editor's publish page showed; a draft changed since
     is refused, so nobody publishes changes they have not seen."""
@@ -81,7 +79,7 @@ def publish_draft(draft: Draft, note: str, editor, site: str = "",
         published = publish_framework(framework, reader_notes(draft), provenance, linted=found)
         Draft.objects.filter(pk=draft.pk).delete()
         transaction.on_commit(lambda: remember_published(published.version, framework))
-        transaction.on_commit(lambda: tell_open_checkins(published.version, site))
+        published = replace(published, told=tell_open_checkins(published.version))
     return published
 
 
@@ -120,7 +118,7 @@ class Synced:
     reason: str = ""
 
 
-def sync(site: str = "") -> Synced:
+def sync() -> Synced:
     """Publish the canonical file at the working copy's HEAD when that commit is new to the
     app. Lint errors refuse (PublishError, with them)."""
     copy = gitcopy.configured()
@@ -145,46 +143,35 @@ def sync(site: str = "") -> Synced:
                             "git sync")
     published = publish_framework(framework, notes, provenance)
     if published.created:
-        published = replace(published, told=tell_open_checkins(published.version, site))
+        published = replace(published, told=tell_open_checkins(published.version))
     return Synced(head, published)
 
 
 # --- telling people ---------------------------------------------------------------------------
 
-def tell_open_checkins(version: FrameworkVersion, site: str = "") -> int:
-    """Email everyone whose open check-in is on another version that `version` is out, with
-    its change note. Returns how many were told. A mail server that fails is logged, not
-    raised: the version is published either way."""
+def tell_open_checkins(version: FrameworkVersion) -> int:
+    """Tell everyone whose open check-in is on another version that `version` is out, with
+    its change note: a notification in their inbox, and an email the worker sends (a mail
+    server that is down delays it, and never the publish). Returns how many were told."""
     from craftpath.web.checkins.models import CheckIn
+    from craftpath.web.notifications.models import Kind
+    from craftpath.web.notifications.notify import notify_each
 
-    open_ones = (CheckIn.objects.filter(closed_at=None).exclude(version=version)
+    open_ones = (CheckIn.objects.filter(closed_at=None, person__is_active=True)
+                 .exclude(version=version).exclude(person__email="")
                  .select_related("person", "version"))
+    by = f" by {version.author_name}" if version.author_name else ""
     messages = []
     for checkin in open_ones:
-        person = checkin.person
-        if not person.is_active or not person.email:
-            continue
-        link = f"{site.rstrip('/')}/checkins/{checkin.pk}/" if site else \
-            f"/checkins/{checkin.pk}/ in craftpath"
-        body = (f"Hello {person.name or person.email},\n\n"
-                f"Version {version.label} of {version.name} has been published"
-                f"{f' by {version.author_name}' if version.author_name else ''}.\n\n"
+        body = (f"Version {version.label} of {version.name} has been published{by}.\n\n"
                 f"What changed:\n{version.note or '(no note)'}\n\n"
                 f"Your open check-in is on version {checkin.version.label}. You (or your "
-                f"manager) can move it to {version.label} from {link}; your ratings go along "
-                "with their statements, and new statements start unrated.\n")
-        messages.append(EmailMessage(f"New framework version {version.label}", body,
-                                     to=[person.email]))
-    if not messages:
-        return 0
-    try:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    except OSError as problem:
-        log.error("telling %d people about version %s failed: %s", len(messages),
-                  version.label, problem)
-        return 0
-    return len(messages)
+                f"manager) can move it to {version.label} from the check-in's page; your "
+                "ratings go along with their statements, and new statements start unrated.")
+        messages.append((checkin.person_id, f"New framework version {version.label}", body,
+                         f"/checkins/{checkin.pk}/"))
+    with transaction.atomic():
+        return len(notify_each(Kind.VERSION_PUBLISHED, messages))
 
 
 # --- carrying open check-ins in bulk ------------------------------------------------------------

@@ -7,6 +7,7 @@ the framework's content can raise past here.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.http import (
     Http404,
     HttpRequest,
@@ -193,6 +194,7 @@ def versions(request):
     return HttpResponse(render_template(
         "frameworks/versions.html", Where("/", settings.STATIC_URL, app=True),
         page_title="Published versions", versions=publishing.all_versions(),
+        messages=list(get_messages(request)),  # this page is outside Django's request context
         can_edit=access.can_edit_framework(request.user),
         can_carry=access.can_carry_checkins_in_bulk(request.user)))
 

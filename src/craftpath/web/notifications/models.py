@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     FEEDBACK_GIVEN = "feedback_given", "A colleague gave feedback"
     DEADLINE_APPROACHING = "deadline_approaching", "A deadline is approaching"
     DEADLINE_MISSED = "deadline_missed", "A deadline was missed"
+    VERSION_PUBLISHED = "version_published", "A new framework version is out"
 
 
 class EmailState(models.TextChoices):

@@ -48,6 +48,22 @@ def notify(kind: str, recipients: Iterable, title: str, body: str = "", link: st
     return [pk for pk, _ in added]
 
 
+def notify_each(kind: str, messages: Iterable[tuple[int, str, str, str]], *,
+                now=None) -> list[int]:
+    """One notification per (recipient id, title, body, link), for news that differs from
+    person to person (their own check-in, their own version); returns the ids created."""
+    now = now or timezone.now()
+    messages = list(messages)
+    opted_out = set(EmailOptOut.objects.filter(kind=kind).values_list("person_id", flat=True))
+    rows = [Notification(recipient_id=pk, kind=kind, title=title[:200], body=body, link=link,
+                         created_at=now,
+                         email_state=EmailState.OFF if pk in opted_out else EmailState.PENDING)
+            for pk, title, body, link in messages]
+    added = Notification.objects.bulk_create(rows, batch_size=1000)
+    queue_emails(row.pk for row in added if row.email_state == EmailState.PENDING)
+    return [row.pk for row in added]
+
+
 def queue_emails(ids: Iterable[int]) -> int:
     from .tasks import deliver_emails
 
