@@ -9,7 +9,6 @@ own transaction, so they use transactional_db rather than a wrapping test transa
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import timedelta
 
@@ -132,10 +131,6 @@ def test_a_row_claimed_once_is_never_sent_by_a_second_delivery(small_org, smtp_s
     assert len(smtp_server.messages) == 1
 
 
-@pytest.mark.skipif(os.environ.get("CRAFTPATH_TEST_DB") != "postgres",
-                    reason="several workers at once is the PostgreSQL set-up; the SQLite test "
-                           "database is in memory, where threads collide on table locks (this "
-                           "runs in the suite's PostgreSQL pass)")
 def test_two_workers_at_once_send_each_email_exactly_once(published_seed, smtp_server):
     from craftpath.web.accounts.models import User
 
