@@ -96,8 +96,8 @@ INSTALLED_APPS = [
     "craftpath.web.audit",
 ]
 
-# Background work (email, reminders): django-tasks on its database backend, run by
-# `craftpath worker` (which `craftpath serve` starts beside the app).
+# Background work (email, reminders, webhook deliveries): django-tasks on its database
+# backend, run by `craftpath worker` (which `craftpath serve` starts beside the app).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 MIDDLEWARE = [
@@ -178,8 +178,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("CRAFTPATH_EMAIL_FROM", "craftpath@localhost
 # The framework kept in git (frameworks/gitcopy.py); empty: not kept in git.
 FRAMEWORK_GIT_DIR = os.environ.get("CRAFTPATH_GIT_DIR", "")
 FRAMEWORK_GIT_FILE = os.environ.get("CRAFTPATH_GIT_FILE", "framework.yaml")
-# Background work (webhook deliveries): a queue kept in the database, run by `craftpath worker`.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
 # The JSON API, SCIM and webhooks (see api/).
 API_RATE_PER_MINUTE = int(os.environ.get("CRAFTPATH_API_RATE", "600"))
