@@ -108,3 +108,14 @@ def test_a_damaged_workbook_is_a_diagnostic_and_other_binaries_are_refused(tmp_p
     image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(InputError, match="binary"):
         load([image])
+
+
+def test_a_workbook_that_inflates_past_the_cap_is_a_diagnostic(tmp_path):
+    from test_formats_tree import inflating_workbook
+
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(inflating_workbook(120_000_000))
+    loaded = load([path])
+    assert loaded.framework is None
+    assert loaded.diagnostics[0].code == "CP340"
+    assert "120 MB once uncompressed, more than 50 MB" in loaded.diagnostics[0].message

@@ -109,3 +109,25 @@ def test_json_and_yaml_keys_become_headings_and_values_paragraphs_and_items():
     assert [(b.kind, b.text, b.order) for b in doc.blocks] == [
         ("heading", "levels", None), ("heading", "Junior", 1.0), ("item", "a b c", None),
         ("item", "d e f", None)]
+
+
+def inflating_workbook(inflated_bytes: int) -> bytes:
+    """A zip a few hundred kilobytes long whose one sheet inflates to `inflated_bytes`."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            for _ in range(inflated_bytes // 1_000_000):
+                sheet.write(b" " * 1_000_000)
+    return out.getvalue()
+
+
+def test_a_workbook_that_inflates_past_the_cap_is_a_problem_and_is_not_read():
+    data = inflating_workbook(120_000_000)
+    assert len(data) < 1_000_000
+    doc = tree("big.xlsx", data=data)
+    assert doc.blocks == []
+    assert doc.problems == [(0, "not a usable XLSX workbook: 120 MB once uncompressed, "
+                                "more than 50 MB")]

@@ -23,7 +23,7 @@ def check_zip(data: bytes, max_uncompressed: int = MAX_UNCOMPRESSED,
               max_members: int = MAX_MEMBERS) -> None:
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
         raise ArchiveError(f"not a readable zip archive ({error})") from None
     if len(members) > max_members:
         raise ArchiveError(f"{len(members)} files inside, more than {max_members}")

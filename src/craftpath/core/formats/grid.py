@@ -34,6 +34,7 @@ import zipfile
 from collections.abc import Callable
 from xml.etree import ElementTree
 
+from ..archives import check_zip
 from ..model import Area, Diagnostic, Framework, Level, Severity, Source, Track
 from ..text import normalise_space
 from .common import (
@@ -114,6 +115,7 @@ def _delimiter(text: str) -> str:
 
 
 def _xlsx_sheets(data: bytes) -> list[tuple[str, Rows]]:
+    check_zip(data)  # an ArchiveError is a ValueError: reported like any unreadable workbook
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         def xml(name: str):
             info = book.getinfo(name)

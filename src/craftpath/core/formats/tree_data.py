@@ -16,6 +16,7 @@ import re
 
 import yaml
 
+from ..archives import ArchiveError, check_zip
 from .inputs import TextFile
 from .tree import Block, Cell, Document, clean
 
@@ -278,6 +279,11 @@ def csv_document(file: TextFile) -> Document:
 def xlsx_document(file: TextFile) -> Document:
     from openpyxl import load_workbook
 
+    try:
+        check_zip(file.data or b"")  # a small upload may inflate to gigabytes
+    except ArchiveError as error:
+        return Document(file.path, "sheet", [], problems=[(0, f"not a usable XLSX workbook: "
+                                                              f"{error}")])
     try:
         book = load_workbook(io.BytesIO(file.data or b""), data_only=True)
     except Exception as error:  # noqa: BLE001 - zip, XML and openpyxl errors alike
