@@ -27,6 +27,14 @@ def test_markdown_keeps_depth_lead_ins_checkboxes_nesting_and_lines():
         ("para", 0, "", None, "Line one\nline two", 14)]
 
 
+def test_a_list_of_only_links_is_a_menu_and_a_list_with_one_link_is_content():
+    doc = tree("p.md", "- [Home](/)\n- [All levels](/levels)\n\n# Level 1\n\n"
+                       "- Writes tests\n- [Reviews code](/guide)\n")
+    assert [(b.text, b.skip) for b in doc.blocks if b.kind == "item"] == [
+        ("Home", "navigation (a list of links)"), ("All levels", "navigation (a list of links)"),
+        ("Writes tests", ""), ("Reviews code", "")]
+
+
 def test_a_tab_in_front_matter_is_read_as_spaces():
     doc = tree("p.md", "---\ntitle: Eng\nlevels:\n\t- 1\n---\n# Eng\n")
     assert doc.title == "Eng" and doc.problems == []

@@ -78,6 +78,9 @@ class MarkdownWalk:
         tokens, i = self.tokens, 0
         lists: list[bool] = []  # numbered?, per open list
         item: Block | None = None
+        links: dict[int, list[tuple[Block, bool]]] = {}  # per list: (item, only a link?)
+        opened = 0
+        list_of: list[int] = []  # the open lists' numbers
         while i < len(tokens):
             token = tokens[i]
             kind = token.type
@@ -89,8 +92,11 @@ class MarkdownWalk:
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
                 lists.append(kind == "ordered_list_open")
+                opened += 1
+                list_of.append(opened)
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 lists.pop()
+                self._skip_link_lists(links.pop(list_of.pop(), []))
             elif kind == "list_item_open":
                 item = Block("item", "", self.line(token), depth=len(lists) - 1,
                              numbered=lists[-1] if lists else False)
@@ -105,6 +111,7 @@ class MarkdownWalk:
                         item.checked = checkbox.group(1) != " "
                         text = text[checkbox.end():]
                     item.text, item.lead = text, lead
+                    links.setdefault(list_of[-1], []).append((item, _only_a_link(token)))
                 elif item is not None and tokens[i - 1].type == "paragraph_open" and \
                         self.out[-1] is item:
                     item.text += "\n" + text  # a second paragraph of the same item
@@ -119,6 +126,14 @@ class MarkdownWalk:
                 self.out.extend(html_fragment(token.content, self.line(token)))
             i += 1
         return [b for b in self.out if b.kind != "item" or b.text or b.checked is not None]
+
+    @staticmethod
+    def _skip_link_lists(items: list[tuple[Block, bool]]) -> None:
+        """A list of two or more items that are each only a link is a menu (Home, All
+        levels, Contact), not expectations: its items are left out as navigation."""
+        if len(items) >= 2 and all(only for _, only in items):
+            for block, _ in items:
+                block.skip = "navigation (a list of links)"
 
     def table(self, i: int) -> int:
         tokens = self.tokens
@@ -136,6 +151,15 @@ class MarkdownWalk:
             i += 1
         self.out.append(block)
         return i + 1
+
+
+def _only_a_link(token) -> bool:
+    """Whether an inline token is one link and nothing else (emphasis inside it allowed)."""
+    children = [c for c in token.children or []
+                if not (c.type == "text" and not c.content.strip())]
+    return len(children) >= 3 and children[0].type == "link_open" and \
+        children[-1].type == "link_close" and \
+        not any(c.type in ("link_open", "link_close") for c in children[1:-1])
 
 
 def inline_text(token) -> tuple[str, str]:
