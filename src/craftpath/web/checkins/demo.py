@@ -1,9 +1,14 @@
 """Demo check-ins for the demo organisation (accounts/demo.py calls this after filling an
 empty directory): Farah has a closed check-in from last quarter and an open one under way;
-Dana has submitted her self-assessment and waits for Bruno's review. Each demo sign-in then
-has something to look at."""
+Dana has submitted her self-assessment and waits for Bruno's review. Everyone else has a
+history of quarterly check-ins closed with their manager since they reached their level, so
+the team pages and the insights have figures to show. Each demo sign-in then has something
+to look at."""
 
 from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +16,10 @@ from django.utils import timezone
 from craftpath.web.accounts.models import User
 
 from . import loop
+from . import scope as scopes
+from .models import Entry
+
+HISTORY_QUARTERS = 6
 
 
 def _rate(checkin, side: str, pattern: tuple[str, ...], count: int | None = None) -> None:
@@ -20,11 +29,14 @@ def _rate(checkin, side: str, pattern: tuple[str, ...], count: int | None = None
 
 
 def add_checkins(domain: str) -> None:
+    from craftpath.web.insights import aggregates
+
     people = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith=domain)}
     farah, chen, dana = people.get("farah"), people.get("chen"), people.get("dana")
     if not (farah and chen and dana):
         return
     with transaction.atomic():
+        add_history([p for p in people.values() if p != farah and p.family_slug])
         earlier = loop.start(farah, include_next=True)
         _rate(earlier, "self", ("Meets", "Working towards", "Meets"))
         loop.submit(earlier, "self", farah)
@@ -44,3 +56,49 @@ def add_checkins(domain: str) -> None:
         current = loop.start(dana, include_next=True)
         _rate(current, "self", ("Meets", "Working towards", "Exceeds"))
         loop.submit(current, "self", dana)
+        aggregates.rebuild()  # the closing dates were moved back after the figures were kept
+
+
+def add_history(people: list, seed: int = 2026) -> None:
+    """Closed quarterly check-ins for `people`, one per quarter since they reached their level
+    (at most HISTORY_QUARTERS), reviewed and agreed with their manager. Ratings drift upward
+    over time; some managers rate a little more strictly than their people do."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    strictness = {}
+    for person in sorted(people, key=lambda p: p.email):
+        manager = person.manager
+        if manager is None:
+            continue
+        strict = strictness.setdefault(manager.pk, rng.choice((0.0, 0.1, 0.25)))
+        since = person.level_since or today
+        for back in range(HISTORY_QUARTERS, 0, -1):
+            closed_on = today - timedelta(days=91 * back - rng.randint(0, 20))
+            if closed_on < since + timedelta(days=60):
+                continue
+            growth = 0.25 + 0.6 * (HISTORY_QUARTERS - back) / HISTORY_QUARTERS
+            _closed_checkin(person, manager, closed_on, growth, strict, rng)
+
+
+def _closed_checkin(person, manager, closed_on: date, growth: float, strict: float,
+                    rng: random.Random) -> None:
+    checkin = loop.start(person, include_next=True)
+    scale = list(scopes.of_checkin(checkin).framework.scale)
+    entries = list(checkin.entries.all())
+    for entry in entries:
+        at_level = entry.statement_id.split(".")[1:2] == [checkin.level_slug]
+        chance = growth if at_level else growth / 2
+        own = min(len(scale) - 1, sum(rng.random() < chance for _ in range(len(scale) - 1)))
+        reviewed = max(0, own - (rng.random() < strict))
+        entry.self_value, entry.manager_value = scale[own], scale[reviewed]
+        entry.agreed_value = scale[rng.choice((own, reviewed, reviewed))]
+    Entry.objects.bulk_update(entries, ["self_value", "manager_value", "agreed_value"])
+    closed_at = timezone.make_aware(datetime.combine(closed_on, time(15, 0)))
+    type(checkin).objects.filter(pk=checkin.pk).update(
+        reviewer=manager, summary="A quarter's conversation (demo data).",
+        self_submitted_at=closed_at - timedelta(days=10),
+        manager_submitted_at=closed_at - timedelta(days=5))
+    checkin.refresh_from_db()
+    loop.close(checkin, manager)
+    type(checkin).objects.filter(pk=checkin.pk).update(
+        started_at=closed_at - timedelta(days=21), closed_at=closed_at)
