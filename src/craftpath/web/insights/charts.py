@@ -4,13 +4,16 @@ page puts the same numbers in a table beside it. Withheld figures are never draw
 
 from __future__ import annotations
 
+import math
 import zlib
 from html import escape
 
 WIDTH = 520
 ROW = 22
 DASHES = ("none", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4", "12 2 2 2")  # told apart
-LABEL = 170
+LABEL = 200
+FONT = 12  # px: a 26-character label fits LABEL
+QUARTER_LABEL = 52  # px a quarter's label needs ("2026-Q1" at 11 px) before the next one
 
 
 def _frame(title: str, desc: str, height: int, body: list[str], width: int = WIDTH) -> str:
@@ -60,12 +63,12 @@ def bars(items: list[tuple[str, float]], top: float, title: str, unit: str = "")
     for i, (label, value) in enumerate(items):
         y = i * ROW + 4
         length = span * max(0.0, value) / top if top else 0
-        body.append(f'<text x="{LABEL - 6}" y="{y + 14}" text-anchor="end">'
-                    f'{escape(_short(label))}</text>'
+        body.append(f'<text x="{LABEL - 6}" y="{y + 14}" text-anchor="end" '
+                    f'font-size="{FONT}">{escape(_short(label))}</text>'
                     f'<rect class="bar" fill="currentColor" fill-opacity="0.6" x="{LABEL}" '
                     f'y="{y + 3}" width="{length:.1f}" '
-                    f'height="{ROW - 8}"/><text x="{LABEL + length + 4:.1f}" y="{y + 14}">'
-                    f'{value:g}{unit}</text>')
+                    f'height="{ROW - 8}"/><text x="{LABEL + length + 4:.1f}" y="{y + 14}" '
+                    f'font-size="{FONT}">{value:g}{unit}</text>')
     desc = "; ".join(f"{label}: {value:g}{unit}" for label, value in items)
     return _frame(title, desc or "no figures", max(1, len(items)) * ROW + 8, body)
 
@@ -86,8 +89,8 @@ def intervals(items: list[tuple[str, float, float, float]], title: str,
         y = i * ROW + 4 + ROW / 2
         mark = " flagged" if label in flagged else ""
         fill = "none" if mark else "currentColor"  # a flagged interval is an open ring
-        body.append(f'<text x="{LABEL - 6}" y="{y + 4}" text-anchor="end">'
-                    f'{escape(_short(label))}</text>'
+        body.append(f'<text x="{LABEL - 6}" y="{y + 4}" text-anchor="end" '
+                    f'font-size="{FONT}">{escape(_short(label))}</text>'
                     f'<line class="whisker{mark}" stroke="currentColor" stroke-width="2" '
                     f'x1="{x(low):.1f}" y1="{y}" x2="{x(high):.1f}" '
                     f'y2="{y}"/><circle class="dot{mark}" fill="{fill}" stroke="currentColor" '
@@ -106,10 +109,17 @@ def lines(quarters: list[str], series: dict[str, list[float | None]], title: str
     step = span_x / max(1, len(quarters) - 1)
     body = [f'<line class="axis" stroke="currentColor" x1="{left}" y1="{height - bottom}" '
             f'x2="{left + span_x}" y2="{height - bottom}"/>']
+    every = max(1, math.ceil(QUARTER_LABEL / step))  # labels never run into each other
     for i, quarter in enumerate(quarters):
-        if i % max(1, len(quarters) // 6) == 0:
+        if (len(quarters) - 1 - i) % every == 0:  # the latest quarter is always labelled
             body.append(f'<text x="{left + i * step:.1f}" y="{height - 10}" '
-                        f'text-anchor="middle">{escape(quarter)}</text>')
+                        f'text-anchor="middle" font-size="11">{escape(quarter)}</text>')
+    for tick in (0, top / 2, top):
+        y = height - bottom - span_y * tick / top
+        body.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
+                    f'{tick:g}</text><line class="tick" stroke="currentColor" '
+                    f'stroke-opacity="0.15" x1="{left}" y1="{y:.1f}" x2="{left + span_x}" '
+                    f'y2="{y:.1f}"/>')
     for n, (name, values) in enumerate(series.items()):
         points, segments = [], []
         for i, value in enumerate(values):
