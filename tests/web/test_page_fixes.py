@@ -179,3 +179,10 @@ def test_the_top_navigation_marks_the_current_section(client_as, small_org):
     assert 'aria-current="page">Org chart</a>' in client.get("/people/org/").content.decode()
     people = client.get("/people/").content.decode()
     assert 'aria-current="page">People</a>' in people and 'aria-current="page">Org' not in people
+
+
+def test_the_people_team_reaches_review_cycles_from_the_top_navigation(client_as, small_org):
+    cycles = client_as(small_org.pia).get("/cycles/").content.decode()
+    assert '<a href="/cycles/" aria-current="page">Cycles</a>' in cycles
+    engineer = client_as(small_org.ian).get("/checkins/").content.decode()
+    assert 'href="/cycles/"' not in engineer  # they could not open it (403)

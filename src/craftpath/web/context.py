@@ -10,7 +10,8 @@ from . import access
 from .frameworks.render import HTMX
 
 SECTIONS = (("/people/org/", "org"), ("/people/", "people"), ("/checkins/", "checkins"),
-            ("/home/", "home"), ("/insights/", "insights"), ("/notifications/", "inbox"))
+            ("/home/", "home"), ("/insights/", "insights"), ("/notifications/", "inbox"),
+            ("/cycles/", "cycles"))
 
 
 def layout(request):
@@ -19,4 +20,5 @@ def layout(request):
     user = getattr(request, "user", None)
     return {"static": settings.STATIC_URL, "root": "/", "app": True, "htmx": HTMX,
             "nav_section": section,  # which top link is aria-current
-            "can_view_insights": user is not None and access.can_view_insights(user)}
+            "can_view_insights": user is not None and access.can_view_insights(user),
+            "can_run_cycles": user is not None and access.can_run_cycles(user)}
