@@ -243,6 +243,8 @@ RULES.update({
     "cycles/": PEOPLE_TEAM_PAGE,
     "cycles/new/": PEOPLE_TEAM_PAGE,
     "cycles/<int:pk>/": PEOPLE_TEAM_PAGE,
+    "cycles/<int:pk>/edit/": PEOPLE_TEAM_PAGE,
+    "cycles/<int:pk>/discard/": PEOPLE_TEAM_POST,
     "cycles/<int:pk>/launch/": PEOPLE_TEAM_POST,
     "cycles/<int:pk>/remind/": PEOPLE_TEAM_POST,
     "cycles/<int:pk>/deadlines/": PEOPLE_TEAM_POST,

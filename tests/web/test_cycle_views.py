@@ -26,7 +26,7 @@ TODAY = date(2030, 3, 2)
 def a_cycle(version, **fields) -> Cycle:
     dates = {"self_due": TODAY + timedelta(days=7), "review_due": TODAY + timedelta(days=14),
              "agree_due": TODAY + timedelta(days=21), "close_due": TODAY + timedelta(days=28)}
-    return Cycle.objects.create(name="Spring 2030", version=version, **{**dates, **fields})
+    return Cycle.objects.create(version=version, **{"name": "Spring 2030", **dates, **fields})
 
 
 def at(day: date, hour: int = 9):
@@ -56,6 +56,66 @@ def test_the_people_team_creates_a_cycle_with_a_checked_form(small_org, client_a
     page = client.get(made["Location"]).content.decode()
     assert "Launch: open 8 check-ins" in page
     assert client_as(small_org.mia).get("/cycles/new/").status_code == 403
+
+
+def form_of(cycle: Cycle, **changes) -> dict:
+    fields = {"name": cycle.name, "version": cycle.version_id, "audience": cycle.audience,
+              "audience_value": cycle.audience_value, "include_next_level": "on",
+              **{field: getattr(cycle, field).isoformat()
+                 for field in ("self_due", "review_due", "agree_due", "close_due")},
+              "revision": cycle.revision}
+    return {**fields, **changes}
+
+
+def test_a_cycle_not_launched_yet_is_edited_with_a_checked_form(small_org, published_seed,
+                                                                 client_as):
+    cycle = a_cycle(published_seed)
+    client = client_as(small_org.pia)
+    assert f'href="/cycles/{cycle.pk}/edit/"' in client.get(f"/cycles/{cycle.pk}/").content.decode()
+    bad = client.post(f"/cycles/{cycle.pk}/edit/", form_of(cycle, audience="team",
+                                                           audience_value="Nowhere"))
+    assert bad.status_code == 422 and "No team called" in bad.content.decode()
+    saved = client.post(f"/cycles/{cycle.pk}/edit/", form_of(
+        cycle, name="Spring 2030, Leo's", audience="manager", audience_value="leo@example.com"),
+        follow=True)
+    assert "Cycle saved" in saved.content.decode()
+    assert "Launch: open 2 check-ins" in saved.content.decode()  # Eva and Ian
+    cycle.refresh_from_db()
+    assert (cycle.name, cycle.audience_value, cycle.revision) == \
+        ("Spring 2030, Leo's", "leo@example.com", 1)
+    stale = client.post(f"/cycles/{cycle.pk}/edit/", form_of(cycle, name="Old tab", revision=0),
+                        follow=True)
+    assert "changed since you opened this page" in stale.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.name == "Spring 2030, Leo's"
+    launch.launch(cycle)
+    late = client.post(f"/cycles/{cycle.pk}/edit/", form_of(cycle, name="After launch"),
+                       follow=True)
+    assert "no longer edited" in late.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.name == "Spring 2030, Leo's"
+    assert f'href="/cycles/{cycle.pk}/edit/"' not in client.get(
+        f"/cycles/{cycle.pk}/").content.decode()
+
+
+def test_a_cycle_not_launched_yet_is_discarded_and_a_launched_one_is_not(small_org,
+                                                                         published_seed,
+                                                                         client_as):
+    draft, running = a_cycle(published_seed), a_cycle(published_seed, name="Running")
+    launch.launch(running)
+    client = client_as(small_org.pia)
+    stale = client.post(f"/cycles/{draft.pk}/discard/", {"revision": 5}, follow=True)
+    assert "changed since you opened this page" in stale.content.decode()
+    gone = client.post(f"/cycles/{draft.pk}/discard/", {"revision": 0}, follow=True)
+    assert gone.redirect_chain[-1][0] == "/cycles/"
+    assert "Discarded the cycle “Spring 2030”" in gone.content.decode()
+    assert not Cycle.objects.filter(pk=draft.pk).exists()
+    kept = client.post(f"/cycles/{running.pk}/discard/", {"revision": running.revision},
+                       follow=True)
+    assert "no longer edited or discarded" in kept.content.decode()
+    assert Cycle.objects.filter(pk=running.pk).exists()
+    assert client_as(small_org.leo).post(f"/cycles/{running.pk}/discard/",
+                                         {"revision": 0}).status_code == 403
 
 
 def test_launching_opens_a_check_in_per_person_like_the_loop_and_tells_them(

@@ -106,6 +106,44 @@ def move_deadline(cycle: Cycle, stage: str, new: date, revision: int) -> Cycle:
     return current
 
 
+EDITABLE = ("name", "version", "audience", "audience_value", "include_next_level", "self_due",
+            "review_due", "agree_due", "close_due")
+
+
+def edit_draft(cycle: Cycle, changed: Cycle, revision: int) -> Cycle:
+    """Store the edited fields of a cycle not launched yet, if `revision` is still the stored
+    one (a launch, a deadline move or another edit in between refuses)."""
+    with transaction.atomic():
+        current = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        _still_a_draft(current, revision)
+        for field in EDITABLE:
+            setattr(current, field, getattr(changed, field))
+        order_problem(current)
+        current.revision = F("revision") + 1
+        current.save(update_fields=[*EDITABLE, "revision"])
+        current.refresh_from_db()
+    return current
+
+
+def discard_draft(cycle: Cycle, revision: int) -> None:
+    """Delete a cycle that was never launched (nobody was told of it, nothing hangs on it)."""
+    with transaction.atomic():
+        current = Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
+        if current is None:
+            raise CycleError("This cycle was discarded a moment ago.")
+        _still_a_draft(current, revision)
+        current.delete()
+
+
+def _still_a_draft(current: Cycle, revision: int) -> None:
+    if current.launched_at:
+        raise CycleError("This cycle was launched: its people were told, so it is no longer "
+                         "edited or discarded. Move its deadlines, or close it.")
+    if current.revision != revision:
+        raise CycleError("The cycle changed since you opened this page (someone else, or "
+                         "another tab); nothing was changed. Look again and retry.")
+
+
 def order_problem(cycle: Cycle) -> None:
     dates = [(label, getattr(cycle, field)) for _, label, field in STAGES]
     for (before, first), (after, second) in zip(dates, dates[1:], strict=False):

@@ -1,5 +1,6 @@
-"""The people team's cycle pages: the list, creating one, a cycle's progress, and its actions
-(launch, remind, move a deadline, hand reviews to someone else, close). Thin: access.py
+"""The people team's cycle pages: the list, creating one (and editing or discarding it before
+it is launched), a cycle's progress, and its actions (launch, remind, move a deadline, hand
+reviews to someone else, close). Thin: access.py
 decides, launch.py / actions.py / progress.py do the work."""
 
 from __future__ import annotations
@@ -55,6 +56,46 @@ def create(request):
         return redirect("cycles:cycle", pk=cycle.pk)
     return render(request, "cycles/form.html", {"form": form, "has_version": version is not None},
                   status=422 if form.errors else 200)
+
+
+@login_required
+def edit(request, pk: int):
+    _people_team(request)
+    cycle = _cycle(pk)
+    if cycle.launched_at:
+        return _refused(request, cycle, launch.CycleError(
+            "This cycle was launched, so it is no longer edited; its deadlines still move."))
+    form = CycleForm(request.POST or None, instance=Cycle.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            revision = -1
+        try:
+            actions.edit_draft(cycle, form.instance, revision)
+        except launch.CycleError as problem:
+            return _refused(request, cycle, problem)
+        return _done(request, cycle, "Cycle saved. Check who is in it, then launch it.")
+    return render(request, "cycles/form.html", {"form": form, "has_version": True,
+                                                "cycle": cycle},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def discard(request, pk: int):
+    _people_team(request)
+    cycle = _cycle(pk)
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    try:
+        actions.discard_draft(cycle, revision)
+    except launch.CycleError as problem:
+        return _refused(request, cycle, problem)
+    messages.success(request, f"Discarded the cycle “{cycle.name}”; nobody had been told of it.")
+    return redirect("cycles:list")
 
 
 @login_required
