@@ -31,7 +31,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from checkins_latency import free_port, generate, percentile
+from checkins_latency import free_port, generate, percentile, remove_demo
 from serving import HOST, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def build(args) -> None:
     from craftpath.web.api import tokens
     from craftpath.web.checkins.models import CheckIn
 
-    User.objects.all().delete()  # the demo organisation serve made in the empty directory
+    remove_demo()  # the demo organisation serve made in the empty directory
     facts = generate(args.people, args.years)
     reader = User.objects.create_user("bench-people-team@example.com", name="Bench reader")
     reader.grant(Role.PEOPLE)

@@ -223,17 +223,23 @@ def worker(args) -> None:
     from craftpath.web import serve
 
     serve.migrate()
-    serve.prepare()  # publishes the bundled framework (no demo: people come next)
+    serve.prepare()  # publishes the bundled framework, and adds the demo organisation
+    remove_demo()
+    print(json.dumps(generate(args.people, args.years)))
+
+
+def remove_demo() -> None:
+    """Empty the directory `serve.prepare` filled with the demo organisation, so the
+    generated people are the only ones. Deleting people never takes their data along
+    (PROTECT), so their data and cycles go first, then the org chart."""
     from craftpath.web.accounts.models import Note, User
     from craftpath.web.checkins.models import CheckIn, Evidence, FocusStatement, Goal
+    from craftpath.web.cycles.models import Cycle
 
-    # The demo organisation serve made in the empty directory. Deleting people never takes
-    # their data along (PROTECT), so their data goes first, then the org chart.
-    for model in (CheckIn, Evidence, FocusStatement, Goal, Note):
+    for model in (Cycle, CheckIn, Evidence, FocusStatement, Goal, Note):
         model.objects.all().delete()
     User.objects.update(manager=None)
     User.objects.all().delete()
-    print(json.dumps(generate(args.people, args.years)))
 
 
 # --- timing ------------------------------------------------------------------------------------

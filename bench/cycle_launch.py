@@ -37,7 +37,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from checkins_latency import Client, free_port, percentile, timed
+from checkins_latency import Client, free_port, percentile, remove_demo, timed
 from serving import HOST, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,7 +132,7 @@ def worker(args) -> None:
     from craftpath.web.frameworks.publishing import active_version
     from craftpath.web.notifications.models import Notification
 
-    User.objects.all().delete()  # the demo organisation serve made in the empty directory
+    remove_demo()  # the demo organisation serve made in the empty directory
     started = time.perf_counter()
     who = organisation(args.people)
     generated = time.perf_counter() - started

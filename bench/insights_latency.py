@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from checkins_latency import Client, free_port, generate, percentile, timed
+from checkins_latency import Client, free_port, generate, percentile, remove_demo, timed
 from serving import HOST, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,9 +105,7 @@ def worker(args) -> None:
 
     serve.migrate()
     serve.prepare()
-    from craftpath.web.accounts.models import User
-
-    User.objects.all().delete()
+    remove_demo()  # the demo organisation serve made in the empty directory
     facts = generate(args.people, args.years)
     facts.update(prepare_insights(facts))
     print(json.dumps(facts))
