@@ -68,11 +68,7 @@ def edit(request, pk: int):
     form = CycleForm(request.POST or None, instance=Cycle.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            revision = int(request.POST.get("revision", ""))
-        except ValueError:
-            revision = -1
-        try:
-            actions.edit_draft(cycle, form.instance, revision)
+            actions.edit_draft(cycle, form.instance, _revision(request))
         except launch.CycleError as problem:
             return _refused(request, cycle, problem)
         return _done(request, cycle, "Cycle saved. Check who is in it, then launch it.")
@@ -87,11 +83,7 @@ def discard(request, pk: int):
     _people_team(request)
     cycle = _cycle(pk)
     try:
-        revision = int(request.POST.get("revision", ""))
-    except ValueError:
-        revision = -1
-    try:
-        actions.discard_draft(cycle, revision)
+        actions.discard_draft(cycle, _revision(request))
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
     messages.success(request, f"Discarded the cycle “{cycle.name}”; nobody had been told of it.")
@@ -113,6 +105,14 @@ def cycle_page(request, pk: int):
     else:
         context["audience_size"] = launch.audience_people(cycle).distinct().count()
     return render(request, "cycles/cycle.html", context)
+
+
+def _revision(request) -> int:
+    """The cycle revision the page was drawn at; a form without one is refused as stale."""
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1
 
 
 def _done(request, cycle: Cycle, text: str):
@@ -163,11 +163,7 @@ def move_deadline(request, pk: int):
         return _refused(request, cycle, launch.CycleError(
             "The new deadline is not a date like 2026-03-01."))
     try:
-        revision = int(request.POST.get("revision", ""))
-    except ValueError:
-        revision = -1
-    try:
-        actions.move_deadline(cycle, request.POST.get("stage", ""), new, revision)
+        actions.move_deadline(cycle, request.POST.get("stage", ""), new, _revision(request))
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
     return _done(request, cycle, "Deadline moved. Reminders follow the new date.")
