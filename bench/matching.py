@@ -79,7 +79,7 @@ class Remembering:
     def embed_statements(self, texts):
         return self._vectors("statement", list(texts))
 
-    def embed_queries(self, texts, batch_size: int = 32):
+    def embed_queries(self, texts, batch_size: int = 16):
         return self._vectors("evidence", list(texts))
 
 

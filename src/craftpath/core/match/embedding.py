@@ -211,7 +211,7 @@ class Embedder:
             pass  # a read-only cache folder: the vectors are made again next time
         return vectors
 
-    def embed_queries(self, texts: list[str], batch_size: int = 32):
+    def embed_queries(self, texts: list[str], batch_size: int = 16):
         """The same for evidence, by the quantised copy when there is one."""
         return self._run(self._quantised(), self._tokenizer_loaded(), texts, batch_size)
 
