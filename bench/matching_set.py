@@ -5,7 +5,10 @@ Two sources:
 - Monzo's front matter pairs a statement with examples (`exampleCriteria`: criteria + examples).
   The framework is read with craftpath's own front-matter reader; each example's gold is the
   statement whose text is the criteria. "Criteria for sublevel A" labels (customer operations)
-  are not statements a piece of evidence could illustrate, so they are left out.
+  are not statements a piece of evidence could illustrate, so they are left out. The four
+  engineering families share a few criteria with the same examples; such a pair is kept once
+  (in the first family, by file name), else one example would count four times and could sit
+  in both halves of the split.
 - Medium's snowflake gives each milestone of a track a summary, signals and example tasks. No
   craftpath reader takes a JavaScript literal, so this script reads the `tracks` literal itself
   into the model: a family whose levels are the five milestones, whose areas are the tracks and
@@ -74,7 +77,7 @@ def monzo_pairs(corpus: Path) -> tuple[Framework, list[Pair]]:
         for cell in family.expectations:
             for statement in cell.statements:
                 by_text.setdefault(statement.text.strip(), []).append((family, statement, cell))
-    pairs = []
+    pairs, seen = [], set()
     for path in sorted(folder.rglob("*.md")):
         data = _front_matter(path)
         if not isinstance(data, dict):
@@ -91,6 +94,9 @@ def monzo_pairs(corpus: Path) -> tuple[Framework, list[Pair]]:
                         sys.exit(f"{path}: no statement reads {criteria!r}")
                     family, statement, cell = found
                     for number, example in enumerate(worked.get("examples") or [], 1):
+                        if (criteria, str(example).strip()) in seen:
+                            continue
+                        seen.add((criteria, str(example).strip()))
                         pairs.append(Pair(
                             id=f"monzo/{statement.id}/{family.slug}/{number}",
                             text=str(example).strip(), source="monzo", family=family.slug,

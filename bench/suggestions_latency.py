@@ -5,8 +5,9 @@ data directory.
 
     .venv/bin/python bench/suggestions_latency.py [--requests 300]
 
-Prints the first request (which loads the model and embeds the family's statements), then
-p50/p95 over --requests requests with different texts.
+Prints the first request (which loads the model, and embeds the family's statements unless
+their vectors are in the model cache folder already), then p50/p95 over --requests requests
+with different texts.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def main() -> None:
         times = sorted(post(f"{TEXTS[i % len(TEXTS)]} (take {i})")
                        for i in range(args.requests))
         print(f"suggestions for {person.level_slug} and the next, seed framework, in-process:")
-        print(f"  first request (loads the model, embeds the statements): {first * 1000:.0f} ms")
+        print(f"  first request (loads the model; statement vectors from the cache or the model): "
+              f"{first * 1000:.0f} ms")
         print(f"  p50 {statistics.median(times) * 1000:.1f} ms, "
               f"p95 {times[int(len(times) * 0.95)] * 1000:.1f} ms over {len(times)} requests")
 

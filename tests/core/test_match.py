@@ -124,3 +124,58 @@ def test_threads_sharing_a_matcher_all_get_answers(seed_family, embedder):
     with ThreadPoolExecutor(max_workers=3) as pool:
         found = list(pool.map(lambda t: shared.suggest(t, "Mid"), texts))
     assert all(len(f) == 3 for f in found)
+
+
+def test_evidence_runs_through_a_quantised_copy_made_once_and_close_to_the_model(tmp_path,
+                                                                              embedder):
+    from craftpath.core.match.embedding import quantised_copy
+
+    made = quantised_copy(embedder.model_file, tmp_path)
+    stamp = made.stat().st_mtime_ns
+    assert quantised_copy(embedder.model_file, tmp_path) == made  # made once, then reused
+    assert made.stat().st_mtime_ns == stamp and list(tmp_path.iterdir()) == [made]
+    texts = ["Led the incident review for the payments outage",
+             "Mentored a new joiner through their first model release"]
+    shipped = embedder.embed(texts)
+    loaded = load_embedder()[0]
+    loaded.load()
+    assert loaded.fast
+    close = (loaded.embed_queries(texts) * shipped).sum(axis=1)
+    assert close.min() > 0.97  # the same model, to within rounding: not another model
+
+
+def test_without_a_writable_cache_evidence_goes_through_the_shipped_model(tmp_path,
+                                                                         monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CRAFTPATH_MODEL_CACHE", str(blocker / "cache"))
+    slow = load_embedder()[0]
+    vectors = slow.embed_queries(["Wrote the deployment runbook"])
+    assert not slow.fast
+    assert abs(float((vectors * slow.embed(["Wrote the deployment runbook"])).sum()) - 1) < 1e-5
+    assert slow.embed_statements(["Deploys models"]).shape == (1, 384)  # made, not kept
+
+
+def test_a_familys_statement_vectors_are_kept_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRAFTPATH_MODEL_CACHE", str(tmp_path))
+    texts = ["I deploy models to embedded devices.", "I present results to product."]
+    first = load_embedder()[0].embed_statements(texts)
+    kept = list((tmp_path / "statements").iterdir())
+    assert len(kept) == 1
+    second = load_embedder()[0]
+    monkeypatch.setattr(second, "embed", lambda *a, **k: pytest.fail("the model ran again"))
+    assert (second.embed_statements(texts) == first).all()
+    other = load_embedder()[0].embed_statements(texts[:1])  # other texts: another file
+    assert other.shape == (1, 384) and len(list((tmp_path / "statements").iterdir())) == 2
+
+
+def test_rank_fusion_puts_what_both_rankings_agree_on_first(seed_family, embedder):
+    from craftpath.core.match.ranker import _fused
+
+    fused = _fused([0.9, 0.5, 0.1], [0.0, 4.0, 1.0], lexical_weight=1.0)
+    assert fused.index(max(fused)) == 1  # second by meaning, first by words
+    assert _fused([0.9, 0.5], [0.0, 0.0], 1.0)[0] > _fused([0.9, 0.5], [0.0, 0.0], 1.0)[1]
+    fusing = Matcher(seed_family, embedder, Settings(rank_fusion=True, lexical=1.0))
+    found = fusing.suggest("Profiled and removed performance bottlenecks on the Jetson",
+                           level="Mid")
+    assert found[0].area.slug == "edge-computing"

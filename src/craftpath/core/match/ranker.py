@@ -8,9 +8,10 @@ Signals, each switched on by a weight in `Settings` so the bench can show what e
 - level: a small lift for statements of the item's own level, since evidence someone logs
   speaks to the level they are at more often than to the next; small enough that a clearly
   better match at the next level still comes first.
-Tried and measured, then left at zero by the bench's dev half (bench/matching.py shows them):
-the area's name embedded with the statement, centring on the family's mean statement vector
-(adapting to the framework's own register), and re-ranking by the other statements of a cell.
+Tried and measured, then left off (bench/matching.py shows them): the area's name embedded
+with the statement, centring on the family's mean statement vector (adapting to the framework's
+own register), re-ranking by the other statements of a cell, and reciprocal rank fusion of the
+dense and lexical rankings in place of the score mix.
 Without an embedding model only the lexical signal is used (with the level lift), and `method`
 says so.
 
@@ -43,6 +44,7 @@ class Settings:
     cell: float = 0.0
     centre: bool = False
     context: bool = False  # embed each statement with its area's name
+    rank_fusion: bool = False  # reciprocal rank fusion of dense and BM25 instead of the mix
 
     @classmethod
     def lexical_only(cls, level: float = 0.0) -> Settings:
@@ -132,7 +134,7 @@ class Matcher:
                 return
             texts = [f"{row.area.name}: {row.statement.text}" if self.settings.context
                      else row.statement.text for row in self.rows]
-            vectors = self.embedder.embed(texts)
+            vectors = self.embedder.embed_statements(texts)
             self._mean = vectors.mean(axis=0) if self.settings.centre and len(vectors) else None
             centred = self._centred(vectors)
             area_of = [row.area.slug for row in self.rows]
@@ -189,7 +191,7 @@ class Matcher:
         dense = None
         if self.embedder is not None and queries:
             self._index_vectors()
-            dense = self._centred(self.embedder.embed([q.text for q in queries]))
+            dense = self._centred(self.embedder.embed_queries([q.text for q in queries]))
         results = []
         for number, (query, among) in enumerate(zip(queries, scopes, strict=True)):
             evidence = dense[number] if dense is not None else None
@@ -212,14 +214,19 @@ class Matcher:
         half = settings.lexical_half
         combined = [settings.lexical * s / (s + half) for s in lexical]
         if evidence_vector is not None:
+            dense = [0.0] * len(among)
             if settings.dense:
                 cosines = self._vectors[among] @ evidence_vector
-                combined = [c + settings.dense * float(d) for c, d in zip(combined, cosines,
-                                                                            strict=True)]
+                dense = [d + settings.dense * float(c) for d, c in zip(dense, cosines,
+                                                                       strict=True)]
             if settings.area:
                 areas = self._area_rows[among] @ evidence_vector
-                combined = [c + settings.area * float(a) for c, a in zip(combined, areas,
-                                                                           strict=True)]
+                dense = [d + settings.area * float(a) for d, a in zip(dense, areas,
+                                                                      strict=True)]
+            if settings.rank_fusion:
+                combined = _fused(dense, lexical, settings.lexical)
+            else:
+                combined = [c + d for c, d in zip(combined, dense, strict=True)]
         if settings.level and own_level:
             combined = [c + (settings.level if self.rows[i].level.slug == own_level else 0.0)
                         for c, i in zip(combined, among, strict=True)]
@@ -241,3 +248,20 @@ class Matcher:
         return Suggestion(row.statement, row.area, row.level, score,
                           explain(text, row.statement.text, row.area.name, row.level.label,
                                   text_words, row.words))
+
+
+def _fused(dense: list[float], lexical: list[float], lexical_weight: float,
+           k: int = 60) -> list[float]:
+    """Reciprocal rank fusion, scaled by k so a level lift keeps its meaning: each list gives
+    k / (k + rank); BM25 only where it found a shared word."""
+    def ranks(values):
+        order = sorted(range(len(values)), key=lambda i: -values[i])
+        found = [0] * len(values)
+        for rank, index in enumerate(order):
+            found[index] = rank
+        return found
+
+    by_dense, by_words = ranks(dense), ranks(lexical)
+    return [k / (k + by_dense[i]) - 1
+            + (lexical_weight * k / (k + by_words[i]) if lexical[i] > 0 else 0.0)
+            for i in range(len(dense))]
