@@ -7,6 +7,7 @@ declines. Feedback is not for the people team, and no colleague sees another's a
 from __future__ import annotations
 
 from ninja import Query, Router
+from ninja.responses import Response
 
 from craftpath.web import access
 from craftpath.web.checkins import audit, feedback
@@ -88,7 +89,7 @@ def ask_feedback(request, pk: int, payload: FeedbackIn):
     except feedback.FeedbackError as error:
         raise _refused(error) from None
     audit.record(viewer, checkin, audit.CHANGED, "asked for peer feedback (API)")
-    return 201, feedback_out(made)
+    return Response(feedback_out(made), status=201)
 
 
 # --- the colleague's side -------------------------------------------------------------------

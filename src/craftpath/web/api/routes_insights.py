@@ -71,10 +71,11 @@ def _read(request, slug: str, params: InsightParams):
         if value is not None:
             query[name] = value
     built = reports.build(viewer, slug, query)
+    # Recorded as the page records it: every read that passed access.py, refused or not.
+    record_insight_access(viewer, slug, "api", built.context.population.filters.describe())
     if built.problems:
         errors = [{"field": field, "detail": message} for field, message in built.problems]
         raise Problem(400, "Invalid request", built.messages[0], errors=errors)
-    record_insight_access(viewer, slug, "api", built.context.population.filters.describe())
     return report_out(built)
 
 
