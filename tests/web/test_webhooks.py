@@ -291,3 +291,57 @@ def test_delivery_connects_to_the_address_it_checked(small_org, admin_api, recei
     assert [r.headers["host"] for r in receiver.requests] == [f"hooks.example:{port}"]
     verified(endpoint.secret, receiver.requests[0])
     assert Delivery.objects.get().status == "delivered"
+
+
+@pytest.fixture
+def tls_receiver(tmp_path, settings, monkeypatch):
+    """A receiver on loopback speaking HTTPS with a certificate for hooks.example, made by the
+    openssl command and trusted through SSL_CERT_FILE (OpenSSL reads it on each new
+    context); `make(name)` starts one whose certificate names `name`."""
+    import shutil
+    import ssl
+    import subprocess
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.fail("the openssl command is missing (Debian package openssl)")
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    servers = []
+
+    def make(name):
+        key, cert = tmp_path / f"{name}.key", tmp_path / f"{name}.pem"
+        subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={name}",
+                        "-addext", f"subjectAltName=DNS:{name}"],
+                       check=True, capture_output=True)
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        found, server = start_receiver(tls=context)
+        servers.append(server)
+        return found, server.server_address[1]
+
+    yield make
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_goes_to_the_checked_address_and_checks_the_certificate_for_the_name(
+        small_org, admin_api, tls_receiver, fake_dns):
+    answers, asked = fake_dns
+    answers["hooks.example"] = [["127.0.0.1"]]
+    answers["other.example"] = [["127.0.0.1"]]
+    receiver, port = tls_receiver("hooks.example")
+    good = register(admin_api, f"https://hooks.example:{port}/hooks", ["person.created"])
+    # The same server reached by another name: its certificate does not match, so no send.
+    register(admin_api, f"https://other.example:{port}/hooks", ["person.created"])
+    admin_api.post("/api/v1/people", {"email": "kim@example.com", "name": "Kim"})
+    run_worker()
+    assert len(receiver.requests) == 1
+    verified(good["secret"], receiver.requests[0])
+    by_url = {d.endpoint.url: d for d in Delivery.objects.select_related("endpoint")}
+    assert by_url[f"https://hooks.example:{port}/hooks"].status == "delivered"
+    mismatch = by_url[f"https://other.example:{port}/hooks"]
+    assert mismatch.status == "pending" and mismatch.attempts == 1  # retried later
+    assert "certificate" in mismatch.error.lower()
