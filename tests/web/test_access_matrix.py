@@ -293,6 +293,7 @@ API_VIEW_PROGRESS = roles(API_ALL, (200, 404, 404), (200, 200, 404), (200, 200, 
                           (200, 404, 404))
 API_OWN_ONLY = roles(API_ALL, *[(200, 404, 404)] * 4)
 API_ADMIN = Rule(roles(401, 403, 403, 403, 200))
+API_PEOPLE_TEAM = Rule(roles(401, 403, 403, 200, 403))
 WRITE_ONLY = Rule(each(405))
 RULES.update({
     "api/v1/docs": PUBLIC, "api/v1/openapi.json": PUBLIC,
@@ -326,6 +327,23 @@ RULES.update({
     "api/v1/growth-plans/<int:pk>/goals/<int:goal_pk>": WRITE_ONLY,
     "api/v1/webhooks": API_ADMIN, "api/v1/webhooks/events": API_SIGNED_IN,
     "api/v1/webhooks/<int:pk>": API_ADMIN, "api/v1/webhooks/<int:pk>/deliveries": API_ADMIN,
+    # Review cycles: the people team's, as on the pages (everyone else is refused, 403).
+    "api/v1/cycles": API_PEOPLE_TEAM, "api/v1/cycles/<int:pk>": API_PEOPLE_TEAM,
+    "api/v1/cycles/<int:pk>/participants": API_PEOPLE_TEAM,
+    **{f"api/v1/cycles/<int:pk>/{action}": WRITE_ONLY for action in (
+        "launch", "remind", "deadlines/<stage>", "reviewers", "close")},
+    # Peer feedback: for the person and their reviewers; a request for the colleague asked.
+    "api/v1/checkins/<int:pk>/feedback": Rule(roles(API_ALL, (200, 404, 404), (200, 200, 404),
+                                                    (200, 403, 403), (200, 404, 404))),
+    "api/v1/feedback-requests": API_SIGNED_IN,
+    "api/v1/feedback-requests/<int:pk>": Rule(API_OWN_ONLY),
+    "api/v1/feedback-requests/<int:pk>/answer": WRITE_ONLY,
+    "api/v1/feedback-requests/<int:pk>/decline": WRITE_ONLY,
+    # Insights: as the pages (managers and the people team; fairness the people team's).
+    "api/v1/insights": API_SIGNED_IN,
+    **{f"api/v1/insights/{view}": Rule(roles(401, 403, 200, 200, 403)) for view in (
+        "heatmap", "gaps", "calibration", "readiness", "completion", "trends")},
+    "api/v1/insights/fairness": API_PEOPLE_TEAM,
     # The token page: everyone keeps their own; a post with no scope is refused (422).
     "api/tokens/": SIGNED_IN,
     "api/tokens/new/": Rule(roles(302, 422, 422, 422, 422), "post"),
@@ -381,11 +399,32 @@ API_WRITES = {
         API_ALL, (422, 404, 404), (422, 422, 404), (422, 403, 403), (422, 404, 404)), "post",
         body={"statement_id": "no-such-statement"}),
     "POST api/v1/webhooks": Rule(roles(401, 403, 403, 403, 201), "post",
-                                 body={"url": "http://127.0.0.1:9/hook",
+                                 body={"url": "http://203.0.114.9/hook",
                                        "events": ["person.created"]}),
     "PATCH api/v1/webhooks/<int:pk>": Rule(roles(401, 403, 403, 403, 200), "patch",
                                            body={"active": False}),
     "DELETE api/v1/webhooks/<int:pk>": Rule(roles(401, 403, 403, 403, 204), "delete"),
+    # Cycles (the object is a draft cycle): creating and launching work for the people team
+    # (everyone has an open check-in already, so the launch leaves them all out); a draft
+    # cannot be reminded or closed (409); a deadline move needs If-Match (428).
+    "POST api/v1/cycles": Rule(roles(401, 403, 403, 201, 403), "post", body={
+        "name": "Autumn", "self_due": "2030-01-01", "review_due": "2030-01-08",
+        "agree_due": "2030-01-15", "close_due": "2030-01-22"}),
+    "POST api/v1/cycles/<int:pk>/launch": Rule(roles(401, 403, 403, 200, 403), "post", body={}),
+    "POST api/v1/cycles/<int:pk>/remind": Rule(roles(401, 403, 403, 409, 403), "post", body={}),
+    "POST api/v1/cycles/<int:pk>/close": Rule(roles(401, 403, 403, 409, 403), "post", body={}),
+    "PUT api/v1/cycles/<int:pk>/deadlines/<stage>": Rule(roles(401, 403, 403, 428, 403), "put",
+                                                         body={"date": "2030-02-01"}),
+    "POST api/v1/cycles/<int:pk>/reviewers": Rule(roles(401, 403, 403, 422, 403), "post",
+                                                  body={"to_email": "nobody@example.com"}),
+    # Feedback: whoever may ask is told the colleague is unknown (422).
+    "POST api/v1/checkins/<int:pk>/feedback": Rule(
+        roles(API_ALL, (422, 404, 404), (422, 422, 404), (422, 403, 403), (422, 404, 404)),
+        "post", body={"colleague": "nobody@example.com", "statement_ids": ["x"]}),
+    "POST api/v1/feedback-requests/<int:pk>/answer": Rule(
+        roles(API_ALL, *[(422, 404, 404)] * 4), "post", body={"comments": {}}),
+    "POST api/v1/feedback-requests/<int:pk>/decline": Rule(
+        roles(API_ALL, *[(200, 404, 404)] * 4), "post", body={}),
 }
 
 
@@ -498,14 +537,17 @@ def checkin_objects(person) -> dict:
 
     open_one, closed = open_and_closed(person)
     day = date(2030, 1, 1)
+    cycle = Cycle.objects.create(name="x", version=open_one.version, self_due=day,
+                                 review_due=day, agree_due=day, close_due=day)
+    feedback = FeedbackRequest.objects.create(checkin=open_one, colleague=person,
+                                              statement_ids=["ml-ops.level-4.1"])
     return {**api_objects(person, open_one.pk),
+            "api/v1/cycles/": cycle.pk, "api/v1/feedback-requests/": feedback.pk,
             "checkins/<int:pk>/packet": closed.pk, "checkins/<int:pk>/": open_one.pk,
-            "checkins/feedback/": FeedbackRequest.objects.create(
-                checkin=open_one, colleague=person, statement_ids=["ml-ops.level-4.1"]).pk,
+            "checkins/feedback/": feedback.pk,
             "notifications/": Notification.objects.create(recipient=person, kind="invited",
                                                           title="x", link="/home/").pk,
-            "cycles/": Cycle.objects.create(name="x", version=open_one.version, self_due=day,
-                                            review_due=day, agree_due=day, close_due=day).pk,
+            "cycles/": cycle.pk,
             "checkins/evidence/": Evidence.objects.create(owner=person, title="x").pk,
             "checkins/focus/": FocusStatement.objects.create(
                 person=person, family_slug=FAMILY, statement_id="ml-ops.level-3.1").pk,
@@ -536,7 +578,7 @@ def _values(route, obj, viewer, world) -> dict:
             "object_id": object_id, "content_type_id": ContentType.objects.get_for_model(User).pk,
             "family": FAMILY, "level": "level-3", "area": "ml-ops", "before": "level-4",
             "after": "level-3", "version": version.label, "uidb64": "MQ", "token": "bad-token",
-            "page": "glossary.html"}
+            "page": "glossary.html", "stage": "self"}
 
 
 @pytest.mark.parametrize("route", [route for route in ROUTES if route in RULES])

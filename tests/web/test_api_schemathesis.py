@@ -15,7 +15,8 @@ from django.test import override_settings
 
 from craftpath.web.api import tokens
 
-from .checkin_helpers import start_for, submitted
+from .checkin_helpers import first_ids, start_for, submitted
+from .insights_helpers import closed_checkin
 
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
           "response_schema_conformance,response_headers_conformance")
@@ -23,9 +24,21 @@ CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
 
 @pytest.fixture
 def organisation(live_server, transactional_db, small_org):
-    """Check-ins at two stages, so reads and writes reach real objects."""
+    """Check-ins at two stages, peer feedback asked on one, a closed one for the insights and
+    a draft review cycle, so reads and writes reach real objects."""
+    from datetime import date
+
+    from craftpath.web.checkins import feedback
+    from craftpath.web.cycles.models import Cycle
+
     start_for(small_org.eva)
-    submitted(start_for(small_org.ian, include_next=False), small_org.ian, small_org.leo)
+    ians = submitted(start_for(small_org.ian, include_next=False), small_org.ian, small_org.leo)
+    feedback.ask(ians, small_org.ian, "mia@example.com", first_ids(ians))
+    feedback.ask(ians, small_org.leo, "pia@example.com", first_ids(ians))
+    closed_checkin(small_org.sol, small_org.oto)
+    Cycle.objects.create(name="Spring", version=ians.version, self_due=date(2030, 3, 9),
+                         review_due=date(2030, 3, 16), agree_due=date(2030, 3, 23),
+                         close_due=date(2030, 3, 30))
     return small_org
 
 
@@ -48,12 +61,15 @@ def schemathesis(url: str, secret: str, phases: str, folder: Path) -> tuple[int,
     ("admin", "ada", "examples,coverage,fuzzing,stateful"),
     ("write", "leo", "examples,fuzzing,stateful"),
     ("read", "ian", "examples,fuzzing,stateful"),
+    # The people team's write token: the cycle routes' writes, and the insights read.
+    ("write", "pia", "examples,fuzzing,stateful"),
 ])
 def test_no_server_errors_and_answers_match_the_document(organisation, live_server, scope,
                                                          who, phases, tmp_path):
     secret = tokens.create(getattr(organisation, who), "schemathesis", scope).secret
     code, output = schemathesis(live_server.url, secret, phases, tmp_path)
     cases = re.search(r"(\d+) generated", output)
-    print(f"schemathesis, {scope} token: {cases.group(0) if cases else '?'}; exit {code}")
+    print(f"schemathesis, {scope} token of {who}: {cases.group(0) if cases else '?'}; "
+          f"exit {code}")
     assert cases and int(cases.group(1)) > 100, output[-3000:]
     assert code == 0, output[-6000:]

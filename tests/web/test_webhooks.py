@@ -20,7 +20,9 @@ from .webhook_receiver import start_receiver
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    """A receiver on loopback: an internal address, so the operator's setting allows it."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
     found, server = start_receiver()
     yield found
     server.shutdown()
@@ -148,7 +150,198 @@ def test_an_endpoint_that_keeps_failing_is_disabled_and_its_owner_told(
 def test_bad_endpoints_are_refused_naming_the_field(small_org, admin_api):
     bad_url = admin_api.post("/api/v1/webhooks", {"url": "ftp://x", "events": ["checkin.closed"]})
     assert bad_url.status_code == 422 and bad_url.json()["errors"][0]["field"] == "url"
-    bad_event = admin_api.post("/api/v1/webhooks", {"url": "http://127.0.0.1:9/",
-                                                    "events": ["cycle.launched"]})
+    bad_event = admin_api.post("/api/v1/webhooks", {"url": "http://203.0.114.9/",
+                                                    "events": ["cycle.exploded"]})
     assert bad_event.status_code == 422 and bad_event.json()["errors"][0]["field"] == "events"
     assert WebhookEndpoint.objects.count() == 0
+
+
+def a_cycle(version):
+    from datetime import date
+
+    from craftpath.web.cycles.models import Cycle
+
+    return Cycle.objects.create(name="Spring 2030", version=version,
+                                self_due=date(2030, 3, 9), review_due=date(2030, 3, 16),
+                                agree_due=date(2030, 3, 23), close_due=date(2030, 3, 30))
+
+
+def test_cycle_events_are_delivered_signed_from_the_page_and_the_api(
+        small_org, published_seed, admin_api, api_as, receiver, client):
+    endpoint = register(admin_api, receiver.url, ["cycle.launched", "cycle.closed"])
+    cycle = a_cycle(published_seed)
+    client.force_login(small_org.pia)
+    assert client.post(f"/cycles/{cycle.pk}/launch/").status_code == 302  # the page
+    closed_ = api_as(small_org.pia, "write").post(f"/api/v1/cycles/{cycle.pk}/close")
+    assert closed_.status_code == 200, closed_.json()  # the API
+    run_worker()
+    events = [verified(endpoint["secret"], request) for request in receiver.requests]
+    assert [(e["type"], e["data"]["cycle_id"], e["data"]["state"]) for e in events] == [
+        ("cycle.launched", cycle.pk, "running"), ("cycle.closed", cycle.pk, "closed")]
+    assert events[0]["data"]["participants"] == 8 and events[0]["data"]["name"] == cycle.name
+    assert events[0]["data"]["version"] == published_seed.label
+    assert events[0]["data"]["deadlines"]["self"] == "2030-03-09"
+    # A refused launch (it ran already) sends nothing more.
+    again = api_as(small_org.pia, "write").post(f"/api/v1/cycles/{cycle.pk}/launch")
+    assert again.status_code == 409
+    run_worker()
+    assert len(receiver.requests) == 2
+
+
+# --- internal addresses (SSRF) --------------------------------------------------------------
+
+INTERNAL = {
+    "http://127.0.0.1:8000/hook": "loopback", "http://[::1]/hook": "loopback",
+    "http://localhost:8000/hook": "this machine", "http://10.1.2.3/hook": "private",
+    "http://192.168.1.20/hook": "private", "http://169.254.169.254/latest": "link-local",
+    "http://[fe80::1]/hook": "link-local", "http://224.0.0.1/hook": "multicast",
+    "http://240.0.0.1/hook": "reserved", "http://0.0.0.0/hook": "unspecified",
+    "http://[::ffff:127.0.0.1]/hook": "loopback", "http://100.64.0.1/hook": "non-public",
+}
+
+
+def test_internal_addresses_are_refused_at_registration(small_org, admin_api, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    for url, kind in INTERNAL.items():
+        answer = admin_api.post("/api/v1/webhooks", {"url": url, "events": ["checkin.closed"]})
+        problem = answer.json()
+        assert answer.status_code == 422, (url, problem)
+        assert problem["errors"][0]["field"] == "url", url
+        assert kind in problem["detail"] and "CRAFTPATH_WEBHOOK_ALLOW_PRIVATE" in \
+            problem["detail"], (url, problem["detail"])
+    assert WebhookEndpoint.objects.count() == 0
+    public = admin_api.post("/api/v1/webhooks", {"url": "https://203.0.114.9/hook",
+                                                 "events": ["checkin.closed"]})
+    assert public.status_code == 201
+    settings.WEBHOOK_ALLOW_PRIVATE = True  # the operator's choice
+    allowed = admin_api.post("/api/v1/webhooks", {"url": "http://10.1.2.3/hook",
+                                                  "events": ["checkin.closed"]})
+    assert allowed.status_code == 201
+
+
+@pytest.fixture
+def fake_dns(monkeypatch):
+    """Answers for made-up host names, as a DNS server would give them (others resolve as
+    usual); `answers[name]` is a list of addresses, one list used per lookup."""
+    import socket
+
+    real = socket.getaddrinfo
+    answers: dict[str, list[list[str]]] = {}
+    asked: list[str] = []
+
+    def lookup(host, port, *args, **kwargs):
+        if host not in answers:
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        turn = answers[host].pop(0) if len(answers[host]) > 1 else answers[host][0]
+        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "",
+                 (a, port)) for a in turn]
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    return answers, asked
+
+
+def test_a_name_resolving_inside_is_refused_at_registration(small_org, admin_api, settings,
+                                                            fake_dns):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    answers, _ = fake_dns
+    answers["inside.example"] = [["203.0.114.9", "10.0.0.5"]]  # one bad address is enough
+    answer = admin_api.post("/api/v1/webhooks", {"url": "https://inside.example/hook",
+                                                 "events": ["checkin.closed"]})
+    assert answer.status_code == 422 and "10.0.0.5 is a private address" in \
+        answer.json()["detail"]
+
+
+def test_delivery_to_an_internal_address_is_refused_and_recorded(
+        small_org, admin_api, receiver, settings, fake_dns):
+    """Registered while allowed (or a name that then changed its answer: DNS rebinding), a
+    delivery to an internal address fails at once with the reason, and nothing is sent."""
+    answers, _ = fake_dns
+    port = receiver.url.split(":")[2].split("/")[0]
+    answers["rebind.example"] = [["203.0.114.9"], ["127.0.0.1"]]
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    by_name = register(admin_api, f"http://rebind.example:{port}/hooks", ["person.created"])
+    WebhookEndpoint.objects.create(url=receiver.url, events=["person.created"],
+                                   secret=by_name["secret"])  # made while it was allowed
+    admin_api.post("/api/v1/people", {"email": "kim@example.com", "name": "Kim"})
+    run_worker()
+    assert receiver.requests == []
+    failed = Delivery.objects.order_by("endpoint_id")
+    assert [(d.status, d.attempts, d.response_status) for d in failed] == \
+        [("failed", 1, None)] * 2
+    assert all("127.0.0.1 is a loopback address" in d.error for d in failed)
+    listed = admin_api.get(f"/api/v1/webhooks/{by_name['id']}/deliveries").json()["items"]
+    assert listed[0]["status"] == "failed" and "loopback" in listed[0]["error"]
+
+
+def test_delivery_connects_to_the_address_it_checked(small_org, admin_api, receiver,
+                                                     fake_dns):
+    """The name is looked up once per try and the connection goes to that address, with the
+    name in the Host header: a second answer (here an unreachable public address) is never
+    used, so a rebinding DNS server cannot swap the address after the check."""
+    answers, asked = fake_dns
+    port = receiver.url.split(":")[2].split("/")[0]
+    answers["hooks.example"] = [["127.0.0.1"], ["203.0.114.9"]]
+    endpoint = WebhookEndpoint.objects.create(url=f"http://hooks.example:{port}/hooks",
+                                              events=["person.created"],
+                                              secret="whsec_" + "A" * 32)
+    admin_api.post("/api/v1/people", {"email": "kim@example.com", "name": "Kim"})
+    run_worker()
+    assert asked == ["hooks.example"]
+    assert [r.headers["host"] for r in receiver.requests] == [f"hooks.example:{port}"]
+    verified(endpoint.secret, receiver.requests[0])
+    assert Delivery.objects.get().status == "delivered"
+
+
+@pytest.fixture
+def tls_receiver(tmp_path, settings, monkeypatch):
+    """A receiver on loopback speaking HTTPS with a certificate for hooks.example, made by the
+    openssl command and trusted through SSL_CERT_FILE (OpenSSL reads it on each new
+    context); `make(name)` starts one whose certificate names `name`."""
+    import shutil
+    import ssl
+    import subprocess
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.fail("the openssl command is missing (Debian package openssl)")
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    servers = []
+
+    def make(name):
+        key, cert = tmp_path / f"{name}.key", tmp_path / f"{name}.pem"
+        subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={name}",
+                        "-addext", f"subjectAltName=DNS:{name}"],
+                       check=True, capture_output=True)
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        found, server = start_receiver(tls=context)
+        servers.append(server)
+        return found, server.server_address[1]
+
+    yield make
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_goes_to_the_checked_address_and_checks_the_certificate_for_the_name(
+        small_org, admin_api, tls_receiver, fake_dns):
+    answers, asked = fake_dns
+    answers["hooks.example"] = [["127.0.0.1"]]
+    answers["other.example"] = [["127.0.0.1"]]
+    receiver, port = tls_receiver("hooks.example")
+    good = register(admin_api, f"https://hooks.example:{port}/hooks", ["person.created"])
+    # The same server reached by another name: its certificate does not match, so no send.
+    register(admin_api, f"https://other.example:{port}/hooks", ["person.created"])
+    admin_api.post("/api/v1/people", {"email": "kim@example.com", "name": "Kim"})
+    run_worker()
+    assert len(receiver.requests) == 1
+    verified(good["secret"], receiver.requests[0])
+    by_url = {d.endpoint.url: d for d in Delivery.objects.select_related("endpoint")}
+    assert by_url[f"https://hooks.example:{port}/hooks"].status == "delivered"
+    mismatch = by_url[f"https://other.example:{port}/hooks"]
+    assert mismatch.status == "pending" and mismatch.attempts == 1  # retried later
+    assert "certificate" in mismatch.error.lower()

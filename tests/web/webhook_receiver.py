@@ -24,7 +24,8 @@ class Receiver:
         return self.statuses.pop(0) if self.statuses else 204
 
 
-def start_receiver() -> tuple[Receiver, ThreadingHTTPServer]:
+def start_receiver(tls=None) -> tuple[Receiver, ThreadingHTTPServer]:
+    """A receiver on 127.0.0.1; `tls` (an ssl.SSLContext with a certificate) makes it HTTPS."""
     receiver: Receiver
 
     class Handler(BaseHTTPRequestHandler):
@@ -43,6 +44,9 @@ def start_receiver() -> tuple[Receiver, ThreadingHTTPServer]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver = Receiver(f"http://127.0.0.1:{server.server_address[1]}/hooks")
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "https" if tls is not None else "http"
+    receiver = Receiver(f"{scheme}://127.0.0.1:{server.server_address[1]}/hooks")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return receiver, server

@@ -28,6 +28,9 @@ Environment:
   CRAFTPATH_GIT_FILE       the canonical file inside it (default: framework.yaml)
   CRAFTPATH_API_RATE       API requests per minute per token (default 600)
   CRAFTPATH_WEBHOOK_TIMEOUT seconds a webhook receiver has to answer (default 10)
+  CRAFTPATH_WEBHOOK_ALLOW_PRIVATE  "1": webhook endpoints may be internal addresses (loopback,
+                           private, link-local, ...); off by default, so a registered URL cannot
+                           reach the app's own network (SSRF)
   CRAFTPATH_SSO_REQUIRED   "1": sign-in only through single sign-on; password forms are hidden
                            and invitations point to the single sign-on page
   CRAFTPATH_BASE_URL       the address people reach the app at, for links in emails
@@ -182,6 +185,7 @@ FRAMEWORK_GIT_FILE = os.environ.get("CRAFTPATH_GIT_FILE", "framework.yaml")
 # The JSON API, SCIM and webhooks (see api/).
 API_RATE_PER_MINUTE = int(os.environ.get("CRAFTPATH_API_RATE", "600"))
 WEBHOOK_TIMEOUT = float(os.environ.get("CRAFTPATH_WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_ALLOW_PRIVATE = os.environ.get("CRAFTPATH_WEBHOOK_ALLOW_PRIVATE", "") == "1"
 # Seconds to wait before each retry of a failed delivery; after the last, the delivery fails.
 WEBHOOK_RETRY_DELAYS = (30, 120, 600, 3600, 14400)
 # An endpoint whose deliveries failed this many times in a row is disabled and its owner told.

@@ -55,3 +55,9 @@ def need(request, scope: str) -> None:
     if ORDER[held] < ORDER[scope]:
         raise Problem(403, "Forbidden", f"This needs a token with the {scope} scope; this "
                       f"token has {held}.")
+
+
+def caller(request, scope: str = Scope.READ):
+    """The person making the call, once their token is known to be wide enough for it."""
+    need(request, scope)
+    return request.auth

@@ -3,6 +3,7 @@ and the OpenAPI document's finishing touches."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -51,8 +52,11 @@ class CraftpathAPI(NinjaAPI):
 def build_api() -> NinjaAPI:
     from . import (
         routes_checkins,
+        routes_cycles,
         routes_evidence,
+        routes_feedback,
         routes_frameworks,
+        routes_insights,
         routes_people,
         routes_webhooks,
     )
@@ -71,6 +75,8 @@ def build_api() -> NinjaAPI:
     # A number in the path beyond what the database can hold names nothing.
     api.add_exception_handler(OverflowError, lambda request, exc: problems.response(
         problems.not_found(), request.path))
+    api.add_exception_handler(PermissionDenied, lambda request, exc: problems.response(
+        problems.forbidden(str(exc) or "You may not do this."), request.path))
     api.add_exception_handler(Http404, lambda request, exc: problems.response(
         problems.not_found(), request.path))
     api.add_router("/frameworks", routes_frameworks.router)
@@ -78,6 +84,10 @@ def build_api() -> NinjaAPI:
     api.add_router("/teams", routes_people.teams)
     api.add_router("/roles", routes_people.roles)
     api.add_router("/checkins", routes_checkins.router)
+    api.add_router("/checkins", routes_feedback.on_checkins)
+    api.add_router("/feedback-requests", routes_feedback.asked)
+    api.add_router("/cycles", routes_cycles.router)
+    api.add_router("/insights", routes_insights.router)
     api.add_router("/evidence", routes_evidence.evidence)
     api.add_router("/growth-plans", routes_evidence.plans)
     api.add_router("/webhooks", routes_webhooks.router)

@@ -1,5 +1,6 @@
-"""What happens when check-ins and people change, wherever the change comes from (pages, the
-API, SCIM, the admin site): webhook events, and signing out whoever is deactivated.
+"""What happens when check-ins, review cycles and people change, wherever the change comes from
+(pages, the API, SCIM, the admin site, commands): webhook events, and signing out whoever is
+deactivated.
 
 Receivers compare the stored row with the one being saved, so they see each change once."""
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from craftpath.web.accounts.models import User
 from craftpath.web.checkins.models import CheckIn
+from craftpath.web.cycles.models import Cycle
+from craftpath.web.frameworks.models import FrameworkVersion
 
 from . import webhooks
 from .models import Event
@@ -23,6 +26,8 @@ _STAGES = (("self_submitted_at", Event.CHECKIN_SUBMITTED),
 def connect() -> None:
     pre_save.connect(_checkin_before, sender=CheckIn, dispatch_uid="api-checkin-before")
     post_save.connect(_checkin_after, sender=CheckIn, dispatch_uid="api-checkin-after")
+    pre_save.connect(_cycle_before, sender=Cycle, dispatch_uid="api-cycle-before")
+    post_save.connect(_cycle_after, sender=Cycle, dispatch_uid="api-cycle-after")
     pre_save.connect(_person_before, sender=User, dispatch_uid="api-person-before")
     post_save.connect(_person_after, sender=User, dispatch_uid="api-person-after")
 
@@ -45,6 +50,34 @@ def _checkin_after(sender, instance: CheckIn, created=False, **kwargs) -> None:
             webhooks.emit(event, {"checkin_id": instance.pk, "person_id": instance.person_id,
                                   "family": instance.family_slug, "level": instance.level_slug,
                                   "stage": instance.stage})
+
+
+_CYCLE_STAGES = (("launched_at", Event.CYCLE_LAUNCHED), ("closed_at", Event.CYCLE_CLOSED))
+
+
+def _cycle_before(sender, instance: Cycle, update_fields=None, **kwargs) -> None:
+    watched = [field for field, _ in _CYCLE_STAGES]
+    if instance.pk is None or (update_fields is not None
+                               and not set(update_fields) & set(watched)):
+        instance._stored_stages = None
+        return
+    instance._stored_stages = Cycle.objects.filter(pk=instance.pk).values(*watched).first()
+
+
+def _cycle_after(sender, instance: Cycle, created=False, **kwargs) -> None:
+    stored = getattr(instance, "_stored_stages", None)
+    if created or stored is None:
+        return
+    for field, event in _CYCLE_STAGES:
+        if stored.get(field) is None and getattr(instance, field) is not None:
+            webhooks.emit(event, {
+                "cycle_id": instance.pk, "name": instance.name,
+                "version": FrameworkVersion.objects.filter(pk=instance.version_id)
+                .values_list("label", flat=True).first(), "state": instance.state,
+                "participants": instance.participants.count(),
+                "skipped": len(instance.skipped or ()),
+                "deadlines": {stage: due.isoformat() if due else None
+                              for stage, _, due in instance.deadlines()}})
 
 
 def _person_before(sender, instance: User, update_fields=None, **kwargs) -> None:

@@ -56,6 +56,8 @@ class Event(models.TextChoices):
     CHECKIN_SUBMITTED = "checkin.submitted", "Check-in self-assessment submitted"
     CHECKIN_REVIEWED = "checkin.reviewed", "Check-in manager review submitted"
     CHECKIN_CLOSED = "checkin.closed", "Check-in closed"
+    CYCLE_LAUNCHED = "cycle.launched", "Review cycle launched"
+    CYCLE_CLOSED = "cycle.closed", "Review cycle closed"
     PERSON_CREATED = "person.created", "Person created"
     PERSON_DEACTIVATED = "person.deactivated", "Person deactivated"
 

@@ -47,6 +47,15 @@ def etag(value) -> str:
     return f'"{value}"'
 
 
+def with_etag(document: dict, tag, status: int = 200):
+    """A JSON answer carrying the revision a later write sends back in If-Match."""
+    from ninja.responses import Response
+
+    answer = Response(document, status=status)
+    answer["ETag"] = etag(tag)
+    return answer
+
+
 def fingerprint(document: dict) -> str:
     """A revision for rows without a counter: the digest of what the API shows of them."""
     text = json.dumps(document, sort_keys=True, default=str)

@@ -12,9 +12,9 @@ from craftpath.web.checkins import audit, loop
 from craftpath.web.checkins import scope as scopes
 from craftpath.web.checkins.models import SIDES, CheckIn, Entry
 
-from .auth import need
+from .auth import caller, need
 from .models import Scope
-from .paging import MAX_ID, MAX_LIMIT, etag, page, revision_from, stale
+from .paging import MAX_ID, MAX_LIMIT, page, revision_from, stale, with_etag
 from .problems import Problem, bad_field, forbidden, not_found
 from .schemas import CheckInOut, CheckInsPage, RatingIn, RatingOut, StartIn, SummaryIn, answers
 
@@ -50,12 +50,6 @@ def checkin_out(viewer, checkin: CheckIn) -> dict:
             "summary_revision": checkin.summary_revision, "your_side": side_of(viewer, checkin)}
 
 
-def _with_etag(document: dict, tag, status: int = 200) -> Response:
-    answer = Response(document, status=status)
-    answer["ETag"] = etag(tag)
-    return answer
-
-
 def _refused(error: loop.LoopError) -> Problem:
     return Problem(409, "Not possible at this stage", str(error))
 
@@ -78,8 +72,7 @@ def list_checkins(request, cursor: str | None = None,
 @router.post("", response=answers({201: CheckInOut}),
              summary="Start your own check-in on the active version")
 def start_checkin(request, payload: StartIn):
-    need(request, Scope.WRITE)
-    viewer = request.auth
+    viewer = caller(request, Scope.WRITE)
     if not access.can_start_checkin(viewer, viewer):
         raise forbidden("People start their own check-ins.")
     try:
@@ -94,7 +87,7 @@ def get_checkin(request, pk: int):
     viewer = request.auth
     checkin = checkin_or_404(viewer, pk)
     audit.record(viewer, checkin, audit.VIEWED, "check-in (API)")
-    return _with_etag(checkin_out(viewer, checkin), checkin.summary_revision)
+    return with_etag(checkin_out(viewer, checkin), checkin.summary_revision)
 
 
 def rating_out(viewer, checkin: CheckIn, scope, entry: Entry, sides: set[str],
@@ -146,7 +139,7 @@ def _one(request, pk: int, statement_id: str, side_for_etag) -> Response:
     if document is None:
         raise not_found("statement in this check-in")
     side = side_for_etag(checkin)
-    return _with_etag(document, entry.voice(side)["revision"] if side else 0)
+    return with_etag(document, entry.voice(side)["revision"] if side else 0)
 
 
 @router.get("/{int:pk}/ratings/{statement_id}", response=answers({200: RatingOut}),
@@ -191,7 +184,7 @@ def _save(request, checkin: CheckIn, side: str, statement_id: str, payload: Rati
     evidence = loop.frozen_evidence(checkin) if "self" in sides else {}
     document = rating_out(viewer, checkin, scopes.of_checkin(checkin), saved.entry, sides,
                           evidence)
-    return _with_etag(document, saved.revision)
+    return with_etag(document, saved.revision)
 
 
 @router.put("/{int:pk}/ratings/{statement_id}", response=answers({200: RatingOut}),
@@ -218,8 +211,7 @@ def put_outcome(request, pk: int, statement_id: str, payload: RatingIn):
 @router.post("/{int:pk}/submit", response=answers({200: CheckInOut}),
              summary="Submit your side")
 def submit(request, pk: int):
-    need(request, Scope.WRITE)
-    viewer = request.auth
+    viewer = caller(request, Scope.WRITE)
     checkin = checkin_or_404(viewer, pk)
     side = side_of(viewer, checkin)
     if side is None:
@@ -235,8 +227,7 @@ def submit(request, pk: int):
 @router.put("/{int:pk}/summary", response=answers({200: CheckInOut}),
             summary="Write the agreed summary (If-Match: summary_revision)")
 def put_summary(request, pk: int, payload: SummaryIn):
-    need(request, Scope.WRITE)
-    viewer = request.auth
+    viewer = caller(request, Scope.WRITE)
     checkin = checkin_or_404(viewer, pk)
     if not access.can_agree_checkin(viewer, checkin):
         raise forbidden("The summary is written by the person and their manager.")
@@ -250,14 +241,13 @@ def put_summary(request, pk: int, payload: SummaryIn):
         raise _refused(error) from None
     audit.record(viewer, checkin, audit.CHANGED, "summary (API)")
     checkin = checkin_or_404(viewer, pk)
-    return _with_etag(checkin_out(viewer, checkin), checkin.summary_revision)
+    return with_etag(checkin_out(viewer, checkin), checkin.summary_revision)
 
 
 @router.post("/{int:pk}/close", response=answers({200: CheckInOut}),
              summary="Close it (the manager, once every outcome is agreed)")
 def close(request, pk: int):
-    need(request, Scope.WRITE)
-    viewer = request.auth
+    viewer = caller(request, Scope.WRITE)
     checkin = checkin_or_404(viewer, pk)
     if not access.can_close_checkin(viewer, checkin):
         raise forbidden("The manager closes a check-in, once the outcome is agreed.")

@@ -10,6 +10,7 @@ from ninja.responses import Response
 
 from craftpath.web import access
 
+from . import destinations
 from .auth import need
 from .models import Delivery, Event, Scope, WebhookEndpoint
 from .paging import MAX_LIMIT, page
@@ -81,6 +82,10 @@ def create_endpoint(request, payload: EndpointIn):
         URLValidator(schemes=["http", "https"])(payload.url)
     except ValidationError:
         raise bad_field("url", "is not an http(s) address") from None
+    try:
+        destinations.check_registration(payload.url)
+    except destinations.Refused as reason:
+        raise bad_field("url", f"{payload.url}: {reason}") from None
     _check_events(payload.events)
     secret = new_secret()
     endpoint = WebhookEndpoint.objects.create(

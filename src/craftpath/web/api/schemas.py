@@ -257,6 +257,200 @@ class GoalIn(Schema):
     actions: str = Field("", max_length=5000)
 
 
+# --- peer feedback --------------------------------------------------------------------------
+
+class FeedbackEvidence(Schema):
+    id: int
+    title: str
+    date: str
+    link: str
+    description: str
+
+
+class FeedbackAnswer(Schema):
+    comment: str
+    evidence: list[FeedbackEvidence]
+
+
+class FeedbackOut(Schema):
+    id: int
+    checkin_id: int
+    colleague_id: int
+    colleague: str
+    requested_by_id: int | None
+    statement_ids: list[str]
+    message: str
+    state: str  # requested, submitted, declined
+    created_at: datetime
+    answered_at: datetime | None
+    answers: dict[str, FeedbackAnswer] | None  # statement id → answer, once given
+
+
+class FeedbackPage(Schema):
+    items: list[FeedbackOut]
+    next_cursor: str | None
+
+
+class FeedbackIn(Schema):
+    colleague: str = Field(min_length=1, max_length=254)  # their email
+    statement_ids: list[str] = Field(min_length=1, max_length=500)
+    message: str = Field("", max_length=1000)
+
+
+class AskedStatement(Schema):
+    id: str
+    text: str
+
+
+class AskedOut(Schema):
+    id: int
+    person: str
+    statements: list[AskedStatement]
+    message: str
+    state: str
+    open: bool
+    created_at: datetime
+    answered_at: datetime | None
+    answers: dict[str, FeedbackAnswer] | None
+
+
+class AskedPage(Schema):
+    items: list[AskedOut]
+    next_cursor: str | None
+
+
+class AnswerIn(Schema):
+    comments: dict[str, str] = {}  # statement id → comment
+    evidence: dict[str, list[Id]] = {}  # statement id → ids of your own evidence items
+
+
+# --- insights -------------------------------------------------------------------------------
+
+class InsightViewOut(Schema):
+    slug: str
+    title: str
+    summary: str
+
+
+class InsightCell(Schema):
+    text: str  # as the page shows it ("withheld" when withheld)
+    value: bool | int | float | str | None  # as exported; null when withheld
+    withheld: bool
+
+
+class InsightTable(Schema):
+    title: str
+    caption: str
+    columns: list[str]
+    rows: list[list[InsightCell]]
+    sorted_by: str
+    descending: bool
+    page: int
+    pages: int
+    more: int
+
+
+class InsightOut(Schema):
+    slug: str
+    title: str
+    intro: str
+    minimum_group: int  # groups smaller than this are withheld
+    withheld: int  # how many figures were withheld
+    notes: list[str]
+    filters: str
+    tables: list[InsightTable]
+
+
+# --- review cycles --------------------------------------------------------------------------
+
+class Skipped(Schema):
+    name: str
+    email: str
+    reason: str
+
+
+class TeamCounts(Schema):
+    team: str
+    counts: dict[str, int]
+
+
+class CycleProgress(Schema):
+    people: int
+    totals: dict[str, int]  # status → check-ins
+    late: int
+    teams: list[TeamCounts]
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    version: str
+    audience: str
+    audience_value: str
+    include_next_level: bool
+    self_due: date
+    review_due: date
+    agree_due: date
+    close_due: date
+    state: str  # draft, running, closed
+    created_at: datetime
+    launched_at: datetime | None
+    closed_at: datetime | None
+    revision: int
+    skipped: list[Skipped]
+    progress: CycleProgress | None  # on the single read of a launched cycle
+
+
+class CyclesPage(Schema):
+    items: list[CycleOut]
+    next_cursor: str | None
+
+
+class CycleIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    version: str = Field("", max_length=100)  # a published version's label; empty: the active
+    audience: str = Field("everyone", max_length=20)
+    audience_value: str = Field("", max_length=200)
+    include_next_level: bool = True
+    self_due: date
+    review_due: date
+    agree_due: date
+    close_due: date
+
+
+class CycleParticipantOut(Schema):
+    person_id: int
+    name: str
+    email: str
+    checkin_id: int
+    team: str
+    status: str
+    reviewer_id: int | None
+    late: bool
+
+
+class CycleParticipantsPage(Schema):
+    items: list[CycleParticipantOut]
+    next_cursor: str | None
+
+
+class DeadlineIn(Schema):
+    date: dt.date
+
+
+class ReassignIn(Schema):
+    from_id: Id | None = None  # the reviewer whose reviews move; null: reviews with none
+    to_email: str = Field(min_length=1, max_length=254)
+
+
+class ReassignOut(Schema):
+    moved: int
+
+
+class RemindOut(Schema):
+    reminded: int
+
+
 # --- webhooks -------------------------------------------------------------------------------
 
 class EndpointIn(Schema):

@@ -12,8 +12,6 @@ import hmac
 import json
 import secrets
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from . import destinations
 from .models import Delivery, Event, WebhookEndpoint
 
 SECRET_PREFIX = "whsec_"
@@ -72,25 +71,27 @@ def attempt(delivery_id: int) -> str:
         return delivery.status
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     timestamp = int(time.time())
-    request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={
+    headers = {
         "Content-Type": "application/json", "User-Agent": "craftpath-webhooks",
         "webhook-id": delivery.message_id, "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(endpoint.secret, delivery.message_id, timestamp, body)})
-    status, text, error = None, "", ""
+        "webhook-signature": signature(endpoint.secret, delivery.message_id, timestamp, body)}
+    status, text, error, refused = None, "", "", False
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as answer:
-            status, text = answer.status, answer.read(BODY_KEPT).decode("utf-8", "replace")
-    except urllib.error.HTTPError as refused:
-        status, text = refused.code, refused.read(BODY_KEPT).decode("utf-8", "replace")
-    except (urllib.error.URLError, OSError, ValueError) as failure:
-        error = str(getattr(failure, "reason", failure))[:300]
+        status, answer = destinations.post(endpoint.url, body, headers,
+                                           settings.WEBHOOK_TIMEOUT, BODY_KEPT)
+        text = answer.decode("utf-8", "replace")
+    except destinations.Refused as reason:
+        # Not a passing failure: the endpoint points inside (SSRF). No retries.
+        error, refused = f"refused: {endpoint.url} {reason}"[:300], True
+    except (OSError, ValueError) as failure:
+        error = str(failure)[:300] or type(failure).__name__
     delivery.attempts += 1
     delivery.last_attempt_at = timezone.now()
     delivery.response_status, delivery.response_body, delivery.error = status, text, error
     if status is not None and 200 <= status < 300:
         delivery.status = Delivery.DELIVERED
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failures_in_a_row=0)
-    elif delivery.attempts <= len(settings.WEBHOOK_RETRY_DELAYS):
+    elif not refused and delivery.attempts <= len(settings.WEBHOOK_RETRY_DELAYS):
         delay = settings.WEBHOOK_RETRY_DELAYS[delivery.attempts - 1]
         transaction.on_commit(lambda: _retry(delivery.pk, delay))
     else:

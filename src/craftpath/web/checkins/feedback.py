@@ -17,7 +17,12 @@ COMMENT_LIMIT = 5000
 
 
 class FeedbackError(Exception):
-    """The request or answer cannot be made; the message says why, for the person."""
+    """The request or answer cannot be made; the message says why, for the person, and
+    `field` names the input it is about when one is (the API reports it)."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
@@ -32,15 +37,18 @@ def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
                                     is_active=True).first()
     if colleague is None:
         raise FeedbackError(f"Nobody active in the directory has the email "
-                            f"{colleague_email.strip()!r}.")
+                            f"{colleague_email.strip()!r}.", field="colleague")
     if colleague.pk == checkin.person_id:
-        raise FeedbackError("Ask a colleague; your own view is the self-assessment.")
+        raise FeedbackError("Ask a colleague; your own view is the self-assessment.",
+                            field="colleague")
     scope = scopes.of_checkin(checkin)
     chosen = [sid for sid in dict.fromkeys(statement_ids) if scope.item(sid) is not None]
     if not chosen:
-        raise FeedbackError("Choose at least one statement for the colleague to comment on.")
+        raise FeedbackError("Choose at least one statement for the colleague to comment on.",
+                            field="statement_ids")
     if len(message) > 1000:
-        raise FeedbackError("The message is too long (at most 1,000 characters).")
+        raise FeedbackError("The message is too long (at most 1,000 characters).",
+                            field="message")
     try:
         with transaction.atomic():
             CheckIn.objects.select_for_update().get(pk=checkin.pk)  # one request at a time
@@ -74,13 +82,15 @@ def answer(request: FeedbackRequest, comments: dict[str, str],
     for sid in request.statement_ids:
         text = (comments.get(sid) or "").strip()
         if len(text) > COMMENT_LIMIT:
-            raise FeedbackError(f"A comment is too long (at most {COMMENT_LIMIT} characters).")
+            raise FeedbackError(f"A comment is too long (at most {COMMENT_LIMIT} characters).",
+                                field="comments")
         items = [item.frozen() for item in Evidence.objects.filter(
             owner_id=request.colleague_id, pk__in=evidence.get(sid, []))]
         if text or items:
             answers[sid] = {"comment": text, "evidence": items}
     if not answers:
-        raise FeedbackError("Write a comment on at least one statement (or decline instead).")
+        raise FeedbackError("Write a comment on at least one statement (or decline instead).",
+                            field="comments")
     with transaction.atomic():
         changed = FeedbackRequest.objects.filter(
             pk=request.pk, state=FeedbackRequest.REQUESTED, checkin__closed_at=None,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from craftpath.web.accounts.models import User, normalise_email
 from craftpath.web.checkins.models import CheckIn
 
-from .launch import CycleError
+from .launch import CycleError, StaleCycle
 from .models import DUE_FIELDS, STAGE_LABELS, STAGES, Cycle, Participant
 from .progress import outstanding
 
@@ -90,13 +90,13 @@ def scheduled_reminders(now) -> int:
 
 def move_deadline(cycle: Cycle, stage: str, new: date, revision: int) -> Cycle:
     if stage not in DUE_FIELDS:
-        raise CycleError(f"No stage called {stage!r}.")
+        raise CycleError(f"No stage called {stage!r}.", field="stage")
     with transaction.atomic():
         current = Cycle.objects.select_for_update().get(pk=cycle.pk)
         if current.closed_at:
             raise CycleError("This cycle is closed.")
         if current.revision != revision:
-            raise CycleError("The deadlines changed since you opened this page (someone else, "
+            raise StaleCycle("The deadlines changed since you opened this page (someone else, "
                              "or another tab); nothing was changed. Look again and retry.")
         setattr(current, DUE_FIELDS[stage], new)
         order_problem(current)
@@ -149,7 +149,7 @@ def order_problem(cycle: Cycle) -> None:
     for (before, first), (after, second) in zip(dates, dates[1:], strict=False):
         if first and second and second < first:
             raise CycleError(f"The {after.lower()} deadline ({second}) cannot come before the "
-                             f"{before.lower()} deadline ({first}).")
+                             f"{before.lower()} deadline ({first}).", field="date")
 
 
 def reassign(cycle: Cycle, from_person: User | None, to_email: str) -> int:
@@ -157,7 +157,8 @@ def reassign(cycle: Cycle, from_person: User | None, to_email: str) -> int:
     another person; returns how many moved."""
     target = User.objects.filter(email=normalise_email(to_email), is_active=True).first()
     if target is None:
-        raise CycleError(f"Nobody active in the directory has the email {to_email!r}.")
+        raise CycleError(f"Nobody active in the directory has the email {to_email!r}.",
+                         field="to_email")
     if cycle.closed_at:
         raise CycleError("This cycle is closed.")
     checkins = CheckIn.objects.filter(cycle_participation__cycle=cycle, closed_at=None,

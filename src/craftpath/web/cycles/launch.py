@@ -23,7 +23,16 @@ from .models import Audience, Cycle, Participant
 
 
 class CycleError(Exception):
-    """What the people team asked cannot be done; the message says why."""
+    """What the people team asked cannot be done; the message says why, and `field` names
+    the input it is about when one is (the API reports it)."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+class StaleCycle(CycleError):
+    """The cycle changed since the page (or the API caller) read it; nothing was changed."""
 
 
 def audience_problem(audience: str, value: str, version) -> str | None:

@@ -12,15 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from craftpath.web import access
-from craftpath.web.frameworks.publishing import active_version, framework_of
 
-from . import exports, settings_store
+from . import exports, reports, settings_store
 from .audit import record_insight_access
 from .forms import AttributeForm, SettingsForm
 from .models import AttributeKind, PersonAttribute
 from .pages import VIEWS
-from .pages.common import BadParameter, Context
-from .population import FilterForm, Filters, Population
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,48 +31,12 @@ def index(request):
         "views": views, "can_change_settings": access.can_change_insight_settings(viewer)})
 
 
-def _context(request, view, export: bool):
-    """(context, filter form, problems) for a view; problems name the bad parameter."""
-    viewer = request.user
-    if not view.allowed(viewer):
-        raise PermissionDenied("This insights page is for managers and the people team"
-                               + (" (fairness: the people team only)."
-                                  if view.people_team_only else "."))
-    version = active_version()
-    framework = framework_of(version) if version else None
-    form = FilterForm(request.GET, framework) if not view.people_team_only else None
-    problems = []
-    filters = Filters()
-    if form is not None:
-        if form.is_valid():
-            data = form.cleaned_data
-            filters = Filters(data["team"], data["family"], data["track"], data["level"])
-        else:
-            problems += [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
-    stored = settings_store.current()
-    context = Context(viewer, Population.of(viewer, filters), stored.min_group_size,
-                      stored.readiness_threshold / 100, framework, request.GET, export)
-    return context, form, problems
-
-
-def _build(request, slug: str, export: bool):
-    view = VIEWS.get(slug)
-    if view is None:
-        raise Http404("No such insights page.")
-    context, form, problems = _context(request, view, export)
-    report = None
-    if not problems:
-        try:
-            report = view.module.build(context)
-        except BadParameter as problem:
-            problems.append(str(problem))
-    return view, context, form, problems, report
-
-
 @login_required
 @require_safe
 def page(request, slug: str):
-    view, context, form, problems, report = _build(request, slug, export=False)
+    built = reports.build(request.user, slug, request.GET)
+    view, context, form, problems, report = (built.view, built.context, built.form,
+                                             built.messages, built.report)
     record_insight_access(request.user, slug, "page", context.population.filters.describe())
     query = request.GET.copy()
     query.pop("sort", None)
@@ -116,7 +77,8 @@ def _shown(table, base: str) -> dict:
 def export(request, slug: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404("Insights export as .csv or .xlsx.")
-    view, context, _form, problems, report = _build(request, slug, export=True)
+    built = reports.build(request.user, slug, request.GET, export=True)
+    context, problems, report = built.context, built.messages, built.report
     if problems:
         return render(request, "accounts/message.html", {
             "title": "Nothing exported", "message": "; ".join(problems)}, status=400)

@@ -16,7 +16,11 @@ from ..privacy import Group
 
 
 class BadParameter(Exception):
-    """A query parameter the page cannot use; the message names it."""
+    """A query parameter the page cannot use; the message names it, and so does `field`."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -36,7 +40,7 @@ class Context:
     def choice(self, name: str, allowed: list[str], default: str) -> str:
         value = self.params.get(name, "") or default
         if value not in allowed:
-            raise BadParameter(f"{name}: “{value}” is not one of {', '.join(allowed)}.")
+            raise BadParameter(f"{name}: “{value}” is not one of {', '.join(allowed)}.", name)
         return value
 
     def whole(self, name: str, default: int, low: int, high: int) -> int:
@@ -44,9 +48,9 @@ class Context:
         try:
             value = int(raw)
         except ValueError:
-            raise BadParameter(f"{name}: “{raw}” is not a whole number.") from None
+            raise BadParameter(f"{name}: “{raw}” is not a whole number.", name) from None
         if not low <= value <= high:
-            raise BadParameter(f"{name}: {value} is not between {low} and {high}.")
+            raise BadParameter(f"{name}: {value} is not between {low} and {high}.", name)
         return value
 
     def nested(self, key, shown: int, unfiltered: int | None, parts=()) -> Group:
