@@ -2,6 +2,7 @@
 
     python bench/checkins_latency.py [--people 10000] [--years 5] [--requests 300]
                                      [--seconds 20] [--databases sqlite,postgres]
+                                     [--only team,progress]
 
 For each database: generate an organisation of --people people (one head, line managers with
 about 50 reports each) on the bundled (seed) framework, each with --years × 4 quarterly closed
@@ -9,10 +10,15 @@ check-ins (self, manager and agreed ratings on every statement of their level an
 and one open check-in; then start `craftpath serve` (waitress) on 127.0.0.1 and a free port
 and time, one request at a time (so the figures are latency, not queueing): a constant view
 (/healthz), a person's check-in overview, an area page of it, the autosave of one rating, the
-side-by-side page, the person's progress page (all their closed check-ins), a manager's
-team page, and, as the head of the organisation (who sees everyone), the people directory's
-first page, a search with a filter, and the org chart. Each page gets at most --requests
-requests and --seconds seconds.
+side-by-side page, the person's progress page (all their closed check-ins) as themselves and
+as their manager (the same page, the second recorded in the audit trail), a manager's team
+page, and, as the head of the organisation (who sees everyone), the people directory's first
+page, a search with a filter, and the org chart. Each page gets at most --requests requests
+and --seconds seconds; --only keeps the pages whose names contain one of its words.
+
+Before the pages, the audit trail's write is timed in-process (trail.record, as an audited
+page view makes it): one entry, one entry per report of the team page, and one-entry writes
+from one and from four threads at once (entries are chained under one lock, so writers queue).
 
 Rows are written with bulk inserts (COPY on PostgreSQL); PostgreSQL is a throwaway cluster
 started like the test suite's (tests/postgres.py) and deleted afterwards. Traffic goes to the
@@ -192,7 +198,8 @@ def generate(people: int, years: int, seed: int = 5) -> dict:
         "people": len(users), "managers": managers + 1, "checkins": counts["checkins"],
         "entries": counts["entries"], "seconds": round(generated, 1),
         "team_size": len(by_manager[manager.pk]), "target_statements": len(statements(target)[1]),
-        "target": target.pk, "checkin": target_open.pk, "area": first_area.area.slug,
+        "target": target.pk, "manager": manager.pk, "checkin": target_open.pk,
+        "area": first_area.area.slug,
         "statement": unrated.statement_id, "agreeing_checkin": agreeing_open.pk,
         "engineer_session": session_for(target), "manager_session": session_for(manager),
         "head_session": session_for(head),  # sees everyone: the whole directory
@@ -233,7 +240,53 @@ def worker(args) -> None:
         model.objects.all().delete()
     User.objects.update(manager=None)
     User.objects.all().delete()
-    print(json.dumps(generate(args.people, args.years)))
+    facts = generate(args.people, args.years)
+    facts["audit"] = time_audit_writes(facts["manager"])
+    print(json.dumps(facts))
+
+
+def time_audit_writes(manager_pk: int, rounds: int = 200) -> dict:
+    """trail.record as the manager's page views make it: (p50, p95) in ms of one entry and of
+    one entry per report (the team page); and entries per second written by one thread and
+    by four at once, each on its own connection."""
+    import threading
+
+    from django.db import connections
+
+    from craftpath.web.accounts.models import User
+    from craftpath.web.audit import trail
+
+    manager = User.objects.get(pk=manager_pk)
+    team = list(User.objects.filter(manager=manager))
+    figures = {}
+    for name, people in (("one", {"subject": team[0]}), ("team", {"subjects": team})):
+        took = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            trail.record(manager, "viewed", target="bench", **people)
+            took.append(time.perf_counter() - start)
+        figures[name] = (statistics.median(took) * 1000, percentile(took, 0.95) * 1000)
+
+    def write(count: int) -> None:
+        try:
+            for _ in range(count):
+                trail.record(manager, "viewed", team[0], target="bench")
+        finally:
+            connections.close_all()
+
+    for writers in (1, 4):
+        threads = [threading.Thread(target=write, args=(rounds // writers,))
+                   for _ in range(writers)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        figures[f"per_second_{writers}"] = rounds // writers * writers / (
+            time.perf_counter() - start)
+    figures["team_size"] = len(team)
+    figures["intact"] = trail.verify().intact
+    return figures
 
 
 # --- timing ------------------------------------------------------------------------------------
@@ -281,7 +334,8 @@ def timed(call, requests: int, seconds: float) -> tuple[list[float], int]:
     return latencies, errors
 
 
-def measure(port: int, facts: dict, requests: int, seconds: float) -> list[tuple]:
+def measure(port: int, facts: dict, requests: int, seconds: float,
+            only: tuple[str, ...] = ()) -> list[tuple]:
     from urllib.parse import urlencode
 
     engineer = Client(port, facts["engineer_session"])
@@ -322,8 +376,12 @@ def measure(port: int, facts: dict, requests: int, seconds: float) -> list[tuple
         ("autosave of one rating (POST)", autosave),
         ("side-by-side page (manager)", get(manager, f"/checkins/{facts['agreeing_checkin']}/"
                                                      "compare/")),
-        ("progress page (history, radar)", get(engineer, f"/checkins/people/{facts['target']}/")),
-        (f"manager's team page ({facts['team_size']} reports)", get(manager, "/checkins/team/")),
+        ("progress page, own (history, radar)",
+         get(engineer, f"/checkins/people/{facts['target']}/")),
+        ("progress page, by the manager (audited)",
+         get(manager, f"/checkins/people/{facts['target']}/")),
+        (f"manager's team page ({facts['team_size']} reports, audited)",
+         get(manager, "/checkins/team/")),
         (f"people directory, first page (head: {facts['people']} people)", get(head, "/people/")),
         ("people directory, a search and a filter", get(head, "/people/?q=7&manager="
                                                            f"{facts['target']}")),
@@ -331,6 +389,8 @@ def measure(port: int, facts: dict, requests: int, seconds: float) -> list[tuple
     ]
     results = []
     for name, call in checks:
+        if only and not any(word in name for word in only):
+            continue
         timed(call, 5, 30)  # warm up: parse the version, fill caches
         latencies, errors = timed(call, requests, seconds)
         results.append((name, latencies, errors))
@@ -364,17 +424,26 @@ def run_one(database: str, args) -> None:
                   f"{facts['checkins']} check-ins, {facts['entries']} statement rows "
                   f"(each with self, manager and agreed ratings), generated in "
                   f"{facts['seconds']} s")
+            audit = facts["audit"]
+            print(f"  audit write in-process (trail.record): one entry p50 "
+                  f"{audit['one'][0]:.1f} ms p95 {audit['one'][1]:.1f} ms; "
+                  f"{audit['team_size']} entries (a team page) p50 {audit['team'][0]:.1f} ms "
+                  f"p95 {audit['team'][1]:.1f} ms; one-entry writes per second: "
+                  f"{audit['per_second_1']:.0f} from one thread, {audit['per_second_4']:.0f} "
+                  f"from four at once; chain {'intact' if audit['intact'] else 'BROKEN'}")
             port = free_port()
             server = start_server(port, [], env, wait_seconds=120)
+            only = tuple(w.strip() for w in args.only.split(",") if w.strip())
             try:
                 for name, latencies, errors in measure(port, facts, args.requests,
-                                                       args.seconds):
+                                                       args.seconds, only):
                     if not latencies:
                         print(f"  {name:>42}: no successful request ({errors} errors)")
                         continue
                     print(f"  {name:>42}: p50 {statistics.median(latencies) * 1000:7.1f} ms  "
                           f"p95 {percentile(latencies, 0.95) * 1000:7.1f} ms  "
-                          f"({len(latencies)} ok, {errors} errors)")
+                          f"({len(latencies)} ok, {errors} errors; load "
+                          f"{os.getloadavg()[0]:.1f})")
             finally:
                 server.terminate()
                 server.wait(timeout=10)
@@ -403,6 +472,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="per page (at most)")
     parser.add_argument("--seconds", type=float, default=20, help="per page (at most)")
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--only", default="", help="comma-separated words: time only the "
+                        "pages whose names contain one")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
