@@ -79,20 +79,19 @@ def record(who, action: str, subject=None, *, target: str = "", detail: str = ""
     their id). `target` names the page or object and `detail` adds names, never content.
     """
     actor_pk, actor_name, actor_email = _actor_of(who)
+    shared = {"at": timezone.now(), "actor_pk": actor_pk, "action": action,
+              "actor_name": chain.clean_text(actor_name, 200),
+              "actor_email": chain.clean_text(actor_email, 254),
+              "target": chain.clean_text(target, 100), "detail": chain.clean_text(detail, 300)}
     people = list(subjects) if subjects is not None else [subject]
-    now = timezone.now()
     with transaction.atomic():
         head = _locked_head()
         made = []
         for person in people:
             subject_pk, subject_name = _subject_of(person)
-            event = Event(
-                seq=head.seq + 1, at=now, actor_pk=actor_pk,
-                actor_name=chain.clean_text(actor_name, 200),
-                actor_email=chain.clean_text(actor_email, 254), action=action,
-                subject_pk=subject_pk, subject_name=chain.clean_text(subject_name, 200),
-                target=chain.clean_text(target, 100), detail=chain.clean_text(detail, 300),
-                prev_hash=head.hash)
+            event = Event(seq=head.seq + 1, subject_pk=subject_pk,
+                          subject_name=chain.clean_text(subject_name, 200),
+                          prev_hash=head.hash, **shared)
             event.hash = chain.link(head.hash, event.chained_fields())
             head.seq, head.hash = event.seq, event.hash
             made.append(event)
