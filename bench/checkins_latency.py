@@ -20,6 +20,10 @@ Before the pages, the audit trail's write is timed in-process (trail.record, as 
 page view makes it): one entry, one entry per report of the team page, and one-entry writes
 from one and from four threads at once (entries are chained under one lock, so writers queue).
 
+Besides wall-clock p50/p95, each page's line gives the CPU time the server used per request
+(the app process and, on PostgreSQL, the database's processes, read from /proc): the machine
+is shared, and that figure does not grow when other work slows the wall clock.
+
 Rows are written with bulk inserts (COPY on PostgreSQL); PostgreSQL is a throwaway cluster
 started like the test suite's (tests/postgres.py) and deleted afterwards. Traffic goes to the
 loopback address only. The client shares the machine's cores with the server.
@@ -260,12 +264,14 @@ def time_audit_writes(manager_pk: int, rounds: int = 200) -> dict:
     team = list(User.objects.filter(manager=manager))
     figures = {}
     for name, people in (("one", {"subject": team[0]}), ("team", {"subjects": team})):
-        took = []
+        took, cpu = [], []
         for _ in range(rounds):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             trail.record(manager, "viewed", target="bench", **people)
             took.append(time.perf_counter() - start)
-        figures[name] = (statistics.median(took) * 1000, percentile(took, 0.95) * 1000)
+            cpu.append(time.process_time() - start_cpu)
+        figures[name] = (statistics.median(took) * 1000, percentile(took, 0.95) * 1000,
+                         statistics.median(cpu) * 1000)
 
     def write(count: int) -> None:
         try:
@@ -335,7 +341,7 @@ def timed(call, requests: int, seconds: float) -> tuple[list[float], int]:
 
 
 def measure(port: int, facts: dict, requests: int, seconds: float,
-            only: tuple[str, ...] = ()) -> list[tuple]:
+            only: tuple[str, ...], server_pids) -> list[tuple]:
     from urllib.parse import urlencode
 
     engineer = Client(port, facts["engineer_session"])
@@ -392,9 +398,38 @@ def measure(port: int, facts: dict, requests: int, seconds: float,
         if only and not any(word in name for word in only):
             continue
         timed(call, 5, 30)  # warm up: parse the version, fill caches
+        cpu_before = cpu_seconds(server_pids())
         latencies, errors = timed(call, requests, seconds)
-        results.append((name, latencies, errors))
+        cpu = (cpu_seconds(server_pids()) - cpu_before) / max(1, len(latencies) + errors)
+        results.append((name, latencies, errors, cpu))
     return results
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) used so far by these processes, and by their children that
+    have ended: a cost per request that does not depend on how busy the machine is."""
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue  # ended meanwhile: its time is in its parent's children's time
+        fields = stat.rsplit(")", 1)[1].split()  # the name may hold spaces
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids(data: Path) -> list[int]:
+    """The cluster's postmaster and its children (the backends serving the app)."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return [postmaster, *children]
 
 
 def run_one(database: str, args) -> None:
@@ -426,24 +461,28 @@ def run_one(database: str, args) -> None:
                   f"{facts['seconds']} s")
             audit = facts["audit"]
             print(f"  audit write in-process (trail.record): one entry p50 "
-                  f"{audit['one'][0]:.1f} ms p95 {audit['one'][1]:.1f} ms; "
-                  f"{audit['team_size']} entries (a team page) p50 {audit['team'][0]:.1f} ms "
-                  f"p95 {audit['team'][1]:.1f} ms; one-entry writes per second: "
+                  f"{audit['one'][0]:.1f} ms p95 {audit['one'][1]:.1f} ms (CPU "
+                  f"{audit['one'][2]:.1f} ms); {audit['team_size']} entries (a team page) p50 "
+                  f"{audit['team'][0]:.1f} ms p95 {audit['team'][1]:.1f} ms (CPU "
+                  f"{audit['team'][2]:.1f} ms); one-entry writes per second: "
                   f"{audit['per_second_1']:.0f} from one thread, {audit['per_second_4']:.0f} "
                   f"from four at once; chain {'intact' if audit['intact'] else 'BROKEN'}")
             port = free_port()
             server = start_server(port, [], env, wait_seconds=120)
             only = tuple(w.strip() for w in args.only.split(",") if w.strip())
             try:
-                for name, latencies, errors in measure(port, facts, args.requests,
-                                                       args.seconds, only):
+                def server_pids() -> list[int]:  # the app and, on PostgreSQL, the database
+                    return [server.pid, *(postgres_pids(cluster.data) if cluster else [])]
+
+                for name, latencies, errors, cpu in measure(port, facts, args.requests,
+                                                            args.seconds, only, server_pids):
                     if not latencies:
                         print(f"  {name:>42}: no successful request ({errors} errors)")
                         continue
                     print(f"  {name:>42}: p50 {statistics.median(latencies) * 1000:7.1f} ms  "
                           f"p95 {percentile(latencies, 0.95) * 1000:7.1f} ms  "
-                          f"({len(latencies)} ok, {errors} errors; load "
-                          f"{os.getloadavg()[0]:.1f})")
+                          f"CPU {cpu * 1000:5.1f} ms/request  ({len(latencies)} ok, "
+                          f"{errors} errors; load {os.getloadavg()[0]:.1f})")
             finally:
                 server.terminate()
                 server.wait(timeout=10)
