@@ -485,7 +485,11 @@ def run_one(database: str, args) -> None:
                           f"{errors} errors; load {os.getloadavg()[0]:.1f})")
             finally:
                 server.terminate()
-                server.wait(timeout=10)
+                try:
+                    server.wait(timeout=10)
+                except subprocess.TimeoutExpired:  # a busy machine: do not wait for ever
+                    server.kill()
+                    server.wait()
         finally:
             if cluster is not None:
                 cluster.stop()
