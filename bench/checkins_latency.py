@@ -2,6 +2,7 @@
 
     python bench/checkins_latency.py [--people 10000] [--years 5] [--requests 300]
                                      [--seconds 20] [--databases sqlite,postgres]
+                                     [--only team,progress]
 
 For each database: generate an organisation of --people people (one head, line managers with
 about 50 reports each) on the bundled (seed) framework, each with --years × 4 quarterly closed
@@ -9,10 +10,19 @@ check-ins (self, manager and agreed ratings on every statement of their level an
 and one open check-in; then start `craftpath serve` (waitress) on 127.0.0.1 and a free port
 and time, one request at a time (so the figures are latency, not queueing): a constant view
 (/healthz), a person's check-in overview, an area page of it, the autosave of one rating, the
-side-by-side page, the person's progress page (all their closed check-ins), a manager's
-team page, and, as the head of the organisation (who sees everyone), the people directory's
-first page, a search with a filter, and the org chart. Each page gets at most --requests
-requests and --seconds seconds.
+side-by-side page, the person's progress page (all their closed check-ins) as themselves and
+as their manager (the same page, the second recorded in the audit trail), a manager's team
+page, and, as the head of the organisation (who sees everyone), the people directory's first
+page, a search with a filter, and the org chart. Each page gets at most --requests requests
+and --seconds seconds; --only keeps the pages whose names contain one of its words.
+
+Before the pages, the audit trail's write is timed in-process (trail.record, as an audited
+page view makes it): one entry, one entry per report of the team page, and one-entry writes
+from one and from four threads at once (entries are chained under one lock, so writers queue).
+
+Besides wall-clock p50/p95, each page's line gives the CPU time the server used per request
+(the app process and, on PostgreSQL, the database's processes, read from /proc): the machine
+is shared, and that figure does not grow when other work slows the wall clock.
 
 Rows are written with bulk inserts (COPY on PostgreSQL); PostgreSQL is a throwaway cluster
 started like the test suite's (tests/postgres.py) and deleted afterwards. Traffic goes to the
@@ -192,7 +202,8 @@ def generate(people: int, years: int, seed: int = 5) -> dict:
         "people": len(users), "managers": managers + 1, "checkins": counts["checkins"],
         "entries": counts["entries"], "seconds": round(generated, 1),
         "team_size": len(by_manager[manager.pk]), "target_statements": len(statements(target)[1]),
-        "target": target.pk, "checkin": target_open.pk, "area": first_area.area.slug,
+        "target": target.pk, "manager": manager.pk, "checkin": target_open.pk,
+        "area": first_area.area.slug,
         "statement": unrated.statement_id, "agreeing_checkin": agreeing_open.pk,
         "engineer_session": session_for(target), "manager_session": session_for(manager),
         "head_session": session_for(head),  # sees everyone: the whole directory
@@ -225,7 +236,9 @@ def worker(args) -> None:
     serve.migrate()
     serve.prepare()  # publishes the bundled framework, and adds the demo organisation
     remove_demo()
-    print(json.dumps(generate(args.people, args.years)))
+    facts = generate(args.people, args.years)
+    facts["audit"] = time_audit_writes(facts["manager"])
+    print(json.dumps(facts))
 
 
 def remove_demo() -> None:
@@ -240,6 +253,52 @@ def remove_demo() -> None:
         model.objects.all().delete()
     User.objects.update(manager=None)
     User.objects.all().delete()
+
+
+def time_audit_writes(manager_pk: int, rounds: int = 200) -> dict:
+    """trail.record as the manager's page views make it: (p50, p95) in ms of one entry and of
+    one entry per report (the team page); and entries per second written by one thread and
+    by four at once, each on its own connection."""
+    import threading
+
+    from django.db import connections
+
+    from craftpath.web.accounts.models import User
+    from craftpath.web.audit import trail
+
+    manager = User.objects.get(pk=manager_pk)
+    team = list(User.objects.filter(manager=manager))
+    figures = {}
+    for name, people in (("one", {"subject": team[0]}), ("team", {"subjects": team})):
+        took, cpu = [], []
+        for _ in range(rounds):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            trail.record(manager, "viewed", target="bench", **people)
+            took.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        figures[name] = (statistics.median(took) * 1000, percentile(took, 0.95) * 1000,
+                         statistics.median(cpu) * 1000)
+
+    def write(count: int) -> None:
+        try:
+            for _ in range(count):
+                trail.record(manager, "viewed", team[0], target="bench")
+        finally:
+            connections.close_all()
+
+    for writers in (1, 4):
+        threads = [threading.Thread(target=write, args=(rounds // writers,))
+                   for _ in range(writers)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        figures[f"per_second_{writers}"] = rounds // writers * writers / (
+            time.perf_counter() - start)
+    figures["team_size"] = len(team)
+    figures["intact"] = trail.verify().intact
+    return figures
 
 
 # --- timing ------------------------------------------------------------------------------------
@@ -287,7 +346,8 @@ def timed(call, requests: int, seconds: float) -> tuple[list[float], int]:
     return latencies, errors
 
 
-def measure(port: int, facts: dict, requests: int, seconds: float) -> list[tuple]:
+def measure(port: int, facts: dict, requests: int, seconds: float,
+            only: tuple[str, ...], server_pids) -> list[tuple]:
     from urllib.parse import urlencode
 
     engineer = Client(port, facts["engineer_session"])
@@ -328,8 +388,12 @@ def measure(port: int, facts: dict, requests: int, seconds: float) -> list[tuple
         ("autosave of one rating (POST)", autosave),
         ("side-by-side page (manager)", get(manager, f"/checkins/{facts['agreeing_checkin']}/"
                                                      "compare/")),
-        ("progress page (history, radar)", get(engineer, f"/checkins/people/{facts['target']}/")),
-        (f"manager's team page ({facts['team_size']} reports)", get(manager, "/checkins/team/")),
+        ("progress page, own (history, radar)",
+         get(engineer, f"/checkins/people/{facts['target']}/")),
+        ("progress page, by the manager (audited)",
+         get(manager, f"/checkins/people/{facts['target']}/")),
+        (f"manager's team page ({facts['team_size']} reports, audited)",
+         get(manager, "/checkins/team/")),
         (f"people directory, first page (head: {facts['people']} people)", get(head, "/people/")),
         ("people directory, a search and a filter", get(head, "/people/?q=7&manager="
                                                            f"{facts['target']}")),
@@ -337,10 +401,41 @@ def measure(port: int, facts: dict, requests: int, seconds: float) -> list[tuple
     ]
     results = []
     for name, call in checks:
+        if only and not any(word in name for word in only):
+            continue
         timed(call, 5, 30)  # warm up: parse the version, fill caches
+        cpu_before = cpu_seconds(server_pids())
         latencies, errors = timed(call, requests, seconds)
-        results.append((name, latencies, errors))
+        cpu = (cpu_seconds(server_pids()) - cpu_before) / max(1, len(latencies) + errors)
+        results.append((name, latencies, errors, cpu))
     return results
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) used so far by these processes, and by their children that
+    have ended: a cost per request that does not depend on how busy the machine is."""
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue  # ended meanwhile: its time is in its parent's children's time
+        fields = stat.rsplit(")", 1)[1].split()  # the name may hold spaces
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids(data: Path) -> list[int]:
+    """The cluster's postmaster and its children (the backends serving the app)."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return [postmaster, *children]
 
 
 def run_one(database: str, args) -> None:
@@ -370,20 +465,37 @@ def run_one(database: str, args) -> None:
                   f"{facts['checkins']} check-ins, {facts['entries']} statement rows "
                   f"(each with self, manager and agreed ratings), generated in "
                   f"{facts['seconds']} s")
+            audit = facts["audit"]
+            print(f"  audit write in-process (trail.record): one entry p50 "
+                  f"{audit['one'][0]:.1f} ms p95 {audit['one'][1]:.1f} ms (CPU "
+                  f"{audit['one'][2]:.1f} ms); {audit['team_size']} entries (a team page) p50 "
+                  f"{audit['team'][0]:.1f} ms p95 {audit['team'][1]:.1f} ms (CPU "
+                  f"{audit['team'][2]:.1f} ms); one-entry writes per second: "
+                  f"{audit['per_second_1']:.0f} from one thread, {audit['per_second_4']:.0f} "
+                  f"from four at once; chain {'intact' if audit['intact'] else 'BROKEN'}")
             port = free_port()
             server = start_server(port, [], env, wait_seconds=120)
+            only = tuple(w.strip() for w in args.only.split(",") if w.strip())
             try:
-                for name, latencies, errors in measure(port, facts, args.requests,
-                                                       args.seconds):
+                def server_pids() -> list[int]:  # the app and, on PostgreSQL, the database
+                    return [server.pid, *(postgres_pids(cluster.data) if cluster else [])]
+
+                for name, latencies, errors, cpu in measure(port, facts, args.requests,
+                                                            args.seconds, only, server_pids):
                     if not latencies:
                         print(f"  {name:>42}: no successful request ({errors} errors)")
                         continue
                     print(f"  {name:>42}: p50 {statistics.median(latencies) * 1000:7.1f} ms  "
                           f"p95 {percentile(latencies, 0.95) * 1000:7.1f} ms  "
-                          f"({len(latencies)} ok, {errors} errors)")
+                          f"CPU {cpu * 1000:5.1f} ms/request  ({len(latencies)} ok, "
+                          f"{errors} errors; load {os.getloadavg()[0]:.1f})")
             finally:
                 server.terminate()
-                server.wait(timeout=10)
+                try:
+                    server.wait(timeout=10)
+                except subprocess.TimeoutExpired:  # a busy machine: do not wait for ever
+                    server.kill()
+                    server.wait()
         finally:
             if cluster is not None:
                 cluster.stop()
@@ -409,6 +521,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="per page (at most)")
     parser.add_argument("--seconds", type=float, default=20, help="per page (at most)")
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--only", default="", help="comma-separated words: time only the "
+                        "pages whose names contain one")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:

@@ -81,3 +81,17 @@ def test_a_loop_left_in_the_data_does_not_hang_the_report_walk(small_org):
     User.objects.filter(pk=small_org.mia.pk).update(manager=small_org.eva)  # bypasses checks
     assert access.report_ids(small_org.mia) == {small_org.leo.pk, small_org.eva.pk,
                                                 small_org.ian.pk}
+
+
+@pytest.mark.django_db
+def test_the_team_page_lists_everyone_below_a_manager_and_nobody_else(small_org):
+    from craftpath.web.accounts.models import Role
+
+    def team(viewer) -> set[str]:
+        return {p.name for p in access.team_members(viewer)}
+
+    assert team(small_org.mia) == {"Leo", "Eva", "Ian"}
+    assert team(small_org.leo) == {"Eva", "Ian"}
+    assert team(small_org.ian) == team(small_org.pia) == team(small_org.ada) == set()
+    small_org.oto.grant(Role.PEOPLE)  # sees everyone's profile, yet their team is their own
+    assert team(small_org.oto) == {"Sol"}

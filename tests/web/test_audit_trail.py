@@ -170,6 +170,43 @@ def _make_entries(count: int, who=None) -> list[Event]:
     return [trail.record(who, "viewed", None, target=f"page {i}")[0] for i in range(count)]
 
 
+def _stored_row(seq: int) -> tuple:
+    """An entry's columns as the database holds them (the timestamp as stored, too)."""
+    columns = ", ".join(trail.INSERTED)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM audit_event WHERE seq = %s", [seq])
+        return cursor.fetchone()
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["insert-returning", "select-ids"])
+def test_entries_are_stored_as_the_orm_stores_them(small_org, monkeypatch, returning):
+    # The trail writes with plain INSERTs; an entry the ORM saves must read back the same.
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert",
+                        returning)
+    leo = small_org.leo
+    made = trail.record(leo, "viewed", target="team page", detail="a “detail”\x00",
+                        subjects=[small_org.eva, small_org.ian, 12345])
+    assert trail.verify().intact
+    stored = {e.seq: e for e in Event.objects.filter(seq__in=[e.seq for e in made])}
+    for event in made:
+        assert not event._state.adding and event.pk == stored[event.seq].pk
+        assert event.chained_fields() == stored[event.seq].chained_fields()
+        copy = Event(**{name: getattr(event, name) for name in trail.INSERTED})
+        copy.seq = event.seq + 1000
+        copy.save()
+        assert _stored_row(copy.seq)[1:] == _stored_row(event.seq)[1:]
+    assert [(e.subject_pk, e.subject_name) for e in made] == [
+        (small_org.eva.pk, "Eva"), (small_org.ian.pk, "Ian"), (12345, "")]
+
+
+def test_many_entries_at_once_are_written_in_batches_and_chained(db):
+    made = trail.record(None, "viewed", target="team page", subjects=range(1, 301))
+    found = trail.verify()
+    assert found.intact and found.checked == 300 and found.head_seq == 300
+    assert [e.subject_pk for e in Event.objects.order_by("seq")] == list(range(1, 301))
+    assert len({e.pk for e in made}) == 300
+
+
 def test_the_application_never_changes_or_deletes_an_entry(db):
     event = _make_entries(1)[0]
     event.detail = "edited"

@@ -3,6 +3,8 @@ the next, readiness with reasons (never a verdict), and the growth plan."""
 
 from __future__ import annotations
 
+import re
+
 from craftpath.web.checkins.models import FocusStatement, Goal
 
 from .checkin_helpers import closed, start_for
@@ -76,6 +78,65 @@ def test_the_team_page_shows_each_report_for_a_manager(client_as, small_org):
     assert "Ian" in page and "Eva" in page and "Leo" in page and "Sol" not in page
     assert "self-assessment in progress" in page and " of " in page
     assert client_as(small_org.ian).get("/checkins/team/").status_code == 403
+
+
+def _row(page: str, person) -> str:
+    """The team page's table row for `person`, found by the link to their progress."""
+    start = f'<th scope="row"><a href="/checkins/people/{person.pk}/">{person.name}</a>'
+    return re.search(re.escape(start) + ".*?</tr>", page, re.S).group(0)
+
+
+def test_the_team_page_links_the_latest_closed_and_the_open_check_in(client_as, small_org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from craftpath.web.checkins.models import CheckIn
+
+    ian, leo = small_org.ian, small_org.leo
+    earlier = closed(start_for(ian), ian, leo, "Meets")
+    latest = closed(start_for(ian), ian, leo, "Working towards")
+    CheckIn.objects.filter(pk=earlier.pk).update(closed_at=timezone.now() - timedelta(days=90))
+    now_open = start_for(ian)
+    page = client_as(leo).get("/checkins/team/").content.decode()
+    ian_row = _row(page, ian)
+    assert f'href="/checkins/{now_open.pk}/"' in ian_row
+    assert "self-assessment in progress" in ian_row
+    assert f'href="/checkins/{latest.pk}/"' in ian_row
+    assert f'href="/checkins/{earlier.pk}/"' not in ian_row
+    applicable = re.search(r"(\d+) of (\d+) statements", ian_row)
+    assert applicable.group(1) == "0" and int(applicable.group(2)) > 0  # "Working towards"
+    eva_row = _row(page, small_org.eva)
+    assert "none" in eva_row and "never" in eva_row and "—" in eva_row
+
+
+def test_the_team_page_makes_as_many_queries_for_a_large_team_as_for_a_small_one(
+        client_as, small_org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from craftpath.web.accounts.models import Role, User
+
+    leo = small_org.leo
+
+    def queries() -> int:
+        client = client_as(leo)
+        client.get("/checkins/team/")  # the session and framework settle first
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/checkins/team/").status_code == 200
+        return len(captured.captured_queries)
+
+    closed(start_for(small_org.ian), small_org.ian, leo)
+    small = queries()
+    for n in range(6):
+        person = User.objects.create_user(f"new{n}@example.com", name=f"New {n}", manager=leo,
+                                          family_slug=small_org.ian.family_slug,
+                                          level_slug="level-4", track_slugs=["all"])
+        person.grant(Role.ENGINEER)
+        closed(start_for(person), person, leo)
+        closed(start_for(person), person, leo)
+        start_for(person)
+    assert queries() == small
 
 
 def test_admins_do_not_see_progress(client_as, small_org):

@@ -26,6 +26,8 @@ def test_postgres_urls_give_every_part():
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["USER"], database["PASSWORD"], database["HOST"], database["PORT"],
             database["NAME"]) == ("ann", "p@ss", "db.internal", "5433", "craft")
+    # Kept open between requests, and checked before each is reused.
+    assert database["CONN_MAX_AGE"] > 0 and database["CONN_HEALTH_CHECKS"] is True
 
 
 def test_other_schemes_are_refused():

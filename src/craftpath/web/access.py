@@ -233,6 +233,15 @@ def can_view_team_checkins(viewer) -> bool:
     return _has(viewer, Role.MANAGER)
 
 
+def team_members(viewer) -> QuerySet[User]:
+    """The people on `viewer`'s team page: everyone below them in the org chart (direct and
+    indirect reports), never themselves; nobody for someone who is not a manager."""
+    if not can_view_team_checkins(viewer):
+        return User.objects.none()
+    # Everyone a manager manages is visible to them (visible_people), so no second filter.
+    return User.objects.filter(pk__in=_managed_ids(viewer) - {viewer.pk})
+
+
 # --- the audit trail and data rights --------------------------------------------------------
 
 def can_read_own_audit(viewer) -> bool:

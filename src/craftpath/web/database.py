@@ -33,6 +33,11 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
+            # A connection per request costs a server process and a handshake each time, more
+            # than a whole team page's queries on a busy machine: each app thread keeps one,
+            # checked before reuse (a restarted server is reconnected to, not an error).
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     raise DatabaseURLError(f"DATABASE_URL: unsupported scheme {parts.scheme!r} "
                            "(use sqlite:///path or postgres://user:password@host/name)")

@@ -47,9 +47,10 @@ class History:
 
 
 def closed_agreed_ratings(checkin_ids: list[int]) -> dict[int, dict[str, Rating]]:
+    # Unordered: a dict keyed by statement needs no sort of thousands of rows.
     found: dict[int, dict[str, Rating]] = {pk: {} for pk in checkin_ids}
     for pk, sid, value, reason in Entry.objects.filter(checkin_id__in=checkin_ids) \
-            .exclude(agreed_value="") \
+            .exclude(agreed_value="").order_by() \
             .values_list("checkin_id", "statement_id", "agreed_value", "agreed_reason"):
         found[pk][sid] = Rating(value, reason)
     return found
