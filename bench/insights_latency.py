@@ -105,8 +105,13 @@ def worker(args) -> None:
 
     serve.migrate()
     serve.prepare()
-    from craftpath.web.accounts.models import User
+    from craftpath.web.accounts.models import Note, User
+    from craftpath.web.checkins.models import CheckIn, Evidence, FocusStatement, Goal
 
+    # The demo organisation serve made: its data first (PROTECT), then the org chart.
+    for model in (CheckIn, Evidence, FocusStatement, Goal, Note):
+        model.objects.all().delete()
+    User.objects.update(manager=None)
     User.objects.all().delete()
     facts = generate(args.people, args.years)
     facts.update(prepare_insights(facts))
@@ -155,13 +160,29 @@ def run_one(database: str, args) -> None:
                                 str(cluster.port), "-U", "craftpath", "craftpath"], check=True)
                 env["DATABASE_URL"] = cluster.url
             else:
-                env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-            made = subprocess.run(
-                [sys.executable, __file__, "--worker", "--people", str(args.people),
-                 "--years", str(args.years)], env=env, capture_output=True, text=True)
-            if made.returncode != 0:
-                raise SystemExit(f"generating failed:\n{made.stderr[-3000:]}")
-            facts = json.loads(made.stdout.strip().splitlines()[-1])
+                kept = Path(args.keep) if args.keep else Path(folder)
+                kept.mkdir(parents=True, exist_ok=True)
+                env["DATABASE_URL"] = f"sqlite:///{kept}/bench.sqlite3"
+            facts_file = Path(args.keep) / "facts.json" if args.keep else None
+            if database == "sqlite" and facts_file is not None:
+                secret = Path(args.keep) / "secret.txt"  # the kept sessions are signed with it
+                if not secret.exists():
+                    secret.write_text(env["CRAFTPATH_SECRET_KEY"])
+                env["CRAFTPATH_SECRET_KEY"] = secret.read_text().strip()
+            if database == "sqlite" and facts_file is not None and facts_file.exists():
+                # A kept organisation: bring it to this code's schema, measure it again.
+                subprocess.run([sys.executable, "-m", "craftpath.cli", "manage", "migrate",
+                                "-v", "0"], env=env, check=True)
+                facts = json.loads(facts_file.read_text())
+            else:
+                made = subprocess.run(
+                    [sys.executable, __file__, "--worker", "--people", str(args.people),
+                     "--years", str(args.years)], env=env, capture_output=True, text=True)
+                if made.returncode != 0:
+                    raise SystemExit(f"generating failed:\n{made.stderr[-3000:]}")
+                facts = json.loads(made.stdout.strip().splitlines()[-1])
+                if database == "sqlite" and facts_file is not None:
+                    facts_file.write_text(json.dumps(facts))
             print(f"\n{database}: {facts['people']} people, {facts['checkins']} check-ins, "
                   f"{facts['entries']} statement rows, generated in {facts['seconds']} s")
             print(f"  backfill of the insights figures: {facts['backfill_seconds']} s for "
@@ -195,6 +216,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="per page (at most)")
     parser.add_argument("--seconds", type=float, default=15, help="per page (at most)")
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--keep", default="", help="SQLite only: keep the organisation in "
+                        "this folder, and measure a kept one again instead of generating")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:

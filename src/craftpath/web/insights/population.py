@@ -5,10 +5,13 @@ leaves out cannot be worked out by comparing the two."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from craftpath.web import access
 from craftpath.web.accounts.models import Team, User
@@ -62,6 +65,14 @@ class Filters:
         return people
 
 
+def ids_sql(ids: list[int]) -> RawSQL:
+    """A subquery giving `ids`, passed as one parameter (an array on PostgreSQL, JSON on
+    SQLite) rather than one parameter per id, so its size has no limit."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+
+
 @dataclass(frozen=True)
 class Population:
     """`base` is None when it is everyone (no subquery needed)."""
@@ -69,36 +80,44 @@ class Population:
     base: QuerySet[User] | None
     filters: Filters
     root: int | None = None  # the manager whose organisation this is; None: everyone
+    _found: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, viewer, filters: Filters) -> Population:
         base = access.insight_population(viewer)
         return cls(base, filters, viewer.pk if base is not None else None)
 
+    def _members(self) -> RawSQL:
+        """The base's people, worked out once per page: the org chart's recursive query runs
+        once, not once per figure, and each figure's query gets the list instead."""
+        if "ids" not in self._found:
+            self._found["ids"] = list(self.base.values_list("pk", flat=True))
+        return ids_sql(self._found["ids"])
+
     def people(self, filtered: bool = True) -> QuerySet[User] | None:
+        base = None if self.base is None else User.objects.filter(pk__in=self._members())
         if filtered and self.filters.active:
-            return self.filters.apply(self.base if self.base is not None else User.objects.all())
-        return self.base
+            return self.filters.apply(base if base is not None else User.objects.all())
+        return base
 
     def restrict(self, rows: QuerySet, filtered: bool = True, field: str = "person") -> QuerySet:
         """`rows` (anything with a person) narrowed to this population."""
-        people = self.people(filtered)
-        if people is None:
+        if filtered and self.filters.active:
+            return rows.filter(**{f"{field}__in": self.people(filtered).values("pk")})
+        if self.base is None:
             return rows
-        return rows.filter(**{f"{field}__in": people.values("pk")})
+        return rows.filter(**{f"{field}__in": self._members()})
 
     @property
     def tallies_answer(self) -> bool:
-        """Quarter tallies are kept per manager, family and level: they answer unless the
-        page is filtered by team or track."""
+        """Quarter tallies are kept per organisation, family and level: they answer unless
+        the page is filtered by team or track."""
         return not (self.filters.team or self.filters.track)
 
     def restrict_tallies(self, rows: QuerySet, filtered: bool = True) -> QuerySet:
-        """QuarterTally rows of the people this manager's organisation had at the time:
-        those counted under the manager or anyone below them."""
-        if self.base is not None:
-            rows = rows.filter(Q(manager_id_then=self.root)
-                               | Q(manager_id_then__in=self.base.values("pk")))
+        """QuarterTally rows of this organisation: the people below this manager at each
+        close (the whole organisation's when it is everyone's)."""
+        rows = rows.filter(organisation_id=self.root if self.base is not None else 0)
         if filtered and self.filters.family:
             rows = rows.filter(family_slug=self.filters.family)
         if filtered and self.filters.level:

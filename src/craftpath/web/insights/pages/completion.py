@@ -3,53 +3,75 @@ gone (each person counted once per quarter, at the furthest stage they reached).
 
 The seam for review cycles: `stages_by_period` is the one function that groups check-ins into
 periods. Today a period is the calendar quarter a check-in was started in; once cycles exist,
-it groups by cycle instead and nothing else here changes."""
+it groups by cycle instead (and ClosedStart keeps cycles beside quarters), and nothing else
+here changes."""
 
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Count
 
 from .. import charts
+from ..models import ClosedStart
 from ..privacy import Group, withheld
 from ..report import Cell, Chart, Report, Table
 from .common import Context
 
 STAGES = ("not submitted", "one side submitted", "both submitted", "closed")
-STAGE_SQL = ("CASE WHEN c.closed_at IS NOT NULL THEN 3 "
-             "WHEN c.self_submitted_at IS NOT NULL AND c.manager_submitted_at IS NOT NULL "
-             "THEN 2 WHEN c.self_submitted_at IS NOT NULL OR c.manager_submitted_at IS NOT NULL "
-             "THEN 1 ELSE 0 END")
+CLOSED = len(STAGES) - 1
+OPEN_STAGE_SQL = ("CASE WHEN c.self_submitted_at IS NOT NULL AND c.manager_submitted_at IS NOT "
+                  "NULL THEN 2 WHEN c.self_submitted_at IS NOT NULL OR c.manager_submitted_at "
+                  "IS NOT NULL THEN 1 ELSE 0 END")
 
 
-def _quarter_sql() -> str:
-    if connection.vendor == "postgresql":
-        return ("(EXTRACT(YEAR FROM c.started_at AT TIME ZONE 'UTC')::int || '-Q' || "
-                "EXTRACT(QUARTER FROM c.started_at AT TIME ZONE 'UTC')::int)")
-    return ("(strftime('%Y', c.started_at) || '-Q' || "
-            "((CAST(strftime('%m', c.started_at) AS INTEGER) + 2) / 3))")
+def _period_sql(periods: list[tuple[str, object]]) -> tuple[str, list]:
+    """SQL naming the period a check-in started in, by comparing its start with the periods'
+    first moments: plain comparisons, no date functions on every row."""
+    cases = [("WHEN c.started_at < %s THEN %s", [start, name])
+             for (name, _start), (_next, start) in zip(periods, periods[1:], strict=False)]
+    params = [value for _sql, values in cases for value in values] + [periods[-1][0]]
+    if not cases:
+        return "CAST(%s AS VARCHAR(7))", params  # one period: every check-in is in it
+    return f"CASE {' '.join(sql for sql, _ in cases)} ELSE %s END", params
 
 
-def stages_by_period(people, since) -> dict[str, list[int]]:
-    """Period → people at each stage (STAGES order). `people` is a queryset of people or None
-    for everyone; `since` the first moment counted."""
+def stages_by_period(population, periods: list[tuple[str, object]],
+                     filtered: bool = True) -> dict[str, list[int]]:
+    """Period → people at each stage (STAGES order), each person once per period at the
+    furthest stage of the check-ins they started in it. `periods`: (name, first moment) of
+    each period, oldest first, named as aggregates.quarter_of names them.
+
+    A closed check-in is as far as one goes, so the closed people per period are counted from
+    ClosedStart (kept on close); a person has at most one open check-in, so the open ones are
+    read live (from the index on open check-ins) and count where their person closed nothing
+    started in the same period."""
     from craftpath.web.checkins.models import CheckIn
 
-    if connection.vendor == "sqlite":
-        since = since.replace(tzinfo=None)  # stored as naive UTC text there
-    where, params = "c.started_at >= %s", [since]
+    names = [name for name, _start in periods]
+    found = {name: [0] * len(STAGES) for name in names}
+    closed = population.restrict(ClosedStart.objects.filter(quarter__in=names),
+                                 filtered=filtered)
+    for quarter, count in closed.order_by().values("quarter").annotate(
+            n=Count("pk")).values_list("quarter", "n"):
+        found[quarter][CLOSED] = count
+
+    if connection.vendor == "sqlite":  # stored as naive UTC text there
+        periods = [(name, start.replace(tzinfo=None)) for name, start in periods]
+    period, period_params = _period_sql(periods)
+    where, params = "c.closed_at IS NULL AND c.started_at >= %s", [periods[0][1]]
+    people = population.people(filtered)
     if people is not None:
         inner, inner_params = people.values("pk").query.sql_with_params()
         where += f" AND c.person_id IN ({inner})"
         params += list(inner_params)
-    sql = (f"SELECT period, stage, COUNT(*) FROM (SELECT c.person_id, {_quarter_sql()} AS "
-           f"period, MAX({STAGE_SQL}) AS stage FROM {CheckIn._meta.db_table} c WHERE {where} "
-           "GROUP BY c.person_id, period) furthest GROUP BY period, stage")
-    found: dict[str, list[int]] = {}
+    sql = (f"SELECT {period}, {OPEN_STAGE_SQL}, COUNT(*) FROM {CheckIn._meta.db_table} c "
+           f"WHERE {where} AND NOT EXISTS (SELECT 1 FROM {ClosedStart._meta.db_table} s "
+           f"WHERE s.person_id = c.person_id AND s.quarter = {period}) GROUP BY 1, 2")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for period, stage, count in cursor.fetchall():
-            found.setdefault(period, [0] * len(STAGES))[stage] = count
-    return found
+        cursor.execute(sql, period_params + params + period_params)
+        for name, stage, count in cursor.fetchall():
+            found[name][stage] += count
+    return {name: stages for name, stages in found.items() if any(stages)}
 
 
 def _start_of(quarter: str):
@@ -62,9 +84,9 @@ def _start_of(quarter: str):
 def build(ctx: Context) -> Report:
     count = int(ctx.choice("quarters", ["4", "8", "12", "20"], "8"))
     quarters = ctx.quarters(count)
-    since = _start_of(quarters[0])
-    found = stages_by_period(ctx.population.people(), since)
-    unfiltered = stages_by_period(ctx.population.people(filtered=False), since) \
+    periods = [(quarter, _start_of(quarter)) for quarter in quarters]
+    found = stages_by_period(ctx.population, periods)
+    unfiltered = stages_by_period(ctx.population, periods, filtered=False) \
         if ctx.filtered else {}
     groups = []
     for quarter in quarters:
