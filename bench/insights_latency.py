@@ -49,7 +49,7 @@ def session_for(user) -> str:
 def prepare_insights(facts: dict, seed: int = 7) -> dict:
     from datetime import date, timedelta
 
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from craftpath.web.accounts.models import Role, User
     from craftpath.web.checkins import loop
@@ -69,6 +69,8 @@ def prepare_insights(facts: dict, seed: int = 7) -> dict:
     started = time.perf_counter()
     closed = aggregates.rebuild()
     backfill = time.perf_counter() - started
+    with connection.cursor() as cursor:  # what autovacuum would do on PostgreSQL, in time
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     # One close through the loop (the manager agrees the outcome first).
     checkin = CheckIn.objects.get(pk=facts["agreeing_checkin"])

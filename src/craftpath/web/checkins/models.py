@@ -86,7 +86,8 @@ class CheckIn(models.Model):
             # Insights' completion page counts the open check-ins started in a window by
             # stage: a small index over open ones only keeps it off the rows and the history.
             models.Index(fields=["started_at", "person", "self_submitted_at",
-                                 "manager_submitted_at"], condition=models.Q(closed_at=None),
+                                 "manager_submitted_at", "closed_at"],
+                         condition=models.Q(closed_at=None),
                          name="open_checkin_started_idx"),
         ]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from craftpath.web import access
@@ -87,15 +87,34 @@ class Population:
         base = access.insight_population(viewer)
         return cls(base, filters, viewer.pk if base is not None else None)
 
-    def _members(self) -> RawSQL:
-        """The base's people, worked out once per page: the org chart's recursive query runs
-        once, not once per figure, and each figure's query gets the list instead."""
+    def _membership(self) -> tuple[list[int], bool, int]:
+        """(ids, inverted, highest id seen), worked out once per page: the org chart's
+        recursive query runs once, not once per figure. When the organisation holds most of
+        the people (the head of it), the ids are those of everyone else, `inverted`, so every
+        figure's query carries a short list either way; people added since (a higher id) are
+        left out rather than let in."""
         if "ids" not in self._found:
-            self._found["ids"] = list(self.base.values_list("pk", flat=True))
-        return ids_sql(self._found["ids"])
+            members = set(self.base.order_by().values_list("pk", flat=True))
+            inverted, highest = len(members) > User.objects.count() // 2, 0
+            ids = sorted(members)
+            if inverted:
+                everyone = list(User.objects.order_by().values_list("pk", flat=True))
+                highest = max(everyone, default=0)
+                ids = [pk for pk in everyone if pk not in members]
+            self._found["ids"] = (ids, inverted, highest)
+        return self._found["ids"]
+
+    def _narrow(self, rows: QuerySet, field: str) -> QuerySet:
+        ids, inverted, highest = self._membership()
+        if not inverted:
+            return rows.filter(**{f"{field}__in": ids_sql(ids)})
+        # The guard against newcomers is written `id + 0` so that no planner mistakes it for
+        # a range to walk an index by (it holds for nearly every row).
+        return rows.alias(_newest=F(field) + 0).filter(_newest__lte=highest).exclude(
+            **{f"{field}__in": ids_sql(ids)})
 
     def people(self, filtered: bool = True) -> QuerySet[User] | None:
-        base = None if self.base is None else User.objects.filter(pk__in=self._members())
+        base = None if self.base is None else self._narrow(User.objects.all(), "pk")
         if filtered and self.filters.active:
             return self.filters.apply(base if base is not None else User.objects.all())
         return base
@@ -106,7 +125,7 @@ class Population:
             return rows.filter(**{f"{field}__in": self.people(filtered).values("pk")})
         if self.base is None:
             return rows
-        return rows.filter(**{f"{field}__in": self._members()})
+        return self._narrow(rows, field)
 
     @property
     def tallies_answer(self) -> bool:

@@ -8,8 +8,17 @@ here changes."""
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import Count
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
 from .. import charts
 from ..models import ClosedStart
@@ -19,20 +28,22 @@ from .common import Context
 
 STAGES = ("not submitted", "one side submitted", "both submitted", "closed")
 CLOSED = len(STAGES) - 1
-OPEN_STAGE_SQL = ("CASE WHEN c.self_submitted_at IS NOT NULL AND c.manager_submitted_at IS NOT "
-                  "NULL THEN 2 WHEN c.self_submitted_at IS NOT NULL OR c.manager_submitted_at "
-                  "IS NOT NULL THEN 1 ELSE 0 END")
 
 
-def _period_sql(periods: list[tuple[str, object]]) -> tuple[str, list]:
-    """SQL naming the period a check-in started in, by comparing its start with the periods'
+def _period(periods: list[tuple[str, object]]):
+    """The name of the period a check-in started in, by comparing its start with the periods'
     first moments: plain comparisons, no date functions on every row."""
-    cases = [("WHEN c.started_at < %s THEN %s", [start, name])
-             for (name, _start), (_next, start) in zip(periods, periods[1:], strict=False)]
-    params = [value for _sql, values in cases for value in values] + [periods[-1][0]]
-    if not cases:
-        return "CAST(%s AS VARCHAR(7))", params  # one period: every check-in is in it
-    return f"CASE {' '.join(sql for sql, _ in cases)} ELSE %s END", params
+    following = [When(started_at__lt=start, then=Value(name))
+                 for (name, _start), (_next, start) in zip(periods, periods[1:], strict=False)]
+    last = Value(periods[-1][0], output_field=CharField())
+    return Case(*following, default=last, output_field=CharField()) if following else last
+
+
+OPEN_STAGE = Case(
+    When(self_submitted_at__isnull=False, manager_submitted_at__isnull=False, then=Value(2)),
+    When(Q(self_submitted_at__isnull=False) | Q(manager_submitted_at__isnull=False),
+         then=Value(1)),
+    default=Value(0), output_field=IntegerField())
 
 
 def stages_by_period(population, periods: list[tuple[str, object]],
@@ -54,23 +65,13 @@ def stages_by_period(population, periods: list[tuple[str, object]],
     for quarter, count in closed.order_by().values("quarter").annotate(
             n=Count("pk")).values_list("quarter", "n"):
         found[quarter][CLOSED] = count
-
-    if connection.vendor == "sqlite":  # stored as naive UTC text there
-        periods = [(name, start.replace(tzinfo=None)) for name, start in periods]
-    period, period_params = _period_sql(periods)
-    where, params = "c.closed_at IS NULL AND c.started_at >= %s", [periods[0][1]]
-    people = population.people(filtered)
-    if people is not None:
-        inner, inner_params = people.values("pk").query.sql_with_params()
-        where += f" AND c.person_id IN ({inner})"
-        params += list(inner_params)
-    sql = (f"SELECT {period}, {OPEN_STAGE_SQL}, COUNT(*) FROM {CheckIn._meta.db_table} c "
-           f"WHERE {where} AND NOT EXISTS (SELECT 1 FROM {ClosedStart._meta.db_table} s "
-           f"WHERE s.person_id = c.person_id AND s.quarter = {period}) GROUP BY 1, 2")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, period_params + params + period_params)
-        for name, stage, count in cursor.fetchall():
-            found[name][stage] += count
+    opened = population.restrict(CheckIn.objects.filter(
+        closed_at=None, started_at__gte=periods[0][1]), filtered=filtered).annotate(
+        period=_period(periods), stage=OPEN_STAGE).filter(~Exists(ClosedStart.objects.filter(
+            person_id=OuterRef("person_id"), quarter=OuterRef("period"))))
+    for period, stage, count in opened.order_by().values("period", "stage").annotate(
+            n=Count("pk")).values_list("period", "stage", "n"):
+        found[period][stage] += count
     return {name: stages for name, stages in found.items() if any(stages)}
 
 
