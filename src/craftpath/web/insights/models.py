@@ -2,9 +2,14 @@
 
 - `Standing`: one row per person, from their latest closed check-in (coverage per area at its
   level and toward the next, the statements its agreed ratings cover, the reviewer's and the
-  person's rating summaries). Heatmap, gaps, calibration, readiness and fairness read these.
+  person's rating summaries). Heatmap, gaps, calibration, readiness and fairness read these,
+  with the rows beside them that let the database add up groups: `StandingArea` (coverage per
+  area), `StandingRating` (the reviewer's ratings per label) and `StandingStatement` (the
+  statements covered).
 - `QuarterResult` (one row per person and quarter: their last check-in closed that quarter)
-  with `AreaResult` and `RatingCount` beside it: trends over quarters read these.
+  with `AreaResult` and `RatingCount` beside it, and `QuarterTally` (their sums per
+  organisation, family and level): trends over quarters read these.
+- `ClosedStart`: the quarters in which a person started a check-in now closed (completion).
 - `InsightSettings`: the minimum group size and the readiness threshold, set by the people
   team. `PersonAttribute`: optional attributes a person recorded with consent (fairness).
 
