@@ -49,7 +49,7 @@ def session_for(user) -> str:
 def prepare_insights(facts: dict, seed: int = 7) -> dict:
     from datetime import date, timedelta
 
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from craftpath.web.accounts.models import Role, User
     from craftpath.web.checkins import loop
@@ -69,6 +69,8 @@ def prepare_insights(facts: dict, seed: int = 7) -> dict:
     started = time.perf_counter()
     closed = aggregates.rebuild()
     backfill = time.perf_counter() - started
+    with connection.cursor() as cursor:  # what autovacuum would do on PostgreSQL, in time
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     # One close through the loop (the manager agrees the outcome first).
     checkin = CheckIn.objects.get(pk=facts["agreeing_checkin"])
@@ -78,22 +80,32 @@ def prepare_insights(facts: dict, seed: int = 7) -> dict:
     started = time.perf_counter()
     loop.close(checkin, reviewer)
     close = time.perf_counter() - started
-    checkin.refresh_from_db()
-    updates = []
-    for _ in range(50):  # the figures' update alone, as it runs inside close
-        started = time.perf_counter()
-        with transaction.atomic():
-            aggregates.record_closed(checkin)
-        updates.append(time.perf_counter() - started)
+    updates = time_updates(checkin.pk)
 
     head = User.objects.get(email="head@bench.example")
     people_team = User.objects.create_user("people@bench.example", name="People Team")
     people_team.grant(Role.PEOPLE)
     return {"backfill_seconds": round(backfill, 1), "backfill_checkins": closed,
-            "close_ms": round(close * 1000, 1),
-            "update_p50_ms": round(statistics.median(updates) * 1000, 2),
-            "update_p95_ms": round(percentile(updates, 0.95) * 1000, 2),
+            "close_ms": round(close * 1000, 1), **updates,
             "people_session": session_for(people_team), "head_session": session_for(head)}
+
+
+def time_updates(checkin_pk: int, times: int = 50) -> dict:
+    """The figures' update alone, as it runs inside close, for an already closed check-in."""
+    from django.db import transaction
+
+    from craftpath.web.checkins.models import CheckIn
+    from craftpath.web.insights import aggregates
+
+    checkin = CheckIn.objects.get(pk=checkin_pk)
+    updates = []
+    for _ in range(times):
+        started = time.perf_counter()
+        with transaction.atomic():
+            aggregates.record_closed(checkin)
+        updates.append(time.perf_counter() - started)
+    return {"update_p50_ms": round(statistics.median(updates) * 1000, 2),
+            "update_p95_ms": round(percentile(updates, 0.95) * 1000, 2)}
 
 
 def worker(args) -> None:
@@ -103,6 +115,9 @@ def worker(args) -> None:
     django.setup()
     from craftpath.web import serve
 
+    if args.time_update:
+        print(json.dumps(time_updates(args.time_update)))
+        return
     serve.migrate()
     serve.prepare()
     remove_demo()  # the demo organisation serve made in the empty directory
@@ -153,13 +168,36 @@ def run_one(database: str, args) -> None:
                                 str(cluster.port), "-U", "craftpath", "craftpath"], check=True)
                 env["DATABASE_URL"] = cluster.url
             else:
-                env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-            made = subprocess.run(
-                [sys.executable, __file__, "--worker", "--people", str(args.people),
-                 "--years", str(args.years)], env=env, capture_output=True, text=True)
-            if made.returncode != 0:
-                raise SystemExit(f"generating failed:\n{made.stderr[-3000:]}")
-            facts = json.loads(made.stdout.strip().splitlines()[-1])
+                kept = Path(args.keep) if args.keep else Path(folder)
+                kept.mkdir(parents=True, exist_ok=True)
+                env["DATABASE_URL"] = f"sqlite:///{kept}/bench.sqlite3"
+            facts_file = Path(args.keep) / "facts.json" if args.keep else None
+            if database == "sqlite" and facts_file is not None:
+                secret = Path(args.keep) / "secret.txt"  # the kept sessions are signed with it
+                if not secret.exists():
+                    secret.write_text(env["CRAFTPATH_SECRET_KEY"])
+                env["CRAFTPATH_SECRET_KEY"] = secret.read_text().strip()
+            if database == "sqlite" and facts_file is not None and facts_file.exists():
+                # A kept organisation: bring it to this code's schema, measure it again.
+                subprocess.run([sys.executable, "-m", "craftpath.cli", "manage", "migrate",
+                                "-v", "0"], env=env, check=True)
+                facts = json.loads(facts_file.read_text())
+                timed_now = subprocess.run(  # the update on close, by this code
+                    [sys.executable, __file__, "--worker", "--time-update",
+                     str(facts["agreeing_checkin"])], env=env, capture_output=True, text=True,
+                    check=True)  # (the check-in the generation closed)
+                facts.update(json.loads(timed_now.stdout.strip().splitlines()[-1]))
+                print(f"\n(a kept organisation from {args.keep}: its generation, backfill and "
+                      "close times are from when it was built; the update times are new)")
+            else:
+                made = subprocess.run(
+                    [sys.executable, __file__, "--worker", "--people", str(args.people),
+                     "--years", str(args.years)], env=env, capture_output=True, text=True)
+                if made.returncode != 0:
+                    raise SystemExit(f"generating failed:\n{made.stderr[-3000:]}")
+                facts = json.loads(made.stdout.strip().splitlines()[-1])
+                if database == "sqlite" and facts_file is not None:
+                    facts_file.write_text(json.dumps(facts))
             print(f"\n{database}: {facts['people']} people, {facts['checkins']} check-ins, "
                   f"{facts['entries']} statement rows, generated in {facts['seconds']} s")
             print(f"  backfill of the insights figures: {facts['backfill_seconds']} s for "
@@ -193,7 +231,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="per page (at most)")
     parser.add_argument("--seconds", type=float, default=15, help="per page (at most)")
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--keep", default="", help="SQLite only: keep the organisation in "
+                        "this folder, and measure a kept one again instead of generating")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--time-update", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args)

@@ -9,11 +9,14 @@ from django.db.models import Q
 
 from craftpath.web.insights.models import (
     AreaResult,
+    ClosedStart,
     QuarterResult,
     QuarterTally,
     RatingCount,
     Standing,
     StandingArea,
+    StandingRating,
+    StandingStatement,
 )
 
 from .checkin_helpers import closed, start_for
@@ -34,6 +37,11 @@ def test_closing_a_check_in_records_the_persons_standing(small_org):
     assert AreaResult.objects.filter(result=result).count() == len(
         [a for a in standing.areas.values() if a[1]])
     assert RatingCount.objects.get(result=result).label == "Meets"
+    rating = StandingRating.objects.get(person=small_org.ian)
+    assert (rating.reviewer_id, rating.label, rating.level_slug) == (small_org.leo.pk, "Meets",
+                                                                    "level-4")
+    assert sorted(StandingStatement.objects.filter(person=small_org.ian).values_list(
+        "statement_id", flat=True)) == standing.covered_statements
 
 
 def test_a_failed_close_leaves_no_figures(small_org, monkeypatch):
@@ -61,6 +69,8 @@ def test_later_check_ins_replace_earlier_ones_and_not_the_other_way(small_org):
     closed_checkin(small_org.ian, small_org.leo, manager_value="Not yet", days_ago=400)
     standing = Standing.objects.get(person=small_org.ian)
     assert standing.checkin_id == newer.pk and standing.manager_mean == 3
+    assert list(StandingRating.objects.filter(person=small_org.ian).values_list(
+        "label", flat=True)) == ["Exceeds"]  # the older close left no rows behind
     assert QuarterResult.objects.filter(person=small_org.ian).count() == 2
 
 
@@ -83,9 +93,15 @@ def _figures():
     ratings = sorted(RatingCount.objects.values_list("person_id", "quarter", "label", "count"))
     standing_areas = sorted(StandingArea.objects.values_list("person_id", "area_slug", "share"))
     tallies = sorted(QuarterTally.objects.filter(~Q(people=0) | ~Q(count=0)).values_list(
-        "quarter", "manager_id_then", "family_slug", "level_slug", "kind", "key", "people",
+        "quarter", "organisation_id", "family_slug", "level_slug", "kind", "key", "people",
         "covered", "applicable", "share_sum", "shares", "count"))
-    return standings, results, areas, ratings, standing_areas, tallies
+    reviewer_ratings = sorted(StandingRating.objects.values_list(
+        "person_id", "family_slug", "level_slug", "reviewer_id", "label", "count"))
+    statements = sorted(StandingStatement.objects.values_list("person_id", "family_slug",
+                                                              "statement_id"))
+    starts = sorted(ClosedStart.objects.values_list("person_id", "quarter"))
+    return (standings, results, areas, ratings, standing_areas, tallies, reviewer_ratings,
+            statements, starts)
 
 
 def test_the_backfill_rebuilds_the_same_figures(small_org, capsys):
@@ -94,8 +110,10 @@ def test_the_backfill_rebuilds_the_same_figures(small_org, capsys):
         closed_checkin(small_org.ian, small_org.leo, manager_value=value, days_ago=days)
         closed_checkin(small_org.eva, small_org.leo, manager_value=value, days_ago=days + 3)
     kept = _figures()
+    assert kept[6] and kept[7] and kept[8]  # reviewer ratings, covered statements, starts
     Standing.objects.all().delete()
     QuarterResult.objects.all().delete()
+    ClosedStart.objects.all().delete()
     call_command("insights_backfill")
     assert "insights rebuilt from 8 closed check-in(s)" in capsys.readouterr().out
     assert _figures() == kept
@@ -104,8 +122,9 @@ def test_the_backfill_rebuilds_the_same_figures(small_org, capsys):
 def test_a_second_close_in_a_quarter_moves_the_tallies_not_adds_to_them(small_org):
     closed_checkin(small_org.ian, small_org.leo, manager_value="Not yet")
     closed_checkin(small_org.ian, small_org.leo, manager_value="Exceeds")
-    everyone = QuarterTally.objects.get(kind="all", manager_id_then=small_org.leo.pk)
+    everyone = QuarterTally.objects.get(kind="all", organisation_id=small_org.leo.pk)
     assert everyone.people == 1 and everyone.shares == 1 and everyone.share_sum == 1.0
-    ratings = dict(QuarterTally.objects.filter(kind="rating").values_list("key", "count"))
+    ratings = dict(QuarterTally.objects.filter(kind="rating", organisation_id=0).values_list(
+        "key", "count"))
     assert ratings["Not yet"] == 0 and ratings["Exceeds"] > 0
     assert QuarterResult.objects.get().checkin.entries.first().agreed_value == "Exceeds"

@@ -155,3 +155,16 @@ def test_parts_larger_than_their_group_are_refused():
 
     with pytest.raises(ValueError, match="disjoint"):
         withheld([Group("all", 3, (Group("a", 2), Group("b", 2)))], 2)
+
+
+def test_the_check_finds_what_suppression_without_complements_would_leak():
+    """The property can fail: withholding only the groups below k, with no complementary
+    step, shows a total and a part from which the two people of a withheld part follow."""
+    people = {"team": frozenset(range(20)), "a": frozenset(range(2)),
+              "b": frozenset(range(2, 8)), "c": frozenset(range(8, 20))}
+    roots = [Group("team", 20, (Group("a", 2), Group("b", 6), Group("c", 12)))]
+    below_k_only = {g.key for root in roots for g in root.walk() if 0 < g.size < 5}
+    naive = [people[key] for key in people if key not in below_k_only]
+    assert _derivable_small_sets(naive, 5) == [frozenset({0, 1})]
+    complementary = [people[key] for key in people if key not in withheld(roots, 5)]
+    assert _derivable_small_sets(complementary, 5) == []

@@ -171,3 +171,48 @@ def test_trends_read_the_same_from_tallies_and_from_each_persons_results(client_
         return text[text.index("<tbody>"):text.index("</tbody>")]
 
     assert table(tallied) == table(per_person) and "8</td>" in table(tallied)
+
+
+def test_completion_counts_each_person_once_at_their_furthest_stage(small_org):
+    """Closed stages come from the starts kept on close, open ones from the open check-ins:
+    a person who closed one and opened another in the same quarter counts once, as closed."""
+    from django.utils import timezone
+
+    from craftpath.web.insights.pages.completion import _start_of, stages_by_period
+    from craftpath.web.insights.population import Filters, Population
+
+    from .checkin_helpers import start_for, submitted
+
+    org = small_org
+    closed_checkin(org.ian, org.leo)
+    start_for(org.ian)  # open again, this quarter
+    submitted(start_for(org.eva), org.eva, org.leo)  # both sides submitted, still open
+    opened = start_for(org.sol)
+    opened.self_submitted_at = timezone.now()
+    opened.save()  # one side submitted
+    start_for(org.leo)  # not submitted
+    today = timezone.localdate()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    everyone = Population(None, Filters())
+    assert stages_by_period(everyone, [(quarter, _start_of(quarter))]) == {
+        quarter: [1, 1, 1, 1]}
+    below_leo = Population.of(org.leo, Filters())
+    assert stages_by_period(below_leo, [(quarter, _start_of(quarter))]) == {
+        quarter: [0, 0, 1, 1]}
+
+
+def test_calibration_shows_reviewers_a_page_at_a_time_and_exports_them_all(
+        client_as, insight_org, monkeypatch):
+    from craftpath.web.insights.pages import calibration
+
+    org = insight_org.org
+    for person in team_of(org.oto, 6, "ops"):
+        closed_checkin(person, org.oto, manager_value="Not yet")
+    monkeypatch.setattr(calibration, "PAGE_SIZE", 1)
+    client = client_as(org.pia)
+    first = text_of(client.get("/insights/calibration/"))
+    second = text_of(client.get("/insights/calibration/?page=2"))
+    assert "Page 1 of 2" in first and "?page=2" in first and "Next page" in first
+    assert (">Leo<" in first) != (">Leo<" in second) and (">Oto<" in first) != (">Oto<" in second)
+    exported = client.get("/insights/calibration.csv").content.decode()
+    assert "Leo" in exported and "Oto" in exported

@@ -12,22 +12,26 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from craftpath.core.progress import NOT_APPLICABLE, Rating, Scale, level_coverage
 from craftpath.web.accounts.models import User
 
 from .models import (
     AreaResult,
+    ClosedStart,
     QuarterResult,
     QuarterTally,
     RatingCount,
     Standing,
     StandingArea,
+    StandingRating,
+    StandingStatement,
 )
 
 TALLIED = ("people", "covered", "applicable", "share_sum", "shares", "count")
+TALLY_CELL = ("quarter", "organisation_id", "family_slug", "level_slug", "kind", "key")
+EVERYONE = 0  # the organisation_id of the whole organisation's tallies
 
 
 def quarter_of(when: datetime) -> str:
@@ -114,10 +118,35 @@ def record_closed(checkin) -> None:
     if checkin.closed_at is None:
         return
     scope = scopes.of_checkin(checkin)
-    manager_id = User.objects.filter(pk=checkin.person_id).values_list(
-        "manager_id", flat=True).first()
     store(checkin.person_id, checkin.closed_at, summarise(checkin, scope, _entries_of(checkin)),
-          list(scope.framework.scale), manager_id)
+          list(scope.framework.scale), organisations_of(checkin.person_id))
+    ClosedStart.objects.bulk_create([ClosedStart(person_id=checkin.person_id,
+                                                 quarter=quarter_of(checkin.started_at))],
+                                    ignore_conflicts=True)  # once per person and quarter
+
+
+def organisations_of(person_id: int) -> list[int]:
+    """The managers above a person, nearest first, in one query; a loop in the org chart
+    (bad data) ends the walk instead of running on."""
+    table = connection.ops.quote_name(User._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE up(id, depth) AS (SELECT manager_id, 1 FROM {table} WHERE id = %s "
+            f"UNION ALL SELECT u.manager_id, up.depth + 1 FROM {table} u JOIN up ON u.id = up.id "
+            "WHERE up.depth < 64) SELECT id FROM up WHERE id IS NOT NULL ORDER BY depth",
+            [person_id])
+        found = [row[0] for row in cursor.fetchall()]
+    return _until_loop(person_id, found)
+
+
+def _until_loop(person_id: int, chain: list[int]) -> list[int]:
+    seen, kept = {person_id}, []
+    for manager_id in chain:
+        if manager_id in seen:
+            break
+        seen.add(manager_id)
+        kept.append(manager_id)
+    return kept
 
 
 def tally_of(fields: dict, areas: dict[str, list[int]],
@@ -134,27 +163,47 @@ def tally_of(fields: dict, areas: dict[str, list[int]],
     return found
 
 
-def _apply_tally(cell: dict, sums: dict[tuple[str, str], dict], sign: int) -> None:
-    def existing():
-        return {(t[0], t[1]): t[2] for t in QuarterTally.objects.filter(**cell)
-                .values_list("kind", "key", "pk")}
+def add_tallies(deltas: dict[tuple, dict], quarter: str, organisations: list[int],
+                family: str, level: str, sums: dict[tuple[str, str], dict],
+                sign: int = 1) -> None:
+    """Add one result's sums (`tally_of`) to the cells of the whole organisation and of every
+    organisation it was in, keyed as TALLY_CELL."""
+    for organisation in (EVERYONE, *organisations):
+        for (kind, key), values in sums.items():
+            kept = deltas.setdefault((quarter, organisation, family, level, kind, key),
+                                     dict.fromkeys(TALLIED, 0))
+            for name, value in values.items():
+                kept[name] += sign * value
 
-    known = existing()
-    missing = [QuarterTally(**cell, kind=kind, key=key) for kind, key in sums
-               if (kind, key) not in known]
-    if missing:
-        QuarterTally.objects.bulk_create(missing, ignore_conflicts=True)  # a race: kept once
-        known = existing()
-    for cell_key, values in sums.items():
-        QuarterTally.objects.filter(pk=known[cell_key]).update(
-            **{name: F(name) + sign * value for name, value in values.items()})
+
+def _upsert_tallies(deltas: dict[tuple, dict], batch: int = 300) -> None:
+    """Add `deltas` to their QuarterTally rows, creating missing ones, in one statement per
+    batch: INSERT … ON CONFLICT DO UPDATE adds in the database, so two closes at once both
+    count (SQLite and PostgreSQL spell it the same way)."""
+    quote = connection.ops.quote_name
+    table = quote(QuarterTally._meta.db_table)
+    columns = ", ".join(quote(c) for c in (*TALLY_CELL, *TALLIED))
+    conflict = ", ".join(quote(c) for c in TALLY_CELL)
+    adding = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}"
+                       for c in TALLIED)
+    rows = [(*cell, *(values[name] for name in TALLIED)) for cell, values in deltas.items()]
+    marks = "(" + ", ".join(["%s"] * (len(TALLY_CELL) + len(TALLIED))) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start:start + batch]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(chunk))} "
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {adding}",
+                [value for row in chunk for value in row])
 
 
 def store(person_id: int, closed_at: datetime, summary: Summary, scale: list[str],
-          manager_id: int | None = None) -> None:
+          organisations: list[int] = ()) -> None:
     """Replace the person's standing and their result for the quarter, when this check-in is
     the latest of each (a check-in closed earlier than one already counted changes nothing),
-    and move the quarter's tallies from the old result to the new one."""
+    and move the quarter's tallies from the old result to the new one. `organisations`: the
+    managers above the person now, nearest first."""
+    organisations = list(organisations)
     with transaction.atomic():
         current = Standing.objects.select_for_update().filter(person_id=person_id).first()
         if current is None or current.closed_at <= closed_at:
@@ -162,27 +211,30 @@ def store(person_id: int, closed_at: datetime, summary: Summary, scale: list[str
                 **summary.fields, "closed_at": closed_at, "areas": summary.areas,
                 "covered_statements": summary.covered_statements,
                 "manager_counts": summary.manager_counts})
-            StandingArea.objects.filter(person_id=person_id).delete()
-            StandingArea.objects.bulk_create(
-                StandingArea(person_id=person_id, area_slug=slug, share=row[0] / row[1])
-                for slug, row in summary.areas.items() if row[1])
+            for model in (StandingArea, StandingRating, StandingStatement):
+                model.objects.filter(person_id=person_id).delete()
+            StandingArea.objects.bulk_create(_standing_areas(person_id, summary))
+            StandingRating.objects.bulk_create(_standing_ratings(person_id, summary))
+            StandingStatement.objects.bulk_create(_standing_statements(person_id, summary))
         quarter = quarter_of(closed_at)
         result = QuarterResult.objects.select_for_update().filter(
             person_id=person_id, quarter=quarter).first()
         if result is not None and result.closed_at > closed_at:
             return
+        deltas: dict[tuple, dict] = {}
         if result is not None:
             old_areas = {a.area_slug: [a.covered, a.applicable]
                          for a in AreaResult.objects.filter(result=result)}
             old_ratings = {r.label: (r.position, r.count)
                            for r in RatingCount.objects.filter(result=result)}
-            _apply_tally(_cell(result.quarter, result.manager_id_then, result.family_slug,
-                               result.level_slug),
-                         tally_of({"share_at": result.share_at}, old_areas, old_ratings), -1)
+            add_tallies(deltas, result.quarter, result.organisations, result.family_slug,
+                        result.level_slug,
+                        tally_of({"share_at": result.share_at}, old_areas, old_ratings), -1)
             result.delete()  # its area and rating rows go with it
-        result = QuarterResult.objects.create(person_id=person_id, quarter=quarter,
-                                              closed_at=closed_at, manager_id_then=manager_id,
-                                              **summary.fields)
+        result = QuarterResult.objects.create(
+            person_id=person_id, quarter=quarter, closed_at=closed_at,
+            manager_id_then=organisations[0] if organisations else None,
+            organisations=organisations, **summary.fields)
         ratings = _ratings(summary, scale)
         AreaResult.objects.bulk_create(
             AreaResult(result=result, quarter=quarter, person_id=person_id, area_slug=slug,
@@ -192,13 +244,30 @@ def store(person_id: int, closed_at: datetime, summary: Summary, scale: list[str
             RatingCount(result=result, quarter=quarter, person_id=person_id, label=label,
                         position=position, count=count)
             for label, (position, count) in ratings.items())
-        _apply_tally(_cell(quarter, manager_id, result.family_slug, result.level_slug),
-                     tally_of(summary.fields, summary.areas, ratings), +1)
+        add_tallies(deltas, quarter, organisations, result.family_slug, result.level_slug,
+                    tally_of(summary.fields, summary.areas, ratings), +1)
+        _upsert_tallies(deltas)
 
 
-def _cell(quarter: str, manager_id: int | None, family: str, level: str) -> dict:
-    return {"quarter": quarter, "manager_id_then": manager_id or 0, "family_slug": family,
-            "level_slug": level}
+def _standing_areas(person_id: int, summary: Summary) -> list[StandingArea]:
+    return [StandingArea(person_id=person_id, area_slug=slug, share=row[0] / row[1])
+            for slug, row in summary.areas.items() if row[1]]
+
+
+def _standing_ratings(person_id: int, summary: Summary) -> list[StandingRating]:
+    fields = summary.fields
+    if fields["reviewer_id"] is None:
+        return []  # calibration counts reviewed check-ins only
+    return [StandingRating(person_id=person_id, family_slug=fields["family_slug"],
+                           level_slug=fields["level_slug"], reviewer_id=fields["reviewer_id"],
+                           label=label, count=count)
+            for label, count in summary.manager_counts.items()]
+
+
+def _standing_statements(person_id: int, summary: Summary) -> list[StandingStatement]:
+    family = summary.fields["family_slug"]
+    return [StandingStatement(person_id=person_id, family_slug=family, statement_id=sid)
+            for sid in summary.covered_statements]
 
 
 def _ratings(summary: Summary, scale: list[str]) -> dict[str, tuple[int, int]]:
@@ -217,11 +286,16 @@ def rebuild(progress=None, people_per_batch: int = 200) -> int:
     people = sorted(set(closed.values_list("person_id", flat=True)))
     done = 0
     managers = dict(User.objects.values_list("pk", "manager_id")) if people else {}
+    organisations = _organisations_from(managers)
     tallies: dict[tuple, dict] = {}
     with transaction.atomic():
         for model in (QuarterTally, RatingCount, AreaResult, QuarterResult, StandingArea,
-                      Standing):
+                      StandingRating, StandingStatement, Standing, ClosedStart):
             model.objects.all().delete()
+        starts = {(person_id, quarter_of(started_at)) for person_id, started_at
+                  in closed.values_list("person_id", "started_at").iterator(chunk_size=5000)}
+        ClosedStart.objects.bulk_create([ClosedStart(person_id=person_id, quarter=quarter)
+                                         for person_id, quarter in starts], batch_size=5000)
         for start in range(0, len(people), people_per_batch):
             chunk = people[start:start + people_per_batch]
             checkins = list(closed.filter(person_id__in=chunk).select_related("version")
@@ -240,35 +314,48 @@ def rebuild(progress=None, people_per_batch: int = 200) -> int:
                         list(scope.framework.scale))
                 latest[checkin.person_id] = made
                 by_quarter[(checkin.person_id, quarter_of(checkin.closed_at))] = made
-            _bulk_store(latest, by_quarter, managers, tallies)
+            _bulk_store(latest, by_quarter, organisations, tallies)
             done += len(checkins)
             if progress is not None:
                 progress(done, total)
         QuarterTally.objects.bulk_create(
-            [QuarterTally(**dict(zip(("quarter", "manager_id_then", "family_slug", "level_slug",
-                                      "kind", "key"), key, strict=True)), **sums)
+            [QuarterTally(**dict(zip(TALLY_CELL, key, strict=True)), **sums)
              for key, sums in tallies.items()], batch_size=2000)
     return done
 
 
+def _organisations_from(managers: dict[int, int | None]) -> dict[int, list[int]]:
+    """person → the managers above them (nearest first), from the org chart of today."""
+    found: dict[int, list[int]] = {}
+    for person_id in managers:
+        chain, step = [], managers.get(person_id)
+        while step is not None and len(chain) < 64:
+            chain.append(step)
+            step = managers.get(step)
+        found[person_id] = _until_loop(person_id, chain)
+    return found
+
+
 def _bulk_store(latest: dict[int, tuple], by_quarter: dict[tuple[int, str], tuple],
-                managers: dict[int, int | None], tallies: dict[tuple, dict]) -> None:
-    """Insert a batch's figures. History does not say who someone's manager was, so the
-    rebuilt tallies count everyone under their manager of today."""
+                organisations: dict[int, list[int]], tallies: dict[tuple, dict]) -> None:
+    """Insert a batch's figures. History does not say who someone's managers were, so the
+    rebuilt results and tallies count everyone under their managers of today."""
     Standing.objects.bulk_create(
         [Standing(person_id=person_id, closed_at=checkin.closed_at, areas=summary.areas,
                   covered_statements=summary.covered_statements,
                   manager_counts=summary.manager_counts, **summary.fields)
          for person_id, (checkin, summary, _scale) in latest.items()], batch_size=500)
-    StandingArea.objects.bulk_create(
-        [StandingArea(person_id=person_id, area_slug=slug, share=row[0] / row[1])
-         for person_id, (_checkin, summary, _scale) in latest.items()
-         for slug, row in summary.areas.items() if row[1]], batch_size=2000)
+    for model, rows_of in ((StandingArea, _standing_areas), (StandingRating, _standing_ratings),
+                           (StandingStatement, _standing_statements)):
+        model.objects.bulk_create(
+            [row for person_id, (_checkin, summary, _scale) in latest.items()
+             for row in rows_of(person_id, summary)], batch_size=2000)
     keys = list(by_quarter)
     results = QuarterResult.objects.bulk_create(
         [QuarterResult(person_id=person_id, quarter=quarter,
                        closed_at=by_quarter[(person_id, quarter)][0].closed_at,
-                       manager_id_then=managers.get(person_id),
+                       manager_id_then=(organisations.get(person_id) or [None])[0],
+                       organisations=organisations.get(person_id, []),
                        **by_quarter[(person_id, quarter)][1].fields)
          for person_id, quarter in keys], batch_size=500)
     areas, ratings = [], []
@@ -281,11 +368,8 @@ def _bulk_store(latest: dict[int, tuple], by_quarter: dict[tuple[int, str], tupl
         ratings += [RatingCount(result_id=result.pk, quarter=quarter, person_id=person_id,
                                 label=label, position=position, count=count)
                     for label, (position, count) in counted.items()]
-        cell = _cell(quarter, managers.get(person_id), summary.fields["family_slug"],
-                     summary.fields["level_slug"])
-        for (kind, key), sums in tally_of(summary.fields, summary.areas, counted).items():
-            kept = tallies.setdefault((*cell.values(), kind, key), dict.fromkeys(TALLIED, 0))
-            for name, value in sums.items():
-                kept[name] += value
+        add_tallies(tallies, quarter, organisations.get(person_id, []),
+                    summary.fields["family_slug"], summary.fields["level_slug"],
+                    tally_of(summary.fields, summary.areas, counted))
     AreaResult.objects.bulk_create(areas, batch_size=2000)
     RatingCount.objects.bulk_create(ratings, batch_size=2000)

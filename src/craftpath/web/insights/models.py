@@ -2,9 +2,14 @@
 
 - `Standing`: one row per person, from their latest closed check-in (coverage per area at its
   level and toward the next, the statements its agreed ratings cover, the reviewer's and the
-  person's rating summaries). Heatmap, gaps, calibration, readiness and fairness read these.
+  person's rating summaries). Heatmap, gaps, calibration, readiness and fairness read these,
+  with the rows beside them that let the database add up groups: `StandingArea` (coverage per
+  area), `StandingRating` (the reviewer's ratings per label) and `StandingStatement` (the
+  statements covered).
 - `QuarterResult` (one row per person and quarter: their last check-in closed that quarter)
-  with `AreaResult` and `RatingCount` beside it: trends over quarters read these.
+  with `AreaResult` and `RatingCount` beside it, and `QuarterTally` (their sums per
+  organisation, family and level): trends over quarters read these.
+- `ClosedStart`: the quarters in which a person started a check-in now closed (completion).
 - `InsightSettings`: the minimum group size and the readiness threshold, set by the people
   team. `PersonAttribute`: optional attributes a person recorded with consent (fairness).
 
@@ -77,6 +82,41 @@ class StandingArea(models.Model):
         indexes = [models.Index(fields=["area_slug", "share"])]
 
 
+class StandingRating(models.Model):
+    """How many statements of a person's latest closed check-in its reviewer rated at one
+    scale label, with the standing's family, level and reviewer copied beside the count so
+    that calibration adds up a reviewer's spread in one grouped query, without a join."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    family_slug = models.SlugField(max_length=100)
+    level_slug = models.SlugField(max_length=100)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="+")
+    label = models.CharField(max_length=60)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "label"],
+                                               name="one_standing_rating_per_label")]
+        indexes = [models.Index(fields=["family_slug", "level_slug", "reviewer", "label"])]
+
+
+class StandingStatement(models.Model):
+    """One statement a person's latest closed check-in covers (agreed), so the gaps page
+    counts the people covering each statement of a level in the database."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    family_slug = models.SlugField(max_length=100)
+    statement_id = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "statement_id"],
+                                               name="one_standing_statement_per_person")]
+        indexes = [models.Index(fields=["family_slug", "statement_id", "person"])]
+
+
 class QuarterResult(RatingSummary):
     """A person's last check-in closed in a quarter ("2026-Q3"), summarised."""
 
@@ -85,6 +125,9 @@ class QuarterResult(RatingSummary):
     quarter = models.CharField(max_length=7)
     closed_at = models.DateTimeField()
     manager_id_then = models.IntegerField(null=True, blank=True)  # their manager at the close
+    # Every manager above them at the close (their organisations then): whose tallies the
+    # result was added to, so a later close in the quarter takes it back out of the same ones.
+    organisations = models.JSONField(default=list)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "quarter"],
@@ -122,14 +165,30 @@ class RatingCount(models.Model):
         indexes = [models.Index(fields=["quarter", "label"])]
 
 
+class ClosedStart(models.Model):
+    """A quarter in which a person started a check-in that is now closed: the completion page
+    counts these for its "closed" stage (final), and reads only open check-ins live."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    quarter = models.CharField(max_length=7)  # of the start, "2026-Q3"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "quarter"],
+                                               name="one_closed_start_per_quarter")]
+        indexes = [models.Index(fields=["quarter", "person"])]
+
+
 class QuarterTally(models.Model):
-    """Sums of the quarter's results of the people one manager had at the time, at one level:
-    what the trends page adds up, so it never reads every result. `kind` "all" counts people
-    and their overall coverage; "area" one area's coverage (key: the area); "rating" the
-    agreed ratings at one label (key: the label)."""
+    """Sums of the quarter's results of the people in one organisation at the time, at one
+    level: what the trends page reads, a few dozen rows whatever the organisation's size.
+    `organisation_id` is the manager whose organisation (everyone below them, as the org
+    chart stood at each close) is summed; 0 is the whole organisation. `kind` "all" counts
+    people and their overall coverage; "area" one area's coverage (key: the area); "rating"
+    the agreed ratings at one label (key: the label)."""
 
     quarter = models.CharField(max_length=7)
-    manager_id_then = models.IntegerField(default=0)  # 0: nobody
+    organisation_id = models.IntegerField(default=0)  # 0: everyone
     family_slug = models.SlugField(max_length=100)
     level_slug = models.SlugField(max_length=100)
     kind = models.CharField(max_length=10)
@@ -143,8 +202,9 @@ class QuarterTally(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(
-            fields=["quarter", "manager_id_then", "family_slug", "level_slug", "kind", "key"],
-            name="one_tally_per_cell")]
+            fields=["quarter", "organisation_id", "family_slug", "level_slug", "kind", "key"],
+            name="one_tally_per_organisation_cell")]
+        indexes = [models.Index(fields=["organisation_id", "quarter"])]
 
 
 class InsightSettings(models.Model):

@@ -5,10 +5,13 @@ leaves out cannot be worked out by comparing the two."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 
 from craftpath.web import access
 from craftpath.web.accounts.models import Team, User
@@ -62,6 +65,14 @@ class Filters:
         return people
 
 
+def ids_sql(ids: list[int]) -> RawSQL:
+    """A subquery giving `ids`, passed as one parameter (an array on PostgreSQL, JSON on
+    SQLite) rather than one parameter per id, so its size has no limit."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+
+
 @dataclass(frozen=True)
 class Population:
     """`base` is None when it is everyone (no subquery needed)."""
@@ -69,36 +80,63 @@ class Population:
     base: QuerySet[User] | None
     filters: Filters
     root: int | None = None  # the manager whose organisation this is; None: everyone
+    _found: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, viewer, filters: Filters) -> Population:
         base = access.insight_population(viewer)
         return cls(base, filters, viewer.pk if base is not None else None)
 
+    def _membership(self) -> tuple[list[int], bool, int]:
+        """(ids, inverted, highest id seen), worked out once per page: the org chart's
+        recursive query runs once, not once per figure. When the organisation holds most of
+        the people (the head of it), the ids are those of everyone else, `inverted`, so every
+        figure's query carries a short list either way; people added since (a higher id) are
+        left out rather than let in."""
+        if "ids" not in self._found:
+            members = set(self.base.order_by().values_list("pk", flat=True))
+            inverted, highest = len(members) > User.objects.count() // 2, 0
+            ids = sorted(members)
+            if inverted:
+                everyone = list(User.objects.order_by().values_list("pk", flat=True))
+                highest = max(everyone, default=0)
+                ids = [pk for pk in everyone if pk not in members]
+            self._found["ids"] = (ids, inverted, highest)
+        return self._found["ids"]
+
+    def _narrow(self, rows: QuerySet, field: str) -> QuerySet:
+        ids, inverted, highest = self._membership()
+        if not inverted:
+            return rows.filter(**{f"{field}__in": ids_sql(ids)})
+        # The guard against newcomers is written `id + 0` so that no planner mistakes it for
+        # a range to walk an index by (it holds for nearly every row).
+        return rows.alias(_newest=F(field) + 0).filter(_newest__lte=highest).exclude(
+            **{f"{field}__in": ids_sql(ids)})
+
     def people(self, filtered: bool = True) -> QuerySet[User] | None:
+        base = None if self.base is None else self._narrow(User.objects.all(), "pk")
         if filtered and self.filters.active:
-            return self.filters.apply(self.base if self.base is not None else User.objects.all())
-        return self.base
+            return self.filters.apply(base if base is not None else User.objects.all())
+        return base
 
     def restrict(self, rows: QuerySet, filtered: bool = True, field: str = "person") -> QuerySet:
         """`rows` (anything with a person) narrowed to this population."""
-        people = self.people(filtered)
-        if people is None:
+        if filtered and self.filters.active:
+            return rows.filter(**{f"{field}__in": self.people(filtered).values("pk")})
+        if self.base is None:
             return rows
-        return rows.filter(**{f"{field}__in": people.values("pk")})
+        return self._narrow(rows, field)
 
     @property
     def tallies_answer(self) -> bool:
-        """Quarter tallies are kept per manager, family and level: they answer unless the
-        page is filtered by team or track."""
+        """Quarter tallies are kept per organisation, family and level: they answer unless
+        the page is filtered by team or track."""
         return not (self.filters.team or self.filters.track)
 
     def restrict_tallies(self, rows: QuerySet, filtered: bool = True) -> QuerySet:
-        """QuarterTally rows of the people this manager's organisation had at the time:
-        those counted under the manager or anyone below them."""
-        if self.base is not None:
-            rows = rows.filter(Q(manager_id_then=self.root)
-                               | Q(manager_id_then__in=self.base.values("pk")))
+        """QuarterTally rows of this organisation: the people below this manager at each
+        close (the whole organisation's when it is everyone's)."""
+        rows = rows.filter(organisation_id=self.root if self.base is not None else 0)
         if filtered and self.filters.family:
             rows = rows.filter(family_slug=self.filters.family)
         if filtered and self.filters.level:

@@ -35,6 +35,10 @@ class Moments:
             self.total += value
             self.squares += value * value
 
+    def __add__(self, other: Moments) -> Moments:
+        return Moments(self.n + other.n, self.total + other.total,
+                       self.squares + other.squares)
+
     def __sub__(self, other: Moments) -> Moments:
         """The moments of a group without one of its parts (the rest of a level)."""
         return Moments(self.n - other.n, self.total - other.total,

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, F, Sum
+
+from craftpath.web.accounts.models import User
 
 from .. import charts
-from ..models import Standing
+from ..models import Standing, StandingRating
 from ..privacy import Group, withheld
 from ..report import Cell, Chart, Report, Table, interval, number
 from ..stats import Moments, difference
 from .common import Context
+
+PAGE_SIZE = 100  # reviewers (per level) on a page
 
 
 def _rows(ctx: Context, filtered: bool = True):
@@ -24,27 +28,53 @@ def _rows(ctx: Context, filtered: bool = True):
         Standing.objects.exclude(reviewer=None).exclude(manager_mean=None), filtered=filtered)
 
 
+def _reviewers(ctx: Context) -> dict[tuple, dict[int, tuple[Moments, Moments]]]:
+    """(family, level) → reviewer → (moments of their people's mean manager rating, moments
+    of their self − manager gaps), added up in the database: one row per reviewer and
+    level, whatever the number of people."""
+    found: dict[tuple, dict[int, tuple[Moments, Moments]]] = defaultdict(dict)
+    for family, level, reviewer, n, total, squares, gaps, gap_total, gap_squares in (
+            _rows(ctx).order_by().values("family_slug", "level_slug", "reviewer_id")
+            .annotate(n=Count("pk"), total=Sum("manager_mean"),
+                      squares=Sum(F("manager_mean") * F("manager_mean")),
+                      gaps=Count("gap_mean"), gap_total=Sum("gap_mean"),
+                      gap_squares=Sum(F("gap_mean") * F("gap_mean")))
+            .values_list("family_slug", "level_slug", "reviewer_id", "n", "total", "squares",
+                         "gaps", "gap_total", "gap_squares")):
+        found[(family, level)][reviewer] = (Moments(n, total, squares),
+                                            Moments(gaps, gap_total or 0.0, gap_squares or 0.0))
+    return found
+
+
+def _spreads(ctx: Context) -> dict[tuple, dict[str, int]]:
+    """(family, level, reviewer) → scale label → statements rated so."""
+    found: dict[tuple, dict[str, int]] = defaultdict(dict)
+    rows = ctx.population.restrict(StandingRating.objects.all())
+    for family, level, reviewer, label, count in rows.order_by().values(
+            "family_slug", "level_slug", "reviewer_id", "label").annotate(
+            n=Sum("count")).values_list("family_slug", "level_slug", "reviewer_id", "label",
+                                        "n"):
+        found[(family, level, reviewer)][label] = count
+    return found
+
+
 def build(ctx: Context) -> Report:
     scale = list(ctx.framework.scale) if ctx.framework else []
-    data = list(_rows(ctx).values_list("reviewer_id", "reviewer__name", "family_slug",
-                                       "level_slug", "manager_mean", "gap_mean",
-                                       "manager_counts"))
+    by_level = _reviewers(ctx)
     unfiltered = {}
     if ctx.filtered:
         unfiltered = {(r["family_slug"], r["level_slug"]): r["n"] for r in
-                      _rows(ctx, filtered=False).values("family_slug", "level_slug")
+                      _rows(ctx, filtered=False).order_by().values("family_slug", "level_slug")
                       .annotate(n=Count("pk"))}
-    by_level: dict[tuple, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    names = {}
-    for reviewer, name, family, level, mean, gap, counts in data:
-        by_level[(family, level)][reviewer].append((mean, gap, counts))
-        names[reviewer] = name
+    names = dict(User.objects.filter(pk__in={r for reviewers in by_level.values()
+                                             for r in reviewers}).values_list("pk", "name"))
     groups = []
     for key, reviewers in by_level.items():
-        parts = tuple(Group(("reviewer", key, r), len(rows)) for r, rows in reviewers.items())
-        total = sum(len(rows) for rows in reviewers.values())
+        parts = tuple(Group(("reviewer", key, r), m[0].n) for r, m in reviewers.items())
+        total = sum(m[0].n for m in reviewers.values())
         groups.append(ctx.nested(("level", key), total, unfiltered.get(key), parts))
     hidden = withheld(groups, ctx.minimum)
+    spreads = _spreads(ctx)
 
     report = Report("calibration", "Calibration", "How each reviewer rated their people's "
                     "latest closed check-ins, against everyone else at the same level. Means "
@@ -62,30 +92,22 @@ def build(ctx: Context) -> Report:
     for key in sorted(by_level):
         reviewers = by_level[key]
         label = ctx.level_label(*key)
-        everyone = Moments()
-        everyone_gap = Moments()
-        for rows in reviewers.values():
-            for mean, gap, _counts in rows:
-                everyone.add(mean)
-                everyone_gap.add(gap)
+        everyone, everyone_gap = Moments(), Moments()
+        for mine, mine_gap in reviewers.values():
+            everyone, everyone_gap = everyone + mine, everyone_gap + mine_gap
         if ("level", key) in hidden:
             levels.rows.append([Cell(label), Cell.hidden(), Cell.hidden(), Cell.hidden()])
             report.withheld += 1
         else:
             levels.rows.append([Cell(label), Cell(str(everyone.n), everyone.n),
                                 number(everyone.mean), number(everyone_gap.mean)])
-        for reviewer, rows in sorted(reviewers.items(), key=lambda item: names[item[0]]):
+        for reviewer, (mine, mine_gap) in sorted(reviewers.items(),
+                                                 key=lambda item: names[item[0]]):
             who = names[reviewer]
             if ("reviewer", key, reviewer) in hidden:
                 report.withheld += 1
                 continue  # not even the reviewer's name: its absence tells nothing new
-            mine, mine_gap = Moments(), Moments()
-            spread = defaultdict(int)
-            for mean, gap, counts in rows:
-                mine.add(mean)
-                mine_gap.add(gap)
-                for rated, count in counts.items():
-                    spread[rated] += count
+            spread = defaultdict(int, spreads.get((*key, reviewer), {}))
             strictness = difference(mine, everyone - mine)  # against the rest of the level
             total = sum(spread.values()) or 1
             talk = strictness is not None and strictness.excludes_zero
@@ -96,15 +118,24 @@ def build(ctx: Context) -> Report:
                 number(mine.mean), interval(mine_gap.estimate()), interval(strictness),
                 Cell("yes" if talk else "", "yes" if talk else "",
                      css="badge badge--warning" if talk else "")])
-            if strictness is not None:
-                name = f"{who}, {label}"
-                plotted.append((name, strictness.value, strictness.low, strictness.high))
-                if talk:
-                    flagged.add(name)
+            name = f"{who}, {label}"
+            plotted.append(None if strictness is None else
+                           (name, strictness.value, strictness.low, strictness.high))
+            if talk:
+                flagged.add(name)
     withheld_reviewers = sum(1 for key in hidden if key[0] == "reviewer")
     if withheld_reviewers:
         report.notes.append("Some reviewers are left out: they reviewed fewer people than the "
                             "minimum, or one of them alone could be worked out from a total.")
+    if not ctx.export:  # a page of reviewers (and their chart); the export has them all
+        page = ctx.whole("page", 1, 1, 100_000)
+        table.pages = max(1, -(-len(table.rows) // PAGE_SIZE))
+        table.page = min(page, table.pages)
+        shown = slice((table.page - 1) * PAGE_SIZE, table.page * PAGE_SIZE)
+        table.rows, plotted = table.rows[shown], plotted[shown]
+        if table.pages > 1:
+            table.caption += f" Page {table.page} of {table.pages}."
+    plotted = [item for item in plotted if item is not None]
     report.tables += [levels, table]
     if plotted:
         report.charts.append(Chart("Strictness against the rest of the level", charts.intervals(

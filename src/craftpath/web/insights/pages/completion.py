@@ -3,53 +3,76 @@ gone (each person counted once per quarter, at the furthest stage they reached).
 
 The seam for review cycles: `stages_by_period` is the one function that groups check-ins into
 periods. Today a period is the calendar quarter a check-in was started in; once cycles exist,
-it groups by cycle instead and nothing else here changes."""
+it groups by cycle instead (and ClosedStart keeps cycles beside quarters), and nothing else
+here changes."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 
 from .. import charts
+from ..models import ClosedStart
 from ..privacy import Group, withheld
 from ..report import Cell, Chart, Report, Table
 from .common import Context
 
 STAGES = ("not submitted", "one side submitted", "both submitted", "closed")
-STAGE_SQL = ("CASE WHEN c.closed_at IS NOT NULL THEN 3 "
-             "WHEN c.self_submitted_at IS NOT NULL AND c.manager_submitted_at IS NOT NULL "
-             "THEN 2 WHEN c.self_submitted_at IS NOT NULL OR c.manager_submitted_at IS NOT NULL "
-             "THEN 1 ELSE 0 END")
+CLOSED = len(STAGES) - 1
 
 
-def _quarter_sql() -> str:
-    if connection.vendor == "postgresql":
-        return ("(EXTRACT(YEAR FROM c.started_at AT TIME ZONE 'UTC')::int || '-Q' || "
-                "EXTRACT(QUARTER FROM c.started_at AT TIME ZONE 'UTC')::int)")
-    return ("(strftime('%Y', c.started_at) || '-Q' || "
-            "((CAST(strftime('%m', c.started_at) AS INTEGER) + 2) / 3))")
+def _period(periods: list[tuple[str, object]]):
+    """The name of the period a check-in started in, by comparing its start with the periods'
+    first moments: plain comparisons, no date functions on every row."""
+    following = [When(started_at__lt=start, then=Value(name))
+                 for (name, _start), (_next, start) in zip(periods, periods[1:], strict=False)]
+    last = Value(periods[-1][0], output_field=CharField())
+    return Case(*following, default=last, output_field=CharField()) if following else last
 
 
-def stages_by_period(people, since) -> dict[str, list[int]]:
-    """Period → people at each stage (STAGES order). `people` is a queryset of people or None
-    for everyone; `since` the first moment counted."""
+OPEN_STAGE = Case(
+    When(self_submitted_at__isnull=False, manager_submitted_at__isnull=False, then=Value(2)),
+    When(Q(self_submitted_at__isnull=False) | Q(manager_submitted_at__isnull=False),
+         then=Value(1)),
+    default=Value(0), output_field=IntegerField())
+
+
+def stages_by_period(population, periods: list[tuple[str, object]],
+                     filtered: bool = True) -> dict[str, list[int]]:
+    """Period → people at each stage (STAGES order), each person once per period at the
+    furthest stage of the check-ins they started in it. `periods`: (name, first moment) of
+    each period, oldest first, named as aggregates.quarter_of names them.
+
+    A closed check-in is as far as one goes, so the closed people per period are counted from
+    ClosedStart (kept on close); a person has at most one open check-in, so the open ones are
+    read live (from the index on open check-ins) and count where their person closed nothing
+    started in the same period."""
     from craftpath.web.checkins.models import CheckIn
 
-    if connection.vendor == "sqlite":
-        since = since.replace(tzinfo=None)  # stored as naive UTC text there
-    where, params = "c.started_at >= %s", [since]
-    if people is not None:
-        inner, inner_params = people.values("pk").query.sql_with_params()
-        where += f" AND c.person_id IN ({inner})"
-        params += list(inner_params)
-    sql = (f"SELECT period, stage, COUNT(*) FROM (SELECT c.person_id, {_quarter_sql()} AS "
-           f"period, MAX({STAGE_SQL}) AS stage FROM {CheckIn._meta.db_table} c WHERE {where} "
-           "GROUP BY c.person_id, period) furthest GROUP BY period, stage")
-    found: dict[str, list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for period, stage, count in cursor.fetchall():
-            found.setdefault(period, [0] * len(STAGES))[stage] = count
-    return found
+    names = [name for name, _start in periods]
+    found = {name: [0] * len(STAGES) for name in names}
+    closed = population.restrict(ClosedStart.objects.filter(quarter__in=names),
+                                 filtered=filtered)
+    for quarter, count in closed.order_by().values("quarter").annotate(
+            n=Count("pk")).values_list("quarter", "n"):
+        found[quarter][CLOSED] = count
+    opened = population.restrict(CheckIn.objects.filter(
+        closed_at=None, started_at__gte=periods[0][1]), filtered=filtered).annotate(
+        period=_period(periods), stage=OPEN_STAGE).filter(~Exists(ClosedStart.objects.filter(
+            person_id=OuterRef("person_id"), quarter=OuterRef("period"))))
+    for period, stage, count in opened.order_by().values("period", "stage").annotate(
+            n=Count("pk")).values_list("period", "stage", "n"):
+        found[period][stage] += count
+    return {name: stages for name, stages in found.items() if any(stages)}
 
 
 def _start_of(quarter: str):
@@ -62,9 +85,9 @@ def _start_of(quarter: str):
 def build(ctx: Context) -> Report:
     count = int(ctx.choice("quarters", ["4", "8", "12", "20"], "8"))
     quarters = ctx.quarters(count)
-    since = _start_of(quarters[0])
-    found = stages_by_period(ctx.population.people(), since)
-    unfiltered = stages_by_period(ctx.population.people(filtered=False), since) \
+    periods = [(quarter, _start_of(quarter)) for quarter in quarters]
+    found = stages_by_period(ctx.population, periods)
+    unfiltered = stages_by_period(ctx.population, periods, filtered=False) \
         if ctx.filtered else {}
     groups = []
     for quarter in quarters:

@@ -9,6 +9,9 @@ would be another total to subtract from."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 
 from .. import charts
 from ..models import AttributeKind, PersonAttribute, Standing
@@ -24,33 +27,60 @@ def grouping_key(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+@dataclass
+class Tally:
+    """What the page needs of a group, summable: people, their agreed ratings and gaps, and
+    how many of those with a next level are past the readiness threshold."""
+
+    people: int = 0
+    agreed: Moments = field(default_factory=Moments)
+    gap: Moments = field(default_factory=Moments)
+    ready: int = 0
+    counted: int = 0  # people with a next level
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.people + other.people, self.agreed + other.agreed,
+                     self.gap + other.gap, self.ready + other.ready,
+                     self.counted + other.counted)
+
+    def __sub__(self, other: Tally) -> Tally:
+        return Tally(self.people - other.people, self.agreed - other.agreed,
+                     self.gap - other.gap, self.ready - other.ready,
+                     self.counted - other.counted)
+
+
+def _tallies(kind: str, threshold: float) -> dict[str | None, Tally]:
+    """Recorded value (None: not recorded) → its people's tally, added up in the database;
+    values that differ only in spacing or case are merged afterwards."""
+    value = Subquery(PersonAttribute.objects.filter(person_id=OuterRef("person_id"), kind=kind)
+                     .values("value")[:1])
+    found = {}
+    for row in Standing.objects.annotate(value=value).order_by().values("value").annotate(
+            n=Count("pk"), a_n=Count("agreed_mean"), a_sum=Sum("agreed_mean"),
+            a_sq=Sum(F("agreed_mean") * F("agreed_mean")), g_n=Count("gap_mean"),
+            g_sum=Sum("gap_mean"), g_sq=Sum(F("gap_mean") * F("gap_mean")),
+            counted=Count("share_next"), ready=Count("pk", filter=Q(share_next__gte=threshold))):
+        found[row["value"]] = Tally(
+            row["n"], Moments(row["a_n"], row["a_sum"] or 0.0, row["a_sq"] or 0.0),
+            Moments(row["g_n"], row["g_sum"] or 0.0, row["g_sq"] or 0.0), row["ready"],
+            row["counted"])
+    return found
+
+
 def build(ctx: Context) -> Report:
     kind = ctx.choice("attribute", list(AttributeKind.values), AttributeKind.GENDER)
-    people = list(Standing.objects.values_list("person_id", "agreed_mean", "gap_mean",
-                                               "share_next"))
-    recorded = dict(PersonAttribute.objects.filter(kind=kind).values_list("person_id", "value"))
-    members: dict[str, list] = defaultdict(list)
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for row in people:
-        value = recorded.get(row[0])
-        key = grouping_key(value) if value else NOT_RECORDED
-        members[key].append(row)
-        if value:
-            spellings[key][" ".join(value.split())] += 1
-    root = Group("everyone", len(people),
-                 tuple(Group(("group", key), len(rows)) for key, rows in members.items()))
-    hidden = withheld([root], ctx.minimum)
     threshold = ctx.threshold
-
-    def moments(rows, index):
-        m = Moments()
-        for row in rows:
-            m.add(row[index])
-        return m
-
-    def ready(rows):
-        counted = [r for r in rows if r[3] is not None]
-        return sum(1 for r in counted if r[3] >= threshold), len(counted)
+    members: dict[str, Tally] = defaultdict(Tally)
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for value, tally in _tallies(kind, threshold).items():
+        key = grouping_key(value) if value else NOT_RECORDED
+        members[key] = members[key] + tally
+        if value:
+            spellings[key][" ".join(value.split())] += tally.people
+    everyone = sum(members.values(), Tally())
+    root = Group("everyone", everyone.people,
+                 tuple(Group(("group", key), tally.people) for key, tally in members.items()))
+    hidden = withheld([root], ctx.minimum)
 
     report = Report("fairness", "Fairness", "Groups of one optional attribute, recorded by "
                     "people themselves with their consent, each compared with everyone else. "
@@ -71,17 +101,19 @@ def build(ctx: Context) -> Report:
     for key in sorted(members, key=lambda k: (k == NOT_RECORDED, k)):
         if ("group", key) in hidden:
             continue  # not counted either: how many small groups exist is itself a figure
-        rows = members[key]
-        rest = [r for other, others in members.items() if other != key for r in others]
-        label = NOT_RECORDED if key == NOT_RECORDED else spellings[key].most_common(1)[0][0]
-        agreed, agreed_rest = moments(rows, 1), moments(rest, 1)
-        gap, gap_rest = moments(rows, 2), moments(rest, 2)
-        hits, n = ready(rows)
-        hits_rest, n_rest = ready(rest)
+        mine = members[key]
+        rest = everyone - mine
+        # The most common spelling names the group (the first in order on a tie).
+        label = NOT_RECORDED if key == NOT_RECORDED else min(
+            spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+        agreed, agreed_rest = mine.agreed, rest.agreed
+        gap, gap_rest = mine.gap, rest.gap
+        hits, n = mine.ready, mine.counted
+        hits_rest, n_rest = rest.ready, rest.counted
         share = proportion(hits, n)
         rating_gap = difference(agreed, agreed_rest)
         table.rows.append([
-            Cell(label), Cell(str(len(rows)), len(rows)), number(agreed.mean),
+            Cell(label), Cell(str(mine.people), mine.people), number(agreed.mean),
             interval(rating_gap), number(gap.mean), interval(difference(gap, gap_rest)),
             Cell("—" if share is None else f"{round(100 * share.value)}%",
                  None if share is None else round(100 * share.value)),

@@ -4,14 +4,12 @@ the one person is named, since the viewer may see their progress anyway."""
 
 from __future__ import annotations
 
-from collections import Counter
-
-from django.db.models import Count
+from django.db.models import Count, Min
 
 from craftpath.web.accounts.models import User
 
 from .. import charts
-from ..models import Standing
+from ..models import Standing, StandingStatement
 from ..privacy import withheld
 from ..report import Cell, Chart, Report, Table
 from .common import BadParameter, Context
@@ -31,14 +29,21 @@ def build(ctx: Context) -> Report:
     common = rows.values("level_slug").annotate(n=Count("pk")).order_by("-n").first()
     default = ctx.population.filters.level or (common["level_slug"] if common else levels[0])
     level = family.find_level(ctx.choice("at", levels, default))
-    coverers: Counter = Counter()
-    sole: dict[str, int] = {}
-    people = 0
-    for person_id, covered in rows.values_list("person_id", "covered_statements"):
-        people += 1
-        coverers.update(covered)
-        for sid in covered:
-            sole[sid] = person_id if sid not in sole else 0
+    cells = [(area, family.expectation(area.slug, level.slug)) for track in family.tracks
+             for area in track.areas]
+    cells = [(area, cell) for area, cell in cells if cell and cell.statements]
+    ids = [statement.id for _area, cell in cells for statement in cell.statements]
+    # Per statement: how many people cover it, and the lowest id among them (the one
+    # person, when there is one), counted in the database.
+    coverers, sole = {}, {}
+    for sid, n, first in ctx.population.restrict(StandingStatement.objects.filter(
+            family_slug=family.slug, statement_id__in=ids)).order_by().values(
+            "statement_id").annotate(n=Count("pk"), first=Min("person_id")).values_list(
+            "statement_id", "n", "first"):
+        coverers[sid] = n
+        if n == 1:
+            sole[sid] = first
+    people = rows.count()
     unfiltered = ctx.population.restrict(Standing.objects.filter(family_slug=family.slug),
                                          filtered=False).count() if ctx.filtered else None
     hidden = withheld([ctx.nested("group", people, unfiltered)], ctx.minimum)
@@ -59,21 +64,16 @@ def build(ctx: Context) -> Report:
                             "withheld.")
         return report
     listed = []
-    names = dict(User.objects.filter(pk__in={pk for pk in sole.values() if pk})
-                 .values_list("pk", "name"))
+    names = dict(User.objects.filter(pk__in=set(sole.values())).values_list("pk", "name"))
     chart_items = []
-    for track in family.tracks:
-        for area in track.areas:
-            cell = family.expectation(area.slug, level.slug)
-            if not cell or not cell.statements:
-                continue
-            counts = [coverers[s.id] for s in cell.statements]
-            nobody, one = counts.count(0), counts.count(1)
-            areas.rows.append([Cell(area.name), Cell(str(len(counts)), len(counts)),
-                               Cell(str(nobody), nobody), Cell(str(one), one)])
-            chart_items.append((area.name, nobody + one))
-            for statement in cell.statements:
-                listed.append((coverers[statement.id], area.name, statement))
+    for area, cell in cells:
+        counts = [coverers.get(s.id, 0) for s in cell.statements]
+        nobody, one = counts.count(0), counts.count(1)
+        areas.rows.append([Cell(area.name), Cell(str(len(counts)), len(counts)),
+                           Cell(str(nobody), nobody), Cell(str(one), one)])
+        chart_items.append((area.name, nobody + one))
+        for statement in cell.statements:
+            listed.append((coverers.get(statement.id, 0), area.name, statement))
     listed.sort(key=lambda item: item[0])
     for count, area_name, statement in listed:
         only = sole.get(statement.id, 0) if count == 1 else 0

@@ -4,8 +4,8 @@ level. A list for conversations, not a verdict; the rate per level is a group fi
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .. import charts
@@ -24,25 +24,27 @@ def _months(since, today) -> int | None:
     return (today.year - since.year) * 12 + today.month - since.month
 
 
+def _rows(ctx: Context, filtered: bool = True):
+    return ctx.population.restrict(Standing.objects.exclude(share_next=None), filtered=filtered)
+
+
 def build(ctx: Context) -> Report:
     threshold = ctx.threshold
-    rows = ctx.population.restrict(Standing.objects.exclude(share_next=None))
-    data = list(rows.values_list("person_id", "person__name", "person__level_since",
-                                 "family_slug", "level_slug", "share_next", "closed_on"))
+    # (people, ready) per level, counted in the database.
+    by_level = {(family, level): (n, ready) for family, level, n, ready in _rows(ctx).order_by()
+                .values("family_slug", "level_slug").annotate(
+                    n=Count("pk"), ready=Count("pk", filter=Q(share_next__gte=threshold)))
+                .values_list("family_slug", "level_slug", "n", "ready")}
     unfiltered = {}
     if ctx.filtered:
-        for family, level in ctx.population.restrict(Standing.objects.exclude(
-                share_next=None), filtered=False).values_list("family_slug", "level_slug"):
-            unfiltered[(family, level)] = unfiltered.get((family, level), 0) + 1
-    by_level = defaultdict(list)
-    for row in data:
-        by_level[(row[3], row[4])].append(row)
+        unfiltered = {(r["family_slug"], r["level_slug"]): r["n"] for r in
+                      _rows(ctx, filtered=False).order_by().values("family_slug", "level_slug")
+                      .annotate(n=Count("pk"))}
     groups = []
-    for key, people in by_level.items():
-        ready = sum(1 for r in people if r[5] >= threshold)
+    for key, (n, ready) in by_level.items():
         # Ready and not ready split the level: both are shown, so both are parts.
-        groups.append(ctx.nested(("level", key), len(people), unfiltered.get(key), (
-            Group(("ready", key), ready), Group(("not ready", key), len(people) - ready))))
+        groups.append(ctx.nested(("level", key), n, unfiltered.get(key), (
+            Group(("ready", key), ready), Group(("not ready", key), n - ready))))
     hidden = withheld(groups, ctx.minimum)
     report = Report("readiness", "Readiness pipeline", f"People whose latest agreed ratings "
                     f"cover at least {round(threshold * 100)}% of the next level's applicable "
@@ -53,32 +55,35 @@ def build(ctx: Context) -> Report:
     people_table = Table("Conversation list", ["Person", "Level", "Toward next",
                                                "Months at level", "Latest check-in"],
                          caption="Highest coverage of the next level first.")
-    listed = []
     chart_items = []
     for key in sorted(by_level):
-        people = by_level[key]
+        n, ready = by_level[key]
         label = ctx.level_label(*key)
-        ready = [r for r in people if r[5] >= threshold]
-        listed += [(r, label) for r in ready]
         if ("level", key) in hidden or ("ready", key) in hidden:
             summary.rows.append([Cell(label), Cell.hidden(), Cell.hidden(), Cell.hidden()])
             report.withheld += 1
             continue
-        share = proportion(len(ready), len(people))
+        share = proportion(ready, n)
         summary.rows.append([
-            Cell(label), Cell(str(len(people)), len(people)), Cell(str(len(ready)), len(ready)),
+            Cell(label), Cell(str(n), n), Cell(str(ready), ready),
             Cell(f"{round(100 * share.value)}% ({round(100 * share.low)}–"
                  f"{round(100 * share.high)}%)", round(100 * share.value))])
         chart_items.append((label, round(100 * share.value)))
-    listed.sort(key=lambda item: (-item[0][5], item[0][1].casefold()))
-    if not ctx.export and len(listed) > LISTED:
-        people_table.more = len(listed) - LISTED
+    # The list names people the viewer may see anyway, at every level, hidden figures or not;
+    # the database sorts it and cuts it to a page.
+    listed = _rows(ctx).filter(share_next__gte=threshold).order_by(
+        "-share_next", Lower("person__name"), "person_id").values_list(
+        "person_id", "person__name", "person__level_since", "family_slug", "level_slug",
+        "share_next", "closed_on")
+    if not ctx.export:
+        everyone_ready = sum(ready for _n, ready in by_level.values())
+        people_table.more = max(0, everyone_ready - LISTED)
         listed = listed[:LISTED]
     today = timezone.localdate()
-    for (pk, name, since, _family, _level, share, closed_on), label in listed:
+    for pk, name, since, family, level, share, closed_on in listed:
         months = _months(since, today)
         people_table.rows.append([
-            Cell(name, name, href=ctx.progress_url(pk)), Cell(label),
+            Cell(name, name, href=ctx.progress_url(pk)), Cell(ctx.level_label(family, level)),
             percent(share), Cell("unknown" if months is None else str(months), months),
             Cell(closed_on.isoformat(), closed_on.isoformat())])
     report.tables += [summary, people_table]

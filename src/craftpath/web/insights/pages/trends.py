@@ -2,9 +2,10 @@
 ratings, from each person's last check-in closed in each quarter. Each quarter and each area
 of a quarter is its own group for the minimum-size rule.
 
-The sums come from QuarterTally (kept when check-ins close, per manager at the time, family
-and level), so a manager's trends count the people who were in their organisation then, and
-the level and family filters are those of the check-ins. Filters by team or track (which are
+The sums come from QuarterTally (kept when check-ins close, per organisation at the time,
+family and level: a few dozen rows for any organisation), so a manager's trends count the
+people who were in their organisation then, and the level and family filters are those of
+the check-ins. Filters by team or track (which are
 today's) add up the people's own quarter results instead, which reads more rows."""
 
 from __future__ import annotations
