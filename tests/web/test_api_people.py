@@ -91,6 +91,11 @@ def test_roles_and_teams_are_changed_by_admins_only(small_org, api_as):
     answer = admin.put(url + "/roles", {"roles": ["engineer", "manager"]},
                        if_match=admin.get(url)["ETag"])
     assert answer.status_code == 200 and answer.json()["roles"] == ["engineer", "manager"]
+    from craftpath.web.audit.models import Action, Event
+
+    granted = Event.objects.filter(action=Action.ROLE_GRANTED,
+                                   subject_pk=small_org.ian.pk).latest("seq")
+    assert (granted.actor_email, granted.detail) == ("ada@example.com", "Manager")
     unknown = admin.put(url + "/roles", {"roles": ["king"]}, if_match='"x"')
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "roles"
     team = admin.post("/api/v1/teams", {"name": "Platform"})

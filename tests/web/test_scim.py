@@ -101,6 +101,10 @@ def test_change_manager_with_the_enterprise_extension(scim, small_org):
                 check_request_payload=False)
     read = scim.query(model, created.id)
     assert Person.objects.get(email="max@example.com").manager == small_org.oto
+    from craftpath.web.audit.models import Action, Event
+
+    changed = Event.objects.filter(action=Action.MANAGER_CHANGED, subject_name="Max")
+    assert {e.actor_email for e in changed} == {"ada@example.com"}  # the SCIM token's owner
     assert read.model_dump()[
         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["manager"]["value"] \
         == str(small_org.oto.pk)

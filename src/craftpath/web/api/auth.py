@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from ninja.security import APIKeyCookie, HttpBearer
 
+from craftpath.web.audit import trail
+
 from . import tokens
 from .models import Scope
 from .problems import Problem
@@ -29,6 +31,7 @@ class TokenAuth(HttpBearer):
                           headers={"Retry-After": str(wait)})
         request.api_scope = found.scope
         request.user = found.owner
+        trail.acting_from_now(found.owner)  # changes seen through model signals name them
         return found.owner
 
 

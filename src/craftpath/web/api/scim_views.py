@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from craftpath.web import access
 from craftpath.web.accounts.models import Team, User
+from craftpath.web.audit import trail
 
 from . import tokens
 from .models import Scope
@@ -85,6 +86,7 @@ def _authenticate(request) -> None:
         error.retry_after = wait
         raise error
     request.scim_actor = token.owner
+    trail.acting_from_now(token.owner)  # a manager changed by the identity provider names them
 
 
 def _base(request) -> str:

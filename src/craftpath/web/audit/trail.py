@@ -44,6 +44,12 @@ def current_actor():
     return _acting.get()
 
 
+def acting_from_now(user) -> None:
+    """Who acts for the rest of this request, once an API or SCIM token has named them after
+    the middleware ran (its `acting_as` puts the earlier value back when the request ends)."""
+    _acting.set(user)
+
+
 def _actor_of(who) -> tuple[int | None, str, str]:
     user = getattr(who, "user", who)  # a request, or a user
     if user is None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from craftpath.web.accounts.models import User, normalise_email
 from craftpath.web.checkins.models import CheckIn
 
+from . import audit
 from .launch import CycleError, StaleCycle
 from .models import DUE_FIELDS, STAGE_LABELS, STAGES, Cycle, Participant
 from .progress import outstanding
@@ -103,6 +104,7 @@ def move_deadline(cycle: Cycle, stage: str, new: date, revision: int) -> Cycle:
         current.revision = F("revision") + 1
         current.save(update_fields=[DUE_FIELDS[stage], "revision"])
         current.refresh_from_db()
+        audit.record(current, f"moved the {STAGE_LABELS[stage].lower()} deadline to {new}")
     return current
 
 
@@ -122,6 +124,7 @@ def edit_draft(cycle: Cycle, changed: Cycle, revision: int) -> Cycle:
         current.revision = F("revision") + 1
         current.save(update_fields=[*EDITABLE, "revision"])
         current.refresh_from_db()
+        audit.record(current, "edited before launch")
     return current
 
 
@@ -132,6 +135,7 @@ def discard_draft(cycle: Cycle, revision: int) -> None:
         if current is None:
             raise CycleError("This cycle was discarded a moment ago.")
         _still_a_draft(current, revision)
+        audit.record(current, "discarded before launch")
         current.delete()
 
 
@@ -165,7 +169,13 @@ def reassign(cycle: Cycle, from_person: User | None, to_email: str) -> int:
                                       manager_submitted_at=None)
     checkins = checkins.filter(reviewer=from_person) if from_person else \
         checkins.filter(reviewer=None)
-    return checkins.exclude(person=target).update(reviewer=target)
+    checkins = checkins.exclude(person=target)
+    with transaction.atomic():
+        people = list(checkins.select_for_update().values_list("person_id", flat=True))
+        moved = checkins.filter(person_id__in=people).update(reviewer=target)
+        if moved:
+            audit.record(cycle, f"handed reviews to {target.email}", people)
+    return moved
 
 
 def close_cycle(cycle: Cycle, now=None) -> Cycle:
@@ -180,6 +190,7 @@ def close_cycle(cycle: Cycle, now=None) -> Cycle:
             raise CycleError("This cycle was never launched.")
         current.closed_at = now
         current.save(update_fields=["closed_at"])
+        audit.record(current, "closed")
     return current
 
 
