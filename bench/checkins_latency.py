@@ -73,6 +73,9 @@ def generate(people: int, years: int, seed: int = 5) -> dict:
     from craftpath.web.frameworks.publishing import active_version, framework_of
 
     rng = random.Random(seed)
+    if connection.vendor == "sqlite":  # the build is one transaction: keep it in memory
+        with connection.cursor() as cursor:  # rather than spill and rewrite pages (4 GB)
+            cursor.execute("PRAGMA cache_size = -4000000")
     version = active_version()
     framework = framework_of(version)
     scale = list(framework.scale)

@@ -159,7 +159,9 @@ def run_one(database: str, args) -> None:
     cluster = None
     with tempfile.TemporaryDirectory(prefix="craftpath-bench-") as folder:
         try:
-            if database == "postgres":
+            if database == "postgres" and args.postgres_url:
+                env["DATABASE_URL"] = args.postgres_url  # a server kept between runs
+            elif database == "postgres":
                 sys.path.insert(0, str(ROOT / "tests"))
                 from postgres import ThrowawayCluster
 
@@ -171,13 +173,17 @@ def run_one(database: str, args) -> None:
                 kept = Path(args.keep) if args.keep else Path(folder)
                 kept.mkdir(parents=True, exist_ok=True)
                 env["DATABASE_URL"] = f"sqlite:///{kept}/bench.sqlite3"
-            facts_file = Path(args.keep) / "facts.json" if args.keep else None
-            if database == "sqlite" and facts_file is not None:
+            facts_file = None  # where a kept organisation's facts are
+            if args.keep and (database == "sqlite" or args.postgres_url):
+                facts_file = Path(args.keep) / ("facts.json" if database == "sqlite"
+                                                else "facts-postgres.json")
+                facts_file.parent.mkdir(parents=True, exist_ok=True)
+            if facts_file is not None:
                 secret = Path(args.keep) / "secret.txt"  # the kept sessions are signed with it
                 if not secret.exists():
                     secret.write_text(env["CRAFTPATH_SECRET_KEY"])
                 env["CRAFTPATH_SECRET_KEY"] = secret.read_text().strip()
-            if database == "sqlite" and facts_file is not None and facts_file.exists():
+            if facts_file is not None and facts_file.exists():
                 # A kept organisation: bring it to this code's schema, measure it again.
                 subprocess.run([sys.executable, "-m", "craftpath.cli", "manage", "migrate",
                                 "-v", "0"], env=env, check=True)
@@ -196,7 +202,7 @@ def run_one(database: str, args) -> None:
                 if made.returncode != 0:
                     raise SystemExit(f"generating failed:\n{made.stderr[-3000:]}")
                 facts = json.loads(made.stdout.strip().splitlines()[-1])
-                if database == "sqlite" and facts_file is not None:
+                if facts_file is not None:
                     facts_file.write_text(json.dumps(facts))
             print(f"\n{database}: {facts['people']} people, {facts['checkins']} check-ins, "
                   f"{facts['entries']} statement rows, generated in {facts['seconds']} s")
@@ -231,8 +237,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="per page (at most)")
     parser.add_argument("--seconds", type=float, default=15, help="per page (at most)")
     parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--keep", default="", help="SQLite only: keep the organisation in "
-                        "this folder, and measure a kept one again instead of generating")
+    parser.add_argument("--keep", default="", help="keep the organisation (SQLite: in this "
+                        "folder; PostgreSQL: in --postgres-url, its facts in this folder), "
+                        "and measure a kept one again instead of generating")
+    parser.add_argument("--postgres-url", default="", help="with --keep: a PostgreSQL "
+                        "database to keep the organisation in, instead of a throwaway server")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--time-update", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -119,6 +119,25 @@ def test_the_backfill_rebuilds_the_same_figures(small_org, capsys):
     assert _figures() == kept
 
 
+def test_the_backfill_repairs_figures_a_batch_of_people_at_a_time(small_org):
+    from craftpath.web.insights import aggregates
+
+    for days, value in ((0, "Meets"), (120, "Not yet")):
+        closed_checkin(small_org.ian, small_org.leo, manager_value=value, days_ago=days)
+        closed_checkin(small_org.eva, small_org.leo, manager_value=value, days_ago=days + 3)
+    kept = _figures()
+    QuarterTally.objects.update(people=99, count=7)  # damaged figures, and a stray one
+    QuarterTally.objects.create(quarter="2001-Q1", family_slug="x", level_slug="y",
+                                kind="all", people=3)
+    Standing.objects.filter(person=small_org.eva).delete()
+    StandingArea.objects.filter(person=small_org.ian).update(share=0.5)
+    batches = []
+    assert aggregates.rebuild(lambda done, total: batches.append((done, total)),
+                              people_per_batch=1) == 4
+    assert batches == [(2, 4), (4, 4)]  # one person per batch, each its own transaction
+    assert _figures() == kept
+
+
 def test_a_second_close_in_a_quarter_moves_the_tallies_not_adds_to_them(small_org):
     closed_checkin(small_org.ian, small_org.leo, manager_value="Not yet")
     closed_checkin(small_org.ian, small_org.leo, manager_value="Exceeds")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 
 from craftpath.core.progress import NOT_APPLICABLE, Rating, Scale, level_coverage
 from craftpath.web.accounts.models import User
@@ -274,54 +276,121 @@ def _ratings(summary: Summary, scale: list[str]) -> dict[str, tuple[int, int]]:
     return {label: (scale.index(label), count) for label, count in summary.agreed_counts.items()}
 
 
-def rebuild(progress=None, people_per_batch: int = 200) -> int:
-    """Recompute every figure from the closed check-ins, a batch of people at a time, with
-    bulk inserts; returns how many check-ins were read. `progress(done, total)` is called
-    after each batch. Runs in one transaction: readers see the old figures until it ends."""
-    from craftpath.web.checkins import scope as scopes
-    from craftpath.web.checkins.models import CheckIn, Entry
+PERSON_FIGURES = (AreaResult, RatingCount, QuarterResult, StandingArea, StandingRating,
+                  StandingStatement, Standing, ClosedStart)  # children before parents
+
+
+def rebuild(progress=None, people_per_batch: int = 500) -> int:
+    """Recompute every figure from the closed check-ins; returns how many were read.
+
+    A batch of people at a time, each batch one transaction that replaces those people's
+    figures at once: the app keeps serving (readers see each person's old figures or new
+    ones, never half), and no transaction grows with the organisation (one transaction over
+    500,000 check-ins outgrew SQLite's page cache and rewrote its log for an hour). The
+    quarters' tallies are then recounted from the rebuilt results (`retally`).
+    `progress(done, total)` is called after each batch."""
+    from craftpath.web.checkins.models import CheckIn
 
     closed = CheckIn.objects.exclude(closed_at=None)
     total = closed.count()
-    people = sorted(set(closed.values_list("person_id", flat=True)))
-    done = 0
+    people = sorted(set(closed.values_list("person_id", flat=True).distinct()))
     managers = dict(User.objects.values_list("pk", "manager_id")) if people else {}
     organisations = _organisations_from(managers)
-    tallies: dict[tuple, dict] = {}
-    with transaction.atomic():
-        for model in (QuarterTally, RatingCount, AreaResult, QuarterResult, StandingArea,
-                      StandingRating, StandingStatement, Standing, ClosedStart):
-            model.objects.all().delete()
-        starts = {(person_id, quarter_of(started_at)) for person_id, started_at
-                  in closed.values_list("person_id", "started_at").iterator(chunk_size=5000)}
-        ClosedStart.objects.bulk_create([ClosedStart(person_id=person_id, quarter=quarter)
-                                         for person_id, quarter in starts], batch_size=5000)
-        for start in range(0, len(people), people_per_batch):
-            chunk = people[start:start + people_per_batch]
-            checkins = list(closed.filter(person_id__in=chunk).select_related("version")
-                            .defer("snapshot", "summary", "version__document")
-                            .order_by("person_id", "closed_at", "id"))
-            rows: dict[int, list[tuple]] = {c.pk: [] for c in checkins}
-            for row in Entry.objects.filter(checkin__in=[c.pk for c in checkins]).values_list(
-                    "checkin_id", "statement_id", "self_value", "manager_value",
-                    "agreed_value", "agreed_reason"):
-                rows[row[0]].append(row[1:])
-            latest: dict[int, tuple] = {}
-            by_quarter: dict[tuple[int, str], tuple] = {}
-            for checkin in checkins:  # oldest first: later ones replace earlier ones
-                scope = scopes.of_checkin(checkin)
-                made = (checkin, summarise(checkin, scope, rows[checkin.pk]),
-                        list(scope.framework.scale))
-                latest[checkin.person_id] = made
-                by_quarter[(checkin.person_id, quarter_of(checkin.closed_at))] = made
-            _bulk_store(latest, by_quarter, organisations, tallies)
-            done += len(checkins)
-            if progress is not None:
-                progress(done, total)
-        QuarterTally.objects.bulk_create(
-            [QuarterTally(**dict(zip(TALLY_CELL, key, strict=True)), **sums)
-             for key, sums in tallies.items()], batch_size=2000)
+    with transaction.atomic():  # people whose closed check-ins are gone
+        for model in PERSON_FIGURES:
+            model.objects.exclude(person_id__in=closed.values("person_id")).delete()
+    done = 0
+    for start in range(0, len(people), people_per_batch):
+        done += _rebuild_people(people[start:start + people_per_batch], organisations)
+        if progress is not None:
+            progress(done, total)
+    retally()
     return done
+
+
+def _rebuild_people(people: list[int], organisations: dict[int, list[int]]) -> int:
+    """Replace these people's figures with ones summarised from their closed check-ins."""
+    from craftpath.web.checkins import scope as scopes
+    from craftpath.web.checkins.models import CheckIn, Entry
+
+    with transaction.atomic():
+        # Deleting first takes the write locks, so a close of one of these people either
+        # ends before the check-ins are read below or waits for this batch.
+        for model in PERSON_FIGURES:
+            model.objects.filter(person_id__in=people).delete()
+        checkins = list(CheckIn.objects.exclude(closed_at=None).filter(person_id__in=people)
+                        .select_related("version")
+                        .defer("snapshot", "summary", "version__document")
+                        .order_by("person_id", "closed_at", "id"))
+        _insert_rows(ClosedStart, ("person_id", "quarter"),
+                     {(c.person_id, quarter_of(c.started_at)) for c in checkins})
+        rows: dict[int, list[tuple]] = {c.pk: [] for c in checkins}
+        for row in Entry.objects.filter(checkin__in=[c.pk for c in checkins]).values_list(
+                "checkin_id", "statement_id", "self_value", "manager_value",
+                "agreed_value", "agreed_reason"):
+            rows[row[0]].append(row[1:])
+        latest: dict[int, tuple] = {}
+        by_quarter: dict[tuple[int, str], tuple] = {}
+        for checkin in checkins:  # oldest first: later ones replace earlier ones
+            scope = scopes.of_checkin(checkin)
+            made = (checkin, summarise(checkin, scope, rows[checkin.pk]),
+                    list(scope.framework.scale))
+            latest[checkin.person_id] = made
+            by_quarter[(checkin.person_id, quarter_of(checkin.closed_at))] = made
+        _bulk_store(latest, by_quarter, organisations)
+    return len(checkins)
+
+
+def retally() -> None:
+    """Recount every QuarterTally from the quarters' results, grouped in the database by
+    the organisations each result was added to. Closes wait while it runs: a close adds
+    its result and its tallies in one transaction, so its result is either counted here
+    or added to the new tallies after."""
+    quote = connection.ops.quote_name
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # readers go on; writers of tallies wait
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {quote(QuarterTally._meta.db_table)} "
+                               "IN EXCLUSIVE MODE")
+        QuarterTally.objects.all().delete()  # on SQLite, this takes the write lock
+        tallies: dict[tuple, dict] = {}
+        cell = ("quarter", "organisations", "family_slug", "level_slug")
+        for row in QuarterResult.objects.values(*cell).annotate(
+                people=Count("id"), share_sum=Coalesce(Sum("share_at"), 0.0),
+                shares=Count("share_at")).order_by():
+            add_tallies(tallies, row["quarter"], row["organisations"], row["family_slug"],
+                        row["level_slug"], {("all", ""): {
+                            "people": row["people"], "share_sum": row["share_sum"],
+                            "shares": row["shares"]}})
+        joined = ("quarter", "result__organisations", "result__family_slug",
+                  "result__level_slug")
+        for row in AreaResult.objects.values(*joined, "area_slug").annotate(
+                people=Count("id"), covered_sum=Sum("covered"),
+                applicable_sum=Sum("applicable")).order_by():
+            add_tallies(tallies, *(row[name] for name in joined), {("area", row["area_slug"]): {
+                "people": row["people"], "covered": row["covered_sum"],
+                "applicable": row["applicable_sum"]}})
+        for row in RatingCount.objects.values(*joined, "label").annotate(
+                count_sum=Sum("count")).order_by():
+            add_tallies(tallies, *(row[name] for name in joined),
+                        {("rating", row["label"]): {"count": row["count_sum"]}})
+        _insert_rows(QuarterTally, (*TALLY_CELL, *TALLIED),
+                     [(*key, *(sums[name] for name in TALLIED))
+                      for key, sums in tallies.items()])
+
+
+def _insert_rows(model, columns: tuple[str, ...], rows) -> None:
+    """INSERT plain rows in one executemany: for the many small rows of a rebuild, building
+    a model instance per row costs more than the database's work."""
+    rows = list(rows)
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
 
 
 def _organisations_from(managers: dict[int, int | None]) -> dict[int, list[int]]:
@@ -337,19 +406,26 @@ def _organisations_from(managers: dict[int, int | None]) -> dict[int, list[int]]
 
 
 def _bulk_store(latest: dict[int, tuple], by_quarter: dict[tuple[int, str], tuple],
-                organisations: dict[int, list[int]], tallies: dict[tuple, dict]) -> None:
+                organisations: dict[int, list[int]]) -> None:
     """Insert a batch's figures. History does not say who someone's managers were, so the
-    rebuilt results and tallies count everyone under their managers of today."""
+    rebuilt results count everyone under their managers of today."""
     Standing.objects.bulk_create(
         [Standing(person_id=person_id, closed_at=checkin.closed_at, areas=summary.areas,
                   covered_statements=summary.covered_statements,
                   manager_counts=summary.manager_counts, **summary.fields)
          for person_id, (checkin, summary, _scale) in latest.items()], batch_size=500)
-    for model, rows_of in ((StandingArea, _standing_areas), (StandingRating, _standing_ratings),
-                           (StandingStatement, _standing_statements)):
-        model.objects.bulk_create(
-            [row for person_id, (_checkin, summary, _scale) in latest.items()
-             for row in rows_of(person_id, summary)], batch_size=2000)
+    summaries = [(person_id, summary) for person_id, (_c, summary, _s) in latest.items()]
+    _insert_rows(StandingArea, ("person_id", "area_slug", "share"),
+                 [(r.person_id, r.area_slug, r.share) for person_id, summary in summaries
+                  for r in _standing_areas(person_id, summary)])
+    _insert_rows(StandingRating, ("person_id", "family_slug", "level_slug", "reviewer_id",
+                                  "label", "count"),
+                 [(r.person_id, r.family_slug, r.level_slug, r.reviewer_id, r.label, r.count)
+                  for person_id, summary in summaries
+                  for r in _standing_ratings(person_id, summary)])
+    _insert_rows(StandingStatement, ("person_id", "family_slug", "statement_id"),
+                 [(r.person_id, r.family_slug, r.statement_id) for person_id, summary
+                  in summaries for r in _standing_statements(person_id, summary)])
     keys = list(by_quarter)
     results = QuarterResult.objects.bulk_create(
         [QuarterResult(person_id=person_id, quarter=quarter,
@@ -361,15 +437,11 @@ def _bulk_store(latest: dict[int, tuple], by_quarter: dict[tuple[int, str], tupl
     areas, ratings = [], []
     for (person_id, quarter), result in zip(keys, results, strict=True):
         _checkin, summary, scale = by_quarter[(person_id, quarter)]
-        areas += [AreaResult(result_id=result.pk, quarter=quarter, person_id=person_id,
-                             area_slug=slug, covered=row[0], applicable=row[1])
+        areas += [(result.pk, quarter, person_id, slug, row[0], row[1])
                   for slug, row in summary.areas.items() if row[1]]
-        counted = _ratings(summary, scale)
-        ratings += [RatingCount(result_id=result.pk, quarter=quarter, person_id=person_id,
-                                label=label, position=position, count=count)
-                    for label, (position, count) in counted.items()]
-        add_tallies(tallies, quarter, organisations.get(person_id, []),
-                    summary.fields["family_slug"], summary.fields["level_slug"],
-                    tally_of(summary.fields, summary.areas, counted))
-    AreaResult.objects.bulk_create(areas, batch_size=2000)
-    RatingCount.objects.bulk_create(ratings, batch_size=2000)
+        ratings += [(result.pk, quarter, person_id, label, position, count)
+                    for label, (position, count) in _ratings(summary, scale).items()]
+    _insert_rows(AreaResult, ("result_id", "quarter", "person_id", "area_slug", "covered",
+                              "applicable"), areas)
+    _insert_rows(RatingCount, ("result_id", "quarter", "person_id", "label", "position",
+                               "count"), ratings)
