@@ -156,6 +156,8 @@ def test_the_people_team_sets_the_minimum_and_a_stale_form_is_refused(client_as,
                                               "revision": 1})
     assert bad.status_code == 422 and "Minimum group size" in text_of(bad)
     assert InsightSettings.objects.get().min_group_size == 3
+    assert list(Event.objects.filter(target="insights settings").values_list(
+        "action", "detail")) == [("changed", "minimum group size 3, readiness threshold 70%")]
 
 
 def test_trends_read_the_same_from_tallies_and_from_each_persons_results(client_as, insight_org):

@@ -14,6 +14,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from craftpath.web import access
+from craftpath.web.audit import trail
+from craftpath.web.audit.models import Action
 
 from . import exports, reports, settings_store
 from .audit import record_insight_access
@@ -141,7 +143,9 @@ def settings_page(request):
         messages.error(request, str(problem))
         return render(request, "insights/settings.html", {
             "form": SettingsForm(initial={**initial}), "stored": stored}, status=409)
-    record_insight_access(viewer, "settings", "change")
+    trail.record(viewer, Action.CHANGED, target="insights settings",
+                 detail=f"minimum group size {form.cleaned_data['min_group_size']}, readiness "
+                        f"threshold {form.cleaned_data['readiness_threshold']}%")
     messages.success(request, "Saved. Every insights page and export uses the new values now.")
     return redirect("insights:settings")
 
