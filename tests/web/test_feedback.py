@@ -132,3 +132,18 @@ def test_asking_twice_and_asking_on_a_closed_check_in_are_refused(small_org, cli
     assert "nothing more to do" in page
     # The people team may open the check-in but not its feedback.
     assert client_as(small_org.pia).get(f"/checkins/{done.pk}/feedback/").status_code == 403
+
+
+def test_a_reviewer_reading_or_asking_is_in_the_audit_trail_as_through_the_api(
+        small_org, eva_checkin, client_as):
+    from craftpath.web.audit.models import Event
+
+    client_as(small_org.eva).get(f"/checkins/{eva_checkin.pk}/feedback/")  # her own: not news
+    leo = client_as(small_org.leo)
+    leo.get(f"/checkins/{eva_checkin.pk}/feedback/")
+    ask(leo, eva_checkin, "sol@example.com", first_ids(eva_checkin, 1))
+    kept = list(Event.objects.filter(target=f"check-in {eva_checkin.pk}").order_by("seq")
+                .values_list("actor_pk", "action", "detail"))
+    assert kept == [(small_org.leo.pk, "viewed", "peer feedback"),
+                    (small_org.leo.pk, "changed", "asked for peer feedback"),
+                    (small_org.leo.pk, "viewed", "peer feedback")]  # the page after asking

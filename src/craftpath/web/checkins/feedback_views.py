@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from craftpath.web import access
 
-from . import feedback
+from . import audit, feedback
 from . import scope as scopes
 from .models import Evidence, FeedbackRequest
 from .views import checkin_or_404
@@ -36,9 +36,11 @@ def checkin_feedback(request, pk: int):
         except feedback.FeedbackError as problem:
             messages.error(request, str(problem))
         else:
+            audit.record(viewer, checkin, audit.CHANGED, "asked for peer feedback")
             messages.success(request, "Asked. They will see the statements you chose and your "
                              "name, never a rating.")
         return redirect("checkins:feedback", pk=checkin.pk)
+    audit.record(viewer, checkin, audit.VIEWED, "peer feedback")  # as the API records it
     requests_ = list(checkin.feedback_requests.select_related("colleague"))
     return render(request, "checkins/feedback.html", {
         "checkin": checkin, "scope": scope, "requests": requests_, "can_ask": can_ask,
