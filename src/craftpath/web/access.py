@@ -34,6 +34,7 @@ Someone who may not see a person gets a 404 for them, never a 403, so ids cannot
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -309,14 +310,26 @@ def can_record_attributes(viewer, person) -> bool:
     return signed_in(viewer) and person.pk == viewer.pk
 
 
-def people_below(manager: User) -> QuerySet[User]:
-    """Everyone below `manager`, as one query (a recursive subquery), so a large organisation
-    costs no list of ids; UNION stops on a loop left by bad data."""
+def _below(manager_pk: int) -> tuple[str, list]:
+    """SQL for the ids of everyone below a manager (a recursive query; UNION stops on a loop
+    left by bad data, which is also why the manager is left out at the end)."""
     table = User._meta.db_table
-    below = RawSQL(f"WITH RECURSIVE below(id) AS (SELECT id FROM {table} WHERE manager_id = %s "
-                   f"UNION SELECT u.id FROM {table} u JOIN below b ON u.manager_id = b.id) "
-                   "SELECT id FROM below", [manager.pk])
-    return User.objects.filter(pk__in=below).exclude(pk=manager.pk)
+    return (f"WITH RECURSIVE below(id) AS (SELECT id FROM {table} WHERE manager_id = %s "
+            f"UNION SELECT u.id FROM {table} u JOIN below b ON u.manager_id = b.id) "
+            "SELECT id FROM below WHERE id <> %s", [manager_pk, manager_pk])
+
+
+def people_below(manager: User) -> QuerySet[User]:
+    """Everyone below `manager`, as one query, so a large organisation costs no list of ids."""
+    return User.objects.filter(pk__in=RawSQL(*_below(manager.pk)))
+
+
+def count_below(manager: User) -> int:
+    """How many people are below `manager`, counted by the recursive query alone."""
+    sql, params = _below(manager.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)
+        return cursor.fetchone()[0]
 
 
 def insight_population(viewer) -> QuerySet[User] | None:
@@ -328,6 +341,34 @@ def insight_population(viewer) -> QuerySet[User] | None:
     if _has(viewer, Role.MANAGER):
         return people_below(viewer)
     return User.objects.none()
+
+
+def insight_population_size(viewer) -> int | None:
+    """How many people insight_population(viewer) holds, without listing them (None: everyone).
+    A page uses it to choose whether to list the people in or the people out."""
+    if _has(viewer, Role.PEOPLE):
+        return None
+    if _has(viewer, Role.MANAGER):
+        return count_below(viewer)
+    return 0
+
+
+def insight_population_outside(viewer) -> list[int] | None:
+    """The ids of everyone not in insight_population(viewer) (None when that is everyone),
+    found by EXCEPT, which the database hashes (NOT IN over a recursive query it misjudges
+    as huge would be checked row by row)."""
+    if _has(viewer, Role.PEOPLE):
+        return None
+    if not _has(viewer, Role.MANAGER):
+        return list(User.objects.values_list("pk", flat=True))
+    sql, params = _below(viewer.pk)
+    table = User._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("SELECT id FROM below", f"SELECT id FROM {table} EXCEPT "
+                                   "SELECT id FROM below"), params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 # --- invitations, cycles, notifications -------------------------------------------------------
 
 def can_invite(viewer) -> bool:

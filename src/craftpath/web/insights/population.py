@@ -6,11 +6,12 @@ leaves out cannot be worked out by comparing the two."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.db.models.expressions import RawSQL
 
 from craftpath.web import access
@@ -80,27 +81,34 @@ class Population:
     base: QuerySet[User] | None
     filters: Filters
     root: int | None = None  # the manager whose organisation this is; None: everyone
+    size: int | None = None  # how many people `base` holds, when it was counted
+    outside: Callable[[], list[int]] | None = None  # the ids of everyone not in `base`
     _found: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, viewer, filters: Filters) -> Population:
         base = access.insight_population(viewer)
-        return cls(base, filters, viewer.pk if base is not None else None)
+        if base is None:
+            return cls(None, filters)
+        return cls(base, filters, viewer.pk, access.insight_population_size(viewer),
+                   lambda: access.insight_population_outside(viewer))
 
     def _membership(self) -> tuple[list[int], bool, int]:
         """(ids, inverted, highest id seen), worked out once per page: the org chart's
-        recursive query runs once, not once per figure. When the organisation holds most of
-        the people (the head of it), the ids are those of everyone else, `inverted`, so every
-        figure's query carries a short list either way; people added since (a higher id) are
-        left out rather than let in."""
+        recursive query runs once to count, once to list, not once per figure. When the
+        organisation holds most of the people (the head of it), the ids are those of everyone
+        else, `inverted`, so every figure's query carries a short list either way; people
+        added since (a higher id, the highest read before the list) are left out rather
+        than let in."""
         if "ids" not in self._found:
-            members = set(self.base.order_by().values_list("pk", flat=True))
-            inverted, highest = len(members) > User.objects.count() // 2, 0
-            ids = sorted(members)
+            size = self.base.count() if self.size is None else self.size
+            inverted, highest = size > User.objects.count() // 2, 0
             if inverted:
-                everyone = list(User.objects.order_by().values_list("pk", flat=True))
-                highest = max(everyone, default=0)
-                ids = [pk for pk in everyone if pk not in members]
+                highest = User.objects.aggregate(highest=Max("pk"))["highest"] or 0
+                ids = sorted(self.outside() if self.outside is not None else User.objects
+                             .exclude(pk__in=self.base.values("pk")).values_list("pk", flat=True))
+            else:
+                ids = sorted(self.base.order_by().values_list("pk", flat=True))
             self._found["ids"] = (ids, inverted, highest)
         return self._found["ids"]
 
