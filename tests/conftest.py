@@ -112,7 +112,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
     default = settings.DATABASES["default"]
     for key in ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT"):
         default[key] = wanted[key]
-    default["OPTIONS"] = {}
+    default["OPTIONS"] = wanted.get("OPTIONS", {})  # as the app connects
     try:
         connections["default"].close()
         del connections["default"]  # made again from the new settings when next used

@@ -30,6 +30,18 @@ def test_postgres_urls_give_every_part():
     assert database["CONN_MAX_AGE"] > 0 and database["CONN_HEALTH_CHECKS"] is True
 
 
+@pytest.mark.django_db
+def test_postgres_connections_compile_no_queries():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert "jit=off" in database_from_url("postgres://x/y")["OPTIONS"]["options"]
+        return
+    with connection.cursor() as cursor:  # the server's default is on
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_other_schemes_are_refused():
     with pytest.raises(DatabaseURLError):
         database_from_url("mysql://x/y")

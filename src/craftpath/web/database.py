@@ -38,6 +38,10 @@ def database_from_url(url: str) -> dict:
             # checked before reuse (a restarted server is reconnected to, not an error).
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
+            # No JIT compiling: PostgreSQL judges the recursive org-chart query a hundred times
+            # its size, so past ~50,000 people it would compile (~200 ms) queries that run in
+            # tens of milliseconds. Every query here is short.
+            "OPTIONS": {"options": "-c jit=off"},
         }
     raise DatabaseURLError(f"DATABASE_URL: unsupported scheme {parts.scheme!r} "
                            "(use sqlite:///path or postgres://user:password@host/name)")
