@@ -2,6 +2,7 @@
 
     python bench/insights_latency.py [--people 10000] [--years 5] [--requests 100]
                                      [--seconds 15] [--databases sqlite,postgres]
+                                     [--keep FOLDER [--postgres-url URL]]
 
 For each database: generate the organisation bench/checkins_latency.py builds (--people people,
 line managers with about 50 reports each, --years × 4 quarterly closed check-ins per person and
