@@ -64,7 +64,11 @@ class Standing(RatingSummary):
 
     class Meta:
         indexes = [models.Index(fields=["reviewer", "level_slug"]),
-                   models.Index(fields=["share_next"])]
+                   models.Index(fields=["share_next"]),
+                   # Calibration groups by these, and gaps counts people per level: read from
+                   # the index alone, not the table.
+                   models.Index(fields=["family_slug", "level_slug", "reviewer", "manager_mean",
+                                        "gap_mean"], name="standing_calibration_idx")]
 
 
 class StandingArea(models.Model):
@@ -99,7 +103,8 @@ class StandingRating(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "label"],
                                                name="one_standing_rating_per_label")]
-        indexes = [models.Index(fields=["family_slug", "level_slug", "reviewer", "label"])]
+        indexes = [models.Index(fields=["family_slug", "level_slug", "reviewer", "label",
+                                        "count"], name="standing_rating_spread_idx")]
 
 
 class StandingStatement(models.Model):

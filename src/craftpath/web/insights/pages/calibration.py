@@ -15,6 +15,7 @@ from craftpath.web.accounts.models import User
 
 from .. import charts
 from ..models import Standing, StandingRating
+from ..population import ids_sql
 from ..privacy import Group, withheld
 from ..report import Cell, Chart, Report, Table, interval, number
 from ..stats import Moments, difference
@@ -35,7 +36,7 @@ def _reviewers(ctx: Context) -> dict[tuple, dict[int, tuple[Moments, Moments]]]:
     found: dict[tuple, dict[int, tuple[Moments, Moments]]] = defaultdict(dict)
     for family, level, reviewer, n, total, squares, gaps, gap_total, gap_squares in (
             _rows(ctx).order_by().values("family_slug", "level_slug", "reviewer_id")
-            .annotate(n=Count("pk"), total=Sum("manager_mean"),
+            .annotate(n=Count("*"), total=Sum("manager_mean"),
                       squares=Sum(F("manager_mean") * F("manager_mean")),
                       gaps=Count("gap_mean"), gap_total=Sum("gap_mean"),
                       gap_squares=Sum(F("gap_mean") * F("gap_mean")))
@@ -65,9 +66,9 @@ def build(ctx: Context) -> Report:
     if ctx.filtered:
         unfiltered = {(r["family_slug"], r["level_slug"]): r["n"] for r in
                       _rows(ctx, filtered=False).order_by().values("family_slug", "level_slug")
-                      .annotate(n=Count("pk"))}
-    names = dict(User.objects.filter(pk__in={r for reviewers in by_level.values()
-                                             for r in reviewers}).values_list("pk", "name"))
+                      .annotate(n=Count("*"))}
+    names = dict(User.objects.filter(pk__in=ids_sql(sorted(  # one parameter, not thousands
+        {r for reviewers in by_level.values() for r in reviewers}))).values_list("pk", "name"))
     groups = []
     for key, reviewers in by_level.items():
         parts = tuple(Group(("reviewer", key, r), m[0].n) for r, m in reviewers.items())
@@ -88,7 +89,7 @@ def build(ctx: Context) -> Report:
                   caption=f"Figures about fewer than {ctx.minimum} people are withheld, "
                           "and so is the next smallest reviewer when one alone would be "
                           "given away by the level's total.")
-    plotted, flagged = [], set()
+    plotted, flagged, shown = [], set(), []
     for key in sorted(by_level):
         reviewers = by_level[key]
         label = ctx.level_label(*key)
@@ -103,38 +104,39 @@ def build(ctx: Context) -> Report:
                                 number(everyone.mean), number(everyone_gap.mean)])
         for reviewer, (mine, mine_gap) in sorted(reviewers.items(),
                                                  key=lambda item: names[item[0]]):
-            who = names[reviewer]
             if ("reviewer", key, reviewer) in hidden:
                 report.withheld += 1
                 continue  # not even the reviewer's name: its absence tells nothing new
-            spread = defaultdict(int, spreads.get((*key, reviewer), {}))
-            strictness = difference(mine, everyone - mine)  # against the rest of the level
-            total = sum(spread.values()) or 1
-            talk = strictness is not None and strictness.excludes_zero
-            table.rows.append([
-                Cell(who), Cell(label), Cell(str(mine.n), mine.n),
-                *(Cell(f"{round(100 * spread[s] / total)}%", round(100 * spread[s] / total))
-                  for s in scale),
-                number(mine.mean), interval(mine_gap.estimate()), interval(strictness),
-                Cell("yes" if talk else "", "yes" if talk else "",
-                     css="badge badge--warning" if talk else "")])
-            name = f"{who}, {label}"
-            plotted.append(None if strictness is None else
-                           (name, strictness.value, strictness.low, strictness.high))
-            if talk:
-                flagged.add(name)
+            shown.append((key, label, reviewer, mine, mine_gap, everyone))
     withheld_reviewers = sum(1 for key in hidden if key[0] == "reviewer")
     if withheld_reviewers:
         report.notes.append("Some reviewers are left out: they reviewed fewer people than the "
                             "minimum, or one of them alone could be worked out from a total.")
     if not ctx.export:  # a page of reviewers (and their chart); the export has them all
         page = ctx.whole("page", 1, 1, 100_000)
-        table.pages = max(1, -(-len(table.rows) // PAGE_SIZE))
+        table.pages = max(1, -(-len(shown) // PAGE_SIZE))
         table.page = min(page, table.pages)
-        shown = slice((table.page - 1) * PAGE_SIZE, table.page * PAGE_SIZE)
-        table.rows, plotted = table.rows[shown], plotted[shown]
+        shown = shown[(table.page - 1) * PAGE_SIZE:table.page * PAGE_SIZE]
         if table.pages > 1:
             table.caption += f" Page {table.page} of {table.pages}."
+    for key, label, reviewer, mine, mine_gap, everyone in shown:  # rows only for these
+        who = names[reviewer]
+        spread = defaultdict(int, spreads.get((*key, reviewer), {}))
+        strictness = difference(mine, everyone - mine)  # against the rest of the level
+        total = sum(spread.values()) or 1
+        talk = strictness is not None and strictness.excludes_zero
+        table.rows.append([
+            Cell(who), Cell(label), Cell(str(mine.n), mine.n),
+            *(Cell(f"{round(100 * spread[s] / total)}%", round(100 * spread[s] / total))
+              for s in scale),
+            number(mine.mean), interval(mine_gap.estimate()), interval(strictness),
+            Cell("yes" if talk else "", "yes" if talk else "",
+                 css="badge badge--warning" if talk else "")])
+        name = f"{who}, {label}"
+        plotted.append(None if strictness is None else
+                       (name, strictness.value, strictness.low, strictness.high))
+        if talk:
+            flagged.add(name)
     plotted = [item for item in plotted if item is not None]
     report.tables += [levels, table]
     if plotted:

@@ -63,14 +63,14 @@ def stages_by_period(population, periods: list[tuple[str, object]],
     closed = population.restrict(ClosedStart.objects.filter(quarter__in=names),
                                  filtered=filtered)
     for quarter, count in closed.order_by().values("quarter").annotate(
-            n=Count("pk")).values_list("quarter", "n"):
+            n=Count("*")).values_list("quarter", "n"):
         found[quarter][CLOSED] = count
     opened = population.restrict(CheckIn.objects.filter(
         closed_at=None, started_at__gte=periods[0][1]), filtered=filtered).annotate(
         period=_period(periods), stage=OPEN_STAGE).filter(~Exists(ClosedStart.objects.filter(
             person_id=OuterRef("person_id"), quarter=OuterRef("period"))))
     for period, stage, count in opened.order_by().values("period", "stage").annotate(
-            n=Count("pk")).values_list("period", "stage", "n"):
+            n=Count("*")).values_list("period", "stage", "n"):
         found[period][stage] += count
     return {name: stages for name, stages in found.items() if any(stages)}
 

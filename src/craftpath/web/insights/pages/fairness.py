@@ -56,7 +56,7 @@ def _tallies(kind: str, threshold: float) -> dict[str | None, Tally]:
                      .values("value")[:1])
     found = {}
     for row in Standing.objects.annotate(value=value).order_by().values("value").annotate(
-            n=Count("pk"), a_n=Count("agreed_mean"), a_sum=Sum("agreed_mean"),
+            n=Count("*"), a_n=Count("agreed_mean"), a_sum=Sum("agreed_mean"),
             a_sq=Sum(F("agreed_mean") * F("agreed_mean")), g_n=Count("gap_mean"),
             g_sum=Sum("gap_mean"), g_sq=Sum(F("gap_mean") * F("gap_mean")),
             counted=Count("share_next"), ready=Count("pk", filter=Q(share_next__gte=threshold))):

@@ -10,6 +10,7 @@ from craftpath.web.accounts.models import User
 
 from .. import charts
 from ..models import Standing, StandingStatement
+from ..population import ids_sql
 from ..privacy import withheld
 from ..report import Cell, Chart, Report, Table
 from .common import BadParameter, Context
@@ -26,7 +27,7 @@ def build(ctx: Context) -> Report:
     family = _family(ctx)
     levels = [level.slug for level in family.present_levels]
     rows = ctx.population.restrict(Standing.objects.filter(family_slug=family.slug))
-    common = rows.values("level_slug").annotate(n=Count("pk")).order_by("-n").first()
+    common = rows.values("level_slug").annotate(n=Count("*")).order_by("-n").first()
     default = ctx.population.filters.level or (common["level_slug"] if common else levels[0])
     level = family.find_level(ctx.choice("at", levels, default))
     cells = [(area, family.expectation(area.slug, level.slug)) for track in family.tracks
@@ -38,7 +39,7 @@ def build(ctx: Context) -> Report:
     coverers, sole = {}, {}
     for sid, n, first in ctx.population.restrict(StandingStatement.objects.filter(
             family_slug=family.slug, statement_id__in=ids)).order_by().values(
-            "statement_id").annotate(n=Count("pk"), first=Min("person_id")).values_list(
+            "statement_id").annotate(n=Count("*"), first=Min("person_id")).values_list(
             "statement_id", "n", "first"):
         coverers[sid] = n
         if n == 1:
@@ -64,7 +65,8 @@ def build(ctx: Context) -> Report:
                             "withheld.")
         return report
     listed = []
-    names = dict(User.objects.filter(pk__in=set(sole.values())).values_list("pk", "name"))
+    names = dict(User.objects.filter(pk__in=ids_sql(sorted(set(sole.values()))))
+                 .values_list("pk", "name"))
     chart_items = []
     for area, cell in cells:
         counts = [coverers.get(s.id, 0) for s in cell.statements]

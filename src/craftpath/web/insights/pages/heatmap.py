@@ -118,4 +118,4 @@ def build(ctx: Context) -> Report:
 def _area_means(ctx: Context, filtered: bool) -> dict[str, tuple[int, float | None]]:
     rows = ctx.population.restrict(StandingArea.objects.all(), filtered=filtered)
     return {r["area_slug"]: (r["n"], r["mean"]) for r in
-            rows.values("area_slug").annotate(n=Count("pk"), mean=Avg("share"))}
+            rows.values("area_slug").annotate(n=Count("*"), mean=Avg("share"))}

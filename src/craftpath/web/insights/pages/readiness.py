@@ -33,13 +33,13 @@ def build(ctx: Context) -> Report:
     # (people, ready) per level, counted in the database.
     by_level = {(family, level): (n, ready) for family, level, n, ready in _rows(ctx).order_by()
                 .values("family_slug", "level_slug").annotate(
-                    n=Count("pk"), ready=Count("pk", filter=Q(share_next__gte=threshold)))
+                    n=Count("*"), ready=Count("pk", filter=Q(share_next__gte=threshold)))
                 .values_list("family_slug", "level_slug", "n", "ready")}
     unfiltered = {}
     if ctx.filtered:
         unfiltered = {(r["family_slug"], r["level_slug"]): r["n"] for r in
                       _rows(ctx, filtered=False).order_by().values("family_slug", "level_slug")
-                      .annotate(n=Count("pk"))}
+                      .annotate(n=Count("*"))}
     groups = []
     for key, (n, ready) in by_level.items():
         # Ready and not ready split the level: both are shown, so both are parts.

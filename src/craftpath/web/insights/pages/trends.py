@@ -23,7 +23,7 @@ def _people(ctx, filtered, quarters):
     rows = ctx.population.restrict(QuarterResult.objects.filter(quarter__in=quarters),
                                    filtered=filtered)
     return {r["quarter"]: (r["n"], r["share"]) for r in rows.values("quarter").annotate(
-        n=Count("pk"), share=Avg("share_at"))}
+        n=Count("*"), share=Avg("share_at"))}
 
 
 def _areas(ctx, filtered, quarters):
@@ -31,7 +31,7 @@ def _areas(ctx, filtered, quarters):
                                    filtered=filtered)
     return {(r["quarter"], r["area_slug"]): (r["n"], r["covered"], r["applicable"])
             for r in rows.values("quarter", "area_slug").annotate(
-                n=Count("pk"), covered=Sum("covered"), applicable=Sum("applicable"))}
+                n=Count("*"), covered=Sum("covered"), applicable=Sum("applicable"))}
 
 
 def _tallied(ctx, filtered, quarters):
