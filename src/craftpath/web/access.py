@@ -324,14 +324,6 @@ def people_below(manager: User) -> QuerySet[User]:
     return User.objects.filter(pk__in=RawSQL(*_below(manager.pk)))
 
 
-def count_below(manager: User) -> int:
-    """How many people are below `manager`, counted by the recursive query alone."""
-    sql, params = _below(manager.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)
-        return cursor.fetchone()[0]
-
-
 def insight_population(viewer) -> QuerySet[User] | None:
     """Whose data feeds `viewer`'s insights: None for everyone (the people team), the people
     below them for a manager, nobody otherwise. Each of them is someone whose progress the
@@ -341,16 +333,6 @@ def insight_population(viewer) -> QuerySet[User] | None:
     if _has(viewer, Role.MANAGER):
         return people_below(viewer)
     return User.objects.none()
-
-
-def insight_population_size(viewer) -> int | None:
-    """How many people insight_population(viewer) holds, without listing them (None: everyone).
-    A page uses it to choose whether to list the people in or the people out."""
-    if _has(viewer, Role.PEOPLE):
-        return None
-    if _has(viewer, Role.MANAGER):
-        return count_below(viewer)
-    return 0
 
 
 def insight_population_outside(viewer) -> list[int] | None:
