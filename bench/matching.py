@@ -13,7 +13,8 @@ the next level.
 
 Speed: model load time; items per second in a batch; p50/p95 for one item at a time (the web
 app's case) on the seed framework; CPU time per item; the installed size the model's packages
-add. Wall-clock figures depend on what else runs on the machine, so the load average is printed.
+add; the CPU time per item for other batch sizes. Wall-clock figures depend on what else runs on
+the machine, so the load average is printed.
 
     .venv/bin/python bench/matching.py [--split test|dev|all] [--threads 2] [--no-speed]
 """
@@ -79,7 +80,7 @@ class Remembering:
     def embed_statements(self, texts):
         return self._vectors("statement", list(texts))
 
-    def embed_queries(self, texts, batch_size: int = 16):
+    def embed_queries(self, texts, batch_size: int = 8):
         return self._vectors("evidence", list(texts))
 
 
@@ -219,6 +220,11 @@ def speed(threads: int) -> None:
     shipped_cpu = time.process_time()
     embedder.embed(texts[:300], batch_size=32)
     shipped_cpu = (time.process_time() - shipped_cpu) / 300
+    by_batch = {}
+    for batch_size in (4, 8, 16, 32, 64):
+        started = time.process_time()
+        embedder.embed_queries(texts, batch_size=batch_size)
+        by_batch[batch_size] = (time.process_time() - started) / len(texts)
     size, packages = installed_megabytes(MODEL_PACKAGES)
     print(f"\nspeed on the seed framework ({len(matcher.rows)} statements, {threads} threads, "
           f"load average {load_before:.1f} before the batch, {os.getloadavg()[0]:.1f} after, "
@@ -230,6 +236,8 @@ def speed(threads: int) -> None:
     print(f"  batch: {per_second:.0f} items/s over {len(texts)} items; "
           f"{cpu_per_item * 1000:.2f} ms of CPU per item (the shipped model alone: "
           f"{shipped_cpu * 1000:.2f} ms)")
+    print("  CPU per item by texts per run of the model (evidence only): " + ", ".join(
+        f"{batch} {seconds * 1000:.2f} ms" for batch, seconds in by_batch.items()))
     print(f"  one at a time: p50 {statistics.median(one) * 1000:.1f} ms, "
           f"p95 {one[int(len(one) * 0.95)] * 1000:.1f} ms over {len(one)} items")
     print(f"  installed size of the model's packages: {size:.0f} MB ({', '.join(packages)})")

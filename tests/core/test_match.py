@@ -95,6 +95,20 @@ def test_batches_give_what_single_queries_give(matcher):
         [[s.statement.id for s in r] for r in single]
 
 
+def test_a_batch_run_on_two_threads_keeps_each_vector_with_its_text(embedder):
+    """Chunks of a batch run at once on `threads` threads; every vector still lands on the
+    row of its own text (texts of mixed lengths, so sorting by length reorders them)."""
+    import numpy
+
+    texts = [f"Wrote {'the long and careful ' * (i % 5)}runbook number {i} for the team"
+             for i in range(13)]
+    parallel = embedder.embed(texts, batch_size=3)
+    assert embedder.threads == 2
+    alone = numpy.array([embedder.embed([text])[0] for text in texts])
+    assert numpy.allclose(parallel, alone, atol=1e-4)
+    assert not numpy.allclose(parallel[0], parallel[1], atol=1e-2)
+
+
 def test_without_the_model_package_bm25_ranks_and_says_so(seed_family):
     embedder, why = load_embedder(model_package="no_such_model_package")
     assert embedder is None and "no_such_model_package" in why

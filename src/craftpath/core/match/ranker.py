@@ -195,9 +195,10 @@ class Matcher:
         results = []
         for number, (query, among) in enumerate(zip(queries, scopes, strict=True)):
             evidence = dense[number] if dense is not None else None
-            scores = self.scores(query.text, among, evidence, own[number])
+            found = words(query.text)  # once: its stems rank, its words explain
+            scores = self.scores(query.text, among, evidence, own[number],
+                                 [stem for stem, _, _, _ in found])
             order = sorted(range(len(among)), key=lambda i: -scores[i])[: max(query.top, 0)]
-            found = words(query.text)
             results.append([self._suggestion(query.text, found, among[i], scores[i])
                             for i in order])
         return results
@@ -207,10 +208,10 @@ class Matcher:
         return found.slug if found else None
 
     def scores(self, text: str, among: list[int], evidence_vector=None,
-               own_level: str | None = None) -> list[float]:
+               own_level: str | None = None, text_stems: list[str] | None = None) -> list[float]:
         """The combined score of each row in `among` (same order)."""
         settings = self.settings
-        lexical = self.bm25.scores(stems(text), among)
+        lexical = self.bm25.scores(stems(text) if text_stems is None else text_stems, among)
         half = settings.lexical_half
         combined = [settings.lexical * s / (s + half) for s in lexical]
         if evidence_vector is not None:
