@@ -310,13 +310,14 @@ def can_record_attributes(viewer, person) -> bool:
     return signed_in(viewer) and person.pk == viewer.pk
 
 
-def _below(manager_pk: int) -> tuple[str, list]:
-    """SQL for the ids of everyone below a manager (a recursive query; UNION stops on a loop
-    left by bad data, which is also why the manager is left out at the end)."""
+def _below(manager_pk: int, select: str = "SELECT id FROM below") -> tuple[str, list]:
+    """SQL for `select` over `below`, the ids of everyone below a manager (a recursive query;
+    UNION stops on a loop left by bad data, which is also why the manager is left out)."""
     table = User._meta.db_table
-    return (f"WITH RECURSIVE below(id) AS (SELECT id FROM {table} WHERE manager_id = %s "
-            f"UNION SELECT u.id FROM {table} u JOIN below b ON u.manager_id = b.id) "
-            "SELECT id FROM below WHERE id <> %s", [manager_pk, manager_pk])
+    return (f"WITH RECURSIVE reached(id) AS (SELECT id FROM {table} WHERE manager_id = %s "
+            f"UNION SELECT u.id FROM {table} u JOIN reached r ON u.manager_id = r.id), "
+            f"below(id) AS (SELECT id FROM reached WHERE id <> %s) {select}",
+            [manager_pk, manager_pk])
 
 
 def people_below(manager: User) -> QuerySet[User]:
@@ -343,11 +344,9 @@ def insight_population_outside(viewer) -> list[int] | None:
         return None
     if not _has(viewer, Role.MANAGER):
         return list(User.objects.values_list("pk", flat=True))
-    sql, params = _below(viewer.pk)
     table = User._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(sql.replace("SELECT id FROM below", f"SELECT id FROM {table} EXCEPT "
-                                   "SELECT id FROM below"), params)
+        cursor.execute(*_below(viewer.pk, f"SELECT id FROM {table} EXCEPT SELECT id FROM below"))
         return [row[0] for row in cursor.fetchall()]
 
 

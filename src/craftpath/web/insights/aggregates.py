@@ -293,7 +293,7 @@ def rebuild(progress=None, people_per_batch: int = 500) -> int:
 
     closed = CheckIn.objects.exclude(closed_at=None)
     total = closed.count()
-    people = sorted(set(closed.values_list("person_id", flat=True).distinct()))
+    people = list(closed.order_by("person_id").values_list("person_id", flat=True).distinct())
     managers = dict(User.objects.values_list("pk", "manager_id")) if people else {}
     organisations = _organisations_from(managers)
     with transaction.atomic():  # people whose closed check-ins are gone

@@ -116,9 +116,7 @@ class Population:
 
     def _outside(self) -> tuple[list[int], bool, int]:
         highest = User.objects.aggregate(highest=Max("pk"))["highest"] or 0
-        ids = self.outside() if self.outside is not None else User.objects.exclude(
-            pk__in=self.base.values("pk")).values_list("pk", flat=True)
-        return sorted(ids), True, highest
+        return sorted(self.outside()), True, highest
 
     def _narrow(self, rows: QuerySet, field: str) -> QuerySet:
         ids, inverted, highest = self._membership()
