@@ -183,6 +183,28 @@ def test_a_familys_statement_vectors_are_kept_and_read_back(tmp_path, monkeypatc
     assert other.shape == (1, 384) and len(list((tmp_path / "statements").iterdir())) == 2
 
 
+def test_statement_vectors_unread_for_a_month_are_removed_when_new_ones_are_written(
+        tmp_path, monkeypatch):
+    import os
+    import time
+
+    monkeypatch.setenv("CRAFTPATH_MODEL_CACHE", str(tmp_path))
+    folder = tmp_path / "statements"
+    old_revision = ["I deploy models to embedded devices."]
+    read_lately = ["I present results to product."]
+    load_embedder()[0].embed_statements(old_revision)
+    (stale,) = folder.iterdir()
+    load_embedder()[0].embed_statements(read_lately)
+    (fresh,) = set(folder.iterdir()) - {stale}
+    long_ago = time.time() - 40 * 86400
+    for path in folder.iterdir():
+        os.utime(path, (long_ago, long_ago))
+    load_embedder()[0].embed_statements(read_lately)  # read from the cache: marked as in use
+    assert fresh.stat().st_mtime > long_ago
+    load_embedder()[0].embed_statements(["A third family's statement."])  # writes: prunes
+    assert not stale.exists() and fresh.exists() and len(list(folder.iterdir())) == 2
+
+
 def test_rank_fusion_puts_what_both_rankings_agree_on_first(seed_family, embedder):
     from craftpath.core.match.ranker import _fused
 

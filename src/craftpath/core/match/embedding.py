@@ -32,6 +32,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,9 @@ MAX_TOKENS = 128  # evidence is a few sentences; longer input is cut, as the mod
 # Texts per run of the model: 8 used a tenth less CPU per item than 16 and a fifth less than 64
 # (bench/matching.py; the activations of a small batch stay in the CPU's caches).
 BATCH = 8
+# Statement vectors unread for this long are removed when new ones are written: an old
+# revision of a framework is rarely read again, and a family's vectors are made in seconds.
+KEEP_UNUSED_DAYS = 30
 
 
 def cache_folder() -> Path:
@@ -96,6 +100,22 @@ def quantised_copy(model_file: Path, folder: Path | None = None) -> Path:
             root.setLevel(level)
         os.replace(made, target)  # atomic: a process racing this one sees a whole file
     return target
+
+
+def prune_statement_vectors(folder: Path, unused_days: float = KEEP_UNUSED_DAYS) -> list[Path]:
+    """Remove the statement vectors no process has read for `unused_days`. Each publish of a
+    framework (or a new model) writes a new file, and the old ones are never read again.
+    Returns what was removed; a file another process removes first is skipped."""
+    cutoff = time.time() - unused_days * 86400
+    removed = []
+    for path in folder.glob("*.npy"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def _package_folder(name: str) -> Path | None:
@@ -205,6 +225,7 @@ class Embedder:
         try:
             found = numpy.load(path, allow_pickle=False)
             if found.shape == (len(texts), 384):
+                os.utime(path)  # still in use: kept by prune_statement_vectors
                 return found
         except (OSError, ValueError):
             pass
@@ -215,6 +236,7 @@ class Embedder:
                                              delete=False) as stream:
                 numpy.save(stream, vectors, allow_pickle=False)
             os.replace(stream.name, path)
+            prune_statement_vectors(path.parent)
         except OSError:
             pass  # a read-only cache folder: the vectors are made again next time
         return vectors
