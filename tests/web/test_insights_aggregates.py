@@ -147,3 +147,17 @@ def test_a_second_close_in_a_quarter_moves_the_tallies_not_adds_to_them(small_or
         "key", "count"))
     assert ratings["Not yet"] == 0 and ratings["Exceeds"] > 0
     assert QuarterResult.objects.get().checkin.entries.first().agreed_value == "Exceeds"
+
+
+def test_deleting_a_manager_removes_their_organisations_tallies_only(small_org):
+    closed_checkin(small_org.ian, small_org.leo, manager_value="Meets")
+    mia, leo = small_org.mia.pk, small_org.leo.pk
+    assert QuarterTally.objects.filter(organisation_id=mia).exists()  # Ian is in Mia's too
+    kept = QuarterTally.objects.exclude(organisation_id=mia).count()
+    small_org.leo.manager = None  # a manager with reports cannot be deleted
+    small_org.leo.save()
+    small_org.mia.delete()
+    assert not QuarterTally.objects.filter(organisation_id=mia).exists()
+    assert QuarterTally.objects.count() == kept > 0
+    assert QuarterTally.objects.filter(organisation_id=leo).exists()
+    assert QuarterTally.objects.filter(organisation_id=0).exists()

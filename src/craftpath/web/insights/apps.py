@@ -5,3 +5,8 @@ class InsightsConfig(AppConfig):
     name = "craftpath.web.insights"
     label = "insights"
     verbose_name = "Insights"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()
