@@ -127,6 +127,10 @@ def test_asking_twice_and_asking_on_a_closed_check_in_are_refused(small_org, cli
     done = closed(checkin, small_org.eva, small_org.leo)
     with pytest.raises(feedback.FeedbackError, match="closed"):
         feedback.ask(done, small_org.eva, "ian@example.com", ids)
+    late = client_as(small_org.eva).post(f"/checkins/{done.pk}/feedback/", {
+        "colleague": "ian@example.com", "statement": ids}, follow=True)
+    assert "This check-in is closed" in late.content.decode()  # a page drawn before the close
+    assert FeedbackRequest.objects.count() == 1
     page = client_as(small_org.sol).get(
         f"/checkins/feedback/{FeedbackRequest.objects.get().pk}/").content.decode()
     assert "nothing more to do" in page

@@ -28,8 +28,10 @@ def checkin_feedback(request, pk: int):
     scope = scopes.of_checkin(checkin)
     can_ask = access.can_request_feedback(viewer, checkin)
     if request.method == "POST":
-        if not can_ask:
-            raise PermissionDenied("Feedback is asked while the check-in is open.")
+        # A check-in closed since the page was drawn is refused by `ask` with a message, as
+        # any other refusal is (the API answers 409); only the person and reviewers ask.
+        if not can_ask and not checkin.is_closed:
+            raise PermissionDenied("Feedback is asked by the person and their reviewers.")
         try:
             feedback.ask(checkin, viewer, request.POST.get("colleague", ""),
                          request.POST.getlist("statement"), request.POST.get("message", ""))
