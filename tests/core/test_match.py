@@ -205,6 +205,22 @@ def test_statement_vectors_unread_for_a_month_are_removed_when_new_ones_are_writ
     assert not stale.exists() and fresh.exists() and len(list(folder.iterdir())) == 2
 
 
+def test_a_read_only_cache_of_statement_vectors_is_still_read(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("CRAFTPATH_MODEL_CACHE", str(tmp_path))
+    texts = ["I deploy models to embedded devices."]
+    first = load_embedder()[0].embed_statements(texts)
+
+    def read_only(*args, **kwargs):  # as a shared cache mounted read-only refuses
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "utime", read_only)
+    again = load_embedder()[0]
+    monkeypatch.setattr(again, "embed", lambda *a, **k: pytest.fail("the model ran again"))
+    assert (again.embed_statements(texts) == first).all()
+
+
 def test_rank_fusion_puts_what_both_rankings_agree_on_first(seed_family, embedder):
     from craftpath.core.match.ranker import _fused
 

@@ -102,6 +102,14 @@ def quantised_copy(model_file: Path, folder: Path | None = None) -> Path:
     return target
 
 
+def _mark_used(path: Path) -> None:
+    """Keep `path` from prune_statement_vectors; a read-only cache is still read."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
 def prune_statement_vectors(folder: Path, unused_days: float = KEEP_UNUSED_DAYS) -> list[Path]:
     """Remove the statement vectors no process has read for `unused_days`. Each publish of a
     framework (or a new model) writes a new file, and the old ones are never read again.
@@ -225,7 +233,7 @@ class Embedder:
         try:
             found = numpy.load(path, allow_pickle=False)
             if found.shape == (len(texts), 384):
-                os.utime(path)  # still in use: kept by prune_statement_vectors
+                _mark_used(path)
                 return found
         except (OSError, ValueError):
             pass
