@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from craftpath.web.accounts.models import User
 from craftpath.web.checkins import feedback, loop
-from craftpath.web.checkins.models import Evidence, FeedbackRequest
+from craftpath.web.checkins.models import CheckIn, Evidence, FeedbackRequest
 from craftpath.web.notifications.models import Kind, Notification
 
 from .checkin_helpers import closed, first_ids, start_for, submitted
@@ -127,6 +127,10 @@ def test_asking_twice_and_asking_on_a_closed_check_in_are_refused(small_org, cli
     done = closed(checkin, small_org.eva, small_org.leo)
     with pytest.raises(feedback.FeedbackError, match="closed"):
         feedback.ask(done, small_org.eva, "ian@example.com", ids)
+    stale = CheckIn.objects.get(pk=done.pk)
+    stale.closed_at = None  # as loaded just before the close committed
+    with pytest.raises(feedback.FeedbackError, match="closed"):
+        feedback.ask(stale, small_org.eva, "ian@example.com", ids)
     late = client_as(small_org.eva).post(f"/checkins/{done.pk}/feedback/", {
         "colleague": "ian@example.com", "statement": ids}, follow=True)
     assert "This check-in is closed" in late.content.decode()  # a page drawn before the close

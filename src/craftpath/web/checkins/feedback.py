@@ -14,6 +14,7 @@ from .models import CheckIn, Evidence, FeedbackRequest
 
 MAX_COLLEAGUES = 5
 COMMENT_LIMIT = 5000
+CLOSED = "This check-in is closed; feedback is asked while it is open."
 
 
 class FeedbackError(Exception):
@@ -32,7 +33,7 @@ def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
 
     now = now or timezone.now()
     if checkin.is_closed:
-        raise FeedbackError("This check-in is closed; feedback is asked while it is open.")
+        raise FeedbackError(CLOSED)
     colleague = User.objects.filter(email=normalise_email(colleague_email),
                                     is_active=True).first()
     if colleague is None:
@@ -51,7 +52,11 @@ def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
                             field="message")
     try:
         with transaction.atomic():
-            CheckIn.objects.select_for_update().get(pk=checkin.pk)  # one request at a time
+            # One request at a time, and none once the check-in has closed meanwhile (the
+            # close takes the same lock).
+            current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+            if current.is_closed:
+                raise FeedbackError(CLOSED)
             asked = checkin.feedback_requests.exclude(state=FeedbackRequest.DECLINED).count()
             if asked >= MAX_COLLEAGUES:
                 raise FeedbackError(f"At most {MAX_COLLEAGUES} colleagues can be asked about "
