@@ -66,3 +66,27 @@ def test_an_open_check_in_is_carried_to_a_new_version_with_its_ratings(client_as
     checkin.refresh_from_db()
     assert checkin.version_id == new.pk
     assert set(checkin.entries.values_list("self_value", flat=True)) == {"Exceeds"}
+
+
+def test_a_second_move_from_a_stale_copy_is_refused_and_keeps_the_ratings(small_org,
+                                                                         seed_framework):
+    from craftpath.web.frameworks.publishing import publish_framework
+
+    from .checkin_helpers import fill
+
+    checkin = start_for(small_org.ian)
+    fill(checkin, "self", "Exceeds")
+    stale = CheckIn.objects.get(pk=checkin.pk)  # a second tab, or a double click
+    new = publish_framework(reworded(seed_framework, "I now write the tests first.")).version
+    loop.carry_to(checkin, new)
+    carried = sorted(checkin.entries.values_list("statement_id", "self_value"))
+    with pytest.raises(loop.LoopError, match="moved to another version meanwhile"):
+        loop.carry_to(stale, new)
+    assert sorted(checkin.entries.values_list("statement_id", "self_value")) == carried
+    assert {value for _, value in carried} == {"Exceeds"}
+    loaded_open = CheckIn.objects.get(pk=checkin.pk)
+    CheckIn.objects.filter(pk=checkin.pk).update(closed_at=checkin.started_at)  # closed since
+    newer = publish_framework(reworded(seed_framework, "I now pair on the tests.")).version
+    with pytest.raises(ClosedCheckInError):
+        loop.carry_to(loaded_open, newer)
+    assert CheckIn.objects.get(pk=checkin.pk).version_id == new.pk

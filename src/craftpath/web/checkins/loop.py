@@ -358,6 +358,15 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
     scope = scopes.build(new_framework, checkin.family_slug, checkin.level_slug, next_slug,
                          tuple(checkin.track_slugs))
     with transaction.atomic():
+        # The row lock every save of a rating takes: a rating saved meanwhile is carried, not
+        # lost, and a second move made from the same stale page (a double click, the people
+        # team's bulk move) is refused instead of mapping the new entries as if they were old.
+        current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+        if current.is_closed:
+            raise ClosedCheckInError("a closed check-in keeps the version it was made against")
+        if current.version_id != checkin.version_id:
+            raise LoopError("This check-in was moved to another version meanwhile; reload it.")
+        checkin.refresh_from_db()
         old_entries = list(checkin.entries.prefetch_related("evidence"))
         suggested: dict[int, list[SuggestedLink]] = {}  # old entry id → links from suggestions
         for link in SuggestedLink.objects.filter(entry__checkin=checkin):
