@@ -3,9 +3,12 @@ side by side, agree, close."""
 
 from __future__ import annotations
 
-from craftpath.web.checkins.models import CheckIn
+import pytest
 
-from .checkin_helpers import HTMX, fill, first_ids, start_for
+from craftpath.web.checkins import loop
+from craftpath.web.checkins.models import CheckIn, Entry
+
+from .checkin_helpers import HTMX, fill, first_ids, start_for, submitted
 
 
 def test_an_engineer_starts_a_check_in_at_their_level_and_the_next(client_as_engineer,
@@ -71,8 +74,6 @@ def test_the_manager_rates_blind_until_both_have_submitted(client_as, small_org)
     assert b"a self comment only Ian sees" not in page.content
     assert b"opens when both" in leo.get(f"/checkins/{checkin.pk}/compare/").content
     # The self-assessment is submitted: still hidden from the manager until theirs is in.
-    from craftpath.web.checkins import loop
-
     loop.submit(checkin, "self", small_org.ian)
     assert b"a self comment only Ian sees" not in leo.get(
         f"/checkins/{checkin.pk}/areas/{area}/").content
@@ -135,3 +136,33 @@ def test_the_engineer_cannot_close_and_the_people_team_only_reads(client_as, sma
     assert pia.post(f"/checkins/{checkin.pk}/outcomes/", {
         "statement": first_ids(checkin, 1)[0], "value": "Meets",
         "revision": "0"}).status_code == 403
+
+
+def test_submit_and_close_check_for_unrated_statements_under_the_checkins_lock(
+        small_org, monkeypatch):
+    """A rating cleared (or a move adding statements) just before the lock is taken is seen:
+    the check runs on what the lock protects, not on what was read before it."""
+    checkin = start_for(small_org.ian)
+    fill(checkin, "self")
+    first = checkin.entries.first()
+    real = CheckIn.objects.select_for_update
+
+    def cleared_meanwhile(side):
+        def locking(*args, **kwargs):
+            Entry.objects.filter(pk=first.pk).update(**{f"{side}_value": ""})
+            return real(*args, **kwargs)
+        return locking
+
+    monkeypatch.setattr(CheckIn.objects, "select_for_update", cleared_meanwhile("self"))
+    with pytest.raises(loop.LoopError, match="still need a rating"):
+        loop.submit(checkin, "self", small_org.ian)
+    monkeypatch.undo()
+    assert CheckIn.objects.get(pk=checkin.pk).self_submitted_at is None
+
+    checkin = submitted(checkin, small_org.ian, small_org.leo)
+    loop.agree_matching(checkin)
+    monkeypatch.setattr(CheckIn.objects, "select_for_update", cleared_meanwhile("agreed"))
+    with pytest.raises(loop.LoopError, match="no agreed outcome"):
+        loop.close(checkin, small_org.leo)
+    monkeypatch.undo()
+    assert not CheckIn.objects.get(pk=checkin.pk).is_closed

@@ -177,15 +177,15 @@ def unrated(checkin: CheckIn, side: str) -> list[str]:
 
 
 def submit(checkin: CheckIn, side: str, by) -> CheckIn:
-    missing = unrated(checkin, side)
-    if missing:
-        raise LoopError(f"{len(missing)} statement(s) still need a rating (or Not applicable "
-                        "with a reason) before submitting.")
     with transaction.atomic():
         current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         why_not = editable_side(current, side)
         if why_not:
             raise LoopError(why_not)
+        missing = unrated(current, side)  # under the lock, as close's
+        if missing:
+            raise LoopError(f"{len(missing)} statement(s) still need a rating (or Not "
+                            "applicable with a reason) before submitting.")
         now = timezone.now()
         if side == "self":
             current.self_submitted_at = now
@@ -276,15 +276,17 @@ def close(checkin: CheckIn, by, seen: str | None = None) -> CheckIn:
     """Freeze the check-in: what was agreed, against which version, with the evidence as it
     reads today. Every statement needs an agreed outcome first. With `seen` (the page's
     agreed_fingerprint), a record that changed since the page was drawn is not closed."""
-    missing = unrated(checkin, "agreed")
-    if missing:
-        raise LoopError(f"{len(missing)} statement(s) have no agreed outcome yet.")
-    scope = scopes.of_checkin(checkin)
     with transaction.atomic():
+        # Checked under the lock: a move to a new version (which adds unrated statements) or
+        # a rating cleared since `checkin` was read is seen here.
         current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         why_not = editable_side(current, "agreed")
         if why_not:
             raise LoopError(why_not)
+        missing = unrated(current, "agreed")
+        if missing:
+            raise LoopError(f"{len(missing)} statement(s) have no agreed outcome yet.")
+        scope = scopes.of_checkin(current)
         if seen is not None and seen != agreed_fingerprint(current):
             raise Conflict(None, "agreed", "The agreed outcomes or the summary changed after "
                            "this page was opened, so the check-in was not closed. Read them "
