@@ -110,20 +110,17 @@ def _mark_used(path: Path) -> None:
         pass
 
 
-def prune_statement_vectors(folder: Path, unused_days: float = KEEP_UNUSED_DAYS) -> list[Path]:
+def prune_statement_vectors(folder: Path, unused_days: float = KEEP_UNUSED_DAYS) -> None:
     """Remove the statement vectors no process has read for `unused_days`. Each publish of a
-    framework (or a new model) writes a new file, and the old ones are never read again.
-    Returns what was removed; a file another process removes first is skipped."""
+    framework (or a new model) writes a new file, and the old ones are never read again. A
+    file another process removes first is skipped."""
     cutoff = time.time() - unused_days * 86400
-    removed = []
     for path in folder.glob("*.npy"):
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()
-                removed.append(path)
         except OSError:
             continue
-    return removed
 
 
 def _package_folder(name: str) -> Path | None:
