@@ -651,6 +651,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        if not _refused_by_an_action(error):
+            raise
+        print(f"craftpath: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _refused_by_an_action(error: Exception) -> bool:
+    """An action's refusal (web/actions/errors.py), told by name so that commands which never
+    touch the database do not import Django to catch it."""
+    return any(kind.__name__ == "ActionError" and kind.__module__ == "craftpath.web.actions.errors"
+               for kind in type(error).__mro__)
 
 
 if __name__ == "__main__":

@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # the policy is in security.py
     "craftpath.web.audit.middleware.AuditMiddleware",  # who acts; refused requests recorded
+    "craftpath.web.actions.pages.ActionErrorMiddleware",  # an action's refusal → 404/403 page
     "craftpath.web.accounts.two_factor.TwoFactorMiddleware",  # the code before anything else
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]

@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from craftpath.web.actions import ActionError
+
 from . import problems
 from .auth import SessionAuth, TokenAuth
 from .problems import Problem
@@ -79,6 +81,8 @@ def build_api() -> NinjaAPI:
         problems.forbidden(str(exc) or "You may not do this."), request.path))
     api.add_exception_handler(Http404, lambda request, exc: problems.response(
         problems.not_found(), request.path))
+    api.add_exception_handler(ActionError, lambda request, exc: problems.response(
+        problems.from_action(exc), request.path))
     api.add_router("/frameworks", routes_frameworks.router)
     api.add_router("/people", routes_people.people)
     api.add_router("/teams", routes_people.teams)

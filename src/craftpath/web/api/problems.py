@@ -50,6 +50,14 @@ def bad_field(field: str, detail: str, status: int = 422) -> Problem:
     return Problem(status, "Invalid request", detail, field=field)
 
 
+def from_action(error) -> Problem:
+    """An action's refusal (actions/errors.py) as the API answers it."""
+    titles = {404: "Not found", 403: "Forbidden", 412: "Precondition failed",
+              422: "Invalid request"}
+    return Problem(error.status, titles.get(error.status, "Invalid request"), error.message,
+                   errors=error.problems, current=getattr(error, "current", None))
+
+
 def field_of(location) -> str:
     """Ninja's error location ("body", "payload", "value") → the field a client sent."""
     parts = [str(part) for part in location if part not in ("body", "payload", "query",
