@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,9 +75,10 @@ def focus_add(request, pk: int):
     form = FocusForm(request.POST, prefix="focus", statements=plans.choosable(person))
     if form.is_valid():
         try:
-            FocusStatement.objects.create(person=person, family_slug=person.family_slug,
-                                          statement_id=form.cleaned_data["statement"],
-                                          note=form.cleaned_data["note"])
+            with transaction.atomic():  # a duplicate must not break the request's transaction
+                FocusStatement.objects.create(person=person, family_slug=person.family_slug,
+                                              statement_id=form.cleaned_data["statement"],
+                                              note=form.cleaned_data["note"])
         except IntegrityError:
             messages.error(request, "That statement is already in the plan.")
         else:
