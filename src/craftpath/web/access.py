@@ -38,6 +38,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from .accounts import orgchart
 from .accounts.models import Note, Role, User
 
 
@@ -50,15 +51,8 @@ def _has(viewer, role: str) -> bool:
 
 
 def report_ids(manager: User) -> set[int]:
-    """Everyone below `manager` in the org chart, one query per level of depth (org charts
-    are shallow); stops on a loop left by bad data instead of going round for ever."""
-    found: set[int] = set()
-    frontier = {manager.pk}
-    while frontier:
-        below = set(User.objects.filter(manager_id__in=frontier).values_list("pk", flat=True))
-        frontier = below - found - {manager.pk}
-        found |= frontier
-    return found
+    """Everyone below `manager` in the org chart (accounts/orgchart.py's one walk)."""
+    return orgchart.below(manager.pk)
 
 
 def _managed_ids(viewer) -> set[int]:
@@ -310,19 +304,9 @@ def can_record_attributes(viewer, person) -> bool:
     return signed_in(viewer) and person.pk == viewer.pk
 
 
-def _below(manager_pk: int, select: str = "SELECT id FROM below") -> tuple[str, list]:
-    """SQL for `select` over `below`, the ids of everyone below a manager (a recursive query;
-    UNION stops on a loop left by bad data, which is also why the manager is left out)."""
-    table = User._meta.db_table
-    return (f"WITH RECURSIVE reached(id) AS (SELECT id FROM {table} WHERE manager_id = %s "
-            f"UNION SELECT u.id FROM {table} u JOIN reached r ON u.manager_id = r.id), "
-            f"below(id) AS (SELECT id FROM reached WHERE id <> %s) {select}",
-            [manager_pk, manager_pk])
-
-
 def people_below(manager: User) -> QuerySet[User]:
     """Everyone below `manager`, as one query, so a large organisation costs no list of ids."""
-    return User.objects.filter(pk__in=RawSQL(*_below(manager.pk)))
+    return User.objects.filter(pk__in=RawSQL(*orgchart.below_sql(manager.pk)))
 
 
 def insight_population(viewer) -> QuerySet[User] | None:
@@ -346,7 +330,8 @@ def insight_population_outside(viewer) -> list[int] | None:
         return list(User.objects.values_list("pk", flat=True))
     table = User._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(*_below(viewer.pk, f"SELECT id FROM {table} EXCEPT SELECT id FROM below"))
+        cursor.execute(*orgchart.below_sql(
+            viewer.pk, f"SELECT id FROM {table} EXCEPT SELECT id FROM below"))
         return [row[0] for row in cursor.fetchall()]
 
 

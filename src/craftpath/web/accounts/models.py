@@ -177,17 +177,15 @@ def check_no_cycle(person: User, manager: User | None) -> None:
     loop. (Directory import checks a whole file's links itself, before anything is saved.)"""
     if manager is None or person.pk is None:
         return  # nobody reports to a person who is not saved yet
-    chain = [person]
-    seen = set()
-    current = manager
-    while current is not None and current.pk not in seen:
-        chain.append(current)
-        if current.pk == person.pk:
-            names = " → ".join(str(p) for p in chain)
-            raise ManagerCycleError(f"{person} cannot report to {manager}: the org chart "
-                                    f"would go round in a circle ({names})")
-        seen.add(current.pk)
-        current = current.manager
+    from . import orgchart
+
+    chain = [manager.pk, *orgchart.above(manager.pk)]
+    if person.pk in chain:
+        names = dict(User.objects.filter(pk__in=chain).values_list("pk", "name"))
+        walk = [person, manager,
+                *(names.get(pk) or pk for pk in chain[1:chain.index(person.pk) + 1])]
+        raise ManagerCycleError(f"{person} cannot report to {manager}: the org chart would go "
+                                f"round in a circle ({' → '.join(str(p) for p in walk)})")
 
 
 class ErasedRatings(models.Model):
@@ -236,14 +234,9 @@ class SelfGrantError(ValidationError):
 def in_chain(actor: User, manager: User | None) -> bool:
     """Whether `actor` is `manager` or above them: whoever gets `manager` comes under
     `actor`."""
-    seen = set()
-    current = manager
-    while current is not None and current.pk not in seen:
-        if current.pk == actor.pk:
-            return True
-        seen.add(current.pk)
-        current = current.manager
-    return False
+    from . import orgchart
+
+    return manager is not None and orgchart.is_at_or_above(actor.pk, manager.pk)
 
 
 def check_not_self_granted(actor: User | None, person: User, manager: User | None) -> None:
