@@ -404,7 +404,8 @@ def cmd_backup(args) -> int:
     from .web.audit.trail import head
 
     seq, digest = head()
-    print(f"audit trail head: entry {seq}, {digest} (keep it apart from the database)")
+    print(f"audit trail head: entry {seq}, {digest} (keep it apart from the database; "
+          f"`craftpath manage audit_verify --expect-head {seq}:{digest}` checks it later)")
     return 0
 
 
@@ -422,7 +423,7 @@ def cmd_restore(args) -> int:
         print("craftpath: warning: the restored audit trail does not verify: "
               + "; ".join(trail.problems[:3]), file=sys.stderr)
         return 1
-    print(f"audit trail intact: {trail.checked} entries; head {trail.head_hash}")
+    print(f"audit trail intact: {trail.checked} entries; head {trail.head_seq}:{trail.head_hash}")
     return 0
 
 

@@ -366,3 +366,16 @@ def can_read_feedback(viewer, checkin) -> bool:
 def can_answer_feedback(viewer, request) -> bool:
     """Only the colleague asked; they see the chosen statements and the person's name."""
     return signed_in(viewer) and request.colleague_id == viewer.pk
+
+
+# --- webhooks -------------------------------------------------------------------------------
+
+def can_manage_webhooks(viewer) -> bool:
+    """Registering, changing and listing webhook endpoints and their deliveries."""
+    return _has(viewer, Role.ADMIN)
+
+
+def can_own_webhooks(owner) -> bool:
+    """Whether deliveries may still go to the endpoints `owner` registered: they stop when the
+    owner loses the role (or the account is deactivated or deleted)."""
+    return _has(owner, Role.ADMIN)

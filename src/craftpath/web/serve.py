@@ -70,11 +70,22 @@ def migrate() -> str:
     return str(database["NAME"])
 
 
+def private_folder(folder: Path) -> None:
+    """Make `folder`, and every missing folder above it, for this account only (0700, whatever
+    the umask); folders that exist already are the operator's and are left as they are."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
+        made.chmod(0o700)
+
+
 def private_sqlite_file(path: Path) -> None:
     """The database holds people's assessments: its folder and file are for the account that
     runs craftpath only (SQLite gives its -wal and -shm files the database file's mode)."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+    private_folder(path.parent)
     path.touch(mode=0o600, exist_ok=True)
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if name.exists():

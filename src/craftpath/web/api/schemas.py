@@ -459,14 +459,22 @@ class EndpointIn(Schema):
     description: str = Field("", max_length=200)
 
 
+class EndpointOwner(Schema):
+    id: int
+    name: str
+    email: str
+
+
 class EndpointOut(Schema):
     id: int
     url: str
     description: str
     events: list[str]
     active: bool
+    owner: EndpointOwner | None  # None: the account that registered it was deleted
     failures_in_a_row: int
     disabled_at: datetime | None
+    paused_reason: str  # why craftpath turned it off, "" if it did not
     secret: str | None  # only in the answer that made it
 
 
