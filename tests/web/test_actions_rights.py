@@ -64,6 +64,7 @@ def eva_everywhere(small_org, client_as):
     open_one = start_for(eva)
     fill(open_one, "manager", "Exceeds")
     ians = start_for(ian)
+    User.objects.create_user("rex@example.com", name="Rex", manager=eva)  # her report
     Evidence.objects.create(owner=eva, title="Shipped the thing", link="https://e.x")
     Goal.objects.create(person=eva, title="Ship the monitoring")
     FocusStatement.objects.create(person=eva, family_slug=mine.family_slug,
