@@ -274,3 +274,43 @@ def test_the_command_line_may_anonymise(eva_everywhere):
     assert done.checkins == 2
     entry = Event.objects.get(action="anonymised")
     assert (entry.actor_pk, entry.actor_name) == (None, trail.COMMAND_LINE)
+
+
+# --- the trail after anonymising: still tamper-evident ----------------------------------------
+
+def test_a_sealed_name_edited_or_its_salt_deleted_is_caught(small_org, client_as):
+    from django.db import connection
+
+
+    client_as(small_org.leo).get(f"/people/{small_org.eva.pk}/")
+    assert trail.verify().intact
+    seq = Event.objects.filter(actor_pk=small_org.leo.pk).latest("seq").seq
+    with connection.cursor() as cursor:  # the guard lets a commitment in; verify checks it
+        cursor.execute("UPDATE audit_event SET actor_name = '#c:forged' WHERE seq = %s", [seq])
+    assert any(f"entry {seq} was changed" in p for p in trail.verify().problems)
+
+
+def test_deleting_a_persons_salt_is_caught(small_org, client_as):
+    from craftpath.web.audit.models import NameSalt
+
+    client_as(small_org.leo).get(f"/people/{small_org.eva.pk}/")
+    NameSalt.objects.filter(person_pk=small_org.leo.pk).delete()
+    assert not trail.verify().intact
+
+
+@pytest.mark.parametrize("change", ["actor_name = 'someone else'", "detail = 'edited'",
+                                    "subject_pk = 1", "target = '#c:x'"])
+def test_the_database_still_refuses_any_other_change(small_org, change):
+    from django.db import DatabaseError, connection, transaction
+
+    seq = Event.objects.latest("seq").seq
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE audit_event SET {change} WHERE seq = %s", [seq])
+
+
+def test_after_anonymising_the_trail_reads_a_former_colleague(client_as, eva_everywhere):
+    org = eva_everywhere
+    rights_actions.anonymise_person(org.pia, org.eva.pk, EMAIL)
+    page = client_as(org.pia).get("/audit/", {"subject": str(org.eva.pk)}).content.decode()
+    assert "a former colleague" in page and NAME not in page and EMAIL not in page
+    assert trail.verify().intact
