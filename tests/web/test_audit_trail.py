@@ -123,7 +123,7 @@ def test_manager_changes_from_a_directory_import_are_recorded(small_org):
     directory.import_csv(csv, dry_run=False)
     changed = Event.objects.filter(action="manager-changed", subject_pk=sol.pk).latest("seq")
     assert (changed.actor_pk, changed.actor_name) == (None, trail.COMMAND_LINE)
-    assert changed.detail == "manager: Oto → Mia"
+    assert changed.detail == f"manager: #{small_org.oto.pk} → #{mia.pk}"
 
 
 def test_a_manager_change_on_a_partly_loaded_row_is_recorded_once(small_org):
@@ -137,7 +137,7 @@ def test_a_manager_change_on_a_partly_loaded_row_is_recorded_once(small_org):
     moved.manager = small_org.mia
     moved.save()
     changes = Event.objects.filter(seq__gt=before, action="manager-changed")
-    assert [e.detail for e in changes] == ["manager: Oto → Mia"]
+    assert [e.detail for e in changes] == [f"manager: #{small_org.oto.pk} → #{small_org.mia.pk}"]
 
 
 def test_role_changes_in_code_name_whoever_the_request_acts_as(small_org):

@@ -249,14 +249,24 @@ def can_search_audit(viewer) -> bool:
     return _has(viewer, Role.PEOPLE)
 
 
-def can_download_own_data(viewer) -> bool:
-    return signed_in(viewer)
+def can_export_own_data(viewer, person: User) -> bool:
+    """A copy of everything craftpath holds about a person is for that person alone: not
+    their manager, not the people team (who answer a request by asking the person to
+    download it, or by the command line)."""
+    return signed_in(viewer) and person.pk == viewer.pk
 
 
 def can_erase_person(viewer, person: User) -> bool:
-    """Erasing or anonymising someone is the people team's, never one's own account (an
-    erasure of oneself is asked of the people team, who are then on the record for it)."""
+    """Erasing someone is the people team's, never one's own account (an erasure of oneself
+    is asked of the people team, who are then on the record for it)."""
     return _has(viewer, Role.PEOPLE) and person.pk != viewer.pk
+
+
+def can_anonymise_person(viewer, person: User) -> bool:
+    """Anonymising someone (a nameless tombstone kept in place of the account): the people
+    team's, never one's own account."""
+    return _has(viewer, Role.PEOPLE) and person.pk != viewer.pk
+
 
 # --- the framework ----------------------------------------------------------------------------
 # Published pages are public. Drafts are work in progress: editors only (a 403 for anyone

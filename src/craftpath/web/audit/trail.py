@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from . import chain
+from . import chain, names
 from .models import Action, ChainHead, Event
 
 COMMAND_LINE = "command line"
@@ -67,6 +67,11 @@ def _subject_of(subject) -> tuple[int | None, str]:
     return subject.pk, subject.name or subject.email
 
 
+def lock_chain() -> None:
+    """Hold the chain's lock until the transaction ends (names.forget changes entries)."""
+    _locked_head()
+
+
 def _locked_head() -> ChainHead:
     """The head row, locked until the transaction ends. The migration makes it; it is made
     here too when missing (a database emptied by `flush`)."""
@@ -95,12 +100,14 @@ def record(who, action: str, subject=None, *, target: str = "", detail: str = ""
         made = []
         for person in people:
             subject_pk, subject_name = _subject_of(person)
-            event = Event(seq=head.seq + 1, subject_pk=subject_pk,
-                          subject_name=chain.clean_text(subject_name, 200),
-                          prev_hash=head.hash, **shared)
-            event.hash = chain.link(head.hash, event.chained_fields())
+            made.append(Event(seq=head.seq + len(made) + 1, subject_pk=subject_pk,
+                              subject_name=chain.clean_text(subject_name, 200), **shared))
+        salts = names.salts_for({e.actor_pk for e in made} | {e.subject_pk for e in made})
+        names.ensure_salts(made, salts)
+        for event in made:
+            event.prev_hash = head.hash
+            event.hash = chain.link(head.hash, names.sealed(event.chained_fields(), salts))
             head.seq, head.hash = event.seq, event.hash
-            made.append(event)
         _insert(made)
         ChainHead.objects.filter(pk=1).update(seq=head.seq, hash=head.hash)
     return made
@@ -183,6 +190,8 @@ class Search:
                 query = Q()
                 for name in text_fields:
                     query |= Q(**{f"{name}__icontains": value})
+                if pk_field == "subject_pk":
+                    query |= _erasure_lookup(value)
                 found = found.filter(query)
         if self.action:
             found = found.filter(action=self.action)
@@ -191,6 +200,17 @@ class Search:
         if self.until:
             found = found.filter(at__lt=self.until)
         return found
+
+
+def _erasure_lookup(text: str):
+    """Erasure and anonymisation entries keep no name, only keys that the name or email
+    the person had give back (names.lookup_keys)."""
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for term in names.lookup_terms(text):
+        query |= Q(action__in=[Action.ERASED, Action.ANONYMISED], detail__contains=term)
+    return query
 
 
 def head() -> tuple[int, str]:
@@ -253,8 +273,9 @@ def verify(limit_problems: int = 20, expect_head: tuple[int, str] | None = None
     # Up to the head as read: entries written while the walk goes on are the next walk's.
     rows = Event.objects.filter(seq__lte=head.seq).order_by("seq") \
         .values_list("prev_hash", "hash", *chain.FIELDS)
+    salts = names.salts_for(None)
     for prev_hash, stored_hash, *values in rows.iterator(chunk_size=2000):
-        fields = dict(zip(chain.FIELDS, values, strict=True))
+        fields = names.sealed(dict(zip(chain.FIELDS, values, strict=True)), salts)
         seq = fields["seq"]
         if found.first_seq is None:
             found.first_seq = seq

@@ -233,6 +233,26 @@ def store(person_id: int, closed_at: datetime, summary: Summary, scale: list[str
         _upsert_tallies(deltas)
 
 
+def forget_person(person_id: int) -> None:
+    """Take a person out of every figure (an erasure or anonymisation): their quarters'
+    results come off the tallies they were added to, and every row about them goes, so no
+    mean counts them any more."""
+    with transaction.atomic():
+        deltas: dict[tuple, dict] = {}
+        for result in QuarterResult.objects.select_for_update().filter(person_id=person_id):
+            areas = {a.area_slug: [a.covered, a.applicable]
+                     for a in AreaResult.objects.filter(result=result)}
+            ratings = {r.label: (r.position, r.count)
+                       for r in RatingCount.objects.filter(result=result)}
+            add_tallies(deltas, result.quarter, result.organisations, result.family_slug,
+                        result.level_slug, tally_of({"share_at": result.share_at}, areas,
+                                                    ratings), -1)
+        _upsert_tallies(deltas)
+        QuarterResult.objects.filter(person_id=person_id).delete()
+        for model in (Standing, StandingArea, StandingRating, StandingStatement, ClosedStart):
+            model.objects.filter(person_id=person_id).delete()
+
+
 def _standing_areas(person_id: int, summary: Summary) -> list[StandingArea]:
     return [StandingArea(person_id=person_id, area_slug=slug, share=row[0] / row[1])
             for slug, row in summary.areas.items() if row[1]]
