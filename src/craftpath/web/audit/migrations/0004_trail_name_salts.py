@@ -50,7 +50,7 @@ def unguard(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("audit", "0002_head_and_guard")]
+    dependencies = [("audit", "0003_purge_only_deletes_entries")]
 
     operations = [
         migrations.CreateModel(
