@@ -38,6 +38,7 @@ from ..model import (
     statement_id,
 )
 from ..text import collect_terms, find_terms, is_gap, normalise_space
+from .budget import check_yaml_node
 from .inputs import TextFile
 
 NAME = "canonical"
@@ -324,7 +325,7 @@ def read(files: list[TextFile],
 def read_text(file: TextFile) -> tuple[Framework | None, list[Diagnostic]]:
     reader = _Reader(file)
     try:
-        root = yaml.compose(file.text, Loader=SAFE_LOADER)
+        root = yaml.compose(file.text, Loader=SAFE_LOADER)  # nodes only: aliases not expanded
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "invalid YAML"
@@ -332,6 +333,7 @@ def read_text(file: TextFile) -> tuple[Framework | None, list[Diagnostic]]:
                                  file.source(mark.line + 1 if mark else 1))]
     if root is None:
         return None, [Diagnostic("CP020", Severity.ERROR, "the document is empty", file.source(1))]
+    check_yaml_node(root, file.name)  # before the walk below, which would expand them
     try:
         framework = reader.framework(root)
     except _Problem as problem:
