@@ -41,6 +41,7 @@ class Published:
     created: bool  # False when the same content was already stored (it is made active again)
     warnings: list[Diagnostic] = field(default_factory=list)
     told: int = 0  # people with an open check-in told about it (releasing.tell_open_checkins)
+    unchanged: bool = False  # the content is the active version already: nothing was done
 
 
 def content_hash(document: dict) -> str:
