@@ -157,6 +157,11 @@ def test_document_tree_refuses_deep_html():
     refused("deep.html", document_read, text, f"nest more than {MAX_MARKUP_DEPTH} levels")
 
 
+def test_document_tree_refuses_deep_html_inside_markdown():
+    text = "# Ladder\n\n" + "<div>" * 3000 + "deep" + "</div>" * 3000 + "\n"
+    refused("ladder.md", document_read, text, "HTML elements nest more than")
+
+
 def test_document_tree_refuses_deep_restructured_text():
     text = "".join("  " * i + "- item\n\n" for i in range(300))
     refused("deep.rst", document_read, text, "reStructuredText")
@@ -213,6 +218,11 @@ def test_document_tree_refuses_a_workbook_whose_merged_range_names_too_many_cell
         document.read_with_report([TextFile(Path("book.xlsx"), "", data)])
 
 
+def test_a_workbook_merging_whole_columns_is_refused():
+    with pytest.raises(BudgetError, match=r"^book\.xlsx: holds more than 200,000 cells"):
+        tree.build(TextFile(Path("book.xlsx"), "", merged_workbook("a:c")))
+
+
 def test_a_workbook_with_a_small_merged_range_is_read():
     blocks = tree.build(TextFile(Path("book.xlsx"), "", merged_workbook("A1:B2"))).blocks
     assert [block.kind for block in blocks] == ["heading", "table"]
@@ -242,3 +252,17 @@ def test_a_hints_file_with_an_alias_bomb_is_refused(tmp_path):
     hints.write_text(BIG_BOMB, encoding="utf-8")
     with pytest.raises(InputError, match=f"^{hints}: holds more than"):
         formats.read_hints(hints)
+
+
+def test_documents_craftpath_wrote_itself_are_read_beyond_the_budget(seed_framework,
+                                                                     monkeypatch):
+    """A stored version or draft (budget=False) must stay readable however large it grew."""
+    from craftpath.core.formats import budget
+
+    file = TextFile(Path("version v1"), canonical.dumps(seed_framework))
+    monkeypatch.setattr(budget, "MAX_DATA_NODES", 10)  # the seed holds a few hundred values
+    with pytest.raises(BudgetError, match="^version v1: holds more than 10 values"):
+        canonical.read_text(file)
+    framework, _ = canonical.read_text(file, budget=False)
+    assert [len(f.statements) for f in framework.families] == \
+        [len(f.statements) for f in seed_framework.families]

@@ -329,7 +329,7 @@ def xlsx_document(file: TextFile) -> Document:
 
 
 ITEM_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•‣◦▪●–])\s+", re.MULTILINE)
-MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=[\"']([^\"']{1,40})[\"']")
 
 
 def _check_merged_cells(file: TextFile) -> None:
@@ -340,19 +340,26 @@ def _check_merged_cells(file: TextFile) -> None:
 
     from openpyxl.utils import range_boundaries
 
-    archive = zipfile.ZipFile(io.BytesIO(file.data or b""))
+    refs = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(file.data or b""))
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                refs.extend(MERGE_CELL.findall(archive.read(member)))
+    except Exception:  # noqa: BLE001 - a damaged archive: openpyxl says so in its own words
+        return
     cells = 0
-    for member in archive.namelist():
-        if not member.startswith("xl/worksheets/") or not member.endswith(".xml"):
-            continue
-        for ref in MERGE_CELL.findall(archive.read(member)):
-            try:
-                min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
-            except (TypeError, ValueError):
-                continue  # openpyxl refuses it in its own words
-            cells += (max_col - min_col + 1) * (max_row - min_row + 1)
-            if cells > MAX_CELLS:
-                raise too_many(file.name, "cells (merged ones counted)", MAX_CELLS)
+    for ref in refs:
+        try:
+            bounds = range_boundaries(ref.decode("ascii").upper().replace("$", ""))
+        except (TypeError, ValueError, UnicodeDecodeError):
+            continue  # openpyxl refuses it in its own words
+        # A whole row or column (`A:C`, `2:4`) leaves the other bounds open: a sheet's extent.
+        min_col, min_row, max_col, max_row = (b if b is not None else f for b, f in
+                                              zip(bounds, (1, 1, 16_384, 1_048_576), strict=True))
+        cells += (max_col - min_col + 1) * (max_row - min_row + 1)
+        if cells > MAX_CELLS:
+            raise too_many(file.name, "cells (merged ones counted)", MAX_CELLS)
 
 
 def _cell_parts(value: str) -> list[str]:

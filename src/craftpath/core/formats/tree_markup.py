@@ -73,14 +73,15 @@ def markdown(file: TextFile) -> Document:
         raise too_many(file.name, "Markdown elements", MAX_MARKUP_NODES)
     if max((token.level for token in tokens), default=0) > MAX_MARKUP_DEPTH:
         raise too_deep(file.name, "Markdown elements", MAX_MARKUP_DEPTH)
-    blocks = MarkdownWalk(tokens, first_line).blocks()
+    blocks = MarkdownWalk(tokens, first_line, file.name).blocks()
     return Document(file.path, "markdown", blocks, front, problems)
 
 
 class MarkdownWalk:
-    def __init__(self, tokens, first_line: int):
+    def __init__(self, tokens, first_line: int, name: str = "Markdown"):
         self.tokens = tokens
         self.first_line = first_line
+        self.name = name  # the file, for a refusal by the budget
         self.out: list[Block] = []
 
     def line(self, token) -> int:
@@ -135,7 +136,7 @@ class MarkdownWalk:
             elif kind in ("fence", "code_block"):
                 self.out.append(Block("code", token.content, self.line(token)))
             elif kind == "html_block":
-                self.out.extend(html_fragment(token.content, self.line(token)))
+                self.out.extend(html_fragment(token.content, self.line(token), name=self.name))
             i += 1
         return [b for b in self.out if b.kind != "item" or b.text or b.checked is not None]
 
@@ -232,6 +233,8 @@ def html(file: TextFile) -> Document:
 
 def html_fragment(source: str, first_line: int, whole: bool = False,
                   name: str = "HTML") -> list[Block]:
+    """The blocks of HTML `source` (a page, or a fragment inside Markdown); `name`: the file,
+    named when the budget refuses it."""
     import html5lib
 
     try:

@@ -182,7 +182,8 @@ class Outcome:
         published (the version stores that document)."""
         if self.framework is None and self.document is not None:
             text = json.dumps(self.document, ensure_ascii=False)
-            self.framework, _ = canonical.read_text(TextFile(Path("upload"), text))
+            self.framework, _ = canonical.read_text(TextFile(Path("upload"), text),
+                                                    budget=False)  # written by craftpath
         return self.framework
 
 

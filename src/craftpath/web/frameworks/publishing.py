@@ -153,7 +153,8 @@ def _parse(pk: int) -> Framework:
     label, document = stored
     # JSON is YAML, so the canonical reader reads the stored document as it is.
     text = json.dumps(document, ensure_ascii=False)
-    framework, diagnostics = canonical.read_text(TextFile(Path(f"version {label}"), text))
+    framework, diagnostics = canonical.read_text(TextFile(Path(f"version {label}"), text),
+                                                 budget=False)
     if framework is None:  # stored by publish, so this is a bug, not a user's error
         raise RuntimeError(f"stored version {label} cannot be read: {diagnostics}")
     return framework
