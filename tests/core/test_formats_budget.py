@@ -157,6 +157,18 @@ def test_document_tree_refuses_deep_html():
     refused("deep.html", document_read, text, f"nest more than {MAX_MARKUP_DEPTH} levels")
 
 
+def test_html_nesting_is_counted_before_html5lib_parses_it():
+    # html5lib's time grows with the square of the nesting: 20,000 divs would take minutes
+    text = "<div>" * 20_000 + "deep" + "</div>" * 20_000
+    refused("deep.html", document_read, text, "HTML elements nest more than")
+
+
+def test_html_with_end_tags_left_out_is_not_counted_as_nesting():
+    items = "".join(f"<li><p>statement {n}" for n in range(300))
+    text = f"<html><body><h2>Level 1</h2><ul>{items}</ul><br><img src=x></body></html>"
+    assert len(tree.build(TextFile(Path("page.html"), text)).blocks) > 100
+
+
 def test_document_tree_refuses_deep_html_inside_markdown():
     text = "# Ladder\n\n" + "<div>" * 3000 + "deep" + "</div>" * 3000 + "\n"
     refused("ladder.md", document_read, text, "HTML elements nest more than")
