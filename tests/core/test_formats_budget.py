@@ -203,6 +203,11 @@ def test_document_tree_refuses_headings_nested_beyond_the_budget():
             "nest more than")
 
 
+def test_document_tree_refuses_a_csv_of_more_cells_than_the_budget():
+    refused("grid.csv", document_read, "Area,Level 1\n" + "x" + "," * 200_001 + "\n",
+            "more than 200,000 cells")
+
+
 def merged_workbook(ref: str) -> bytes:
     """A one-cell workbook whose sheet merges `ref`, written as the XML says it (openpyxl
     itself would write a placeholder for every merged cell)."""

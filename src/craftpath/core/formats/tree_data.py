@@ -280,8 +280,13 @@ def csv_document(file: TextFile) -> Document:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel_tab if file.path.suffix.lower() == ".tsv" else csv.excel
+    rows, cells = [], 0
     try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        for row in csv.reader(io.StringIO(text), dialect):
+            cells += len(row)
+            if cells > MAX_CELLS:  # `,,,,` is a cell a byte: 20 MB would be 20 million
+                raise too_many(file.name, "cells", MAX_CELLS)
+            rows.append(row)
     except csv.Error as error:
         return Document(file.path, "sheet", [], problems=[(1, f"not valid CSV ({error})")])
     grid = [[Cell(_cell_parts(v), line) for v in row] for line, row in enumerate(rows, start=1)
