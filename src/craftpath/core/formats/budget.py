@@ -19,6 +19,11 @@ its elements 9 deep. Each budget leaves room for frameworks many times larger th
   walkers recurse once per element, well within Python's limit of 1,000 frames.
 - MAX_MARKUP_NODES: elements of one page. A page's elements grow with its length, which the
   upload limits bound; this only stops a parser's runaway output.
+- MAX_CELLS: cells of one workbook or CSV file, merged ranges counted cell by cell (a range
+  of 30 bytes can name 17 billion). A framework's grid is a few thousand cells.
+
+Parsers that nest by recursion or slow down with depth (html5lib, pylatexenc, esprima) get
+their input's nesting counted from its text first, so refusing costs little.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ MAX_ALIASED_NODES = 10_000
 MAX_DEPTH = 40
 MAX_MARKUP_DEPTH = 100
 MAX_MARKUP_NODES = 1_000_000
+MAX_CELLS = 200_000
 
 
 class BudgetError(InputError):

@@ -17,12 +17,11 @@ import re
 import yaml
 
 from ..archives import ArchiveError, check_zip
-from .budget import MAX_DEPTH, check_data, load_yaml, too_deep, too_many
+from .budget import MAX_CELLS, MAX_DEPTH, check_data, load_yaml, too_deep, too_many
 from .inputs import TextFile
 from .tree import Block, Cell, Document, clean
 
 TITLE_KEYS = ("displayName", "display_name", "title", "name", "label", "heading")
-MAX_CELLS = 200_000  # a workbook's budget (see budget.py): a hundred sheets of 50 × 40
 
 
 class LineFinder:
