@@ -270,11 +270,15 @@ def cmd_publish(args) -> int:
     from .web.serve import publish
 
     try:
-        result = publish(args.path, data_dir=args.data_dir)
+        result = publish(args.path, data_dir=args.data_dir, note=args.note)
     except PublishError as error:
         _diagnostic_lines(error.diagnostics)
         raise UsageError(str(error)) from None
     _diagnostic_lines(result.warnings)
+    if result.unchanged:
+        print(f"version {result.version.label} ({result.version.content_hash[:12]}): already "
+              "the active version; nothing was published")
+        return 0
     state = "published" if result.created else "already published; made active"
     if result.created and result.version.commit:
         state += f" from commit {result.version.commit[:12]}"
@@ -549,6 +553,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("publish", help="lint a framework and store it as the active version")
     p.add_argument("path", metavar="PATH", help="framework pages (files or a folder) or a "
                                                 "canonical file")
+    p.add_argument("--note", default="", help="the change note (default: the message of the "
+                                              "git commit the file is in, if any)")
     p.add_argument("--data-dir", metavar="DIR",
                    help="folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)")
     p.set_defaults(func=cmd_publish)

@@ -277,6 +277,11 @@ def can_edit_framework(viewer) -> bool:
     return _has(viewer, Role.EDITOR) or _has(viewer, Role.ADMIN)
 
 
+def can_publish_framework(viewer) -> bool:
+    """Publish a draft as the new active version (actions.frameworks.publish_draft)."""
+    return _has(viewer, Role.EDITOR) or _has(viewer, Role.ADMIN)
+
+
 def can_carry_checkins_in_bulk(viewer) -> bool:
     """Move every open check-in to the active version with the statement mapping."""
     return _has(viewer, Role.PEOPLE)

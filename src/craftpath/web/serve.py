@@ -92,19 +92,15 @@ def private_sqlite_file(path: Path) -> None:
             name.chmod(0o600)
 
 
-def publish(path: str | Path, data_dir: str | Path | None = None):
+def publish(path: str | Path, data_dir: str | Path | None = None, note: str = ""):
     """`craftpath publish`: lint, snapshot and activate, then tell everyone with an open
-    check-in on another version; raises PublishError when refused."""
+    check-in on another version (actions.frameworks.publish_path, as the command line);
+    raises PublishError when refused."""
     setup_django(data_dir)
     migrate()
-    from dataclasses import replace
+    from .actions import OPERATOR, frameworks
 
-    from .frameworks import publishing, releasing
-
-    result = publishing.publish_path(path)
-    if not result.created:
-        return result
-    return replace(result, told=releasing.tell_open_checkins(result.version))
+    return frameworks.publish_path(OPERATOR, path, note)
 
 
 def sync(data_dir: str | Path | None = None, git_dir: str | None = None,
@@ -117,9 +113,9 @@ def sync(data_dir: str | Path | None = None, git_dir: str | None = None,
         os.environ["CRAFTPATH_GIT_FILE"] = git_file
     setup_django(data_dir)
     migrate()
-    from .frameworks import releasing
+    from .actions import OPERATOR, frameworks
 
-    return releasing.sync()
+    return frameworks.sync(OPERATOR)
 
 
 def prepare(framework: str | Path | None = None) -> Prepared:
