@@ -44,7 +44,7 @@ def delivery_out(delivery: Delivery) -> dict:
 
 def _admin(request, write: bool = False) -> None:
     need(request, Scope.ADMIN if write else Scope.READ)
-    if not access.can_change_people(request.auth):
+    if not access.can_manage_webhooks(request.auth):
         raise forbidden("Webhooks are managed by admins.")
 
 
