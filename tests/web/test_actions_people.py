@@ -470,3 +470,15 @@ def test_team_changes_from_the_admin_site_and_scim_are_recorded_naming_the_admin
         ("ada@example.com", None, "team Edge renamed Edge ML"),
         ("ada@example.com", small_org.eva.pk, "team Edge ML deleted")]
     assert not Team.objects.exists()
+
+
+def test_reads_of_people_through_the_api_are_on_the_record(small_org, api_as):
+    api = api_as(small_org.pia, "read")
+    start = last_seq()
+    assert api.get(f"/api/v1/people/{small_org.sol.pk}").status_code == 200
+    assert api.get("/api/v1/people").status_code == 200
+    assert api.get("/api/v1/people/me").status_code == 200  # one's own: not news
+    entries = entries_after(start, action=Action.VIEWED)
+    assert [(e.actor_email, e.subject_pk, e.target) for e in entries] == [
+        ("pia@example.com", small_org.sol.pk, "api: person"),
+        ("pia@example.com", None, "people list (api)")]

@@ -66,7 +66,7 @@ class User(AbstractBaseUser):
     # False while the address was last set by someone else and the person has not signed in
     # since: a reset link or an invitation sent to it would hand the account to whoever set
     # it (actions/people.py, change_email). Signing in puts it back to True.
-    email_confirmed = models.BooleanField(default=True)
+    email_confirmed = models.BooleanField(default=True, db_default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     family_slug = models.SlugField(max_length=100, blank=True)

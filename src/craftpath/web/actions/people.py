@@ -127,11 +127,11 @@ def read_person(viewer, person_id, target: str = "profile") -> User:
     return person
 
 
-def list_people(viewer):
+def list_people(viewer, target: str = "people list"):
     """The people the viewer may see (the directory: names, teams, levels), as a queryset;
     one entry for the list, not one per person in it (the people team's list is everyone)."""
     visible = _people(viewer)
-    record(viewer, Action.VIEWED, target="people list",
+    record(viewer, Action.VIEWED, target=target,
            detail=f"{visible.exclude(pk=getattr(viewer, 'pk', None)).count()} other people")
     return visible
 

@@ -94,7 +94,7 @@ def list_people(request, cursor: str | None = None, limit: int = Query(50, ge=1,
                 manager: int | None = Query(None, ge=1, le=MAX_ID),
                 active: bool | None = None, email: str | None = None,
                 level: str | None = None):
-    found = access.visible_people(request.auth)
+    found = actions.list_people(request.auth, target="people list (api)")
     if team is not None:
         found = found.filter(teams=team)
     if manager is not None:

@@ -61,7 +61,7 @@ class Notification(models.Model):
     email_only_link = models.CharField(max_length=500, blank=True)
     # The address to email when it is not the recipient's own now: telling someone's old
     # address that it was replaced (actions/people.py).
-    email_to = models.EmailField(blank=True)
+    email_to = models.EmailField(blank=True, db_default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="notification",
             name="email_to",
-            field=models.EmailField(blank=True, max_length=254),
+            field=models.EmailField(blank=True, db_default="", max_length=254),
         ),
         migrations.AlterField(
             model_name="emailoptout",
