@@ -353,8 +353,8 @@ def cmd_people_import(args) -> int:
             print(f"{args.csv}: {problem}", file=sys.stderr)
         raise UsageError(str(error)) from None
     print(report.summary())
-    if args.invite and report.applied:
-        print(f"sent {invited} invitation(s) to the people it added")
+    if invited is not None:
+        print("\n".join(invited.lines()))
     return 0
 
 
@@ -363,12 +363,10 @@ def cmd_invite(args) -> int:
 
     if not args.emails and not args.pending:
         raise UsageError("say whom to invite: one or more emails, or --pending")
-    sent, covered, unknown = operations.invite(args.emails, args.pending,
-                                               data_dir=args.data_dir)
+    invited, unknown = operations.invite(args.emails, args.pending, data_dir=args.data_dir)
     if unknown:
         raise UsageError(f"not in the directory: {', '.join(unknown)}; nothing was sent")
-    print(f"sent {sent} invitation(s)"
-          + (f"; {covered} already had a valid invitation" if covered else ""))
+    print("\n".join(invited.lines()))
     return 0
 
 

@@ -33,13 +33,13 @@ def test_the_people_team_reads_everyone_but_writes_nothing(small_org):
     assert access.visible_people(small_org.pia).count() == 8
     assert access.can_view_progress(small_org.pia, small_org.sol)
     assert not access.can_write_note_about(small_org.pia, small_org.sol)
-    assert not access.can_change_people(small_org.pia)
+    assert not access.can_change_person(small_org.pia, small_org.sol)
     assert access.can_export_directory(small_org.pia)
 
 
 def test_an_admin_manages_people_but_does_not_read_progress(small_org):
     assert access.visible_people(small_org.ada).count() == 8
-    assert access.can_change_people(small_org.ada)
+    assert access.can_change_person(small_org.ada, small_org.sol)
     assert access.may_use_admin_site(small_org.ada) and small_org.ada.is_staff
     assert not access.can_view_progress(small_org.ada, small_org.eva)
 

@@ -115,9 +115,80 @@ def can_write_note_about(viewer, person: User) -> bool:
     return person.pk == viewer.pk or person.pk in _managed_ids(viewer)
 
 
-def can_change_people(viewer) -> bool:
-    """Accounts, roles, managers, teams, directory import."""
+# Changing people: one rule per action (actions/people.py), so that changing who may do one
+# thing does not quietly change who may do another. Admins change accounts, but nobody changes
+# their own roles or puts anyone under themselves: an admin who could would read progress
+# (the people team's role, or a manager's) that an admin does not see.
+
+def can_create_person(viewer) -> bool:
     return _has(viewer, Role.ADMIN)
+
+
+def can_change_person(viewer, person: User) -> bool:
+    """Name, teams, family, tracks and level."""
+    return _has(viewer, Role.ADMIN)
+
+
+def can_change_email(viewer, person: User) -> bool:
+    """The sign-in address (actions/people.py keeps the changer from taking the account)."""
+    return _has(viewer, Role.ADMIN)
+
+
+def can_set_active(viewer, person: User) -> bool:
+    """Deactivating or reactivating someone; not oneself (an admin locking themselves out,
+    or reactivating their own account, is another admin's call)."""
+    return _has(viewer, Role.ADMIN) and person.pk != viewer.pk
+
+
+def can_set_roles(viewer, person: User) -> bool:
+    """Granting or removing roles: never one's own."""
+    return _has(viewer, Role.ADMIN) and person.pk != viewer.pk
+
+
+def can_change_manager(viewer, person: User, manager: User | None) -> bool:
+    """Who `person` reports to. Nobody makes someone report to them or to anyone below them,
+    unless that person is under them already (moving within one's own part of the chart
+    gives nobody new sight of anyone)."""
+    if not _has(viewer, Role.ADMIN):
+        return False
+    if manager is None or person.pk == viewer.pk:
+        return True
+    if not _at_or_below(viewer, manager):
+        return True
+    stored = User.objects.filter(pk=person.pk).values_list("manager_id", flat=True).first() \
+        if person.pk is not None else None
+    return stored is not None and _at_or_below(viewer, User(pk=stored))
+
+
+def _at_or_below(viewer, person: User) -> bool:
+    """Whether `person` is `viewer` or anyone below them, whatever roles they hold."""
+    return person.pk == viewer.pk or person.pk in report_ids(viewer)
+
+
+def can_manage_teams(viewer) -> bool:
+    """Adding, renaming and deleting teams, and who is in them."""
+    return _has(viewer, Role.ADMIN)
+
+
+def can_import_directory(viewer) -> bool:
+    """A directory CSV from the app (the command line's operator may always)."""
+    return _has(viewer, Role.ADMIN)
+
+
+def can_manage_scim(viewer) -> bool:
+    """Holding and using a SCIM token: provisioning people from an identity provider."""
+    return _has(viewer, Role.ADMIN)
+
+
+def can_issue_admin_token(viewer) -> bool:
+    """An API token of the admin scope (people, teams, roles and webhooks through the API)."""
+    return _has(viewer, Role.ADMIN)
+
+
+def must_use_two_factor(person) -> bool:
+    """Whose account needs a second factor when the setting asks for it: those who see or
+    change everyone (the people team, admins)."""
+    return _has(person, Role.ADMIN) or _has(person, Role.PEOPLE)
 
 
 def can_import_framework(viewer) -> bool:

@@ -27,6 +27,10 @@ Environment:
                            commits the canonical file there, `craftpath sync` publishes from it
   CRAFTPATH_GIT_FILE       the canonical file inside it (default: framework.yaml)
   CRAFTPATH_API_RATE       API requests per minute per token (default 600)
+  CRAFTPATH_API_RATE_PER_PERSON  API requests per minute per person, all their tokens
+                           together (default: the same as per token)
+  CRAFTPATH_API_TOKENS_PER_PERSON  live (unrevoked, unexpired) tokens a person may hold
+                           (default 20)
   CRAFTPATH_WEBHOOK_TIMEOUT seconds a webhook receiver has to answer (default 10)
   CRAFTPATH_WEBHOOK_ALLOW_PRIVATE  "1": webhook endpoints may be internal addresses (loopback,
                            private, link-local, ...); off by default, so a registered URL cannot
@@ -185,6 +189,10 @@ FRAMEWORK_GIT_FILE = os.environ.get("CRAFTPATH_GIT_FILE", "framework.yaml")
 
 # The JSON API, SCIM and webhooks (see api/).
 API_RATE_PER_MINUTE = int(os.environ.get("CRAFTPATH_API_RATE", "600"))
+# Per person too, so that making more tokens does not make more requests.
+API_RATE_PER_PERSON = int(os.environ.get("CRAFTPATH_API_RATE_PER_PERSON",
+                                         str(API_RATE_PER_MINUTE)))
+API_TOKENS_PER_PERSON = int(os.environ.get("CRAFTPATH_API_TOKENS_PER_PERSON", "20"))
 WEBHOOK_TIMEOUT = float(os.environ.get("CRAFTPATH_WEBHOOK_TIMEOUT", "10"))
 WEBHOOK_ALLOW_PRIVATE = os.environ.get("CRAFTPATH_WEBHOOK_ALLOW_PRIVATE", "") == "1"
 # Seconds to wait before each retry of a failed delivery; after the last, the delivery fails.

@@ -1,7 +1,9 @@
 """The admin screens: people, their roles and teams, and the directory import and export.
 
-Who may use them is decided in access.py (User.is_staff and has_perm ask it). Notes are not
-registered here on purpose: a private note is for its author only, admins included.
+Who may use them is decided in access.py (User.is_staff and has_perm ask it); what they change
+goes through the actions (actions/people.py), whose rules the forms ask too, so that a refusal
+shows beside the field. Notes are not registered here on purpose: a private note is for its
+author only, admins included.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from craftpath.web import access
-from craftpath.web.audit import trail
-from craftpath.web.audit.models import Action
+from craftpath.web.actions import people as actions
 
-from . import directory, invitations
+from . import directory
 from .forms import DirectoryImportForm
-from .models import RoleGrant, Team, User, check_no_cycle, check_not_self_granted
+from .models import RoleGrant, Team, User, check_no_cycle
 
 admin.site.site_header = "craftpath administration"
 admin.site.site_title = "craftpath admin"
@@ -32,9 +33,10 @@ class RoleInline(admin.TabularInline):
     extra = 1
 
     # Nobody grants or removes their own roles: another admin must (an admin who could give
-    # themselves the people-team role could read everyone's progress).
+    # themselves the people-team role could read everyone's progress). The same rule as the
+    # action's (access.can_set_roles), which saving calls.
     def has_add_permission(self, request, obj=None):
-        return obj is None or obj.pk != request.user.pk
+        return obj is None or access.can_set_roles(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
         return self.has_add_permission(request, obj)
@@ -78,17 +80,34 @@ class PersonForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._check_framework_slugs(cleaned)
+        stored = self.instance  # not yet changed by the form: ModelForm does that after clean
         manager = cleaned.get("manager")
-        if manager is not None and self.instance.pk is not None:
+        if manager is not None and stored.pk is not None:
             try:
-                check_no_cycle(self.instance, manager)
+                check_no_cycle(stored, manager)
             except forms.ValidationError as error:
                 self.add_error("manager", error)
-        try:
-            check_not_self_granted(self.acting_user, self.instance, manager)
-        except forms.ValidationError as error:
-            self.add_error("manager", error)
+        manager_changes = stored.pk is None or (manager.pk if manager else None) \
+            != stored.manager_id
+        if manager_changes and not access.can_change_manager(self.acting_user, stored,
+                                                             manager):
+            self.add_error("manager", actions.OWN_LINE.format(person=stored))
+        if stored.pk is not None and "is_active" in cleaned \
+                and cleaned["is_active"] != stored.is_active \
+                and not access.can_set_active(self.acting_user, stored):
+            self.add_error("is_active", actions.OWN_ACTIVE)
         return cleaned
+
+    def action_changes(self) -> dict:
+        """The form's values, as actions.update_person takes them."""
+        data = self.cleaned_data
+        return {"email": data["email"], "name": data["name"], "active": data["is_active"],
+                "manager_id": data["manager"].pk if data.get("manager") else None,
+                "team_ids": [team.pk for team in data.get("teams") or []],
+                "family": data.get("family_slug") or "",
+                "tracks": list(data.get("track_slugs") or []),
+                "level": data.get("level_slug") or "",
+                "level_since": data.get("level_since")}
 
 
     def _check_framework_slugs(self, cleaned) -> None:
@@ -131,18 +150,48 @@ class PersonAdmin(admin.ModelAdmin):
     def send_invitations(self, request, queryset):
         if not access.can_invite(request.user):
             raise PermissionDenied
-        count = invitations.invite_emails(list(queryset.values_list("email", flat=True)),
-                                          by=request.user)
-        self.message_user(request, f"{count} invitation(s) sent; earlier links stop working.")
+        invited = actions.invite(request.user, list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{len(invited.sent)} invitation(s) sent; earlier links "
+                                   "stop working.")
+        for line in invited.left_out():
+            self.message_user(request, line[0].upper() + line[1:] + ".", messages.WARNING)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # An admin reading someone's record is a read of their personal data, on the record.
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            person = self.get_object(request, object_id)
-            if person is not None and person.pk != request.user.pk:
-                trail.record(request, Action.VIEWED, person, target="admin: person record")
+            # An admin reading someone's record is a read of their personal data.
+            actions.read_person(request.user, object_id, target="admin: person record")
         return response
+
+    def save_model(self, request, obj, form, change):
+        # Through the action, which checks its rules again under the row's lock and records.
+        if change:
+            actions.update_person(request.user, obj.pk, form.action_changes())
+            return
+        made = actions.create_person(request.user, form.action_changes())
+        obj.pk, obj._state.adding, obj._state.db = made.pk, False, made._state.db
+
+    def save_related(self, request, form, formsets, change):
+        # Teams were saved with the person (save_model); roles go through set_roles.
+        person = form.instance
+        for formset in formsets:
+            # What Django's own save would have listed for the admin's history page; the
+            # audit trail has each grant and removal.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            if formset.model is not RoleGrant:
+                continue
+            current = set(person.roles.values_list("name", flat=True))
+            kept = set(current)
+            for role_form in formset.forms:
+                data = getattr(role_form, "cleaned_data", None) or {}
+                stored = role_form.initial.get("name")  # an existing grant's form
+                if stored and (formset._should_delete_form(role_form)
+                               or data.get("name", stored) != stored):
+                    kept.discard(stored)
+                if data.get("name") and not formset._should_delete_form(role_form):
+                    kept.add(data["name"])
+            if kept != current:
+                actions.set_roles(request.user, person.pk, sorted(kept))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -158,22 +207,24 @@ class PersonAdmin(admin.ModelAdmin):
         return extra + super().get_urls()
 
     def import_view(self, request):
-        if not access.can_change_people(request.user):
+        if not access.can_import_directory(request.user):
             raise PermissionDenied
         report = problems = None
         form = DirectoryImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                report = directory.import_csv(form.cleaned_data["file"].read(),
-                                              dry_run=form.cleaned_data["dry_run"],
-                                              actor=request.user)
+                report, invited = actions.import_directory(
+                    request.user, form.cleaned_data["file"].read(),
+                    dry_run=form.cleaned_data["dry_run"],
+                    invite_added=form.cleaned_data["invite"])
             except directory.DirectoryError as error:
                 problems = error.problems
             else:
                 messages.success(request, report.summary())
-                if report.applied and form.cleaned_data["invite"]:
-                    sent = invitations.invite_emails(report.created, by=request.user)
-                    messages.success(request, f"{sent} invitation(s) sent.")
+                if invited is not None:
+                    messages.success(request, f"{len(invited.sent)} invitation(s) sent.")
+                    for line in invited.left_out():
+                        messages.warning(request, line[0].upper() + line[1:] + ".")
         return TemplateResponse(request, "admin/accounts/user/import.html", {
             **self.admin_site.each_context(request), "title": "Import a directory",
             "form": form, "report": report, "problems": problems, "opts": self.model._meta,
@@ -182,9 +233,7 @@ class PersonAdmin(admin.ModelAdmin):
     def export_view(self, request):
         if not access.can_export_directory(request.user):
             raise PermissionDenied
-        text = directory.export_csv(access.visible_people(request.user))
-        trail.record(request, Action.EXPORTED, target="directory.csv (admin)",
-                     detail=f"{text.count(chr(10)) - 1} people")
+        text = actions.export_directory(request.user, target="directory.csv (admin)")
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="directory.csv"'
         response["Cache-Control"] = "no-store"
@@ -194,3 +243,17 @@ class PersonAdmin(admin.ModelAdmin):
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            actions.change_team(request.user, obj.pk, name=form.cleaned_data["name"])
+            return
+        made = actions.create_team(request.user, form.cleaned_data["name"])
+        obj.pk, obj._state.adding, obj._state.db = made.pk, False, made._state.db
+
+    def delete_model(self, request, obj):
+        actions.delete_team(request.user, obj.pk)
+
+    def delete_queryset(self, request, queryset):
+        for team in queryset:
+            actions.delete_team(request.user, team.pk)

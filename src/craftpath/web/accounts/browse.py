@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from ..ids import parse_id
 from .models import Team, User
 
 PAGE_SIZE = 50
@@ -69,14 +70,14 @@ def directory(visible: QuerySet[User], params, page_number) -> Directory:
     if query:
         words = query.casefold()
         matched = [r for r in matched if words in r[1].casefold() or words in r[2].casefold()]
-    if team.isdigit():
-        members = {user for user, team_id in memberships if team_id == int(team)}
+    if (team_id_wanted := parse_id(team)) is not None:
+        members = {user for user, team_id in memberships if team_id == team_id_wanted}
         matched = [r for r in matched if r[0] in members]
     if "/" in level:
         family_slug, level_slug = level.split("/", 1)
         matched = [r for r in matched if (r[3], r[4]) == (family_slug, level_slug)]
-    if manager.isdigit():
-        matched = [r for r in matched if r[5] == int(manager)]
+    if (manager_id := parse_id(manager)) is not None:
+        matched = [r for r in matched if r[5] == manager_id]
     matched.sort(key=lambda r: (r[1].casefold(), r[0]))
     paginator = Paginator(matched, PAGE_SIZE)
     page = paginator.get_page(page_number)

@@ -45,9 +45,12 @@ class DirectoryImportForm(forms.Form):
 class DirectoryPasswordResetForm(PasswordResetForm):
     """Django's reset form leaves out accounts without a usable password, so people imported
     from the directory (who have none yet) were told "sent" and got nothing. Here every
-    active account with that email gets the link."""
+    active account with that email gets the link, except one whose address someone else set
+    and who has not signed in since (actions/people.py: the link would go to whoever set
+    it). The page says "sent" either way, so it tells nobody which addresses exist."""
 
     def get_users(self, email):
         from .models import User, normalise_email
 
-        return iter(User.objects.filter(email=normalise_email(email), is_active=True))
+        return iter(User.objects.filter(email=normalise_email(email), is_active=True,
+                                        email_confirmed=True))

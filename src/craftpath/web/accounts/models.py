@@ -63,6 +63,10 @@ class User(AbstractBaseUser):
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
+    # False while the address was last set by someone else and the person has not signed in
+    # since: a reset link or an invitation sent to it would hand the account to whoever set
+    # it (actions/people.py, change_email). Signing in puts it back to True.
+    email_confirmed = models.BooleanField(default=True, db_default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     family_slug = models.SlugField(max_length=100, blank=True)
@@ -227,30 +231,6 @@ class RecoveryCode(models.Model):
     digest = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)
 
-class SelfGrantError(ValidationError):
-    pass
-
-
-def in_chain(actor: User, manager: User | None) -> bool:
-    """Whether `actor` is `manager` or above them: whoever gets `manager` comes under
-    `actor`."""
-    from . import orgchart
-
-    return manager is not None and orgchart.is_at_or_above(actor.pk, manager.pk)
-
-
-def check_not_self_granted(actor: User | None, person: User, manager: User | None) -> None:
-    """Nobody gives themselves a reporting line: a change that would put `person` under
-    `actor` when they are not under them now (which would let `actor` read their progress)
-    is refused. The directory's owner (the command line: no actor) is not limited."""
-    if actor is None or manager is None or person.pk == actor.pk:
-        return
-    stored = User.objects.filter(pk=person.pk).select_related("manager").first() \
-        if person.pk is not None else None
-    already = stored is not None and in_chain(actor, stored.manager)
-    if not already and in_chain(actor, manager):
-        raise SelfGrantError(f"you cannot make {person} report to you or to someone below "
-                             "you; another admin must make that change")
 class Invitation(models.Model):
     """A one-time link to choose a password (or, with single sign-on required, to sign in
     that way), sent by email. Only a hash of its token is kept; sending a new invitation

@@ -33,35 +33,32 @@ def run_demo(data_dir: str | Path | None = None):
 def import_directory(path: str | Path, dry_run: bool, data_dir=None, invite: bool = False):
     """Read the CSV at `path` and import it (or only check it); raises DirectoryError with
     every problem, or OSError when the file cannot be read. With `invite`, the people it adds
-    are sent an invitation; returns (report, invitations sent)."""
+    are sent an invitation; returns (report, actions.people.Invited or None)."""
     data = Path(path).read_bytes()
     _ready(data_dir)
-    from .directory import import_csv
-    from .invitations import invite_emails
+    from craftpath.web.actions import OPERATOR
+    from craftpath.web.actions import people as actions
 
-    report = import_csv(data, dry_run=dry_run)
-    sent = invite_emails(report.created) if invite and report.applied else 0
-    return report, sent
+    report, invited = actions.import_directory(OPERATOR, data, dry_run=dry_run,
+                                               invite_added=invite)
+    return report, invited
 
 
-def invite(emails: list[str], pending: bool, data_dir=None) -> tuple[int, int, list[str]]:
+def invite(emails: list[str], pending: bool, data_dir=None):
     """`craftpath invite`: invite the given people, and with `pending` everyone without a
-    usable password; returns (sent, already invited, unknown emails)."""
+    usable password; returns (actions.people.Invited, unknown emails). Nothing is sent when
+    an email is unknown."""
     _ready(data_dir)
-    from .invitations import invite_emails, invite_pending
-    from .models import User, normalise_email
+    from craftpath.web.actions import OPERATOR
+    from craftpath.web.actions import people as actions
 
-    wanted = [normalise_email(e) for e in emails]
-    known = set(User.objects.filter(email__in=wanted).values_list("email", flat=True))
-    unknown = [e for e in wanted if e not in known]
+    unknown = actions.unknown_emails(emails)
     if unknown:
-        return 0, 0, unknown
-    sent = invite_emails(wanted) if wanted else 0
-    covered = 0
+        return None, unknown
+    invited = actions.invite_emails(OPERATOR, emails)
     if pending:
-        more, covered = invite_pending()
-        sent += more
-    return sent, covered, []
+        actions.invite_pending(OPERATOR, invited)
+    return invited, []
 
 
 def run_worker(data_dir=None, once: bool = False, interval: float = 1.0) -> None:
@@ -77,12 +74,12 @@ def run_worker(data_dir=None, once: bool = False, interval: float = 1.0) -> None
 
 def export_directory(data_dir=None) -> str:
     """Everyone, as directory CSV. The command line is the operator's own access to the
-    database (like manage.py), so it is not limited by a viewer's role."""
+    database (like manage.py), so it is not limited by a viewer's role; it is recorded."""
     _ready(data_dir)
-    from .directory import export_csv
-    from .models import User
+    from craftpath.web.actions import OPERATOR
+    from craftpath.web.actions import people as actions
 
-    return export_csv(User.objects.all())
+    return actions.export_directory(OPERATOR, target="directory.csv (command line)")
 
 
 def manage(arguments: list[str], data_dir=None) -> None:

@@ -24,7 +24,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import RecoveryCode, Role, TwoFactorDevice
+from .models import RecoveryCode, TwoFactorDevice
 
 ISSUER = "craftpath"
 RECOVERY_CODES = 10
@@ -42,8 +42,10 @@ class Paused(Exception):
 # --- who needs it, who has it -----------------------------------------------------------------
 
 def required_for(user) -> bool:
-    return bool(getattr(settings, "CRAFTPATH_REQUIRE_2FA", False)) and (
-        user.has_role(Role.ADMIN) or user.has_role(Role.PEOPLE))
+    from craftpath.web import access
+
+    return bool(getattr(settings, "CRAFTPATH_REQUIRE_2FA", False)) \
+        and access.must_use_two_factor(user)
 
 
 def device_of(user) -> TwoFactorDevice | None:

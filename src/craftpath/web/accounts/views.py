@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
+from craftpath.web.actions import people as people_actions
 from craftpath.web.audit import trail
-from craftpath.web.audit.models import Action
 
-from . import browse, directory, invitations, oidc
+from . import browse, invitations, oidc
 from .forms import EmailAuthenticationForm, NoteForm
 from .models import Note, User, normalise_email
 
@@ -125,16 +125,12 @@ def oidc_callback(request):
 @login_required
 @require_safe
 def people(request):
-    visible = access.visible_people(request.user).select_related("manager") \
+    visible = people_actions.list_people(request.user).select_related("manager") \
         .prefetch_related("teams")
-    # One entry for the list, not one per person in it: it shows the directory (names,
-    # teams, levels), and the people team's list is everyone.
-    trail.record(request, Action.VIEWED, target="people list",
-                 detail=f"{visible.exclude(pk=request.user.pk).count()} other people")
     return render(request, "accounts/people.html", {
         "directory": browse.directory(visible, request.GET, request.GET.get("page")),
         "can_export": access.can_export_directory(request.user),
-        "can_import": access.can_change_people(request.user),
+        "can_import": access.can_import_directory(request.user),
     })
 
 
@@ -156,9 +152,8 @@ def me(request):
 @login_required
 @require_safe
 def person(request, pk: int):
-    shown = _person_or_404(request.user, pk)
+    shown = people_actions.read_person(request.user, pk, target="profile and notes")
     viewer = request.user
-    trail.record_read(request, shown, "profile and notes")
     visible = access.visible_people(viewer)
     return render(request, "accounts/person.html", {
         "person": shown,
@@ -228,9 +223,7 @@ def delete_note(request, pk: int, note_pk: int):
 def export_directory(request):
     if not access.can_export_directory(request.user):
         raise PermissionDenied("The directory export is for the people team and admins.")
-    text = directory.export_csv(access.visible_people(request.user))
-    trail.record(request, Action.EXPORTED, target="directory.csv",
-                 detail=f"{text.count(chr(10)) - 1} people")
+    text = people_actions.export_directory(request.user)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="directory.csv"'
     response["Cache-Control"] = "no-store"
@@ -283,12 +276,16 @@ def invitation(request, token: str):
 @require_POST
 def invite(request, pk: int):
     shown = _person_or_404(request.user, pk)
-    if not access.can_invite(request.user):
-        raise PermissionDenied("Invitations are sent by admins and the people team.")
-    if not shown.is_active:
-        messages.error(request, f"{shown} is not active, so no invitation was sent.")
-    else:
-        invitations.invite(shown, by=request.user)
+    invited = people_actions.invite(request.user, [shown.pk])
+    if invited.sent:
         messages.success(request, f"An invitation is on its way to {shown.email}; any earlier "
                          "link no longer works.")
+    elif invited.inactive:
+        messages.error(request, f"{shown} is not active, so no invitation was sent.")
+    elif invited.has_password:
+        messages.error(request, f"{shown} already has a password, so no invitation was sent; "
+                       "a password reset link is what they need.")
+    else:
+        messages.error(request, f"No invitation was sent: {shown}'s address was changed by "
+                       "someone else and they have not signed in since.")
     return redirect("person", pk=shown.pk)

@@ -29,6 +29,11 @@ class TokenAuth(HttpBearer):
             raise Problem(429, "Too many requests",
                           f"This token made too many requests; try again in {wait} s.",
                           headers={"Retry-After": str(wait)})
+        if found.scope == Scope.READ and request.method not in ("GET", "HEAD", "OPTIONS"):
+            # Before the body is read: a read token's write is refused for its scope, not
+            # answered about its body.
+            raise Problem(403, "Forbidden", "This needs a token with the write scope; this "
+                          "token has read.")
         request.api_scope = found.scope
         request.user = found.owner
         trail.acting_from_now(found.owner)  # changes seen through model signals name them

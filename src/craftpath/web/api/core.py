@@ -23,7 +23,8 @@ Scopes: **read** (GET only), **write** (the changes your roles allow), **admin**
 teams, roles and webhooks; admins only). Lists take `limit` and `cursor` and answer with
 `next_cursor`. Writes to something that has a revision take `If-Match` with the ETag you read;
 a stale one is refused with 412. Errors are `application/problem+json` (RFC 9457) naming the
-field in `errors`. Requests are rate-limited per token (429 with `Retry-After`)."""
+field in `errors`. Requests are rate-limited per token and per person (429 with
+`Retry-After`); a person holds a limited number of live tokens."""
 
 
 class ObjectBodyParser(Parser):

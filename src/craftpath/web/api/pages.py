@@ -81,10 +81,13 @@ def token_list(request):
 
 
 def _token_context(person, issued=None, problem="") -> dict:
-    may_admin = access.can_change_people(person)
+    allowed = {Scope.READ, Scope.WRITE}
+    if access.can_issue_admin_token(person):
+        allowed.add(Scope.ADMIN)
+    if access.can_manage_scim(person):
+        allowed.add(Scope.SCIM)
     return {"tokens": AccessToken.objects.filter(owner=person),
-            "scopes": [(value, label) for value, label in Scope.choices
-                       if may_admin or value in (Scope.READ, Scope.WRITE)],
+            "scopes": [(value, label) for value, label in Scope.choices if value in allowed],
             "issued": issued, "problem": problem,
             "webhooks": WebhookEndpoint.objects.select_related("owner")
             if access.can_manage_webhooks(person) else None}

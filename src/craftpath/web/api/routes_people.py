@@ -1,29 +1,19 @@
-"""People, teams and roles: read by whoever may see them (access.py), changed by admins."""
+"""People, teams and roles: read by whoever may see them (access.py), changed through the
+actions (actions/people.py), which decide who may change what and record it."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from ninja import Query, Router
 
 from craftpath.web import access
-from craftpath.web.accounts import directory
-from craftpath.web.accounts.models import (
-    ManagerCycleError,
-    Role,
-    RoleGrant,
-    Team,
-    User,
-    check_no_cycle,
-    normalise_email,
-)
+from craftpath.web.accounts.models import Role, RoleGrant, Team, User, normalise_email
+from craftpath.web.actions import people as actions
 
 from .auth import need
 from .models import Scope
 from .paging import MAX_ID, MAX_LIMIT, etag, fingerprint, if_match, page, stale
-from .problems import Problem, bad_field, forbidden, not_found
+from .problems import bad_field, not_found
 from .schemas import (
     PeoplePage,
     PersonIn,
@@ -76,6 +66,7 @@ def _with_etag(document: dict, status: int = 200):
 
 
 def visible_person(viewer, pk: int) -> User:
+    """The caller's view of someone after a change (the change itself was the action's)."""
     person = access.visible_people(viewer).prefetch_related("teams", "roles") \
         .filter(pk=pk).first()
     if person is None:
@@ -83,10 +74,18 @@ def visible_person(viewer, pk: int) -> User:
     return person
 
 
-def _admin(request) -> None:
+def _admin_scope(request) -> None:
+    # Only the token's scope here; who may change whom is each action's own rule.
     need(request, Scope.ADMIN)
-    if not access.can_change_people(request.auth):
-        raise forbidden("Only admins change people, teams and roles.")
+
+
+def _unchanged_since_read(request, what: str):
+    """The If-Match check, made by the action under the row's lock."""
+    def check(person: User) -> None:
+        current = person_out(person)
+        if if_match(request) != fingerprint(current):
+            raise stale(current, what)
+    return check
 
 
 @people.get("", response=answers({200: PeoplePage}), summary="People you may see")
@@ -95,7 +94,7 @@ def list_people(request, cursor: str | None = None, limit: int = Query(50, ge=1,
                 manager: int | None = Query(None, ge=1, le=MAX_ID),
                 active: bool | None = None, email: str | None = None,
                 level: str | None = None):
-    found = access.visible_people(request.auth)
+    found = actions.list_people(request.auth, target="people list (api)")
     if team is not None:
         found = found.filter(teams=team)
     if manager is not None:
@@ -111,122 +110,36 @@ def list_people(request, cursor: str | None = None, limit: int = Query(50, ge=1,
 
 @people.get("/me", response=answers({200: PersonOut}), summary="The caller")
 def me(request):
-    return _with_etag(person_out(visible_person(request.auth, request.auth.pk)))
+    return _with_etag(person_out(actions.read_person(request.auth, request.auth.pk)))
 
 
 @people.get("/{int:pk}", response=answers({200: PersonOut}), summary="One person")
 def get_person(request, pk: int):
-    return _with_etag(person_out(visible_person(request.auth, pk)))
-
-
-def _framework_fields(values: dict, problems: list) -> tuple[str, list[str], str]:
-    refs = {"family": values.get("family") or "", "level": values.get("level") or "",
-            "tracks": directory.SEPARATOR.join(values.get("tracks") or [])}
-    found: list = []
-    result = directory.framework_refs(0, refs, directory.active_framework(), found)
-    problems.extend({"field": p.column, "detail": p.message} for p in found)
-    return result
-
-
-def _apply(person: User, values: dict, creating: bool) -> None:
-    """Check every field first, then change; problems name their fields and change nothing."""
-    problems: list[dict] = []
-    if "email" in values:
-        email = normalise_email(values["email"])
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append({"field": "email", "detail": "is not an email address"})
-        else:
-            if User.objects.filter(email=email).exclude(pk=person.pk).exists():
-                problems.append({"field": "email", "detail": f"{email} already has an account"})
-            person.email = email
-    if "name" in values:
-        if not values["name"].strip():
-            problems.append({"field": "name", "detail": "is empty"})
-        person.name = values["name"].strip()
-    manager = None
-    if values.get("manager_id") is not None:
-        manager = User.objects.filter(pk=values["manager_id"]).first()
-        if manager is None:
-            problems.append({"field": "manager_id", "detail": "no such person"})
-        elif not creating:
-            try:
-                check_no_cycle(person, manager)
-            except ManagerCycleError as error:
-                problems.append({"field": "manager_id", "detail": error.messages[0]})
-    team_ids = values.get("team_ids")
-    if team_ids is not None:
-        known = set(Team.objects.filter(pk__in=team_ids).values_list("pk", flat=True))
-        if set(team_ids) - known:
-            problems.append({"field": "team_ids", "detail": "no team with id " + ", ".join(
-                str(i) for i in sorted(set(team_ids) - known))})
-    framework_keys = {"family", "tracks", "level"} & set(values)
-    if framework_keys:
-        merged = {"family": person.family_slug, "tracks": person.track_slugs,
-                  "level": person.level_slug}
-        merged.update({k: values[k] for k in framework_keys if values[k] is not None})
-        person.family_slug, person.track_slugs, person.level_slug = \
-            _framework_fields(merged, problems)
-    if problems:
-        raise Problem(422, "Invalid request", f"{problems[0]['field']}: "
-                      f"{problems[0]['detail']}", errors=problems)
-    if "manager_id" in values:
-        person.manager = manager
-    if "level_since" in values:
-        person.level_since = values["level_since"]
-    if values.get("active") is not None:
-        person.is_active = values["active"]
-    if creating:
-        person.set_unusable_password()  # they sign in by SSO or a reset link
-    try:
-        person.save()
-    except IntegrityError:
-        raise bad_field("email", "already has an account", status=409) from None
-    if team_ids is not None:
-        person.teams.set(team_ids)
+    return _with_etag(person_out(actions.read_person(request.auth, pk, target="api: person")))
 
 
 @people.post("", response=answers({201: PersonOut}), summary="Add a person (admins)")
 def create_person(request, payload: PersonIn):
-    _admin(request)
-    person = User()
-    with transaction.atomic():
-        _apply(person, payload.dict(), creating=True)
+    _admin_scope(request)
+    person = actions.create_person(request.auth, payload.dict())
     return _with_etag(person_out(visible_person(request.auth, person.pk)), status=201)
 
 
 @people.patch("/{int:pk}", response=answers({200: PersonOut}),
               summary="Change a person (admins; If-Match)")
 def update_person(request, pk: int, payload: PersonPatch):
-    _admin(request)
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=pk).first()
-        person = visible_person(request.auth, pk)
-        current = person_out(person)
-        if if_match(request) != fingerprint(current):
-            raise stale(current, "this person")
-        _apply(person, payload.dict(exclude_unset=True), creating=False)
+    _admin_scope(request)
+    actions.update_person(request.auth, pk, payload.dict(exclude_unset=True),
+                          precondition=_unchanged_since_read(request, "this person"))
     return _with_etag(person_out(visible_person(request.auth, pk)))
 
 
 @people.put("/{int:pk}/roles", response=answers({200: PersonOut}),
-            summary="Set a person's roles (admins; If-Match)")
+            summary="Set a person's roles (admins, never their own; If-Match)")
 def set_roles(request, pk: int, payload: RolesIn):
-    _admin(request)
-    unknown = sorted(set(payload.roles) - set(Role.values))
-    if unknown:
-        raise bad_field("roles", f"unknown role(s) {', '.join(unknown)} (known: "
-                        f"{', '.join(Role.values)})")
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=pk).first()
-        person = visible_person(request.auth, pk)
-        current = person_out(person)
-        if if_match(request) != fingerprint(current):
-            raise stale(current, "this person")
-        person.roles.exclude(name__in=payload.roles).delete()
-        for name in payload.roles:
-            RoleGrant.objects.get_or_create(person=person, name=name)
+    _admin_scope(request)
+    actions.set_roles(request.auth, pk, payload.roles,
+                      precondition=_unchanged_since_read(request, "this person"))
     return _with_etag(person_out(visible_person(request.auth, pk)))
 
 
@@ -278,36 +191,26 @@ def get_team(request, pk: int):
 
 @teams.post("", response=answers({201: TeamOut}), summary="Add a team (admins)")
 def create_team(request, payload: TeamIn):
-    _admin(request)
-    name = payload.name.strip()
-    if not name:
-        raise bad_field("name", "is empty")
+    _admin_scope(request)
     try:
-        with transaction.atomic():
-            team = Team.objects.create(name=name)
-    except IntegrityError:
-        raise bad_field("name", f"a team called {name!r} exists already", status=409) from None
+        team = actions.create_team(request.auth, payload.name)
+    except actions.Taken as taken:
+        raise bad_field("name", taken.problems[0]["detail"], status=409) from None
     return _with_etag(team_out(team), status=201)
 
 
 @teams.patch("/{int:pk}", response=answers({200: TeamOut}),
              summary="Rename a team (admins; If-Match)")
 def rename_team(request, pk: int, payload: TeamIn):
-    _admin(request)
-    name = payload.name.strip()
-    if not name:
-        raise bad_field("name", "is empty")
+    _admin_scope(request)
+    def unchanged(team: Team) -> None:
+        current = _team_out_for(request.auth, team)
+        if if_match(request) != fingerprint(current):
+            raise stale(current, "this team")
     try:
-        with transaction.atomic():
-            Team.objects.select_for_update().filter(pk=pk).first()
-            team = _team(request.auth, pk)
-            current = _team_out_for(request.auth, team)
-            if if_match(request) != fingerprint(current):
-                raise stale(current, "this team")
-            team.name = name
-            team.save(update_fields=["name"])
-    except IntegrityError:
-        raise bad_field("name", f"a team called {name!r} exists already", status=409) from None
+        team = actions.change_team(request.auth, pk, name=payload.name, precondition=unchanged)
+    except actions.Taken as taken:
+        raise bad_field("name", taken.problems[0]["detail"], status=409) from None
     return _with_etag(_team_out_for(request.auth, team))
 
 

@@ -7,16 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-
-from craftpath.web.accounts.models import (
-    ManagerCycleError,
-    Team,
-    User,
-    check_no_cycle,
-    normalise_email,
-)
+from craftpath.web.accounts.models import Team, User
+from craftpath.web.actions import ActionError, NotFound, Refused
+from craftpath.web.actions import people as actions
+from craftpath.web.ids import parse_id
 
 from .models import ScimExternalId
 
@@ -90,6 +84,8 @@ def parse_filter(text: str, allowed: dict[str, str]) -> tuple[str, str]:
     if not match:
         raise invalid(f'unsupported filter {text!r}: use attribute eq "value"', "invalidFilter")
     attribute, value = match.group(1), match.group(2).replace('\\"', '"')
+    if "\x00" in value:
+        raise invalid("a filter value cannot hold a NUL character", "invalidFilter")
     lookup = {name.lower(): target for name, target in allowed.items()}.get(attribute.lower())
     if lookup is None:
         raise invalid(f"cannot filter on {attribute} (only {', '.join(allowed)})",
@@ -104,7 +100,7 @@ class UserChange:
     email: str | None = None
     name: str | None = None
     active: bool | None = None
-    manager: object = field(default=None)  # a User, or None to leave; CLEAR to remove
+    manager: object = field(default=None)  # ("id", 7) or ("email", "x@y"); None to remove
     manager_set: bool = False
     external_id: str | None = None
 
@@ -123,17 +119,16 @@ def _bool(value, attribute: str) -> bool:
     raise invalid(f"{attribute} must be true or false")
 
 
-def _manager(value) -> User | None:
+def _manager(value):
+    """A manager reference as sent: a user id, or (some providers) an email. The action
+    looks them up."""
     if isinstance(value, dict):
         value = value.get("value")
     if value in (None, ""):
         return None
     text = str(value).strip()
-    found = User.objects.filter(pk=int(text)).first() if text.isdigit() else \
-        User.objects.filter(email=normalise_email(text)).first()
-    if found is None:
-        raise invalid(f"manager {text!r} is not a known user id", "invalidValue")
-    return found
+    pk = parse_id(text)
+    return ("id", pk) if pk is not None else ("email", text)
 
 
 def _set(change: UserChange, path: str, value) -> None:
@@ -236,65 +231,76 @@ def _operations(body: dict) -> list[tuple[str, str, object]]:
     return found
 
 
-def apply_user(person: User, change: UserChange, creating: bool) -> User:
-    """Check, then save. Raises ScimError naming the attribute; changes nothing then."""
+# What the actions (actions/people.py) call a field, as SCIM names the attribute.
+ATTRIBUTES = {"email": "userName", "name": "displayName", "manager_id": "manager",
+              "active": "active", "external_id": "externalId", "members": "members"}
+
+
+def scim_error(error: ActionError) -> ScimError:
+    """An action's refusal as a SCIM error document, naming the attribute."""
+    if isinstance(error, NotFound):
+        return ScimError(404, error.message)
+    if isinstance(error, Refused):
+        return ScimError(403, error.message)
+    problems = error.problems or [{"field": error.field or "", "detail": error.message}]
+    first = problems[0]
+    attribute = ATTRIBUTES.get(first["field"], first["field"])
+    detail = f"{attribute}: {first['detail']}" if attribute else error.message
+    if isinstance(error, actions.Taken):
+        return ScimError(409, detail, "uniqueness")
+    return invalid(detail)
+
+
+def changes_of(change: UserChange, creating: bool) -> dict:
+    """A SCIM change as the action's fields."""
     if creating and not change.email:
         raise invalid("userName is required", "invalidValue")
+    found: dict = {}
     if change.email is not None:
-        email = normalise_email(change.email)
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise invalid(f"userName {change.email!r} is not an email address") from None
-        if User.objects.filter(email=email).exclude(pk=person.pk).exists():
-            raise ScimError(409, f"userName {email} is taken", "uniqueness")
-        person.email = email
+        found["email"] = change.email
     if change.name is not None:
-        person.name = change.name or person.email
-    elif creating:
-        person.name = person.email
-    if change.manager_set:
-        if change.manager is not None and person.pk is not None:
-            try:
-                check_no_cycle(person, change.manager)
-            except ManagerCycleError as error:
-                raise invalid(f"manager: {error.messages[0]}") from None
-        person.manager = change.manager
+        found["name"] = change.name
     if change.active is not None:
-        person.is_active = change.active
-    if creating:
-        person.set_unusable_password()  # they sign in through the identity provider
-    person.save()
+        found["active"] = change.active
     if change.external_id is not None:
-        ScimExternalId.objects.update_or_create(person=person,
-                                                defaults={"value": change.external_id})
-    return person
+        found["external_id"] = change.external_id
+    if change.manager_set:
+        kind, value = change.manager if change.manager else ("id", None)
+        found["manager_email" if kind == "email" else "manager_id"] = value
+        if kind == "email":
+            found["manager_id"] = None
+    return found
+
+
+def apply_user(actor, person_id, change: UserChange, creating: bool) -> User:
+    """Check, then save, through the actions. Raises ScimError naming the attribute; changes
+    nothing then."""
+    try:
+        if creating:
+            return actions.create_person(actor, changes_of(change, creating=True))
+        return actions.update_person(actor, person_id, changes_of(change, creating=False))
+    except ActionError as error:
+        raise scim_error(error) from None
 
 
 # --- changing groups ------------------------------------------------------------------------
 
-_MEMBER_PATH = re.compile(r'^members\[value eq "(\d+)"\]$', re.IGNORECASE)
+_MEMBER_PATH = re.compile(r'^members\[value eq "([^"]*)"\]$', re.IGNORECASE)
 
 
-def _member_ids(value) -> list[int]:
+def _member_ids(value) -> list:
+    """The ids sent, as sent: the action checks them (a bad one is named, never a 500)."""
     if value is None:
         return []
     if not isinstance(value, list):
         value = [value]
-    ids = []
-    for member in value:
-        text = str(member.get("value") if isinstance(member, dict) else member)
-        if not text.isdigit():
-            raise invalid(f"member {text!r} is not a user id")
-        ids.append(int(text))
-    known = set(User.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    missing = sorted(set(ids) - known)
-    if missing:
-        raise invalid(f"no user with id {', '.join(map(str, missing))}")
-    return ids
+    return [str(member.get("value") if isinstance(member, dict) else member)
+            for member in value]
 
 
-def apply_group(team: Team, resource: dict | None = None, patch: dict | None = None) -> Team:
+def apply_group(actor, team_id, resource: dict | None = None, patch: dict | None = None,
+                current_members=None) -> Team:
+    """A POST/PUT resource or PATCH operations, as one change_team/create_team action."""
     name, members, add, remove = None, None, [], []
     external = None
     if resource is not None:
@@ -314,27 +320,24 @@ def apply_group(team: Team, resource: dict | None = None, patch: dict | None = N
                 add += ids
             elif op == "replace":
                 members, add, remove = ids, [], []
+            elif value:
+                remove += ids
             else:
-                remove += ids if value else [m.pk for m in team.members.all()]
+                members, add, remove = [], [], []
         elif (match := _MEMBER_PATH.match(path)) and op == "remove":
-            remove.append(int(match.group(1)))
+            remove.append(match.group(1))
         elif key == "externalid":
             external = value
         else:
             raise invalid(f"cannot {op} {path or 'that value'} on a group", "invalidPath")
-    if name is not None:
-        if not isinstance(name, str) or not name.strip():
-            raise invalid("displayName must be a non-empty string")
-        if Team.objects.filter(name=name.strip()).exclude(pk=team.pk).exists():
-            raise ScimError(409, f"a group called {name.strip()!r} exists", "uniqueness")
-        team.name = name.strip()
-    team.save()
-    if members is not None:
-        team.members.set(members)
-    if add:
-        team.members.add(*add)
-    if remove:
-        team.members.remove(*remove)
-    if isinstance(external, str):
-        ScimExternalId.objects.update_or_create(team=team, defaults={"value": external})
-    return team
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise invalid("displayName must be a non-empty string")
+    if external is not None and not isinstance(external, str):
+        raise invalid("externalId must be a string")
+    try:
+        if team_id is None:
+            return actions.create_team(actor, name, member_ids=members, external_id=external)
+        return actions.change_team(actor, team_id, name=name, members=members, add=add,
+                                   remove=remove, external_id=external)
+    except ActionError as error:
+        raise scim_error(error) from None

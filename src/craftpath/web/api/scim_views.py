@@ -12,7 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from craftpath.web import access
 from craftpath.web.accounts.models import Team, User
+from craftpath.web.actions import ActionError
+from craftpath.web.actions import people as actions
 from craftpath.web.audit import trail
+from craftpath.web.ids import MAX_ID, parse_count, parse_id
 
 from . import tokens
 from .models import Scope
@@ -28,6 +31,7 @@ from .scim_resources import (
     change_from_resource,
     group_resource,
     parse_filter,
+    scim_error,
     user_resource,
 )
 
@@ -37,8 +41,12 @@ MAX_COUNT = 200
 
 def _answer(document: dict | None, status: int = 200) -> HttpResponse:
     if document is None:
-        return HttpResponse(status=status)
-    return HttpResponse(json.dumps(document), status=status, content_type=SCIM_JSON)
+        answer = HttpResponse(status=status)
+    else:
+        answer = HttpResponse(json.dumps(document), status=status, content_type=SCIM_JSON)
+    # People's names, addresses and managers: no browser or proxy keeps a copy.
+    answer["Cache-Control"] = "no-store"
+    return answer
 
 
 def scim_refusal(status: int, detail: str, scim_type: str = "") -> HttpResponse:
@@ -83,7 +91,7 @@ def _authenticate(request) -> None:
     token = tokens.find(secret.strip()) if kind.lower() == "bearer" else None
     if token is None:
         raise ScimError(401, "send a SCIM token: Authorization: Bearer …")
-    if token.scope != Scope.SCIM or not access.can_change_people(token.owner):
+    if token.scope != Scope.SCIM or not access.can_manage_scim(token.owner):
         raise ScimError(403, "this token is not a SCIM token held by an admin")
     wait = tokens.seconds_until_allowed(token)
     if wait:
@@ -99,33 +107,35 @@ def _base(request) -> str:
 
 
 def _paging(request) -> tuple[int, int]:
-    try:
-        start = max(int(request.GET.get("startIndex", "1")), 1)
-        count = min(max(int(request.GET.get("count", "100")), 0), MAX_COUNT)
-    except ValueError:
-        raise ScimError(400, "startIndex and count must be numbers", "invalidValue") from None
-    return start, count
+    # A start past every row is an empty page, not an offset the database cannot hold.
+    start = parse_count(request.GET.get("startIndex"), 1, MAX_ID)
+    count = parse_count(request.GET.get("count"), 100, MAX_COUNT)
+    if start is None or count is None:
+        raise ScimError(400, "startIndex and count must be whole numbers", "invalidValue")
+    return max(start, 1), count
 
 
 def _list(request, queryset, render) -> HttpResponse:
     start, count = _paging(request)
     total = queryset.count()
-    rows = queryset.order_by("pk")[start - 1:start - 1 + count]
+    rows = queryset.order_by("pk")[start - 1:start - 1 + count] if start <= total else []
     return _answer({"schemas": [LIST], "totalResults": total, "startIndex": start,
                     "itemsPerPage": len(rows), "Resources": [render(row) for row in rows]})
 
 
-def _person(pk: str) -> User:
-    person = User.objects.prefetch_related("teams").filter(pk=int(pk)).first() \
-        if pk.isdigit() else None
+def _person(request, pk) -> User:
+    number = parse_id(pk)
+    person = access.visible_people(request.scim_actor).prefetch_related("teams") \
+        .filter(pk=number).first() if number else None
     if person is None:
         raise ScimError(404, f"no user {pk}")
     return person
 
 
-def _team(pk: str) -> Team:
-    team = Team.objects.prefetch_related("members").filter(pk=int(pk)).first() \
-        if pk.isdigit() else None
+def _team(pk) -> Team:
+    number = parse_id(pk)
+    team = Team.objects.prefetch_related("members").filter(pk=number).first() \
+        if number else None
     if team is None:
         raise ScimError(404, f"no group {pk}")
     return team
@@ -137,9 +147,10 @@ def _team(pk: str) -> Team:
 def users(request, body=None):
     base = _base(request)
     if request.method == "POST":
-        person = apply_user(User(), change_from_resource(body), creating=True)
-        return _answer(user_resource(_person(str(person.pk)), base), 201)
-    found = User.objects.prefetch_related("teams").select_related("scim_external")
+        person = apply_user(request.scim_actor, None, change_from_resource(body), creating=True)
+        return _answer(user_resource(_person(request, person.pk), base), 201)
+    found = access.visible_people(request.scim_actor).prefetch_related("teams") \
+        .select_related("scim_external")
     if request.GET.get("filter"):
         lookup, value = parse_filter(request.GET["filter"], {
             "userName": "email__iexact", "emails.value": "email__iexact",
@@ -150,19 +161,22 @@ def users(request, body=None):
 
 @scim_view(("GET", "PUT", "PATCH", "DELETE"))
 def user(request, pk: str, body=None):
-    person = _person(pk)
+    person = _person(request, pk)
     base = _base(request)
+    actor = request.scim_actor
     if request.method == "PUT":
-        apply_user(person, change_from_resource(body), creating=False)
+        apply_user(actor, person.pk, change_from_resource(body), creating=False)
     elif request.method == "PATCH":
-        apply_user(person, change_from_patch(body, person), creating=False)
+        apply_user(actor, person.pk, change_from_patch(body, person), creating=False)
     elif request.method == "DELETE":
         # Deleting deactivates: the person's check-ins and history are kept, and they are
         # signed out (events.py); an identity provider may re-activate them later.
-        person.is_active = False
-        person.save(update_fields=["is_active"])
+        try:
+            actions.deactivate(actor, person.pk)
+        except ActionError as error:
+            raise scim_error(error) from None
         return _answer(None, 204)
-    return _answer(user_resource(_person(pk), base))
+    return _answer(user_resource(_person(request, pk), base))
 
 
 # --- Groups ---------------------------------------------------------------------------------
@@ -171,8 +185,8 @@ def user(request, pk: str, body=None):
 def groups(request, body=None):
     base = _base(request)
     if request.method == "POST":
-        team = apply_group(Team(), resource=body)
-        return _answer(group_resource(_team(str(team.pk)), base), 201)
+        team = apply_group(request.scim_actor, None, resource=body)
+        return _answer(group_resource(_team(team.pk), base), 201)
     found = Team.objects.prefetch_related("members")
     if request.GET.get("filter"):
         lookup, value = parse_filter(request.GET["filter"], {
@@ -184,12 +198,16 @@ def groups(request, body=None):
 @scim_view(("GET", "PUT", "PATCH", "DELETE"))
 def group(request, pk: str, body=None):
     team = _team(pk)
+    actor = request.scim_actor
     if request.method == "PUT":
-        apply_group(team, resource=body)
+        apply_group(actor, team.pk, resource=body)
     elif request.method == "PATCH":
-        apply_group(team, patch=body)
+        apply_group(actor, team.pk, patch=body)
     elif request.method == "DELETE":
-        team.delete()  # a team is only a grouping; its members and their history stay
+        try:
+            actions.delete_team(actor, team.pk)  # its members and their history stay
+        except ActionError as error:
+            raise scim_error(error) from None
         return _answer(None, 204)
     return _answer(group_resource(_team(pk), _base(request)))
 

@@ -12,7 +12,7 @@ commitment (the only change the database's update guard allows) and deletes the 
 chain still verifies, with the same hashes, and the 32 random bytes that are gone are what
 anybody would need to test a guessed name against what is left.
 
-Entries written before salts existed (before migration 0003) hash names as such; they cannot
+Entries written before salts existed (before audit migration 0004) hash names as such; they cannot
 be changed and keep the names they hold until the retention purge removes them.
 
 The erasure entry itself carries lookup keys instead of the name: keyed hashes (HMAC with the

@@ -46,12 +46,12 @@ def message_of(notification: Notification) -> EmailMultiAlternatives:
         "person": notification.recipient,
         "link": base + (notification.email_only_link or notification.link or "/"),
         "turn_off": base + reverse("notifications:preferences") + f"#kind-{notification.kind}",
-        "can_turn_off": notification.kind != "invited",
+        "can_turn_off": notification.kind not in ("invited", "email_changed"),
     }
     text = render_to_string("notifications/email.txt", context)
     html = render_to_string("notifications/email.html", context)
     message = EmailMultiAlternatives(notification.title, text, settings.DEFAULT_FROM_EMAIL,
-                                     [notification.recipient.email])
+                                     [notification.email_to or notification.recipient.email])
     message.attach_alternative(html, "text/html")
     return message
 

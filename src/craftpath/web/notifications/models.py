@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     DEADLINE_APPROACHING = "deadline_approaching", "A deadline is approaching"
     DEADLINE_MISSED = "deadline_missed", "A deadline was missed"
     VERSION_PUBLISHED = "version_published", "A new framework version is out"
+    EMAIL_CHANGED = "email_changed", "Your sign-in address was changed"
 
 
 class EmailState(models.TextChoices):
@@ -58,6 +59,9 @@ class Notification(models.Model):
     # A link that goes in the email only (an invitation's one-time link); emptied once sent,
     # so the secret stays in the database only until the email has left.
     email_only_link = models.CharField(max_length=500, blank=True)
+    # The address to email when it is not the recipient's own now: telling someone's old
+    # address that it was replaced (actions/people.py).
+    email_to = models.EmailField(blank=True, db_default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

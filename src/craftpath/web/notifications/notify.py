@@ -19,10 +19,11 @@ BATCH = 50  # notifications per email task: one SMTP connection each
 
 def notify(kind: str, recipients: Iterable, title: str, body: str = "", link: str = "", *,
            key: str = "", email_only_link: str = "", always_email: bool = False,
-           now=None) -> list[int]:
+           email_to: str = "", now=None) -> list[int]:
     """One notification of `kind` for each recipient (people or their ids); returns the ids
     of the notifications created. With a `key`, a recipient who already has that key gets
-    nothing new. `always_email` ignores opt-outs (an invitation must arrive)."""
+    nothing new. `always_email` ignores opt-outs (an invitation must arrive); `email_to`
+    sends the email to that address instead of the recipient's own (their old one)."""
     now = now or timezone.now()
     ids = sorted({getattr(r, "pk", r) for r in recipients if r is not None})
     if not ids:
@@ -32,6 +33,7 @@ def notify(kind: str, recipients: Iterable, title: str, body: str = "", link: st
         EmailOptOut.objects.filter(kind=kind).values_list("person_id", flat=True))
     rows = [Notification(recipient_id=pk, kind=kind, title=title[:200], body=body, link=link,
                          key=key, created_at=now, email_only_link=email_only_link,
+                         email_to=email_to,
                          email_state=EmailState.OFF if pk in opted_out else EmailState.PENDING)
             for pk in ids]
     if key:
