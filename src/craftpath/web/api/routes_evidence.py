@@ -10,6 +10,7 @@ from ninja import Query, Router
 from ninja.responses import Response
 
 from craftpath.web import access
+from craftpath.web.actions import checkins as actions
 from craftpath.web.checkins import plan as growth
 from craftpath.web.checkins.models import Evidence, FocusStatement, Goal
 
@@ -93,8 +94,8 @@ def _person(viewer, pk: int, change: bool = False):
     return person
 
 
-def plan_out(person) -> dict:
-    plan = growth.of(person)
+def plan_out(person, plan=None) -> dict:
+    plan = plan or growth.of(person)
     return {"person_id": person.pk,
             "focus": [{"id": f.record.pk, "statement_id": f.record.statement_id,
                        "text": f.text, "note": f.record.note} for f in plan.focus],
@@ -109,7 +110,8 @@ def goal_out(goal: Goal) -> dict:
 @plans.get("/{int:pk}", response=answers({200: PlanOut}),
                   summary="A person's growth plan")
 def get_plan(request, pk: int):
-    return plan_out(_person(request.auth, pk))
+    person, plan = actions.read_growth_plan(request.auth, pk, "growth plan (API)")
+    return plan_out(person, plan)
 
 
 @plans.post("/{int:pk}/focus", response=answers({201: FocusOut}),

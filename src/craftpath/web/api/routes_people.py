@@ -19,6 +19,7 @@ from craftpath.web.accounts.models import (
     check_no_cycle,
     normalise_email,
 )
+from craftpath.web.actions import reads
 
 from .auth import need
 from .models import Scope
@@ -111,12 +112,12 @@ def list_people(request, cursor: str | None = None, limit: int = Query(50, ge=1,
 
 @people.get("/me", response=answers({200: PersonOut}), summary="The caller")
 def me(request):
-    return _with_etag(person_out(visible_person(request.auth, request.auth.pk)))
+    return _with_etag(person_out(reads.read_person(request.auth, request.auth.pk)))
 
 
 @people.get("/{int:pk}", response=answers({200: PersonOut}), summary="One person")
 def get_person(request, pk: int):
-    return _with_etag(person_out(visible_person(request.auth, pk)))
+    return _with_etag(person_out(reads.read_person(request.auth, pk)))
 
 
 def _framework_fields(values: dict, problems: list) -> tuple[str, list[str], str]:

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.core.progress import Scale
 from craftpath.web import access
-from craftpath.web.audit import trail
-from craftpath.web.audit.models import Action
+from craftpath.web.actions import checkins as actions
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
 from . import history as histories
@@ -38,8 +37,7 @@ def _progress_person_or_404(viewer, pk: int):
 @require_safe
 def progress(request, pk: int):
     viewer = request.user
-    person = _progress_person_or_404(viewer, pk)
-    trail.record_read(request, person, "progress", "history, trends, readiness, growth plan")
+    person = actions.read_progress(viewer, pk)
     history = histories.of(person)
     ready = histories.readiness_of(history)
     can_edit = access.can_edit_growth_plan(viewer, person)
@@ -170,9 +168,7 @@ def team(request):
             "closed_at": person.last_closed_at,
             "closed_url": checkin_url(closed_pk) if closed_pk is not None else "",
             "coverage": coverage})
-    if reports:  # one entry per report: each sees the team page in their own trail
-        trail.record(request, Action.VIEWED, target="team page", subjects=reports,
-                     detail="check-in status and coverage")
+    actions.read_team(viewer, reports)  # one entry per report, in their own trail
     return render(request, "checkins/team.html", {"people": people})
 
 
