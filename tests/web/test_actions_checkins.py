@@ -233,7 +233,7 @@ def test_4_a_statement_the_move_added_is_rated_and_marked_as_after_seeing(
 
 
 def test_4_a_move_before_the_other_side_submits_keeps_the_new_statement_blind(
-        small_org, seed_framework, api_as):
+        small_org, seed_framework, api_as, client_as):
     from craftpath.web.frameworks.publishing import publish_framework
 
     from .checkin_helpers import fill
@@ -243,9 +243,7 @@ def test_4_a_move_before_the_other_side_submits_keeps_the_new_statement_blind(
     loop.submit(checkin, "self", small_org.ian)
     framework, added = with_a_new_statement(seed_framework)
     publish_framework(framework)
-    from craftpath.web.actions import checkins as actions
-
-    actions.move(small_org.leo, checkin.pk)  # the reviewer moves it this time
+    client_as(small_org.leo).post(f"/checkins/{checkin.pk}/carry/")  # the reviewer, this time
     moved = CheckIn.objects.get(pk=checkin.pk)
     assert moved.self_submitted_at is not None and moved.manager_submitted_at is None
     url = f"/api/v1/checkins/{checkin.pk}/ratings/{added}"
