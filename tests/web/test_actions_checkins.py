@@ -351,3 +351,38 @@ def test_the_two_sides_still_see_their_own_and_all_once_both_submit(small_org, h
         seen = _everything_seen(client_as(getattr(small_org, who)),
                                 api_as(getattr(small_org, who), "read"), checkin, statement)
         assert SELF_SECRET not in seen and REVIEW_SECRET not in seen, who
+
+
+# --- the growth plan: a manager's changes are in the person's trail -------------------------
+
+def test_a_managers_changes_to_the_growth_plan_are_recorded_by_either_door(small_org, client_as,
+                                                                          api_as):
+    from craftpath.web.checkins import plan
+
+    ian, leo = small_org.ian, small_org.leo
+    statement = next(s.id for _, _, s in plan.choosable(ian))
+    client_as(ian).post(f"/checkins/people/{ian.pk}/goals/", {"goal-title": "His own"})
+    assert not Event.objects.filter(target="growth plan").exists()  # his own: not news
+    client_as(leo).post(f"/checkins/people/{ian.pk}/focus/", {
+        "focus-statement": statement, "focus-note": ""})
+    api = api_as(leo)
+    goal = api.post(f"/api/v1/growth-plans/{ian.pk}/goals", {"title": "Lead a design review"})
+    assert goal.status_code == 201
+    assert api.delete(f"/api/v1/growth-plans/{ian.pk}/goals/{goal.json()['id']}") \
+        .status_code == 204
+    twice = api.post(f"/api/v1/growth-plans/{ian.pk}/focus", {"statement_id": statement})
+    assert twice.status_code == 409 and twice.json()["errors"][0]["field"] == "statement_id"
+    kept = [(e.actor_pk, e.subject_pk, e.detail) for e in
+            Event.objects.filter(target="growth plan", action="changed").order_by("seq")]
+    assert kept == [(leo.pk, ian.pk, f"focus statement added ({statement})"),
+                    (leo.pk, ian.pk, "goal added"), (leo.pk, ian.pk, "goal deleted")]
+    # The people team reads the plan but does not change it; nothing is recorded for that.
+    people_team = api_as(small_org.pia)
+    assert people_team.post(f"/api/v1/growth-plans/{ian.pk}/goals", {"title": "x"}) \
+        .status_code == 403
+    assert client_as(small_org.pia).post(f"/checkins/people/{ian.pk}/goals/", {
+        "goal-title": "x"}).status_code == 403
+    assert Event.objects.filter(target="growth plan", action="changed").count() == 3
+    from craftpath.web.checkins.models import Goal
+
+    assert list(Goal.objects.filter(person=ian).values_list("title", flat=True)) == ["His own"]

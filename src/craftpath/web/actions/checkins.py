@@ -24,7 +24,7 @@ from craftpath.web.checkins import scope as scopes
 from craftpath.web.checkins.models import SIDES, CheckIn, Entry
 from craftpath.web.frameworks.publishing import active_version
 
-from .errors import NotFound, Refused
+from .errors import Invalid, NotFound, Refused
 from .recording import OPERATOR, record, record_read
 
 TARGET = "check-in"  # every check-in entry's target starts so (checkins/audit.py reads them)
@@ -359,3 +359,102 @@ def read_team(viewer, reports) -> None:
     if reports:
         record(viewer, Action.VIEWED, target="team page", subjects=reports,
                detail="check-in status and coverage")
+
+
+# --- the growth plan --------------------------------------------------------------------------
+
+class AlreadyInPlan(Invalid):
+    """The statement is in the plan already (a conflict with what is stored)."""
+
+    status = 409
+
+
+def find_plan_owner(viewer, person_pk: int):
+    """The person whose growth plan `viewer` changes: NotFound unless they may see the
+    person's progress, Refused unless they keep the plan (the person and their managers)."""
+    person = access.visible_people(viewer).filter(pk=person_pk).first()
+    if person is None or not access.can_view_progress(viewer, person):
+        raise NotFound("person")
+    if not access.can_edit_growth_plan(viewer, person):
+        raise Refused("The growth plan is kept by the person and their managers.")
+    return person
+
+
+def _plan_changed(viewer, person, what: str) -> None:
+    if viewer is OPERATOR or getattr(viewer, "pk", None) != person.pk:
+        record(viewer, Action.CHANGED, person, target="growth plan", detail=what)
+
+
+def add_focus(viewer, person_pk: int, statement_id: str, note: str = ""):
+    """Add a statement of the person's level or the next to their growth plan."""
+    from django.db import IntegrityError
+
+    from craftpath.web.checkins import plan
+    from craftpath.web.checkins.models import FocusStatement
+
+    person = find_plan_owner(viewer, person_pk)
+    if statement_id not in {s.id for _, _, s in plan.choosable(person)}:
+        raise Invalid("is not a statement of this person's level or the next in their tracks",
+                      field="statement_id")
+    try:
+        with transaction.atomic():
+            focus = FocusStatement.objects.create(person=person, family_slug=person.family_slug,
+                                                  statement_id=statement_id, note=note)
+            _plan_changed(viewer, person, f"focus statement added ({statement_id})")
+    except IntegrityError:
+        raise AlreadyInPlan("That statement is already in the plan.",
+                            field="statement_id") from None
+    return focus
+
+
+def remove_focus(viewer, focus_pk: int, person_pk: int | None = None):
+    """Remove a focus statement (of `person_pk`'s plan, when given). Returns its person."""
+    from craftpath.web.checkins.models import FocusStatement
+
+    focus = FocusStatement.objects.filter(pk=focus_pk).first()
+    if focus is None or (person_pk is not None and focus.person_id != person_pk):
+        raise NotFound("focus statement")
+    person = find_plan_owner(viewer, focus.person_id)
+    with transaction.atomic():
+        focus.delete()
+        _plan_changed(viewer, person, f"focus statement removed ({focus.statement_id})")
+    return person
+
+
+def add_goal(viewer, person_pk: int, title: str, due=None, actions: str = ""):
+    from craftpath.web.checkins.models import Goal
+
+    person = find_plan_owner(viewer, person_pk)
+    if not title.strip():
+        raise Invalid("is empty", field="title")
+    with transaction.atomic():
+        goal = Goal.objects.create(person=person, title=title.strip(), due=due,
+                                   actions=actions)
+        _plan_changed(viewer, person, "goal added")
+    return goal
+
+
+def find_goal(viewer, goal_pk: int, person_pk: int | None):
+    from craftpath.web.checkins.models import Goal
+
+    goal = Goal.objects.filter(pk=goal_pk).first()
+    if goal is None or (person_pk is not None and goal.person_id != person_pk):
+        raise NotFound("goal")
+    return goal, find_plan_owner(viewer, goal.person_id)
+
+
+def mark_goal(viewer, goal_pk: int, done: bool):
+    goal, person = find_goal(viewer, goal_pk, None)
+    with transaction.atomic():
+        goal.done = done
+        goal.save(update_fields=["done"])
+        _plan_changed(viewer, person, "goal done" if done else "goal reopened")
+    return person
+
+
+def delete_goal(viewer, goal_pk: int, person_pk: int | None = None):
+    goal, person = find_goal(viewer, goal_pk, person_pk)
+    with transaction.atomic():
+        goal.delete()
+        _plan_changed(viewer, person, "goal deleted")
+    return person
