@@ -386,3 +386,25 @@ def test_a_managers_changes_to_the_growth_plan_are_recorded_by_either_door(small
     from craftpath.web.checkins.models import Goal
 
     assert list(Goal.objects.filter(person=ian).values_list("title", flat=True)) == ["His own"]
+
+
+# --- exports: every one is recorded, the person's own included ------------------------------
+
+def test_every_check_in_export_is_recorded_whoever_makes_it(small_org, client_as):
+    from .checkin_helpers import closed
+
+    checkin = closed(start_for(small_org.ian, include_next=False), small_org.ian,
+                     small_org.leo)
+    made = [(small_org.ian, f"/checkins/{checkin.pk}/export.csv", "spreadsheet export (csv)"),
+            (small_org.pia, f"/checkins/{checkin.pk}/export.xlsx",
+             "spreadsheet export (xlsx)"),
+            (small_org.ian, f"/checkins/{checkin.pk}/packet.md", "promotion packet (md)"),
+            (small_org.mia, f"/checkins/{checkin.pk}/packet.md", "promotion packet (md)")]
+    for who, url, _ in made:
+        assert client_as(who).get(url).status_code == 200, url
+    kept = [(e.actor_pk, e.subject_pk, e.target, e.detail)
+            for e in Event.objects.filter(action="exported").order_by("seq")]
+    assert kept == [(who.pk, small_org.ian.pk, f"check-in {checkin.pk}", detail)
+                    for who, _, detail in made]
+    assert client_as(small_org.sol).get(f"/checkins/{checkin.pk}/packet.md").status_code == 404
+    assert Event.objects.filter(action="exported").count() == len(made)
