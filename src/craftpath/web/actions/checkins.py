@@ -351,14 +351,43 @@ def read_progress(viewer, person_pk: int, what: str = "history, trends, readines
     return person
 
 
-def read_team(viewer, reports) -> None:
-    """The manager's team page shows `reports`' check-in status and coverage: one entry per
-    report, so each sees it in their own trail."""
+def read_team(viewer):
+    """The manager's team page: each report with their latest closed check-in (id and date,
+    from the person's row: one index lookup each, however long their history), their open
+    check-ins by person, and the agreed ratings of those closed ones. One entry per report in
+    the trail, so each sees it in their own."""
+    from django.db.models import OuterRef, Subquery
+
+    from craftpath.web.checkins import history
+
     if not access.can_view_team_checkins(viewer):
         raise Refused("The team page is for managers.")
+    closed = CheckIn.objects.filter(person=OuterRef("pk")).exclude(closed_at=None) \
+        .order_by("-closed_at", "-pk")
+    reports = list(access.team_members(viewer)
+                   .only("pk", "name", "email", "family_slug", "level_slug", "track_slugs")
+                   .annotate(last_closed_id=Subquery(closed.values("pk")[:1]),
+                             last_closed_at=Subquery(closed.values("closed_at")[:1])))
+    open_by_person = {c.person_id: c for c in CheckIn.objects.filter(
+        person_id__in=[p.pk for p in reports], closed_at=None).only(
+        "pk", "person_id", "closed_at", "self_submitted_at", "manager_submitted_at")}
+    ratings = history.closed_agreed_ratings(
+        [p.last_closed_id for p in reports if p.last_closed_id is not None])
     if reports:
         record(viewer, Action.VIEWED, target="team page", subjects=reports,
                detail="check-in status and coverage")
+    return reports, open_by_person, ratings
+
+
+def reviews_waiting(viewer) -> list[CheckIn]:
+    """The open check-ins of others that `viewer` reviews, for their home page (names and
+    stages only; opening one is a read_checkin)."""
+    if not access.can_view_team_checkins(viewer):
+        return []
+    return [c for c in CheckIn.objects.filter(
+        closed_at=None, person__in=access.visible_people(viewer).exclude(pk=viewer.pk))
+        .select_related("person", "version").defer("version__document")
+        if access.can_review_checkin(viewer, c)]
 
 
 # --- the growth plan --------------------------------------------------------------------------

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -112,20 +110,7 @@ def team(request):
     their most recent closed check-in. A fixed number of queries whatever the team's size:
     the latest closed check-in of each report comes from the person's row (one index lookup
     each), not from loading all their history."""
-    viewer = request.user
-    if not access.can_view_team_checkins(viewer):
-        raise PermissionDenied("The team page is for managers.")
-    closed = CheckIn.objects.filter(person=OuterRef("pk")).exclude(closed_at=None) \
-        .order_by("-closed_at", "-pk")
-    reports = list(access.team_members(viewer)
-                   .only("pk", "name", "email", "family_slug", "level_slug", "track_slugs")
-                   .annotate(last_closed_id=Subquery(closed.values("pk")[:1]),
-                             last_closed_at=Subquery(closed.values("closed_at")[:1])))
-    open_by_person = {c.person_id: c for c in CheckIn.objects.filter(
-        person_id__in=[p.pk for p in reports], closed_at=None).only(
-        "pk", "person_id", "closed_at", "self_submitted_at", "manager_submitted_at")}
-    ratings = histories.closed_agreed_ratings(
-        [p.last_closed_id for p in reports if p.last_closed_id is not None])
+    reports, open_by_person, ratings = actions.read_team(request.user)
     version = active_version()
     framework = framework_of(version) if version else None
     scale = Scale.of(framework.scale) if framework else None
@@ -147,7 +132,6 @@ def team(request):
             "closed_at": person.last_closed_at,
             "closed_url": checkin_url(closed_pk) if closed_pk is not None else "",
             "coverage": coverage})
-    actions.read_team(viewer, reports)  # one entry per report, in their own trail
     return render(request, "checkins/team.html", {"people": people})
 
 

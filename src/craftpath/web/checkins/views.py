@@ -58,12 +58,7 @@ def home(request):
     viewer = request.user
     mine = list(CheckIn.objects.filter(person=viewer).select_related("version")
                 .defer("version__document"))
-    waiting = []
-    if access.can_view_team_checkins(viewer):
-        waiting = [c for c in CheckIn.objects.filter(
-            closed_at=None, person__in=access.visible_people(viewer).exclude(pk=viewer.pk))
-            .select_related("person", "version").defer("version__document")
-            if access.can_review_checkin(viewer, c)]
+    waiting = actions.reviews_waiting(viewer)
     open_one = next((c for c in mine if not c.is_closed), None)
     return render(request, "checkins/home.html", {
         "open_checkin": open_one,
