@@ -290,6 +290,66 @@ def can_edit_growth_plan(viewer, person) -> bool:
     return can_write_note_about(viewer, person)
 
 
+# One named rule per check-in action (actions/checkins.py), so that changing who may do one
+# never changes who may do another.
+
+def can_read_checkin(viewer, checkin) -> bool:
+    """Open a check-in, its ratings, outcomes and evidence (the voices as can_see_voice
+    allows)."""
+    return can_view_checkin(viewer, checkin)
+
+
+def can_rate_checkin(viewer, checkin) -> bool:
+    """Save a rating on one's own side: the person (self) or a reviewer (manager)."""
+    return can_self_assess(viewer, checkin) or can_review_checkin(viewer, checkin)
+
+
+def can_submit_checkin(viewer, checkin) -> bool:
+    return can_self_assess(viewer, checkin) or can_review_checkin(viewer, checkin)
+
+
+def can_save_outcome(viewer, checkin) -> bool:
+    return can_agree_checkin(viewer, checkin)
+
+
+def can_agree_matching(viewer, checkin) -> bool:
+    return can_agree_checkin(viewer, checkin)
+
+
+def can_save_summary(viewer, checkin) -> bool:
+    return can_agree_checkin(viewer, checkin)
+
+
+def can_move_checkin(viewer, checkin) -> bool:
+    """Carry an open check-in to the active framework version: the person or a reviewer."""
+    return can_self_assess(viewer, checkin) or can_review_checkin(viewer, checkin)
+
+
+def can_import_self_assessment(viewer, checkin) -> bool:
+    """A spreadsheet is imported as a self-assessment, by its person only."""
+    return can_self_assess(viewer, checkin)
+
+
+def can_export_checkin(viewer, checkin) -> bool:
+    """A check-in as a spreadsheet: whoever may open it (the sheet holds only the voices
+    they may see)."""
+    return can_view_checkin(viewer, checkin)
+
+
+def can_export_packet(viewer, checkin) -> bool:
+    """The promotion packet of a closed check-in: whoever may open it."""
+    return can_view_checkin(viewer, checkin)
+
+
+def can_add_checkin_evidence(viewer, checkin) -> bool:
+    """Add an evidence item from inside a check-in and attach it: the person."""
+    return can_self_assess(viewer, checkin)
+
+
+def can_read_growth_plan(viewer, person) -> bool:
+    return can_view_progress(viewer, person)
+
+
 def can_read_checkin_audit(viewer, person) -> bool:
     """Who opened or changed someone's check-ins: that person, and the people team."""
     return signed_in(viewer) and (person.pk == viewer.pk or _has(viewer, Role.PEOPLE))
@@ -433,6 +493,53 @@ def can_run_cycles(viewer) -> bool:
     return _has(viewer, Role.PEOPLE)
 
 
+def can_launch_cycle(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_extend_cycle(viewer) -> bool:
+    """Move a stage's deadline."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_remind_cycle(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_close_cycle(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_edit_cycle(viewer) -> bool:
+    """Create, edit or discard a cycle not launched yet."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_reassign_reviews(viewer) -> bool:
+    """Hand the reviews of a cycle to someone else (each handover also asks
+    may_be_handed_review)."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def may_be_handed_review(viewer, reviewer: User, person: User) -> str:
+    """Why `viewer` (the people team) may not hand `person`'s review to `reviewer`, or "".
+
+    A manager above the person may always review them. Anyone else the people team names
+    must be active, must not be the one handing it over (the people team does not write the
+    reviews it oversees), nor the person, nor anyone below the person in the org chart."""
+    if not reviewer.is_active:
+        return "they are not active"
+    if reviewer.pk == person.pk:
+        return "it is their own check-in"
+    if person.pk in report_ids(reviewer):
+        return ""  # a manager in their chain
+    if viewer is not None and reviewer.pk == getattr(viewer, "pk", None):
+        return "you oversee the review, so you may not write it"
+    if reviewer.pk in report_ids(person):
+        return "they report to the person"
+    return ""
+
+
 def can_see_failed_emails(viewer) -> bool:
     return _has(viewer, Role.PEOPLE)
 
@@ -465,3 +572,7 @@ def can_own_webhooks(owner) -> bool:
     """Whether deliveries may still go to the endpoints `owner` registered: they stop when the
     owner loses the role (or the account is deactivated or deleted)."""
     return _has(owner, Role.ADMIN)
+
+
+def can_decline_feedback(viewer, request) -> bool:
+    return signed_in(viewer) and request.colleague_id == viewer.pk
