@@ -117,7 +117,7 @@ def test_3_every_api_read_of_someone_elses_data_is_recorded_and_shown_to_them(
     checkin = start_for(ian)
     statement = first_ids(checkin, 1)[0]
     reads = {
-        f"/api/v1/people/{ian.pk}": ("profile", "API"),
+        f"/api/v1/people/{ian.pk}": ("api: person", ""),
         f"/api/v1/checkins?person={ian.pk}": (f"check-in {checkin.pk}",
                                                "check-in list (API)"),
         f"/api/v1/checkins/{checkin.pk}": (f"check-in {checkin.pk}", "check-in (API)"),

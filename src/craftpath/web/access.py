@@ -185,6 +185,11 @@ def can_issue_admin_token(viewer) -> bool:
     return _has(viewer, Role.ADMIN)
 
 
+def can_manage_own_second_factor(viewer) -> bool:
+    """Turning one's own second factor on or off, new recovery codes: one's own only."""
+    return signed_in(viewer)
+
+
 def must_use_two_factor(person) -> bool:
     """Whose account needs a second factor when the setting asks for it: those who see or
     change everyone (the people team, admins)."""

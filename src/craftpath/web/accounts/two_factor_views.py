@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from craftpath.web.audit import trail
-from craftpath.web.audit.models import Action
+from craftpath.web.actions import Refused
+from craftpath.web.actions import account as actions
 
 from . import two_factor
 
@@ -35,10 +35,8 @@ def setup(request):
         return render(request, "accounts/two_factor.html", context)
     status = 200
     if request.method == "POST":
-        codes = two_factor.confirm(request, request.POST.get("code", ""))
+        codes = actions.turn_on_two_factor(user, request, request.POST.get("code", ""))
         if codes is not None:
-            trail.record(request, Action.TWO_FACTOR, user, target="second factor",
-                         detail="turned on")
             return render(request, "accounts/recovery_codes.html", {
                 "title": "Your recovery codes", "codes": codes, "next": _next(request)})
         context["error"] = "That code does not match. Check the clock of your phone, and " \
@@ -69,10 +67,7 @@ def verify(request):
             if used:
                 two_factor.mark_verified(request)
                 if used == "recovery code":
-                    left = two_factor.recovery_codes_left(request.user)
-                    trail.record(request, Action.TWO_FACTOR, request.user,
-                                 target="second factor",
-                                 detail=f"signed in with a recovery code ({left} left)")
+                    left = actions.signed_in_with_recovery_code(request.user)
                     messages.warning(request, f"You signed in with a recovery code; {left} "
                                               "left. Make new ones on the second factor page.")
                 return redirect(_next(request))
@@ -97,9 +92,7 @@ def new_codes(request):
         return redirect("two-factor")
     if not _checked(request):
         return redirect("two-factor")
-    codes = two_factor.new_recovery_codes(request.user)
-    trail.record(request, Action.TWO_FACTOR, request.user, target="second factor",
-                 detail="new recovery codes")
+    codes = actions.new_recovery_codes(request.user)
     return render(request, "accounts/recovery_codes.html", {
         "title": "Your new recovery codes", "codes": codes, "next": "/people/"})
 
@@ -111,8 +104,10 @@ def turn_off(request):
         messages.error(request, "Your role needs a second factor; it cannot be turned off.")
         return redirect("two-factor")
     if two_factor.enrolled(request.user) and _checked(request):
-        two_factor.forget(request.user)
-        trail.record(request, Action.TWO_FACTOR, request.user, target="second factor",
-                     detail="turned off")
-        messages.success(request, "The second factor is off.")
+        try:
+            actions.turn_off_two_factor(request.user)
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, "The second factor is off.")
     return redirect("two-factor")

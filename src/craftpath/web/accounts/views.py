@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
+from craftpath.web.actions import Invalid
+from craftpath.web.actions import notes as note_actions
 from craftpath.web.actions import people as people_actions
-from craftpath.web.audit import trail
 
 from . import browse, invitations, oidc
 from .forms import EmailAuthenticationForm, NoteForm
-from .models import Note, User, normalise_email
+from .models import User, normalise_email
 
 
 def _person_or_404(viewer, pk: int) -> User:
@@ -175,34 +176,20 @@ def person(request, pk: int):
 @login_required
 @require_POST
 def add_note(request, pk: int):
-    about = _person_or_404(request.user, pk)
-    if not access.can_write_note_about(request.user, about):
-        raise PermissionDenied("You may read about this person but not write notes.")
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The note was not saved: " + "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
-        return redirect("person", pk=about.pk)
-    note = form.save(commit=False)
-    note.author, note.about = request.user, about
-    note.save()
-    messages.success(request, "Note saved.")
-    return redirect("person", pk=about.pk)
-
-
-def _note_or_404(viewer, pk: int, note_pk: int) -> Note:
-    note = get_object_or_404(Note.objects.select_related("about", "author"), pk=note_pk,
-                             about_id=pk)
-    if not access.can_view_note(viewer, note):
-        raise Http404("No such note.")
-    return note
+    try:
+        note_actions.write_note(request.user, pk, request.POST.get("text", ""),
+                                bool(request.POST.get("private")))
+    except Invalid as problem:
+        messages.error(request, f"The note was not saved: {problem.message}")
+    else:
+        messages.success(request, "Note saved.")
+    return redirect("person", pk=pk)
 
 
 @login_required
 @require_safe
 def note(request, pk: int, note_pk: int):
-    shown = _note_or_404(request.user, pk, note_pk)
-    trail.record_read(request, shown.about, f"note {shown.pk}")
+    shown = note_actions.read_note(request.user, pk, note_pk)
     return render(request, "accounts/note.html", {
         "note": shown, "can_delete": access.can_delete_note(request.user, shown)})
 
@@ -210,10 +197,7 @@ def note(request, pk: int, note_pk: int):
 @login_required
 @require_POST
 def delete_note(request, pk: int, note_pk: int):
-    shown = _note_or_404(request.user, pk, note_pk)
-    if not access.can_delete_note(request.user, shown):
-        raise PermissionDenied("Only the author may delete a note.")
-    shown.delete()
+    note_actions.delete_note(request.user, pk, note_pk)
     messages.success(request, "Note deleted.")
     return redirect("person", pk=pk)
 

@@ -261,6 +261,27 @@ def move(viewer, ref, door: str = ""):
     return checkin, version
 
 
+def move_all_open(viewer, version) -> tuple[int, list[tuple[int, str]]]:
+    """Every open check-in on another version, carried to `version` (one transaction each:
+    one that cannot move stays where it is, with the reason). Returns (moved, refused)."""
+    from craftpath.web.checkins.models import ClosedCheckInError
+    from craftpath.web.frameworks.releasing import open_checkins_elsewhere
+
+    if not access.can_carry_checkins_in_bulk(viewer):
+        raise Refused("The people team moves open check-ins in bulk.")
+    moved, refused = 0, []
+    for checkin in open_checkins_elsewhere(version):
+        try:
+            with transaction.atomic():
+                loop.carry_to(checkin, version)
+                _record(viewer, checkin, Action.CHANGED, "moved to a new version (in bulk)")
+        except (loop.LoopError, ClosedCheckInError) as problem:
+            refused.append((checkin.pk, str(problem)))
+        else:
+            moved += 1
+    return moved, refused
+
+
 def import_self_assessment(viewer, ref, ratings: dict[str, dict], fingerprint: str,
                            door: str = "") -> int:
     """Store a checked spreadsheet's ratings as the person's self-assessment."""

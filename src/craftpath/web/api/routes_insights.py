@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.http import QueryDict
 from ninja import Query, Router, Schema
 
+from craftpath.web.actions import insights as actions
 from craftpath.web.insights import reports
-from craftpath.web.insights.audit import record_insight_access
 from craftpath.web.insights.pages import VIEWS
 
 from .auth import caller
@@ -70,9 +70,7 @@ def _read(request, slug: str, params: InsightParams):
     for name, value in params.dict().items():
         if value is not None:
             query[name] = value
-    built = reports.build(viewer, slug, query)
-    # Recorded as the page records it: every read that passed access.py, refused or not.
-    record_insight_access(viewer, slug, "api", built.context.population.filters.describe())
+    built = actions.read_report(viewer, slug, query, "api")
     if built.problems:
         errors = [{"field": field, "detail": message} for field, message in built.problems]
         raise Problem(400, "Invalid request", built.messages[0], errors=errors)

@@ -4,7 +4,7 @@ people with an open check-in, and carrying open check-ins to the new version in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import transaction
@@ -187,33 +187,8 @@ def tell_open_checkins(version: FrameworkVersion) -> int:
 
 # --- carrying open check-ins in bulk ------------------------------------------------------------
 
-@dataclass
-class Carried:
-    moved: int = 0
-    refused: list[tuple[int, str]] = field(default_factory=list)  # (check-in id, why)
-
-
 def open_checkins_elsewhere(version: FrameworkVersion):
     from craftpath.web.checkins.models import CheckIn
 
     return (CheckIn.objects.filter(closed_at=None).exclude(version=version)
             .select_related("person", "version").order_by("version_id", "person__name"))
-
-
-def carry_open_checkins(version: FrameworkVersion, actor) -> Carried:
-    """Every open check-in on another version, moved to `version` along the statement mapping
-    (one transaction each: one that cannot move stays where it is, with the reason)."""
-    from craftpath.web.checkins import audit, loop
-    from craftpath.web.checkins.models import ClosedCheckInError
-
-    carried = Carried()
-    for checkin in open_checkins_elsewhere(version):
-        try:
-            with transaction.atomic():
-                loop.carry_to(checkin, version)
-                audit.record(actor, checkin, audit.CHANGED, "moved to a new version (in bulk)")
-        except (loop.LoopError, ClosedCheckInError) as problem:
-            carried.refused.append((checkin.pk, str(problem)))
-        else:
-            carried.moved += 1
-    return carried

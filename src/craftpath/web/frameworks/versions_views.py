@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from craftpath.web import access
+from craftpath.web.actions.checkins import move_all_open
 
 from . import releasing
 from .publishing import active_version, framework_of, version_labelled
@@ -41,10 +42,9 @@ def carry(request):
         raise Http404("No framework is published yet.")
     refused = []
     if request.method == "POST":
-        carried = releasing.carry_open_checkins(version, request.user)
-        refused = carried.refused
-        messages.success(request, f"Moved {carried.moved} open check-in"
-                         f"{'s' if carried.moved != 1 else ''} to version {version.label}.")
+        moved, refused = move_all_open(request.user, version)
+        messages.success(request, f"Moved {moved} open check-in"
+                         f"{'s' if moved != 1 else ''} to version {version.label}.")
         if not refused:
             return redirect("versions-carry")
     groups = {}

@@ -1,5 +1,6 @@
-"""Insights pages and exports. Each view asks access.py, builds its Report (pages/), records
-the visit in the insights audit trail, and renders the page or the file."""
+"""Insights pages and exports. Each view reads its Report through the insights actions (which
+ask access.py, build it and record the visit in the audit trail) and renders the page or
+the file."""
 
 from __future__ import annotations
 
@@ -14,11 +15,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from craftpath.web import access
-from craftpath.web.audit import trail
-from craftpath.web.audit.models import Action
+from craftpath.web.actions import Stale
+from craftpath.web.actions import insights as actions
 
-from . import exports, periods, reports, settings_store
-from .audit import record_insight_access
+from . import exports, periods, settings_store
 from .forms import AttributeForm, SettingsForm
 from .models import AttributeKind, PersonAttribute
 from .pages import VIEWS
@@ -38,10 +38,9 @@ def index(request):
 @login_required
 @require_safe
 def page(request, slug: str):
-    built = reports.build(request.user, slug, request.GET)
+    built = actions.read_report(request.user, slug, request.GET, "page")
     view, context, form, problems, report = (built.view, built.context, built.form,
                                              built.messages, built.report)
-    record_insight_access(request.user, slug, "page", context.population.filters.describe())
     query = request.GET.copy()
     query.pop("sort", None)
     query.pop("dir", None)
@@ -107,12 +106,11 @@ def _shown(table, base: str, minimum: int) -> dict:
 def export(request, slug: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404("Insights export as .csv or .xlsx.")
-    built = reports.build(request.user, slug, request.GET, export=True)
-    context, problems, report = built.context, built.messages, built.report
+    built = actions.read_report(request.user, slug, request.GET, fmt)
+    problems, report = built.messages, built.report
     if problems:
         return render(request, "accounts/message.html", {
             "title": "Nothing exported", "message": "; ".join(problems)}, status=400)
-    record_insight_access(request.user, slug, fmt, context.population.filters.describe())
     body = exports.to_csv(report) if fmt == "csv" else exports.to_xlsx(report)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv"
                             else XLSX)
@@ -138,14 +136,11 @@ def settings_page(request):
         return render(request, "insights/settings.html", {"form": form, "stored": stored},
                       status=422)
     try:
-        settings_store.save(form.cleaned_data, form.cleaned_data["revision"], viewer)
-    except settings_store.StaleSettings as problem:
-        messages.error(request, str(problem))
+        actions.change_settings(viewer, form.cleaned_data, form.cleaned_data["revision"])
+    except Stale as problem:
+        messages.error(request, problem.message)
         return render(request, "insights/settings.html", {
             "form": SettingsForm(initial={**initial}), "stored": stored}, status=409)
-    trail.record(viewer, Action.CHANGED, target="insights settings",
-                 detail=f"minimum group size {form.cleaned_data['min_group_size']}, readiness "
-                        f"threshold {form.cleaned_data['readiness_threshold']}%")
     messages.success(request, "Saved. Every insights page and export uses the new values now.")
     return redirect("insights:settings")
 

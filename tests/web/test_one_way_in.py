@@ -1,0 +1,58 @@
+"""Only the actions layer writes to the audit trail: no page, API route, SCIM handler, command
+or task records an entry itself (issue: one rule, four doors). Read from the source, so a new
+door that calls the trail fails here with its file and line."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import craftpath
+
+PACKAGE = Path(craftpath.__file__).parent
+# The trail itself, and the one layer allowed to write to it. The audit middleware records
+# refused requests (a 403/404 is an answer of the door, seen nowhere else), and the model
+# signals record role and manager changes made below every door (bulk imports included).
+ALLOWED = ("web/actions/", "web/audit/")
+WRITERS = {"record", "record_read", "record_insight_access"}
+
+
+def _calls_to_the_trail(path: Path, root: Path = PACKAGE) -> list[str]:
+    tree = ast.parse(path.read_text(), str(path))
+    trail_names, writer_names = set(), set()  # `trail` as imported; its writers as imported
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and "audit" in node.module:
+            for alias in node.names:
+                if alias.name == "trail":
+                    trail_names.add(alias.asname or alias.name)
+                elif alias.name in WRITERS:
+                    writer_names.add(alias.asname or alias.name)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        if (isinstance(function, ast.Attribute) and function.attr in WRITERS
+                and isinstance(function.value, ast.Name) and function.value.id in trail_names):
+            found.append(f"{path.relative_to(root)}:{node.lineno}")
+        elif isinstance(function, ast.Name) and function.id in writer_names:
+            found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_no_door_writes_to_the_audit_trail_itself():
+    outside = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if not relative.startswith(ALLOWED):
+            outside += _calls_to_the_trail(path)
+    assert outside == []
+
+
+def test_the_check_sees_a_door_that_writes(tmp_path):
+    door = tmp_path / "door.py"
+    door.write_text("from craftpath.web.audit import trail\n"
+                    "from craftpath.web.audit.trail import record_read as seen\n\n"
+                    "def view(request):\n    trail.record(request, 'viewed')\n"
+                    "    seen(request, None, 'page')\n")
+    assert _calls_to_the_trail(door, tmp_path) == ["door.py:5", "door.py:6"]
