@@ -270,11 +270,15 @@ def cmd_publish(args) -> int:
     from .web.serve import publish
 
     try:
-        result = publish(args.path, data_dir=args.data_dir)
+        result = publish(args.path, data_dir=args.data_dir, note=args.note)
     except PublishError as error:
         _diagnostic_lines(error.diagnostics)
         raise UsageError(str(error)) from None
     _diagnostic_lines(result.warnings)
+    if result.unchanged:
+        print(f"version {result.version.label} ({result.version.content_hash[:12]}): already "
+              "the active version; nothing was published")
+        return 0
     state = "published" if result.created else "already published; made active"
     if result.created and result.version.commit:
         state += f" from commit {result.version.commit[:12]}"
@@ -402,7 +406,8 @@ def cmd_backup(args) -> int:
     from .web.audit.trail import head
 
     seq, digest = head()
-    print(f"audit trail head: entry {seq}, {digest} (keep it apart from the database)")
+    print(f"audit trail head: entry {seq}, {digest} (keep it apart from the database; "
+          f"`craftpath manage audit_verify --expect-head {seq}:{digest}` checks it later)")
     return 0
 
 
@@ -420,7 +425,7 @@ def cmd_restore(args) -> int:
         print("craftpath: warning: the restored audit trail does not verify: "
               + "; ".join(trail.problems[:3]), file=sys.stderr)
         return 1
-    print(f"audit trail intact: {trail.checked} entries; head {trail.head_hash}")
+    print(f"audit trail intact: {trail.checked} entries; head {trail.head_seq}:{trail.head_hash}")
     return 0
 
 
@@ -546,6 +551,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("publish", help="lint a framework and store it as the active version")
     p.add_argument("path", metavar="PATH", help="framework pages (files or a folder) or a "
                                                 "canonical file")
+    p.add_argument("--note", default="", help="the change note (default: the message of the "
+                                              "git commit the file is in, if any)")
     p.add_argument("--data-dir", metavar="DIR",
                    help="folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)")
     p.set_defaults(func=cmd_publish)

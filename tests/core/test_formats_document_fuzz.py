@@ -12,6 +12,7 @@ import pytest
 from test_formats_fuzz_readers import _damage
 
 from craftpath.core.formats import document
+from craftpath.core.formats.budget import BudgetError
 from craftpath.core.formats.inputs import TextFile
 from craftpath.core.formats.report import ImportReport
 from craftpath.core.model import Diagnostic, Framework
@@ -84,8 +85,11 @@ def test_damaged_workbooks_give_only_diagnostics():
         _check([TextFile(Path("fuzz/book.xlsx"), "", bytes(damaged))])
 
 
-def test_deeply_nested_input_is_a_diagnostic_not_a_recursion_error():
+def test_deeply_nested_input_is_refused_in_one_line_not_a_recursion_error():
     deep = "[" * 5000 + "]" * 5000
-    _check([TextFile(Path("deep.json"), deep)])
-    _check([TextFile(Path("deep.html"), "<div>" * 3000 + "x" + "</div>" * 3000)])
+    with pytest.raises(BudgetError, match=r"^deep\.json: values nest more than"):
+        _check([TextFile(Path("deep.json"), deep)])
+    with pytest.raises(BudgetError, match=r"^deep\.html: HTML elements nest more than"):
+        _check([TextFile(Path("deep.html"), "<div>" * 3000 + "x" + "</div>" * 3000)])
+    # markdown-it stops nesting lists at its own limit: within the budget, so read
     _check([TextFile(Path("deep.md"), "".join(" " * (2 * i) + "- x\n" for i in range(300)))])

@@ -209,9 +209,9 @@ def test_a_manager_change_is_recorded_once_naming_who_made_it_by_every_door(
                                          ).status_code == 302
     changes = entries_after(start, action=Action.MANAGER_CHANGED)
     assert [(e.subject_pk, e.actor_email, e.detail) for e in changes] == [
-        (sol.pk, "ada@example.com", "manager: Oto → Mia"),
-        (sol.pk, "ada@example.com", "manager: Mia → Leo"),
-        (eva.pk, "ada@example.com", "manager: Leo → Oto")]
+        (sol.pk, "ada@example.com", f"manager: #{small_org.oto.pk} → #{small_org.mia.pk}"),
+        (sol.pk, "ada@example.com", f"manager: #{small_org.mia.pk} → #{small_org.leo.pk}"),
+        (eva.pk, "ada@example.com", f"manager: #{small_org.leo.pk} → #{small_org.oto.pk}")]
 
 
 def test_nobody_deactivates_themselves_by_any_door(small_org, api_as, client_as):

@@ -143,13 +143,16 @@ def test_reminding_handing_over_and_closing(small_org, published_seed, people_te
         refused = people_team.post(f"{base}/{action}", body)
         assert refused.status_code == 409, action
     # The audit trail names the token's owner for each change; the handover is in the trail
-    # of each person whose check-in a new reviewer now reads.
+    # of each person whose check-in a new reviewer now reads, on that check-in (so it shows
+    # there too), naming the new reviewer and the cycle.
     from craftpath.web.audit.models import Event
 
     entries = Event.objects.filter(target=f"cycle {cycle['id']}").order_by("seq")
     seen = [(e.actor_email, e.subject_pk, e.detail.split(" (")[0]) for e in entries]
-    assert seen[0] == ("pia@example.com", None, "launched: 8 check-ins opened")
-    assert sorted(seen[1:3]) == sorted(
-        ("pia@example.com", person.pk, "handed reviews to oto@example.com")
+    assert seen == [("pia@example.com", None, "launched: 8 check-ins opened"),
+                    ("pia@example.com", None, "closed")]
+    handed = Event.objects.filter(detail__startswith="review handed to").order_by("seq")
+    assert sorted((e.actor_email, e.subject_pk, e.target, e.detail) for e in handed) == sorted(
+        ("pia@example.com", person.pk, f"check-in {CheckIn.objects.get(person=person).pk}",
+         "review handed to Oto (oto@example.com) in the cycle Spring 2030")
         for person in (small_org.eva, small_org.ian))
-    assert seen[3:] == [("pia@example.com", None, "closed")]

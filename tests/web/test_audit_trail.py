@@ -123,7 +123,7 @@ def test_manager_changes_from_a_directory_import_are_recorded(small_org):
     directory.import_csv(csv, dry_run=False)
     changed = Event.objects.filter(action="manager-changed", subject_pk=sol.pk).latest("seq")
     assert (changed.actor_pk, changed.actor_name) == (None, trail.COMMAND_LINE)
-    assert changed.detail == "manager: Oto → Mia"
+    assert changed.detail == f"manager: #{small_org.oto.pk} → #{mia.pk}"
 
 
 def test_a_manager_change_on_a_partly_loaded_row_is_recorded_once(small_org):
@@ -137,7 +137,7 @@ def test_a_manager_change_on_a_partly_loaded_row_is_recorded_once(small_org):
     moved.manager = small_org.mia
     moved.save()
     changes = Event.objects.filter(seq__gt=before, action="manager-changed")
-    assert [e.detail for e in changes] == ["manager: Oto → Mia"]
+    assert [e.detail for e in changes] == [f"manager: #{small_org.oto.pk} → #{small_org.mia.pk}"]
 
 
 def test_role_changes_in_code_name_whoever_the_request_acts_as(small_org):
@@ -236,6 +236,32 @@ def _drop_guard() -> None:
             " ON audit_event" if connection.vendor == "postgresql" else ""))
 
 
+def _as_owner(*statements) -> None:
+    """What the database owner could do: open the purge's permit (so the triggers let rows be
+    deleted and the anchor move) and run SQL. The test's transaction undoes it all."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO audit_purge_permit (id) VALUES (1)")
+        for statement in statements:
+            cursor.execute(*statement) if isinstance(statement, tuple) else \
+                cursor.execute(statement)
+        cursor.execute("DELETE FROM audit_purge_permit")
+
+
+def _refused(sql: str, params=()) -> str:
+    """Run SQL the database must refuse; the refusal's wording."""
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError) as refusal, transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    return str(refusal.value)
+
+
+def _table_rows() -> tuple:
+    return (list(Event.objects.order_by("seq").values_list(*trail.INSERTED)),
+            list(ChainHead.objects.values_list("seq", "hash", "anchor_seq", "anchor_hash")))
+
+
 def test_verify_finds_an_intact_chain(db):
     _make_entries(5)
     found = trail.verify()
@@ -255,15 +281,13 @@ def test_verify_finds_an_edited_entry(db):
 
 def test_verify_finds_a_deleted_entry_in_the_middle(db):
     _make_entries(5)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_event WHERE seq = 2")
+    _as_owner("DELETE FROM audit_event WHERE seq = 2")
     assert trail.verify().problems == ["entries 2–2 are missing (deleted)"]
 
 
 def test_verify_finds_entries_deleted_at_the_end(db):
     _make_entries(5)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_event WHERE seq >= 4")
+    _as_owner("DELETE FROM audit_event WHERE seq >= 4")
     problems = trail.verify().problems
     assert problems == ["the chain ends at entry 3 but its head says 5: the last entries were "
                         "deleted"]
@@ -286,14 +310,253 @@ def test_verify_finds_an_entry_rewritten_with_a_fresh_hash(db):
                                        "deleted or edited)"]
 
 
+# Every column of an entry but its id: each must be covered by the chain, so a column added
+# to the model and not to chain.FIELDS fails here.
+ENTRY_COLUMNS = [f.name for f in Event._meta.concrete_fields if not f.primary_key]
+
+
+def _other_value(event: Event, name: str):
+    """A value for `name` unlike the entry's own, of the column's type."""
+    from craftpath.web.audit import chain
+
+    value = getattr(event, name)
+    if name in ("prev_hash", "hash"):
+        return ("f" if value[0] != "f" else "e") + value[1:]
+    if name == "at":
+        return value + timedelta(microseconds=1)
+    if name == "seq":
+        return value + 1000
+    if name == "action":
+        return "exported"
+    if isinstance(Event._meta.get_field(name), type(Event._meta.get_field("actor_pk"))):
+        return 1 if value is None else value + 1
+    assert name in chain.FIELDS or isinstance(value, str), name
+    return (value or "") + "x"
+
+
+def test_every_column_of_an_entry_is_chained():
+    from craftpath.web.audit import chain
+
+    assert set(ENTRY_COLUMNS) == {*chain.FIELDS, "prev_hash", "hash"}
+    assert trail.INSERTED == (*chain.FIELDS, "prev_hash", "hash")
+
+
+# Each column changed with the entry's hash kept, or recomputed to match (but for the hash
+# itself, where recomputing would undo the change).
+CHANGES = [pytest.param(name, rehash, id=f"{name}-{'rehashed' if rehash else 'hash-kept'}")
+           for name in ENTRY_COLUMNS for rehash in (False, True)
+           if not (rehash and name == "hash")]
+
+
+@pytest.mark.parametrize("position", [1, 3, 5], ids=["first", "middle", "last"])
+@pytest.mark.parametrize(("name", "rehash"), CHANGES)
+def test_verify_finds_any_column_of_any_entry_changed(db, name, position, rehash):
+    """Each column of an entry, its link to the one before (prev_hash) and its own hash,
+    changed one at a time, with the entry's hash left as it was or recomputed to match."""
+    from django.db.models import QuerySet
+
+    from craftpath.web.audit import chain
+
+    made = trail.record(None, "viewed", target="team page", detail="d",
+                        subjects=[small for small in (7, None, 9, 11, 13)])
+    assert trail.verify().intact
+    event = made[position - 1]
+    changed = {name: _other_value(event, name)}
+    if rehash:
+        setattr(event, name, changed[name])
+        changed["hash"] = chain.link(event.prev_hash, event.chained_fields())
+    _drop_guard()
+    # The manager refuses updates; the plain queryset's update adapts each type as the ORM
+    # writes it (the timestamp too).
+    assert QuerySet.update(Event.objects.filter(pk=event.pk), **changed) == 1
+    found = trail.verify()
+    assert not found.intact, (name, position, rehash)
+
+
+def test_the_database_refuses_to_delete_entries(transactional_db):
+    _make_entries(3)
+    before = _table_rows()
+    wording = "audit entries are deleted only by the retention purge"
+    assert wording in _refused("DELETE FROM audit_event WHERE seq = 1")
+    assert wording in _refused("DELETE FROM audit_event")
+    if connection.vendor == "postgresql":
+        assert wording in _refused("TRUNCATE audit_event")
+    assert _table_rows() == before
+
+
+def test_the_database_refuses_to_move_the_anchor_or_step_the_head_back(transactional_db):
+    made = _make_entries(3)
+    before = _table_rows()
+    wording = "the anchor of the audit trail is moved only by the retention purge"
+    assert wording in _refused("UPDATE audit_chainhead SET anchor_seq = 3, anchor_hash = %s",
+                               [made[1].hash])
+    assert wording in _refused("UPDATE audit_chainhead SET anchor_hash = %s", [made[0].hash])
+    assert wording in _refused("UPDATE audit_chainhead SET seq = 1, hash = %s", [made[0].hash])
+    assert wording in _refused("DELETE FROM audit_chainhead")
+    assert _table_rows() == before
+    _make_entries(1)  # the head still moves on
+    assert trail.verify().intact and trail.verify().head_seq == 4
+
+
+def test_the_purge_permit_is_opened_only_inside_a_transaction(transactional_db, monkeypatch,
+                                                              settings):
+    with pytest.raises(RuntimeError), trail.purge_permit():
+        pass
+    _purge_two_of_four(monkeypatch, settings)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM audit_purge_permit")
+        assert cursor.fetchone()[0] == 0  # closed again when the purge's transaction ends
+
+
+@pytest.mark.parametrize("cut", [2, 4], ids=["some", "all-but-one"])
+def test_verify_finds_the_start_cut_off_with_the_anchor_moved(db, cut, capsys):
+    """Finding 9: moving the anchor and deleting the first entries in SQL used to verify."""
+    made = _make_entries(5)
+    _as_owner(("UPDATE audit_chainhead SET anchor_seq = %s, anchor_hash = %s",
+               [cut + 1, made[cut - 1].hash]),
+              ("DELETE FROM audit_event WHERE seq <= %s", [cut]))
+    found = trail.verify()
+    assert found.problems == [f"the trail starts at entry {cut + 1} but no purge is recorded: "
+                              "the anchor was moved and the entries before it deleted"]
+    with pytest.raises(CommandError, match="the audit trail is broken"):
+        call_command("audit_verify")
+    assert "no purge is recorded" in capsys.readouterr().err
+
+
+def test_verify_finds_every_entry_cut_with_the_anchor_moved_past_the_head(db):
+    made = _make_entries(3)
+    _as_owner(("UPDATE audit_chainhead SET anchor_seq = 4, anchor_hash = %s", [made[2].hash]),
+              "DELETE FROM audit_event")
+    assert "no purge is recorded" in trail.verify().problems[0]
+
+
+def _purge_two_of_four(monkeypatch, settings) -> None:
+    settings.CRAFTPATH_AUDIT_RETENTION_DAYS = 30
+    now = timezone.now()
+    monkeypatch.setattr(trail.timezone, "now", lambda: now - timedelta(days=40))
+    _make_entries(2)
+    monkeypatch.setattr(trail.timezone, "now", lambda: now)
+    _make_entries(2)
+    assert trail.purge(now) == 2
+
+
+@pytest.mark.parametrize("cut", [3, 4, 5], ids=["before-purge", "up-to-purge", "the-purge"])
+def test_verify_finds_the_start_cut_off_after_a_purge(db, monkeypatch, settings, cut):
+    """After a purge (anchor 3, its entry 5), the anchor may only be where the purge put it."""
+    _purge_two_of_four(monkeypatch, settings)
+    _make_entries(1)
+    assert trail.verify().intact
+    cut_hash = Event.objects.get(seq=cut).hash
+    _as_owner(("UPDATE audit_chainhead SET anchor_seq = %s, anchor_hash = %s",
+               [cut + 1, cut_hash]),
+              ("DELETE FROM audit_event WHERE seq <= %s", [cut]))
+    recorded = "the last purge recorded entry 3" if cut < 5 else "no purge is recorded"
+    assert trail.verify().problems == [f"the trail starts at entry {cut + 1} but {recorded}: "
+                                       "the anchor was moved and the entries before it deleted"]
+
+
+def test_the_purge_records_how_many_entries_went_and_the_anchor_it_set(db, monkeypatch,
+                                                                       settings):
+    from craftpath.web.audit import chain
+
+    settings.CRAFTPATH_AUDIT_RETENTION_DAYS = 30
+    now = timezone.now()
+    monkeypatch.setattr(trail.timezone, "now", lambda: now - timedelta(days=40))
+    last_old = _make_entries(3)[-1]
+    monkeypatch.setattr(trail.timezone, "now", lambda: now)
+    _make_entries(1)
+    trail.purge(now)
+    entry = Event.objects.get(action="purged")
+    assert entry.detail.startswith(f"3 entries up to 3 (hash {last_old.hash}), older than ")
+    assert chain.anchor_set_by(entry.detail) == (4, last_old.hash)
+    head = ChainHead.objects.get()
+    assert (head.anchor_seq, head.anchor_hash) == (4, last_old.hash)
+    assert trail.verify().intact
+
+
+def test_a_purge_entry_of_the_older_wording_still_names_its_anchor():
+    from craftpath.web.audit import chain
+
+    assert chain.anchor_set_by("4 entries up to 4, older than 2026-01-01 (730 days' "
+                               "retention)") == (5, None)
+    assert chain.anchor_set_by("viewed 3 entries up to 4") is None
+
+
 def test_the_verify_command_exits_1_on_a_broken_chain(db, capsys):
     _make_entries(3)
     call_command("audit_verify")
-    assert "audit trail intact: 3 entries (entries 1–3)" in capsys.readouterr().out
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_event WHERE seq = 2")
+    out = capsys.readouterr().out
+    assert "audit trail intact: 3 entries (entries 1–3)" in out
+    assert f"head 3:{Event.objects.get(seq=3).hash}" in out
+    _as_owner("DELETE FROM audit_event WHERE seq = 2")
     with pytest.raises(CommandError, match="the audit trail is broken"):
         call_command("audit_verify")
+
+
+# --- a head noted elsewhere -------------------------------------------------------------------
+
+def _rewrite_whole_chain(detail: str = "rewritten") -> None:
+    """What the database owner could do: rewrite every entry and relink them all, so the chain
+    itself verifies; only a head noted elsewhere shows it."""
+    from django.db.models import QuerySet
+
+    from craftpath.web.audit import chain
+
+    _drop_guard()
+    previous = chain.GENESIS
+    for event in Event.objects.order_by("seq"):
+        event.detail, event.prev_hash = detail, previous
+        event.hash = chain.link(previous, event.chained_fields())
+        QuerySet.update(Event.objects.filter(pk=event.pk), detail=detail, prev_hash=previous,
+                        hash=event.hash)
+        previous = event.hash
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_chainhead SET hash = %s", [previous])
+
+
+def test_verify_says_whether_the_trail_still_reaches_a_noted_head(db, capsys):
+    made = _make_entries(3)
+    noted = f"3:{made[2].hash}"
+    _make_entries(2)  # the trail goes on after the head was noted
+    call_command("audit_verify", expect_head=noted)
+    assert f"it still reaches the noted head {noted}" in capsys.readouterr().out
+    assert trail.verify(expect_head=(0, "0" * 64)).intact  # the genesis, before any entry
+    _rewrite_whole_chain()
+    assert trail.verify().intact  # a rewrite of the whole chain verifies on its own
+    found = trail.verify(expect_head=trail.parse_head(noted))
+    assert found.problems == ["the trail does not reach the noted head: entry 3 has another "
+                              "hash (the trail was rewritten up to there)"]
+    with pytest.raises(CommandError, match="the audit trail is broken"):
+        call_command("audit_verify", expect_head=noted)
+    assert "does not reach the noted head" in capsys.readouterr().err
+
+
+def test_a_noted_head_past_the_trails_end_or_purged_is_not_reached(db, monkeypatch,
+                                                                   settings):
+    _purge_two_of_four(monkeypatch, settings)  # entries 3-4 kept, 5 the purge
+    anchor = ChainHead.objects.get()
+    assert trail.verify(expect_head=(2, anchor.anchor_hash)).reaches == (2, anchor.anchor_hash)
+    assert trail.verify(expect_head=(1, "a" * 64)).problems == [
+        "the noted head, entry 1, was purged (the trail starts at entry 3): it cannot be "
+        "checked; note a newer head"]
+    assert trail.verify(expect_head=(9, "a" * 64)).problems == [
+        "the trail does not reach the noted head: it ends at entry 5, before entry 9 "
+        "(entries deleted, or the trail rewritten)"]
+
+
+@pytest.mark.parametrize("noted", ["", "12", "x:" + "a" * 64, "3:abc", "3:" + "g" * 64])
+def test_a_malformed_noted_head_is_one_clear_line(db, noted):
+    with pytest.raises(CommandError, match="--expect-head: .* give it as SEQ:HASH") as error:
+        call_command("audit_verify", "--expect-head", noted)
+    assert error.value.returncode == 2
+
+
+def test_flush_empties_the_whole_database_the_trail_with_it(transactional_db):
+    _make_entries(2)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Event.objects.exists() and not ChainHead.objects.exists()
+    _make_entries(1)
+    assert trail.verify().intact
 
 
 # --- retention --------------------------------------------------------------------------------
@@ -323,8 +586,7 @@ def test_after_a_purge_deleting_the_first_kept_entry_is_still_found(db, monkeypa
     monkeypatch.setattr(trail.timezone, "now", lambda: now)
     _make_entries(2)
     trail.purge(now)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_event WHERE seq = 3")
+    _as_owner("DELETE FROM audit_event WHERE seq = 3")
     assert not trail.verify().intact
 
 

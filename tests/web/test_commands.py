@@ -20,7 +20,7 @@ def test_publish_shows_warnings_and_the_version(seeds_dir, tmp_path):
     assert done.stdout.startswith("version v1 (") and "published" in done.stdout
     assert "warning CP102" in done.stderr  # Level 2 is missing
     again = _craftpath("publish", str(seeds_dir), "--data-dir", str(tmp_path))
-    assert "already published; made active" in again.stdout
+    assert "already the active version; nothing was published" in again.stdout
 
 
 def test_publish_refuses_an_unusable_path_in_one_line(tmp_path):

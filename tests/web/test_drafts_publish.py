@@ -199,3 +199,26 @@ def _new_ids(checkin) -> list[str]:
 
     family = framework_of(checkin.version).find_family(FAMILY)
     return [s.id for s in family.statements if s.text == "I review my team's model releases."]
+
+
+def test_publishing_a_draft_is_audited_in_the_same_action(client_as, editor, small_org):
+    from craftpath.web.audit.models import Event
+
+    draft = changed_draft(editor)
+    client_as(editor).post(f"/drafts/{draft.pk}/publish/", {"note": "Audited.", "revision": 1})
+    version = FrameworkVersion.objects.get(is_active=True)
+    [entry] = Event.objects.filter(target=f"framework version {version.label}")
+    assert entry.actor_pk == editor.pk and entry.detail.startswith("published from the browser")
+
+
+def test_the_draft_publish_action_asks_its_own_rule(small_org, editor):
+    from craftpath.web.actions import Refused, frameworks
+    from craftpath.web.audit.models import Event
+
+    draft = changed_draft(editor)
+    events = Event.objects.count()
+    for person in (small_org.pia, small_org.ian):  # people team and an engineer
+        with pytest.raises(Refused):
+            frameworks.publish_draft(person, draft, "Not mine to publish.", draft.revision)
+    assert FrameworkVersion.objects.count() == 1 and Draft.objects.filter(pk=draft.pk).exists()
+    assert Event.objects.count() == events

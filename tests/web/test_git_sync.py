@@ -248,3 +248,39 @@ def test_sync_tells_people_with_an_open_checkin(kept_in_git, small_org, seed_fra
     assert synced.published.told == 1
     [told] = Notification.objects.filter(kind=Kind.VERSION_PUBLISHED)
     assert told.recipient == small_org.ian and "Reword ML Ops" in told.body
+
+
+def test_sync_goes_through_the_publish_action_and_is_audited(kept_in_git, seed_framework):
+    from craftpath.web.actions import OPERATOR, frameworks
+    from craftpath.web.audit.models import Event
+
+    publish_path(kept_in_git / "framework.yaml")
+    head = commit_file(kept_in_git, canonical.dumps(reworded(seed_framework)), "Reword ML Ops")
+    synced = frameworks.sync(OPERATOR)
+    version = synced.published.version
+    assert (version.commit, version.note) == (head, "Reword ML Ops")
+    [entry] = Event.objects.filter(target=f"framework version {version.label}")
+    assert entry.actor_pk is None and "from the git sync" in entry.detail
+    assert frameworks.sync(OPERATOR).published is None
+    assert Event.objects.filter(target__startswith="framework version").count() == 1
+
+
+def test_publishing_from_the_import_page_commits_to_the_working_copy(kept_in_git, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    publish_path(kept_in_git / "framework.yaml")
+    admin = User.objects.create_user("ada@example.com", name="Ada Admin")
+    admin.grant(Role.ADMIN)
+    client.force_login(admin)
+    ladder = ("# Engineering\n## Junior\n### Craft\n- writes code\n## Senior\n### Craft\n"
+              "- designs systems\n")
+    client.post("/import/", {"action": "upload", "files": [
+        SimpleUploadedFile("ladder.md", ladder.encode(), content_type="text/markdown")]})
+    before = git(kept_in_git, "rev-parse", "HEAD")
+    response = client.post("/import/publish/", {"note": "Imported our own ladder."})
+    assert response.status_code == 302, response.content.decode()
+    version = FrameworkVersion.objects.get(is_active=True)
+    head = git(kept_in_git, "rev-parse", "HEAD")
+    assert head != before and version.commit == head and version.origin == "import page"
+    assert git(kept_in_git, "log", "-1", "--format=%an <%ae>|%B") == \
+        "Ada Admin <ada@example.com>|Imported our own ladder."

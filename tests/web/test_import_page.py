@@ -73,7 +73,7 @@ def test_publishing_stores_a_new_active_version_and_clears_the_draft(client_as_a
                                                                    small_org):
     upload(client_as_admin, md())
     before = FrameworkVersion.objects.count()
-    response = client_as_admin.post("/import/publish/")
+    response = client_as_admin.post("/import/publish/", {"note": "Our own ladder."})
     assert response.status_code == 302 and response["Location"] == "/versions/"
     assert FrameworkVersion.objects.count() == before + 1
     assert FrameworkVersion.objects.get(is_active=True).name == "Engineering"
@@ -81,24 +81,23 @@ def test_publishing_stores_a_new_active_version_and_clears_the_draft(client_as_a
 
 
 @pytest.mark.django_db
-def test_lint_errors_refuse_publishing_and_are_shown(client_as_admin):
+def test_lint_errors_refuse_publishing_and_are_shown(client_as_admin, monkeypatch):
     text = ("# Eng\n## Level 1\n### Craft\n- writes code\n## Level 2\n### Craft\n- designs\n")
     upload(client_as_admin, md(text=text))
     from craftpath.core.model import Diagnostic, Severity
-    from craftpath.web.frameworks import importing
+    from craftpath.web.actions import frameworks
 
-    original = importing.publish_framework
+    original = frameworks.checked
 
     def refuse(framework, diagnostics):
         return original(framework, [*diagnostics, Diagnostic("CP999", Severity.ERROR, "bad")])
 
-    importing.publish_framework = refuse
-    try:
-        response = client_as_admin.post("/import/publish/")
-    finally:
-        importing.publish_framework = original
+    monkeypatch.setattr(frameworks, "checked", refuse)
+    before = FrameworkVersion.objects.count()
+    response = client_as_admin.post("/import/publish/", {"note": "A note."})
     assert response.status_code == 400
     assert "nothing was published" in response.content.decode()
+    assert FrameworkVersion.objects.count() == before
 
 
 @pytest.mark.django_db
@@ -132,3 +131,114 @@ def test_engineers_and_managers_may_not_import(client_as_engineer, client_as_man
     assert client_as_engineer.get("/import/").status_code == 403
     assert upload(client_as_manager, md()).status_code == 403
     assert not ImportDraft.objects.exists()
+
+
+# --- the reading is kept with the draft (issue 27, finding 8) ---------------------------------
+
+@pytest.mark.django_db
+def test_the_reading_is_kept_with_the_draft_not_redone_on_every_view(client_as_admin,
+                                                                     monkeypatch):
+    from craftpath.web.frameworks import importing
+
+    calls = []
+    real_run = importing.run
+    monkeypatch.setattr(importing, "run", lambda draft: calls.append(draft.pk) or real_run(draft))
+    upload(client_as_admin, md())
+    first = client_as_admin.get("/import/").content.decode()
+    second = client_as_admin.get("/import/").content.decode()
+    assert len(calls) == 1
+    assert "<li>Junior</li>" in first and "<li>Junior</li>" in second
+    assert "ran the demo" in second  # the report and left-out blocks come from the kept one
+    client_as_admin.post("/import/", {"action": "hints", "hints": "name=Ours"})
+    client_as_admin.get("/import/")
+    client_as_admin.get("/import/")
+    assert len(calls) == 2  # new hints: read once more, then kept again
+
+
+@pytest.mark.django_db
+def test_a_hostile_upload_is_refused_in_one_line_on_the_page(client_as_admin):
+    bomb = ['a0: &a0 [x, x, x, x]'] + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 4)}]"
+                                       for n in range(1, 10)]
+    upload(client_as_admin, md("bomb.yaml", "\n".join(bomb) + "\n"))
+    page = client_as_admin.get("/import/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "No framework found" in text
+    assert "bomb.yaml: holds more than 200,000 values" in text
+
+
+# --- publishing from the Import page goes through the publish action (finding 11) ------------
+
+@pytest.mark.django_db
+def test_publishing_asks_for_a_change_note_and_stores_nothing_without_one(client_as_admin,
+                                                                         small_org):
+    from craftpath.web.audit.models import Event
+
+    upload(client_as_admin, md())
+    versions, events = FrameworkVersion.objects.count(), Event.objects.count()
+    response = client_as_admin.post("/import/publish/", {"note": "  "})
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Write a change note" in text and 'href="#note"' in text
+    assert FrameworkVersion.objects.count() == versions and Event.objects.count() == events
+    assert ImportDraft.objects.filter(owner=small_org.ada).exists()
+    assert 'name="note"' in client_as_admin.get("/import/").content.decode()
+
+
+@pytest.mark.django_db
+def test_publishing_records_the_author_and_note_audits_and_tells_open_checkins(
+        client_as_admin, small_org):
+    from craftpath.web.audit.models import Event
+    from craftpath.web.notifications.models import Kind, Notification
+
+    from .checkin_helpers import start_for
+
+    start_for(small_org.ian)
+    upload(client_as_admin, md())
+    response = client_as_admin.post("/import/publish/", {"note": "Our own ladder, at last."},
+                                    follow=True)
+    assert "1 person with an open check-in" in response.content.decode()
+    version = FrameworkVersion.objects.get(is_active=True)
+    assert (version.note, version.author_email, version.origin) == \
+        ("Our own ladder, at last.", small_org.ada.email, "import page")
+    [entry] = Event.objects.filter(target=f"framework version {version.label}")
+    assert entry.actor_pk == small_org.ada.pk and "from the import page" in entry.detail
+    [told] = Notification.objects.filter(kind=Kind.VERSION_PUBLISHED)
+    assert told.recipient == small_org.ian and "Our own ladder, at last." in told.body
+
+
+@pytest.mark.django_db
+def test_uploading_the_active_content_again_publishes_nothing(client_as_admin, small_org):
+    from craftpath.web.audit.models import Event
+    from craftpath.web.notifications.models import Notification
+
+    from .checkin_helpers import start_for
+
+    start_for(small_org.ian)  # on the seed version: told of any newer one
+    upload(client_as_admin, md())
+    client_as_admin.post("/import/publish/", {"note": "First."})
+    versions, events = FrameworkVersion.objects.count(), Event.objects.count()
+    notifications = Notification.objects.count()
+    upload(client_as_admin, md())
+    response = client_as_admin.post("/import/publish/", {"note": "Again."}, follow=True)
+    active = FrameworkVersion.objects.get(is_active=True)
+    assert f"already the active version {active.label}: nothing was published" in \
+        response.content.decode()
+    assert FrameworkVersion.objects.count() == versions and active.note == "First."
+    assert Notification.objects.count() == notifications
+    assert Event.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_the_publish_action_refuses_people_without_the_import_role(small_org):
+    from craftpath.core.formats.canonical import read_path
+    from craftpath.core.sample import bundled_path
+    from craftpath.web.actions import Refused, frameworks
+
+    framework, _ = read_path(bundled_path())
+    versions = FrameworkVersion.objects.count()
+    for person in (small_org.ian, small_org.eva):
+        with pytest.raises(Refused):
+            frameworks.publish(person, framework, "note", source="import")
+    with pytest.raises(Refused):
+        frameworks.publish(small_org.ada, framework, "note", source="command line")
+    assert FrameworkVersion.objects.count() == versions

@@ -168,3 +168,98 @@ def test_the_check_finds_what_suppression_without_complements_would_leak():
     assert _derivable_small_sets(naive, 5) == [frozenset({0, 1})]
     complementary = [people[key] for key in people if key not in withheld(roots, 5)]
     assert _derivable_small_sets(complementary, 5) == []
+
+
+# --- differencing over time -------------------------------------------------------------------
+# The suppression above holds for one reading. A reader who reads the fairness figures before
+# and after one person's event could subtract the two readings; so the fairness figures are
+# published per closed period (insights/periods.py). The property: whatever the organisation,
+# its attributes and its earlier results, no set of events in the current period (closes,
+# attributes recorded or changed) changes any published figure, on any attribute.
+
+PERIOD_EXAMPLES = 25
+
+
+@st.composite
+def organisation_and_events(draw):
+    people = draw(st.integers(min_value=0, max_value=14))
+    values = st.sampled_from(["", "A", "B", "Rare"])
+    # Means on the scale's positions, as a check-in's are (tenths: no float underflow).
+    means = st.integers(0, 30).map(lambda tenths: tenths / 10)
+    earlier = [draw(st.lists(st.tuples(st.integers(1, 3), means, means.map(lambda m: m - 1.5)),
+                             max_size=2)) for _ in range(people)]
+    attributes = [draw(values) for _ in range(people)]
+    events = draw(st.lists(st.tuples(st.sampled_from(["close", "record"]),
+                                     st.integers(0, max(people, 1) - 1), values, means),
+                            min_size=1, max_size=6))
+    return earlier, attributes, events
+
+
+@settings(max_examples=PERIOD_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(case=organisation_and_events())
+def test_no_event_of_the_current_period_changes_a_published_fairness_figure(case,
+                                                                             published_seed):
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.http import QueryDict
+
+    from craftpath.web.accounts.models import Role, User
+    from craftpath.web.checkins.models import CheckIn
+    from craftpath.web.insights import periods, reports
+    from craftpath.web.insights.aggregates import quarter_of
+    from craftpath.web.insights.models import (
+        AttributeKind,
+        InsightSettings,
+        PersonAttribute,
+        QuarterResult,
+        Standing,
+    )
+
+    earlier, attributes, events = case
+    start = periods.period_start()
+    with transaction.atomic():
+        InsightSettings.objects.update_or_create(pk=1, defaults={"min_group_size": 2})
+        reader = User.objects.create_user("reader@example.com", name="Reader")
+        reader.grant(Role.PEOPLE)
+        people = [User.objects.create_user(f"p{i}@example.com", name=f"P{i}")
+                  for i in range(len(earlier))]
+        checkin = CheckIn.objects.create(person=reader, version=published_seed,
+                                         family_slug="f", level_slug="l")
+
+        def result(person, when, agreed, gap):
+            fields = {"checkin": checkin, "closed_on": when.date(), "family_slug": "f",
+                      "level_slug": "l", "agreed_mean": agreed, "gap_mean": gap,
+                      "share_next": agreed / 3, "closed_at": when}
+            QuarterResult.objects.update_or_create(person=person, quarter=quarter_of(when),
+                                                   defaults=fields)
+            Standing.objects.update_or_create(person=person, defaults={
+                k: v for k, v in fields.items()})
+
+        for person, results, value in zip(people, earlier, attributes, strict=True):
+            for quarters_back, agreed, gap in results:
+                result(person, start - timedelta(days=92 * quarters_back - 45), agreed, gap)
+            if value:
+                PersonAttribute.objects.create(person=person, kind="gender", value=value,
+                                               consented_at=start - timedelta(days=10))
+
+        def published():
+            return [[[(c.text, c.withheld) for c in row] for t in built.report.tables
+                     for row in t.rows] + built.report.notes
+                    for built in (reports.build(reader, "fairness",
+                                                QueryDict(f"attribute={kind}"))
+                                  for kind in AttributeKind.values)]
+
+        before = published()
+        for n, (kind, who, value, agreed) in enumerate(events):
+            if not people:
+                break
+            person = people[who % len(people)]
+            if kind == "close":
+                result(person, start + timedelta(hours=n + 1), agreed, agreed - 1)
+            elif value:
+                periods.record_attribute(person, "gender", value,
+                                         now=start + timedelta(hours=n + 1))
+        assert published() == before
+        transaction.set_rollback(True)

@@ -70,3 +70,30 @@ def test_stored_content_cannot_change(seed_framework):
 def test_an_unusable_path_is_a_publish_error(tmp_path):
     with pytest.raises(PublishError, match="no such file"):
         publish_path(tmp_path / "missing")
+
+
+def test_the_command_line_publishes_through_the_action_audited_and_telling(small_org,
+                                                                          seeds_dir, tmp_path):
+    from craftpath.core.formats import canonical
+    from craftpath.web.actions import OPERATOR, frameworks
+    from craftpath.web.audit.models import Event
+    from craftpath.web.notifications.models import Kind, Notification
+
+    from .checkin_helpers import start_for
+    from .helpers import reworded
+
+    start_for(small_org.ian)
+    active = FrameworkVersion.objects.get(is_active=True)
+    path = tmp_path / "framework.yaml"
+    path.write_text(canonical.dumps(reworded(framework_of(active))), encoding="utf-8")
+    published = frameworks.publish_path(OPERATOR, path, "Reworded on the command line.")
+    assert published.created and published.told == 1
+    version = published.version
+    assert (version.note, version.origin) == ("Reworded on the command line.", "command line")
+    [entry] = Event.objects.filter(target=f"framework version {version.label}")
+    assert entry.actor_pk is None and "from the command line; 1 person told" in entry.detail
+    assert Notification.objects.filter(kind=Kind.VERSION_PUBLISHED).count() == 1
+    again = frameworks.publish_path(OPERATOR, path)
+    assert again.unchanged and again.version.pk == version.pk and not again.told
+    assert Event.objects.filter(target__startswith="framework version").count() == 1
+    assert Notification.objects.filter(kind=Kind.VERSION_PUBLISHED).count() == 1

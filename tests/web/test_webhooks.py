@@ -262,7 +262,8 @@ def test_delivery_to_an_internal_address_is_refused_and_recorded(
     settings.WEBHOOK_ALLOW_PRIVATE = False
     by_name = register(admin_api, f"http://rebind.example:{port}/hooks", ["person.created"])
     WebhookEndpoint.objects.create(url=receiver.url, events=["person.created"],
-                                   secret=by_name["secret"])  # made while it was allowed
+                                   secret=by_name["secret"],  # made while it was allowed
+                                   owner=small_org.ada)
     admin_api.post("/api/v1/people", {"email": "kim@example.com", "name": "Kim"})
     run_worker()
     assert receiver.requests == []
@@ -284,7 +285,7 @@ def test_delivery_connects_to_the_address_it_checked(small_org, admin_api, recei
     answers["hooks.example"] = [["127.0.0.1"], ["203.0.114.9"]]
     endpoint = WebhookEndpoint.objects.create(url=f"http://hooks.example:{port}/hooks",
                                               events=["person.created"],
-                                              secret="whsec_" + "A" * 32)
+                                              secret="whsec_" + "A" * 32, owner=small_org.ada)
     admin_api.post("/api/v1/people", {"email": "kim@example.com", "name": "Kim"})
     run_worker()
     assert asked == ["hooks.example"]
@@ -345,3 +346,155 @@ def test_https_goes_to_the_checked_address_and_checks_the_certificate_for_the_na
     mismatch = by_url[f"https://other.example:{port}/hooks"]
     assert mismatch.status == "pending" and mismatch.attempts == 1  # retried later
     assert "certificate" in mismatch.error.lower()
+
+
+# --- an owner who loses the right to webhooks (finding 10) -----------------------------------
+
+@pytest.fixture
+def second_admin(small_org, api_as):
+    """Max, another admin, who changes Ada's roles and account and reads the endpoints."""
+    from craftpath.web.accounts.models import Role, User
+
+    max_ = User.objects.create_user("max@example.com", name="Max")
+    max_.grant(Role.ADMIN)
+    return max_, api_as(max_, "admin")
+
+
+def _pending_event(number: int = 0) -> None:
+    """An event for every endpoint that chose person.created: someone is added."""
+    from craftpath.web.accounts.models import User
+
+    User.objects.create_user(f"new{number}@example.com", name="New")
+
+
+def test_deliveries_stop_once_the_owner_is_deactivated_checked_at_delivery(
+        small_org, admin_api, receiver):
+    """Deactivated behind every signal's back (a bulk update), the owner's endpoint still
+    sends nothing: the delivery itself checks, fails it and pauses the endpoint."""
+    from craftpath.web.accounts.models import User
+
+    endpoint = register(admin_api, receiver.url, ["person.created"])
+    _pending_event()  # queued while Ada was an admin
+    User.objects.filter(pk=small_org.ada.pk).update(is_active=False)
+    run_worker()
+    assert receiver.requests == []
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 0)
+    assert "its owner, Ada, was deactivated" in delivery.error
+    stored = WebhookEndpoint.objects.get(pk=endpoint["id"])
+    assert not stored.is_active and stored.disabled_at is not None
+    assert stored.paused_reason == "its owner, Ada, was deactivated"
+
+
+def test_removing_the_owners_admin_role_through_the_api_pauses_their_endpoints(
+        small_org, admin_api, receiver, second_admin):
+    max_, max_api = second_admin
+    endpoint = register(admin_api, receiver.url, ["person.created", "checkin.closed"])
+    url = f"/api/v1/people/{small_org.ada.pk}/roles"
+    changed = max_api.put(url, {"roles": ["engineer"]},
+                          if_match=max_api.get(f"/api/v1/people/{small_org.ada.pk}")["ETag"])
+    assert changed.status_code == 200, changed.json()
+    _pending_event()
+    run_worker()
+    assert receiver.requests == [] and Delivery.objects.count() == 0
+    listed = max_api.get("/api/v1/webhooks").json()
+    assert [(e["id"], e["active"], e["owner"]["email"], e["paused_reason"]) for e in listed] \
+        == [(endpoint["id"], False, "ada@example.com",
+             "its owner, Ada, no longer manages webhooks (admin role removed)")]
+    # Turned back on by another admin, it is theirs now and receives again.
+    again = max_api.patch(f"/api/v1/webhooks/{endpoint['id']}", {"active": True}).json()
+    assert again["active"] and again["owner"]["id"] == max_.pk and again["paused_reason"] == ""
+    _pending_event(1)
+    run_worker()
+    assert [json.loads(r.body)["type"] for r in receiver.requests] == ["person.created"]
+
+
+def test_deactivating_the_owner_through_the_api_pauses_their_endpoints_at_once(
+        small_org, admin_api, receiver, second_admin):
+    """Not even the event of the owner's own deactivation goes out."""
+    _, max_api = second_admin
+    endpoint = register(admin_api, receiver.url, ["person.deactivated"])
+    url = f"/api/v1/people/{small_org.ada.pk}"
+    answer = max_api.patch(url, {"active": False}, if_match=max_api.get(url)["ETag"])
+    assert answer.status_code == 200, answer.json()
+    run_worker()
+    assert receiver.requests == [] and Delivery.objects.count() == 0
+    assert max_api.get(f"/api/v1/webhooks/{endpoint['id']}").json()["paused_reason"] == \
+        "its owner, Ada, was deactivated"
+
+
+def test_an_endpoint_whose_owner_was_deleted_sends_nothing(small_org, admin_api, receiver):
+    endpoint = register(admin_api, receiver.url, ["person.created"])
+    small_org.ada.delete()
+    _pending_event()
+    run_worker()
+    assert receiver.requests == []
+    stored = WebhookEndpoint.objects.get(pk=endpoint["id"])
+    assert (stored.is_active, stored.owner, stored.paused_reason) == (
+        False, None, "its owner's account was deleted")
+
+
+def test_admins_see_every_endpoint_on_the_tokens_page_others_do_not(
+        small_org, admin_api, receiver, second_admin, client_as):
+    from craftpath.web.accounts.models import User
+
+    register(admin_api, receiver.url, ["person.created"])
+    User.objects.filter(pk=small_org.ada.pk).update(is_active=False)
+    _pending_event()
+    run_worker()
+    max_, _ = second_admin
+    page = client_as(max_).get("/api/tokens/").content.decode()
+    assert "Webhook endpoints" in page and receiver.url in page
+    assert "paused</span> its owner, Ada, was deactivated" in page
+    for person in (small_org.pia, small_org.leo):
+        page = client_as(person).get("/api/tokens/").content.decode()
+        assert "Webhook endpoints" not in page and receiver.url not in page
+
+
+# --- cloud metadata, even with internal addresses allowed -------------------------------------
+
+METADATA = ["http://169.254.169.254/latest/meta-data/", "http://169.254.170.2/v2/credentials",
+            "http://[fd00:ec2::254]/latest", "http://100.100.100.200/latest/meta-data",
+            "http://192.0.0.192/", "http://[::ffff:169.254.169.254]/",
+            "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:a9fe:a9fe::1]/",
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "http://metadata.google.internal./", "http://instance-data.ec2.internal/latest"]
+
+
+def test_cloud_metadata_addresses_are_refused_even_with_internal_ones_allowed(
+        small_org, admin_api, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    for url in METADATA:
+        answer = admin_api.post("/api/v1/webhooks", {"url": url, "events": ["checkin.closed"]})
+        problem = answer.json()
+        assert answer.status_code == 422, (url, problem)
+        assert problem["errors"][0]["field"] == "url", url
+        assert "cloud metadata" in problem["detail"], (url, problem["detail"])
+    assert WebhookEndpoint.objects.count() == 0
+
+
+def test_a_name_resolving_to_a_metadata_address_is_refused(small_org, admin_api, settings,
+                                                            fake_dns):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    answers, _ = fake_dns
+    answers["meta.example"] = [["10.0.0.5", "169.254.169.254"]]
+    answer = admin_api.post("/api/v1/webhooks", {"url": "http://meta.example/hook",
+                                                 "events": ["checkin.closed"]})
+    assert answer.status_code == 422 and "169.254.169.254 is where cloud metadata" in \
+        answer.json()["detail"]
+    assert WebhookEndpoint.objects.count() == 0
+
+
+def test_delivery_to_a_name_turned_metadata_is_refused(small_org, admin_api, receiver,
+                                                       fake_dns):
+    """Registered while it answered with the receiver (internal addresses allowed), then
+    rebound to the metadata address: the delivery is refused, not tried."""
+    answers, _ = fake_dns
+    port = receiver.url.split(":")[2].split("/")[0]
+    answers["rebind.example"] = [["127.0.0.1"], ["169.254.169.254"]]
+    register(admin_api, f"http://rebind.example:{port}/hooks", ["person.created"])
+    _pending_event()
+    run_worker()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert "169.254.169.254 is where cloud metadata services answer" in delivery.error

@@ -39,6 +39,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from .accounts import orgchart
 from .accounts.models import Note, Role, User
 
 
@@ -51,15 +52,8 @@ def _has(viewer, role: str) -> bool:
 
 
 def report_ids(manager: User) -> set[int]:
-    """Everyone below `manager` in the org chart, one query per level of depth (org charts
-    are shallow); stops on a loop left by bad data instead of going round for ever."""
-    found: set[int] = set()
-    frontier = {manager.pk}
-    while frontier:
-        below = set(User.objects.filter(manager_id__in=frontier).values_list("pk", flat=True))
-        frontier = below - found - {manager.pk}
-        found |= frontier
-    return found
+    """Everyone below `manager` in the org chart (accounts/orgchart.py's one walk)."""
+    return orgchart.below(manager.pk)
 
 
 def _managed_ids(viewer) -> set[int]:
@@ -182,10 +176,6 @@ def can_import_directory(viewer) -> bool:
     return _has(viewer, Role.ADMIN)
 
 
-def can_manage_webhooks(viewer) -> bool:
-    return _has(viewer, Role.ADMIN)
-
-
 def can_manage_scim(viewer) -> bool:
     """Holding and using a SCIM token: provisioning people from an identity provider."""
     return _has(viewer, Role.ADMIN)
@@ -301,6 +291,66 @@ def can_edit_growth_plan(viewer, person) -> bool:
     return can_write_note_about(viewer, person)
 
 
+# One named rule per check-in action (actions/checkins.py), so that changing who may do one
+# never changes who may do another.
+
+def can_read_checkin(viewer, checkin) -> bool:
+    """Open a check-in, its ratings, outcomes and evidence (the voices as can_see_voice
+    allows)."""
+    return can_view_checkin(viewer, checkin)
+
+
+def can_rate_checkin(viewer, checkin) -> bool:
+    """Save a rating on one's own side: the person (self) or a reviewer (manager)."""
+    return can_self_assess(viewer, checkin) or can_review_checkin(viewer, checkin)
+
+
+def can_submit_checkin(viewer, checkin) -> bool:
+    return can_self_assess(viewer, checkin) or can_review_checkin(viewer, checkin)
+
+
+def can_save_outcome(viewer, checkin) -> bool:
+    return can_agree_checkin(viewer, checkin)
+
+
+def can_agree_matching(viewer, checkin) -> bool:
+    return can_agree_checkin(viewer, checkin)
+
+
+def can_save_summary(viewer, checkin) -> bool:
+    return can_agree_checkin(viewer, checkin)
+
+
+def can_move_checkin(viewer, checkin) -> bool:
+    """Carry an open check-in to the active framework version: the person or a reviewer."""
+    return can_self_assess(viewer, checkin) or can_review_checkin(viewer, checkin)
+
+
+def can_import_self_assessment(viewer, checkin) -> bool:
+    """A spreadsheet is imported as a self-assessment, by its person only."""
+    return can_self_assess(viewer, checkin)
+
+
+def can_export_checkin(viewer, checkin) -> bool:
+    """A check-in as a spreadsheet: whoever may open it (the sheet holds only the voices
+    they may see)."""
+    return can_view_checkin(viewer, checkin)
+
+
+def can_export_packet(viewer, checkin) -> bool:
+    """The promotion packet of a closed check-in: whoever may open it."""
+    return can_view_checkin(viewer, checkin)
+
+
+def can_add_checkin_evidence(viewer, checkin) -> bool:
+    """Add an evidence item from inside a check-in and attach it: the person."""
+    return can_self_assess(viewer, checkin)
+
+
+def can_read_growth_plan(viewer, person) -> bool:
+    return can_view_progress(viewer, person)
+
+
 def can_read_checkin_audit(viewer, person) -> bool:
     """Who opened or changed someone's check-ins: that person, and the people team."""
     return signed_in(viewer) and (person.pk == viewer.pk or _has(viewer, Role.PEOPLE))
@@ -331,14 +381,24 @@ def can_search_audit(viewer) -> bool:
     return _has(viewer, Role.PEOPLE)
 
 
-def can_download_own_data(viewer) -> bool:
-    return signed_in(viewer)
+def can_export_own_data(viewer, person: User) -> bool:
+    """A copy of everything craftpath holds about a person is for that person alone: not
+    their manager, not the people team (who answer a request by asking the person to
+    download it, or by the command line)."""
+    return signed_in(viewer) and person.pk == viewer.pk
 
 
 def can_erase_person(viewer, person: User) -> bool:
-    """Erasing or anonymising someone is the people team's, never one's own account (an
-    erasure of oneself is asked of the people team, who are then on the record for it)."""
+    """Erasing someone is the people team's, never one's own account (an erasure of oneself
+    is asked of the people team, who are then on the record for it)."""
     return _has(viewer, Role.PEOPLE) and person.pk != viewer.pk
+
+
+def can_anonymise_person(viewer, person: User) -> bool:
+    """Anonymising someone (a nameless tombstone kept in place of the account): the people
+    team's, never one's own account."""
+    return _has(viewer, Role.PEOPLE) and person.pk != viewer.pk
+
 
 # --- the framework ----------------------------------------------------------------------------
 # Published pages are public. Drafts are work in progress: editors only (a 403 for anyone
@@ -346,6 +406,11 @@ def can_erase_person(viewer, person: User) -> bool:
 
 def can_edit_framework(viewer) -> bool:
     """Open, edit, discard and publish drafts: framework editors, and admins implicitly."""
+    return _has(viewer, Role.EDITOR) or _has(viewer, Role.ADMIN)
+
+
+def can_publish_framework(viewer) -> bool:
+    """Publish a draft as the new active version (actions.frameworks.publish_draft)."""
     return _has(viewer, Role.EDITOR) or _has(viewer, Role.ADMIN)
 
 
@@ -386,19 +451,9 @@ def can_record_attributes(viewer, person) -> bool:
     return signed_in(viewer) and person.pk == viewer.pk
 
 
-def _below(manager_pk: int, select: str = "SELECT id FROM below") -> tuple[str, list]:
-    """SQL for `select` over `below`, the ids of everyone below a manager (a recursive query;
-    UNION stops on a loop left by bad data, which is also why the manager is left out)."""
-    table = User._meta.db_table
-    return (f"WITH RECURSIVE reached(id) AS (SELECT id FROM {table} WHERE manager_id = %s "
-            f"UNION SELECT u.id FROM {table} u JOIN reached r ON u.manager_id = r.id), "
-            f"below(id) AS (SELECT id FROM reached WHERE id <> %s) {select}",
-            [manager_pk, manager_pk])
-
-
 def people_below(manager: User) -> QuerySet[User]:
     """Everyone below `manager`, as one query, so a large organisation costs no list of ids."""
-    return User.objects.filter(pk__in=RawSQL(*_below(manager.pk)))
+    return User.objects.filter(pk__in=RawSQL(*orgchart.below_sql(manager.pk)))
 
 
 def insight_population(viewer) -> QuerySet[User] | None:
@@ -422,7 +477,8 @@ def insight_population_outside(viewer) -> list[int] | None:
         return list(User.objects.values_list("pk", flat=True))
     table = User._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(*_below(viewer.pk, f"SELECT id FROM {table} EXCEPT SELECT id FROM below"))
+        cursor.execute(*orgchart.below_sql(
+            viewer.pk, f"SELECT id FROM {table} EXCEPT SELECT id FROM below"))
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -436,6 +492,53 @@ def can_invite(viewer) -> bool:
 def can_run_cycles(viewer) -> bool:
     """Creating, launching and running review cycles, and seeing their progress."""
     return _has(viewer, Role.PEOPLE)
+
+
+def can_launch_cycle(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_extend_cycle(viewer) -> bool:
+    """Move a stage's deadline."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_remind_cycle(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_close_cycle(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_edit_cycle(viewer) -> bool:
+    """Create, edit or discard a cycle not launched yet."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_reassign_reviews(viewer) -> bool:
+    """Hand the reviews of a cycle to someone else (each handover also asks
+    may_be_handed_review)."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def may_be_handed_review(viewer, reviewer: User, person: User) -> str:
+    """Why `viewer` (the people team) may not hand `person`'s review to `reviewer`, or "".
+
+    A manager above the person may always review them. Anyone else the people team names
+    must be active, must not be the one handing it over (the people team does not write the
+    reviews it oversees), nor the person, nor anyone below the person in the org chart."""
+    if not reviewer.is_active:
+        return "they are not active"
+    if reviewer.pk == person.pk:
+        return "it is their own check-in"
+    if person.pk in report_ids(reviewer):
+        return ""  # a manager in their chain
+    if viewer is not None and reviewer.pk == getattr(viewer, "pk", None):
+        return "you oversee the review, so you may not write it"
+    if reviewer.pk in report_ids(person):
+        return "they report to the person"
+    return ""
 
 
 def can_see_failed_emails(viewer) -> bool:
@@ -456,4 +559,21 @@ def can_read_feedback(viewer, checkin) -> bool:
 
 def can_answer_feedback(viewer, request) -> bool:
     """Only the colleague asked; they see the chosen statements and the person's name."""
+    return signed_in(viewer) and request.colleague_id == viewer.pk
+
+
+# --- webhooks -------------------------------------------------------------------------------
+
+def can_manage_webhooks(viewer) -> bool:
+    """Registering, changing and listing webhook endpoints and their deliveries."""
+    return _has(viewer, Role.ADMIN)
+
+
+def can_own_webhooks(owner) -> bool:
+    """Whether deliveries may still go to the endpoints `owner` registered: they stop when the
+    owner loses the role (or the account is deactivated or deleted)."""
+    return _has(owner, Role.ADMIN)
+
+
+def can_decline_feedback(viewer, request) -> bool:
     return signed_in(viewer) and request.colleague_id == viewer.pk

@@ -224,7 +224,9 @@ def _sqlite_restore(source: Path, database: dict) -> None:
             raise BackupError(f"{target}: the data folder already holds a database ({tables} "
                               "tables); restore into an empty data folder (--data-dir or "
                               "CRAFTPATH_DATA_DIR), or move this file away first")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    from .serve import private_folder
+
+    private_folder(target.parent)
     with closing(_read_only(source)) as backup_file:
         _check_integrity(backup_file, source)
         for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):

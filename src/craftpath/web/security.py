@@ -5,6 +5,10 @@ here reads settings at import time."""
 from __future__ import annotations
 
 import logging
+import math
+import re
+import zlib
+from collections import Counter
 from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
@@ -37,15 +41,67 @@ class NoTracebackForClientErrors(logging.Filter):
         return True
 
 
+# Links that carry a secret in their path: an invitation's token, a password reset's
+# (Django's view swaps it for a session value and redirects, but the first request has it).
+_SECRET_PATHS = re.compile(r"(/accounts/invitation/|/accounts/password/reset/[^/\s]+/)"
+                           r"[^/\s?#\"']+")
+
+
+def mask_secrets(text: str) -> str:
+    return _SECRET_PATHS.sub(r"\1…", text)
+
+
+class NoSecretsInLogs(logging.Filter):
+    """Invitation and password-reset tokens never reach a log line: a used or expired link is
+    a 404 that django.request logs with its path. Set on the loggers that name request paths
+    (so every handler, and the test's capture, sees the masked record) and on the console
+    handler (for any other logger)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: left for logging to report
+            return True
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def _weakness(key: str) -> str:
+    """Why a production key of the right length is still guessable, or "" if it is not. The
+    limits sit far from what a random key gives (a 50-character hex key has about 200 bits, a
+    Django or token_urlsafe key more) and far from these patterns."""
+    if len(key) < 50:
+        return "shorter than 50 characters"
+    if len(set(key)) < 5:
+        return "fewer than 5 different characters"
+    if key.startswith("django-insecure-"):
+        return "Django's insecure development key"
+    counts = Counter(key)
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    if bits < 128:
+        return f"its characters carry about {bits:.0f} bits (a few characters repeated)"
+    if len(zlib.compress(key.encode(), 9)) < 0.8 * len(key.encode()):
+        return "it repeats itself"
+    steps = sum(1 for a, b in zip(key, key[1:], strict=False) if abs(ord(a) - ord(b)) <= 1)
+    if steps * 2 > len(key) - 1:
+        return "it runs in sequences (abc…, 123…)"
+    return ""
+
+
 def check_secret_key(key: str) -> None:
-    """Refuses a missing or weak production key, by the measure Django's deploy check uses
-    (at least 50 characters, at least 5 different ones, not Django's insecure prefix)."""
+    """Refuses a missing or weak production key: Django's deploy check's measure (at least 50
+    characters, at least 5 different ones, not Django's insecure prefix), and a key of that
+    length that is still guessable (a few characters, a repeated pattern, a sequence)."""
     if not key:
         raise ImproperlyConfigured("CRAFTPATH_PRODUCTION=1 needs CRAFTPATH_SECRET_KEY")
-    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+    weakness = _weakness(key)
+    if weakness:
         raise ImproperlyConfigured(
-            "CRAFTPATH_SECRET_KEY is too weak for production: use at least 50 random "
-            "characters, e.g. from `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`")
+            f"CRAFTPATH_SECRET_KEY is too weak for production ({weakness}): use at least 50 "
+            "random characters, e.g. from "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`")
 
 
 # CRAFTPATH_OIDC_<name> → mozilla-django-oidc's setting.

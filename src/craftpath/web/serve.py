@@ -70,30 +70,37 @@ def migrate() -> str:
     return str(database["NAME"])
 
 
+def private_folder(folder: Path) -> None:
+    """Make `folder`, and every missing folder above it, for this account only (0700, whatever
+    the umask); folders that exist already are the operator's and are left as they are."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
+        made.chmod(0o700)
+
+
 def private_sqlite_file(path: Path) -> None:
     """The database holds people's assessments: its folder and file are for the account that
     runs craftpath only (SQLite gives its -wal and -shm files the database file's mode)."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+    private_folder(path.parent)
     path.touch(mode=0o600, exist_ok=True)
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if name.exists():
             name.chmod(0o600)
 
 
-def publish(path: str | Path, data_dir: str | Path | None = None):
+def publish(path: str | Path, data_dir: str | Path | None = None, note: str = ""):
     """`craftpath publish`: lint, snapshot and activate, then tell everyone with an open
-    check-in on another version; raises PublishError when refused."""
+    check-in on another version (actions.frameworks.publish_path, as the command line);
+    raises PublishError when refused."""
     setup_django(data_dir)
     migrate()
-    from dataclasses import replace
+    from .actions import OPERATOR, frameworks
 
-    from .frameworks import publishing, releasing
-
-    result = publishing.publish_path(path)
-    if not result.created:
-        return result
-    return replace(result, told=releasing.tell_open_checkins(result.version))
+    return frameworks.publish_path(OPERATOR, path, note)
 
 
 def sync(data_dir: str | Path | None = None, git_dir: str | None = None,
@@ -106,9 +113,9 @@ def sync(data_dir: str | Path | None = None, git_dir: str | None = None,
         os.environ["CRAFTPATH_GIT_FILE"] = git_file
     setup_django(data_dir)
     migrate()
-    from .frameworks import releasing
+    from .actions import OPERATOR, frameworks
 
-    return releasing.sync()
+    return frameworks.sync(OPERATOR)
 
 
 def prepare(framework: str | Path | None = None) -> Prepared:

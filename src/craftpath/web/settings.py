@@ -265,12 +265,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"no_client_error_tracebacks": {
-        "()": "craftpath.web.security.NoTracebackForClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+        "()": "craftpath.web.security.NoTracebackForClientErrors"},
+        "no_secrets": {"()": "craftpath.web.security.NoSecretsInLogs"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_secrets"]}},
+    # Every logger (waitress's too) writes through the one console handler, whose filter
+    # masks tokens in links; Django's loggers reach it through the root.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "django": {"handlers": ["console"], "level": "WARNING"},
-        # A refused or missing page (4xx) is one line in the log, not a traceback.
-        "django.request": {"level": "WARNING", "filters": ["no_client_error_tracebacks"]},
+        "django": {"level": "WARNING"},
+        # A refused or missing page (4xx) is one line in the log, not a traceback; a link's
+        # token in its path is masked.
+        "django.request": {"level": "WARNING",
+                           "filters": ["no_client_error_tracebacks", "no_secrets"]},
+        "waitress": {"filters": ["no_secrets"]},
         # These name the email and address of a failed sign-in; nothing personal is logged.
         "axes": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "mozilla_django_oidc": {"handlers": [], "level": "CRITICAL", "propagate": False},

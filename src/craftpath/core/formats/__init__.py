@@ -34,6 +34,7 @@ from . import (
     jtd,
     relational_yaml,
 )
+from .budget import load_yaml
 from .common import with_distinct_slugs
 from .inputs import InputError, TextFile, expand, read_text
 from .report import FileReport, ImportReport
@@ -94,7 +95,7 @@ def read_hints(path: str | Path) -> dict[str, str]:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path))
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:

@@ -38,6 +38,7 @@ from ..model import (
     statement_id,
 )
 from ..text import collect_terms, find_terms, is_gap, normalise_space
+from .budget import check_yaml_node
 from .inputs import TextFile
 
 NAME = "canonical"
@@ -321,10 +322,12 @@ def read(files: list[TextFile],
     return read_text(files[0])
 
 
-def read_text(file: TextFile) -> tuple[Framework | None, list[Diagnostic]]:
+def read_text(file: TextFile, budget: bool = True) -> tuple[Framework | None, list[Diagnostic]]:
+    """`budget=False` only for documents craftpath wrote itself (stored versions and drafts):
+    they hold no aliases, and a large framework published once must stay readable."""
     reader = _Reader(file)
     try:
-        root = yaml.compose(file.text, Loader=SAFE_LOADER)
+        root = yaml.compose(file.text, Loader=SAFE_LOADER)  # nodes only: aliases not expanded
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "invalid YAML"
@@ -332,6 +335,8 @@ def read_text(file: TextFile) -> tuple[Framework | None, list[Diagnostic]]:
                                  file.source(mark.line + 1 if mark else 1))]
     if root is None:
         return None, [Diagnostic("CP020", Severity.ERROR, "the document is empty", file.source(1))]
+    if budget:
+        check_yaml_node(root, file.name)  # before the walk below, which would expand aliases
     try:
         framework = reader.framework(root)
     except _Problem as problem:

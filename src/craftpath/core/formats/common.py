@@ -32,6 +32,7 @@ from ..model import (
     statement_id,
 )
 from ..text import find_terms, is_gap, normalise_space, split_statements
+from .budget import MAX_DEPTH, check_data, load_yaml, too_deep
 from .inputs import TextFile
 from .jtd import CORE_TRACK, SENIORITY_WORDS
 
@@ -306,13 +307,17 @@ def load_data(file: TextFile, code: str) -> tuple[object, list[Diagnostic]]:
     text = file.text
     if file.path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "["):
         try:
-            return json.loads(text), []
-        except (ValueError, RecursionError) as error:
+            data = json.loads(text)
+        except RecursionError:  # the decoder nests by recursion, to a thousand levels or so
+            raise too_deep(file.name, "values", MAX_DEPTH) from None
+        except ValueError as error:
             line = getattr(error, "lineno", 1)
             return None, [note(code, Severity.ERROR, file.source(line),
                                f"not valid JSON: {getattr(error, 'msg', error)}")]
+        check_data(data, file.name)
+        return data, []
     try:
-        return yaml.load(text, Loader=LinedLoader), []  # noqa: S506 - a SafeLoader subclass
+        return load_yaml(text, file.name, LinedLoader), []
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "invalid YAML"

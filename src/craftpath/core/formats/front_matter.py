@@ -34,6 +34,7 @@ import yaml
 
 from ..model import Area, Diagnostic, Framework, Level, Severity, Track
 from ..text import normalise_space
+from .budget import load_yaml
 from .common import (
     CORE_TRACK,
     LevelLabel,
@@ -97,7 +98,7 @@ def parse_front_matter(file: TextFile, code: str,
     lines = match.group(1).split("\n")
     for _ in range(MAX_REPAIRS):
         try:
-            data = yaml.load("\n".join(lines), Loader=LinedLoader)  # noqa: S506 - safe loader
+            data = load_yaml("\n".join(lines), file.name, LinedLoader)
             break
         except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
             mark = getattr(error, "problem_mark", None)

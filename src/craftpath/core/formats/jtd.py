@@ -32,6 +32,7 @@ from ..model import (
 )
 from ..paths import inside
 from ..text import collect_terms, find_terms, is_gap, normalise_space, split_statements
+from .budget import load_yaml
 from .inputs import TextFile
 
 NAME = "jtd-markdown"
@@ -133,7 +134,7 @@ def _read_page(file: TextFile, notes: list[Diagnostic]) -> Page | None:
                            "no front matter (--- … ---) at the top; not a level page"))
         return None
     try:
-        front = yaml.safe_load(match.group(1)) or {}
+        front = load_yaml(match.group(1), file.name) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1

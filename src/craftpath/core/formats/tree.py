@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..text import normalise_space
+from .budget import MAX_DEPTH, MAX_MARKUP_NODES, too_deep, too_many
 from .inputs import TextFile
 
 
@@ -112,6 +113,18 @@ def build(file: TextFile) -> Document:
                 "js": tree_data.js_document, "csv": tree_data.csv_document,
                 "xlsx": tree_data.xlsx_document}
     try:
-        return builders[kind](file)
+        document = builders[kind](file)
     except RecursionError:
         return Document(file.path, kind, [], problems=[(1, "nested too deeply to read")])
+    check_blocks(document, file.name)
+    return document
+
+
+def check_blocks(document: Document, name: str) -> None:
+    """Refuse a document tree beyond the budget (budget.py), whatever built it: the inference's
+    work grows with the tree's size times its depth."""
+    if len(document.blocks) > MAX_MARKUP_NODES:
+        raise too_many(name, "blocks", MAX_MARKUP_NODES)
+    deepest = max((block.depth for block in document.blocks), default=0)
+    if deepest > MAX_DEPTH:
+        raise too_deep(name, "headings and lists", MAX_DEPTH)

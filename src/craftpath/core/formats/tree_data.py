@@ -17,11 +17,11 @@ import re
 import yaml
 
 from ..archives import ArchiveError, check_zip
+from .budget import MAX_CELLS, MAX_DEPTH, check_data, load_yaml, too_deep, too_many
 from .inputs import TextFile
 from .tree import Block, Cell, Document, clean
 
 TITLE_KEYS = ("displayName", "display_name", "title", "name", "label", "heading")
-MAX_CELLS = 200_000
 
 
 class LineFinder:
@@ -129,16 +129,19 @@ def _data_document(file: TextFile, kind: str, value, problems) -> Document:
 def json_document(file: TextFile) -> Document:
     try:
         value = json.loads(file.text)
+    except RecursionError:  # the decoder nests by recursion, to a thousand levels or so
+        raise too_deep(file.name, "values", MAX_DEPTH) from None
     except ValueError as error:
         return Document(file.path, "data", [], problems=[(getattr(error, "lineno", 1),
                                                           f"not valid JSON: "
                                                           f"{getattr(error, 'msg', error)}")])
+    check_data(value, file.name)
     return _data_document(file, "data", value, [])
 
 
 def yaml_document(file: TextFile) -> Document:
     try:
-        documents = [d for d in yaml.safe_load_all(file.text) if d is not None]
+        documents = [d for d in load_yaml(file.text, file.name, every=True) if d is not None]
     except (yaml.YAMLError, ValueError, TypeError) as error:
         mark = getattr(error, "problem_mark", None)
         return Document(file.path, "data", [], problems=[(mark.line + 1 if mark else 1,
@@ -164,7 +167,9 @@ def js_document(file: TextFile) -> Document:
                                                           f"({error})")])
     blocks: list[Block] = []
     problems: list[tuple[int, str]] = []
-    for name, start, end, line in _literals(tokens):
+    for name, start, end, line, depth in _literals(tokens):
+        if depth > MAX_DEPTH:  # esprima parses by recursion: refuse before it starts
+            raise too_deep(file.name, f"values (in the literal {name})", MAX_DEPTH)
         source = file.text[start:end]
         try:
             tree = esprima.parseScript(f"({source})")
@@ -172,6 +177,7 @@ def js_document(file: TextFile) -> Document:
         except Exception as error:  # noqa: BLE001
             problems.append((line, f"the literal {name} could not be parsed ({error})"))
             continue
+        check_data(value, file.name)
         if value in (None, {}, []):
             continue
         blocks.append(Block("heading", name, line, depth=1))
@@ -184,7 +190,8 @@ def js_document(file: TextFile) -> Document:
 
 
 def _literals(tokens):
-    """(name, start, end, line) of each literal assigned at the top of the file."""
+    """(name, start, end, line, depth) of each literal assigned at the top of the file; depth:
+    how deeply its brackets nest."""
     depth = 0
     index = 0
     while index < len(tokens):
@@ -194,9 +201,10 @@ def _literals(tokens):
             if depth == 0 and value in ("{", "[") and index > 0:
                 name = _assigned_name(tokens, index)
                 if name:
-                    end = _matching(tokens, index)
+                    end, deepest = _matching(tokens, index)
                     if end is not None:
-                        yield (name, token.range[0], tokens[end].range[1], token.loc.start.line)
+                        yield (name, token.range[0], tokens[end].range[1], token.loc.start.line,
+                               deepest)
                         index = end + 1
                         continue
             depth += 1
@@ -223,19 +231,23 @@ def _assigned_name(tokens, index: int) -> str:
     return ""
 
 
-def _matching(tokens, index: int) -> int | None:
+def _matching(tokens, index: int) -> tuple[int | None, int]:
+    """The index of the bracket closing the one at `index` (None when none does), and how
+    deeply the brackets between them nest."""
     pairs = {"{": "}", "[": "]", "(": ")"}
     stack = []
+    deepest = 0
     for k in range(index, len(tokens)):
         value = tokens[k].value
         if tokens[k].type == "Punctuator":
             if value in pairs:
                 stack.append(pairs[value])
+                deepest = max(deepest, len(stack))
             elif stack and value == stack[-1]:
                 stack.pop()
                 if not stack:
-                    return k
-    return None
+                    return k, deepest
+    return None, deepest
 
 
 def _literal_value(node):
@@ -267,8 +279,13 @@ def csv_document(file: TextFile) -> Document:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel_tab if file.path.suffix.lower() == ".tsv" else csv.excel
+    rows, cells = [], 0
     try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        for row in csv.reader(io.StringIO(text), dialect):
+            cells += len(row)
+            if cells > MAX_CELLS:  # `,,,,` is a cell a byte: 20 MB would be 20 million
+                raise too_many(file.name, "cells", MAX_CELLS)
+            rows.append(row)
     except csv.Error as error:
         return Document(file.path, "sheet", [], problems=[(1, f"not valid CSV ({error})")])
     grid = [[Cell(_cell_parts(v), line) for v in row] for line, row in enumerate(rows, start=1)
@@ -284,6 +301,7 @@ def xlsx_document(file: TextFile) -> Document:
     except ArchiveError as error:
         return Document(file.path, "sheet", [], problems=[(0, f"not a usable XLSX workbook: "
                                                               f"{error}")])
+    _check_merged_cells(file)
     try:
         book = load_workbook(io.BytesIO(file.data or b""), data_only=True)
     except Exception as error:  # noqa: BLE001 - zip, XML and openpyxl errors alike
@@ -304,7 +322,7 @@ def xlsx_document(file: TextFile) -> Document:
         for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             budget -= len(row)
             if budget < 0:
-                break
+                raise too_many(file.name, "cells", MAX_CELLS)
             values = [merged.get((r, c), v) for c, v in enumerate(row, start=1)]
             if any(v not in (None, "") for v in values):
                 grid.append([Cell(_cell_parts("" if v is None else str(v)), r) for v in values])
@@ -315,6 +333,37 @@ def xlsx_document(file: TextFile) -> Document:
 
 
 ITEM_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•‣◦▪●–])\s+", re.MULTILINE)
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=[\"']([^\"']{1,40})[\"']")
+
+
+def _check_merged_cells(file: TextFile) -> None:
+    """Refuse a workbook whose merged ranges name more cells than the budget, before openpyxl
+    makes an object for each of them: `A1:XFD1048576` is 30 bytes and 17 billion cells.
+    (Cells written out one by one are bounded by the archive's checked size.)"""
+    import zipfile
+
+    from openpyxl.utils import range_boundaries
+
+    refs = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(file.data or b""))
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                refs.extend(MERGE_CELL.findall(archive.read(member)))
+    except Exception:  # noqa: BLE001 - a damaged archive: openpyxl says so in its own words
+        return
+    cells = 0
+    for ref in refs:
+        try:
+            bounds = range_boundaries(ref.decode("ascii").upper().replace("$", ""))
+        except (TypeError, ValueError, UnicodeDecodeError):
+            continue  # openpyxl refuses it in its own words
+        # A whole row or column (`A:C`, `2:4`) leaves the other bounds open: a sheet's extent.
+        min_col, min_row, max_col, max_row = (b if b is not None else f for b, f in
+                                              zip(bounds, (1, 1, 16_384, 1_048_576), strict=True))
+        cells += (max_col - min_col + 1) * (max_row - min_row + 1)
+        if cells > MAX_CELLS:
+            raise too_many(file.name, "cells (merged ones counted)", MAX_CELLS)
 
 
 def _cell_parts(value: str) -> list[str]:

@@ -13,6 +13,14 @@ import re
 import yaml
 
 from ..text import normalise_space
+from .budget import (
+    MAX_MARKUP_DEPTH,
+    MAX_MARKUP_NODES,
+    check_tree,
+    load_yaml,
+    too_deep,
+    too_many,
+)
 from .inputs import TextFile
 from .tree import Block, Cell, Document, clean
 
@@ -26,7 +34,7 @@ BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 # --- front matter --------------------------------------------------------------------------------
 
-def split_front_matter(text: str) -> tuple[dict, str, int, list[tuple[int, str]]]:
+def split_front_matter(text: str, name: str) -> tuple[dict, str, int, list[tuple[int, str]]]:
     """(front matter, body, line the body starts on, problems). A tab in the front matter is
     read as spaces, since YAML forbids tabs for indentation and people type them anyway."""
     match = FRONT_MATTER.match(text)
@@ -37,7 +45,7 @@ def split_front_matter(text: str) -> tuple[dict, str, int, list[tuple[int, str]]
     problems = []
     for attempt in (raw, raw.replace("\t", "  ")):
         try:
-            data = yaml.safe_load(attempt)
+            data = load_yaml(attempt, name)
             break
         except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
             mark = getattr(error, "problem_mark", None)
@@ -54,21 +62,26 @@ def split_front_matter(text: str) -> tuple[dict, str, int, list[tuple[int, str]]
 def markdown(file: TextFile) -> Document:
     from markdown_it import MarkdownIt
 
-    front, body, first_line, problems = split_front_matter(file.text)
+    front, body, first_line, problems = split_front_matter(file.text, file.name)
     parser = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
     try:
         tokens = parser.parse(body)
     except Exception as error:  # noqa: BLE001 - a parser bug must become a diagnostic
         return Document(file.path, "markdown", [], front,
                         problems + [(first_line, f"Markdown could not be parsed ({error})")])
-    blocks = MarkdownWalk(tokens, first_line).blocks()
+    if len(tokens) > MAX_MARKUP_NODES:
+        raise too_many(file.name, "Markdown elements", MAX_MARKUP_NODES)
+    if max((token.level for token in tokens), default=0) > MAX_MARKUP_DEPTH:
+        raise too_deep(file.name, "Markdown elements", MAX_MARKUP_DEPTH)
+    blocks = MarkdownWalk(tokens, first_line, file.name).blocks()
     return Document(file.path, "markdown", blocks, front, problems)
 
 
 class MarkdownWalk:
-    def __init__(self, tokens, first_line: int):
+    def __init__(self, tokens, first_line: int, name: str = "Markdown"):
         self.tokens = tokens
         self.first_line = first_line
+        self.name = name  # the file, for a refusal by the budget
         self.out: list[Block] = []
 
     def line(self, token) -> int:
@@ -123,7 +136,7 @@ class MarkdownWalk:
             elif kind in ("fence", "code_block"):
                 self.out.append(Block("code", token.content, self.line(token)))
             elif kind == "html_block":
-                self.out.extend(html_fragment(token.content, self.line(token)))
+                self.out.extend(html_fragment(token.content, self.line(token), name=self.name))
             i += 1
         return [b for b in self.out if b.kind != "item" or b.text or b.checked is not None]
 
@@ -213,14 +226,18 @@ def inline_text(token) -> tuple[str, str]:
 # --- HTML ----------------------------------------------------------------------------------------
 
 def html(file: TextFile) -> Document:
-    front, body, first_line, problems = split_front_matter(file.text)
-    return Document(file.path, "html", html_fragment(body, first_line, whole=True), front,
-                    problems)
+    front, body, first_line, problems = split_front_matter(file.text, file.name)
+    return Document(file.path, "html", html_fragment(body, first_line, whole=True, name=file.name),
+                    front, problems)
 
 
-def html_fragment(source: str, first_line: int, whole: bool = False) -> list[Block]:
+def html_fragment(source: str, first_line: int, whole: bool = False,
+                  name: str = "HTML") -> list[Block]:
+    """The blocks of HTML `source` (a page, or a fragment inside Markdown); `name`: the file,
+    named when the budget refuses it."""
     import html5lib
 
+    check_html_depth(source, name)
     try:
         if whole:
             root = html5lib.parse(source, treebuilder="etree", namespaceHTMLElements=False)
@@ -229,10 +246,37 @@ def html_fragment(source: str, first_line: int, whole: bool = False) -> list[Blo
                                           namespaceHTMLElements=False)
     except Exception:  # noqa: BLE001 - html5lib recovers from nearly anything; belt and braces
         return [Block("para", normalise_space(re.sub(r"<[^>]+>", " ", source)), first_line)]
+    check_tree(root, list, name, "HTML elements")  # the walk below recurses per element
     walk = HtmlWalk(source, first_line)
     walk.element(root, "")
     walk.flush()
     return walk.out
+
+
+HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
+HTML_RAW = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>", re.DOTALL | re.I)
+# Elements that never nest (void) or whose end tag may be left out: they are not counted.
+HTML_FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+             "param", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th",
+             "thead", "tbody", "tfoot", "option", "optgroup", "rb", "rt", "rp", "colgroup",
+             "caption", "html", "head", "body"}
+
+
+def check_html_depth(source: str, name: str) -> None:
+    """Refuse HTML whose elements nest beyond the budget, counted from its tags before
+    html5lib parses it: html5lib's time grows with the square of the nesting (12,000 nested
+    `<div>`s, 72 KB, take it 80 s)."""
+    depth = 0
+    for match in HTML_TAG.finditer(HTML_RAW.sub("", source)):
+        closing, tag, self_closing = match.groups()
+        if tag.lower() in HTML_FLAT or self_closing:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+            continue
+        depth += 1
+        if depth > MAX_MARKUP_DEPTH:
+            raise too_deep(name, "HTML elements", MAX_MARKUP_DEPTH)
 
 
 class HtmlWalk:
@@ -485,9 +529,13 @@ def rst(file: TextFile) -> Document:
             "report_level": 5, "halt_level": 5, "warning_stream": warnings,
             "file_insertion_enabled": False, "raw_enabled": False, "doctitle_xform": False,
             "input_encoding": "unicode"})
+    except RecursionError:  # docutils parses nested blocks by recursion
+        raise too_deep(file.name, "reStructuredText blocks", MAX_MARKUP_DEPTH) from None
     except Exception as error:  # noqa: BLE001 - docutils raises many kinds on damaged input
         return Document(file.path, "rst", [], problems=[(1, f"reStructuredText could not be "
                                                             f"parsed ({error})")])
+    check_tree(tree, lambda node: getattr(node, "children", ()), file.name,
+               "reStructuredText elements")
     out: list[Block] = []
 
     def line(node) -> int:
@@ -586,6 +634,7 @@ def latex(file: TextFile) -> Document:
     from pylatexenc.latex2text import LatexNodes2Text
     from pylatexenc.latexwalker import LatexWalker
 
+    check_latex_depth(file)  # pylatexenc parses groups and environments by recursion
     try:
         nodelist, _, _ = LatexWalker(file.text, tolerant_parsing=True).get_latex_nodes()
     except Exception as error:  # noqa: BLE001 - pylatexenc raises its own kinds on damage
@@ -595,6 +644,23 @@ def latex(file: TextFile) -> Document:
     walk.nodes(nodelist or [], 0)
     walk.flush()
     return Document(file.path, "latex", walk.out)
+
+
+LATEX_NESTING = re.compile(r"\\begin\s*\{[^{}]*\}|\\end\s*\{[^{}]*\}|\\[{}]|[{}]")
+
+
+def check_latex_depth(file: TextFile) -> None:
+    """Refuse LaTeX whose groups and environments nest beyond the budget, counted in the
+    source (escaped braces aside) before it is parsed."""
+    depth = 0
+    for match in LATEX_NESTING.finditer(file.text):
+        token = match.group()
+        if token.startswith("\\begin") or token == "{":
+            depth += 1
+            if depth > MAX_MARKUP_DEPTH:
+                raise too_deep(file.name, "LaTeX groups and environments", MAX_MARKUP_DEPTH)
+        elif token.startswith("\\end") or token == "}":
+            depth = max(0, depth - 1)
 
 
 class LatexWalk:

@@ -181,17 +181,15 @@ def check_no_cycle(person: User, manager: User | None) -> None:
     loop. (Directory import checks a whole file's links itself, before anything is saved.)"""
     if manager is None or person.pk is None:
         return  # nobody reports to a person who is not saved yet
-    chain = [person]
-    seen = set()
-    current = manager
-    while current is not None and current.pk not in seen:
-        chain.append(current)
-        if current.pk == person.pk:
-            names = " → ".join(str(p) for p in chain)
-            raise ManagerCycleError(f"{person} cannot report to {manager}: the org chart "
-                                    f"would go round in a circle ({names})")
-        seen.add(current.pk)
-        current = current.manager
+    from . import orgchart
+
+    chain = [manager.pk, *orgchart.above(manager.pk)]
+    if person.pk in chain:
+        names = dict(User.objects.filter(pk__in=chain).values_list("pk", "name"))
+        walk = [person, manager,
+                *(names.get(pk) or pk for pk in chain[1:chain.index(person.pk) + 1])]
+        raise ManagerCycleError(f"{person} cannot report to {manager}: the org chart would go "
+                                f"round in a circle ({' → '.join(str(p) for p in walk)})")
 
 
 class ErasedRatings(models.Model):

@@ -1,19 +1,22 @@
 """Data rights: a person's copy of everything craftpath holds about them, and the people
-team's erasure or anonymisation of a person.
+team's erasure or anonymisation of a person. The actions (actions/rights.py) decide who may,
+hold the transaction and record the entries; this module does the work.
 
-The copy holds what the person may see (access.py decides: a manager's review before both
-have submitted, and other people's private notes, stay out), as one JSON document and the
-same as CSV files, in a zip.
+The copy holds every row of every table that points at the person (the sections below name
+each relation; tests/web/test_data_rights.py walks the models and fails for a relation that
+is not here), except what access.py keeps from them (a manager's review before both have
+submitted, other people's private notes), as one JSON document and as CSV files, in a zip.
+Secrets (password and token hashes, the second factor's key) are never in it.
 
 Erasing or anonymising folds the person's closed check-ins into anonymous counts
-(ErasedRatings: statement, value, quarter, family and level, no person), then deletes their
-check-ins, evidence, growth plan, notes about them, their private notes, their roles, second
-factor and sign-in records, and moves their reports to their own manager. Anonymising keeps
-the account row as a nameless, inactive tombstone (so shared notes they wrote about others,
-and check-ins they reviewed, still say "a former colleague"); erasing deletes the row too,
-with every note they wrote. Both are recorded in the audit trail, whose older entries keep
-the name they were written with until the retention purge: the trail is the security record
-of who did what, and its chain cannot be rewritten.
+(ErasedRatings: statement, value, quarter, family and level, no person), takes their figures
+out of every insights tally, then deletes their check-ins, evidence, growth plan, notes about
+them, their private notes, attributes, inbox, tokens, directory ids, invitations, roles,
+second factor and sign-in records, and moves their reports to their own manager. Anonymising
+keeps the account row as a nameless, inactive tombstone (so shared notes they wrote about
+others, feedback they gave, and check-ins they reviewed, still say "a former colleague");
+erasing deletes the row too, with every note they wrote. Their names in the audit trail are
+replaced by what the chain hashed (audit/names.py), so the chain still verifies.
 """
 
 from __future__ import annotations
@@ -49,7 +52,15 @@ def personal_data(person: User) -> dict:
     """Everything craftpath holds about `person` that they may see, as plain JSON values."""
     from craftpath.web.audit import trail
     from craftpath.web.audit.models import Event
-    from craftpath.web.checkins.models import SIDES, CheckIn, Evidence, FocusStatement, Goal
+    from craftpath.web.checkins.models import (
+        SIDES,
+        CheckIn,
+        Evidence,
+        FeedbackRequest,
+        FocusStatement,
+        Goal,
+    )
+    from craftpath.web.insights.models import PersonAttribute
 
     manager = person.manager
     data = {
@@ -60,7 +71,8 @@ def personal_data(person: User) -> dict:
             "tracks": list(person.track_slugs), "level": person.level_slug,
             "level_since": _when(person.level_since),
             "manager": {"name": manager.name, "email": manager.email} if manager else None,
-            "teams": sorted(team.name for team in person.teams.all()),
+            "teams": [{"id": team.pk, "name": team.name}
+                      for team in person.teams.order_by("name", "id")],
             "roles": sorted(person.role_names()),
             "second_factor": _second_factor(person),
         },
@@ -77,13 +89,29 @@ def personal_data(person: User) -> dict:
                      for item in Evidence.objects.filter(owner=person).order_by("date", "id")],
         "checkins": [],
         "growth_plan": {
-            "focus": [{"family": f.family_slug, "statement": f.statement_id, "note": f.note,
-                       "created": _when(f.created_at)}
+            "focus": [{"id": f.pk, "family": f.family_slug, "statement": f.statement_id,
+                       "note": f.note, "created": _when(f.created_at)}
                       for f in FocusStatement.objects.filter(person=person)],
-            "goals": [{"title": g.title, "due": _when(g.due), "actions": g.actions,
+            "goals": [{"id": g.pk, "title": g.title, "due": _when(g.due), "actions": g.actions,
                        "done": g.done, "created": _when(g.created_at)}
                       for g in Goal.objects.filter(person=person)],
         },
+        "attributes": [{"id": a.pk, "kind": a.kind, "value": a.value,
+                        "consented": _when(a.consented_at)}
+                       for a in PersonAttribute.objects.filter(person=person).order_by("kind")],
+        "feedback_given": [_feedback(request, person, given=True) for request in
+                           FeedbackRequest.objects.filter(colleague=person)
+                           .select_related("checkin__person").order_by("created_at", "id")],
+        "feedback_received": [
+            _feedback(request, person, given=False) for request in
+            FeedbackRequest.objects.filter(checkin__person=person)
+            .select_related("checkin", "colleague").order_by("created_at", "id")
+            if access.can_read_feedback(person, request.checkin)],
+        "reports": [{"id": report.pk, "name": report.name, "email": report.email}
+                    for report in User.objects.filter(manager=person).order_by("name", "id")],
+        **{section: _own_rows(person, label, column) for (label, column), section in
+           OWN_ROWS.items()},
+        "records_naming_me": _references(person),
         "who_looked_at_my_data": [_event(e) for e in trail.about(person).order_by("seq")],
         "what_i_did": [_event(e) for e in Event.objects.filter(actor_pk=person.pk)
                        .order_by("seq")],
@@ -107,6 +135,94 @@ def personal_data(person: User) -> dict:
     return data
 
 
+# Tables whose rows are the person's own (the relation names the person they are about):
+# exported whole, but for the columns that hold secrets. (Model label, column) → section.
+OWN_ROWS = {
+    ("accounts.RoleGrant", "person"): "roles",
+    ("accounts.TwoFactorDevice", "person"): "second_factor_devices",
+    ("accounts.RecoveryCode", "person"): "recovery_codes",
+    ("accounts.Invitation", "person"): "invitations",
+    ("api.AccessToken", "owner"): "api_tokens",
+    ("api.ScimExternalId", "person"): "directory_ids",
+    ("api.WebhookEndpoint", "owner"): "webhooks",
+    ("cycles.Participant", "person"): "review_cycles",
+    ("notifications.Notification", "recipient"): "inbox",
+    ("notifications.EmailOptOut", "person"): "email_opt_outs",
+    ("frameworks.ImportDraft", "owner"): "import_drafts",
+    ("insights.Standing", "person"): "insights_standing",
+    ("insights.StandingArea", "person"): "insights_standing_areas",
+    ("insights.StandingRating", "person"): "insights_standing_ratings",
+    ("insights.StandingStatement", "person"): "insights_standing_statements",
+    ("insights.QuarterResult", "person"): "insights_quarter_results",
+    ("insights.AreaResult", "person"): "insights_area_results",
+    ("insights.RatingCount", "person"): "insights_rating_counts",
+    ("insights.ClosedStart", "person"): "insights_closed_starts",
+}
+SECRET_COLUMNS = {"password", "secret", "digest", "token_hash", "archive", "last_step",
+                  "prefix", "email_only_link"}
+# Rows about other people or about the organisation that name the person in a role (the
+# reviewer of someone's check-in, who wrote a draft): listed by table, id and role only, since
+# their content is someone else's. The sections above cover the rest: (label, column) → where.
+NAMING_ME = (
+    ("admin.LogEntry", "user"), ("frameworks.Draft", "created_by"),
+    ("frameworks.Draft", "updated_by"), ("accounts.Invitation", "sent_by"),
+    ("checkins.CheckIn", "reviewer"), ("checkins.CheckIn", "closed_by"),
+    ("checkins.FeedbackRequest", "requested_by"), ("insights.Standing", "reviewer"),
+    ("insights.StandingRating", "reviewer"), ("insights.QuarterResult", "reviewer"),
+    ("insights.InsightSettings", "changed_by"), ("cycles.Cycle", "created_by"),
+)
+# Relations to people the sections above export in their own shape: (label, column) → section.
+SHAPED = {
+    ("accounts.User", "manager"): "reports", ("accounts.Team", "members"): "profile.teams",
+    ("accounts.Note", "author"): "notes", ("accounts.Note", "about"): "notes",
+    ("checkins.Evidence", "owner"): "evidence", ("checkins.CheckIn", "person"): "checkins",
+    ("checkins.FocusStatement", "person"): "growth_plan.focus",
+    ("checkins.Goal", "person"): "growth_plan.goals",
+    ("checkins.FeedbackRequest", "colleague"): "feedback_given",
+    ("insights.PersonAttribute", "person"): "attributes",
+}
+
+
+def _model(label: str):
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return None
+    return value
+
+
+def _own_rows(person: User, label: str, column: str) -> list[dict]:
+    model = _model(label)
+    fields = [f for f in model._meta.concrete_fields if f.name not in SECRET_COLUMNS]
+    return [{("id" if f.primary_key else f.attname): _plain(getattr(row, f.attname))
+             for f in fields}
+            for row in model.objects.filter(**{column: person}).order_by("pk")]
+
+
+def _references(person: User) -> list[dict]:
+    found = []
+    for label, column in NAMING_ME:
+        for pk in _model(label).objects.filter(**{column: person}).order_by("pk") \
+                .values_list("pk", flat=True):
+            found.append({"table": label, "id": pk, "as": column})
+    return found
+
+
+def _feedback(request, person: User, given: bool) -> dict:
+    about = {"about": request.checkin.person.name} if given \
+        else {"from": request.colleague.name}
+    return {"id": request.pk, "checkin": request.checkin_id, **about,
+            "statements": list(request.statement_ids), "message": request.message,
+            "state": request.state, "answers": request.answers,
+            "asked": _when(request.created_at), "answered": _when(request.answered_at)}
+
+
 def _second_factor(person: User) -> str:
     from . import two_factor
 
@@ -119,8 +235,8 @@ def _voice(entry, side: str) -> dict:
 
 
 def _event(event) -> dict:
-    return {"at": _when(event.at), "who": event.actor_name, "who_email": event.actor_email,
-            "action": event.action, "about": event.subject_name, "what": event.target,
+    return {"at": _when(event.at), "who": event.actor_shown, "who_email": event.actor_email_shown,
+            "action": event.action, "about": event.subject_shown, "what": event.target,
             "detail": event.detail}
 
 
@@ -142,7 +258,8 @@ def _csv(header: list[str], rows) -> str:
 def _csv_files(data: dict) -> dict[str, str]:
     profile = data["profile"]
     flat = {**profile, "manager": (profile["manager"] or {}).get("email", ""),
-            "tracks": ";".join(profile["tracks"]), "teams": ";".join(profile["teams"]),
+            "tracks": ";".join(profile["tracks"]),
+            "teams": ";".join(team["name"] for team in profile["teams"]),
             "roles": ";".join(profile["roles"])}
     sides = ("self", "manager", "agreed")
     checkin_rows = []
@@ -171,15 +288,29 @@ def _csv_files(data: dict) -> dict[str, str]:
         "who_looked_at_my_data.csv": _csv(audit_header, [list(e.values()) for e in
                                                          data["who_looked_at_my_data"]]),
         "what_i_did.csv": _csv(audit_header, [list(e.values()) for e in data["what_i_did"]]),
+        **{f"{section}.csv": _table(data[section]) for section in TABLES_AS_CSV},
     }
 
+
+def _table(rows: list[dict]) -> str:
+    """One section as CSV: its keys as the header, lists and objects as JSON."""
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    return _csv(header, [[json.dumps(row.get(key), ensure_ascii=False)
+                          if isinstance(row.get(key), list | dict) else row.get(key)
+                          for key in header] for row in rows])
+
+
+TABLES_AS_CSV = ("attributes", "feedback_given", "feedback_received", "reports",
+                 *OWN_ROWS.values(), "records_naming_me")
 
 README = """Everything craftpath holds about {name} <{email}>, as of {now}.
 
 data.json holds it all in one document; the .csv files hold the same, one table each
 (profile, check-ins with one row per statement and voice, evidence, notes, growth plan,
-who looked at your data, and what you did). A manager's review you could not yet see, and
-other people's private notes, are not included.
+attributes you recorded, feedback you gave and received, your roles, sign-in factors, tokens,
+inbox, review cycles, the figures insights keep about you, the records that name you (by
+table and id), who looked at your data, and what you did). A manager's review you could
+not yet see, and other people's private notes, are not included.
 """
 
 
@@ -232,24 +363,47 @@ def fold_ratings(person: User) -> int:
     return added
 
 
-def erase(person: User, mode: str, who) -> Erased:
-    """Erase (`ERASED`) or anonymise (`ANONYMISED`) `person`, as the people team member
-    `who`; all or nothing."""
+def erase(person: User, mode: str) -> Erased:
+    """Erase (`ERASED`) or anonymise (`ANONYMISED`) `person`; all or nothing. Who may, and the
+    audit entry, are the action's (actions/rights.py), which calls this inside its
+    transaction, acting as the people team member (so the moves of reports are theirs)."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
 
-    from craftpath.web.audit import trail
-    from craftpath.web.audit.models import Action
-    from craftpath.web.checkins.models import CheckIn, Evidence, FocusStatement, Goal
+    from craftpath.web.api.models import AccessToken, ScimExternalId, WebhookEndpoint
+    from craftpath.web.checkins.models import (
+        CheckIn,
+        Evidence,
+        FeedbackRequest,
+        FocusStatement,
+        Goal,
+    )
+    from craftpath.web.cycles.models import Participant
+    from craftpath.web.frameworks.models import ImportDraft
+    from craftpath.web.insights.aggregates import forget_person
+    from craftpath.web.insights.models import PersonAttribute
+    from craftpath.web.notifications.models import EmailOptOut, Notification
+
+    from .models import Invitation
 
     if mode not in (ANONYMISED, ERASED):
         raise ErasureError(f"unknown mode {mode!r}: {ANONYMISED} or {ERASED}")
-    if not access.can_erase_person(who, person):
-        raise ErasureError("only the people team erases people, and never themselves")
-    with transaction.atomic(), trail.acting_as(who):
-        subject_pk, email = person.pk, person.email
+    with transaction.atomic():
+        email = person.email
         kept = fold_ratings(person)
+        forget_person(person.pk)  # out of every insights mean and tally, and their rows
         checkins = CheckIn.objects.filter(person=person)
         checkin_count = checkins.count()
+        # Other people's inbox entries about the person's check-ins and feedback name them.
+        paths = [f"/checkins/{pk}/" for pk in checkins.values_list("pk", flat=True)]
+        paths += [f"/checkins/feedback/{pk}/" for pk in FeedbackRequest.objects.filter(
+            checkin__person=person).values_list("pk", flat=True)]
+        about_them = Q(pk__in=[])
+        for path in paths:
+            about_them |= Q(link__startswith=path)
+        Notification.objects.filter(about_them | Q(recipient=person)).delete()
+        Participant.objects.filter(person=person).delete()
         checkins.delete()
         Evidence.objects.filter(owner=person).delete()
         FocusStatement.objects.filter(person=person).delete()
@@ -259,6 +413,14 @@ def erase(person: User, mode: str, who) -> Erased:
             else Note.objects.filter(author=person, private=True)
         note_count = notes.count()
         notes.delete()
+        for model, column in ((PersonAttribute, "person"), (EmailOptOut, "person"),
+                              (ScimExternalId, "person"), (AccessToken, "owner"),
+                              (WebhookEndpoint, "owner"), (Invitation, "person"),
+                              (ImportDraft, "owner")):
+            model.objects.filter(**{column: person}).delete()
+        # The admin site's history of changes to their account holds their name.
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User),
+                                object_id=str(person.pk)).delete()
         reports = list(person.reports.all())
         for report in reports:  # each move is recorded by the audit signals
             report.manager = person.manager
@@ -274,11 +436,6 @@ def erase(person: User, mode: str, who) -> Erased:
             person.delete()
         else:
             _anonymise_row(person)
-        trail.record(who, Action.ERASED if mode == ERASED else Action.ANONYMISED, subject_pk,
-                     target=f"person {subject_pk}",
-                     detail=f"{checkin_count} check-ins ({kept} agreed outcomes kept as "
-                            f"anonymous counts), {note_count} notes, {len(reports)} reports "
-                            "moved")
     return Erased(mode, checkin_count, kept, note_count, len(reports))
 
 

@@ -1,5 +1,5 @@
 """Data-rights pages: a person's own data page and download, and the people team's erasure or
-anonymisation of a person. Thin: access.py decides, rights.py does the work."""
+anonymisation of a person. Thin: each calls its action (actions/rights.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
 from craftpath.web import access
-from craftpath.web.audit import trail
-from craftpath.web.audit.models import Action
+from craftpath.web.actions import Invalid
+from craftpath.web.actions import rights as rights_actions
 
 from . import rights
-from .models import normalise_email
 
 
 @login_required
@@ -29,10 +28,7 @@ def your_data(request):
 @login_required
 @require_safe
 def download(request):
-    if not access.can_download_own_data(request.user):
-        raise PermissionDenied
-    body = rights.download(request.user)
-    trail.record(request, Action.DATA_DOWNLOADED, request.user, target="my-data.zip")
+    body = rights_actions.export_own_data(request.user)
     response = HttpResponse(body, content_type="application/zip")
     name = slugify(request.user.name) or "me"
     response["Content-Disposition"] = f'attachment; filename="craftpath-{name}.zip"'
@@ -44,22 +40,26 @@ def download(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def erase(request, pk: int):
     person = get_object_or_404(access.visible_people(request.user), pk=pk)
-    if not access.can_erase_person(request.user, person):
+    if not (access.can_erase_person(request.user, person)
+            or access.can_anonymise_person(request.user, person)):
         raise PermissionDenied("Erasing people is for the people team, never oneself.")
     context = {"person": person, "modes": [(rights.ANONYMISED, "Anonymise"),
                                            (rights.ERASED, "Erase")]}
     if request.method != "POST":
         return render(request, "accounts/erase.html", context)
     mode = request.POST.get("mode", "")
-    errors = {}
-    if mode not in (rights.ANONYMISED, rights.ERASED):
-        errors["mode"] = "Choose anonymise or erase."
-    if normalise_email(request.POST.get("confirm", "")) != person.email:
-        errors["confirm"] = f"Type {person.email} to confirm."
-    if errors:
-        return render(request, "accounts/erase.html", {**context, "errors": errors,
-                                                       "mode": mode}, status=422)
-    done = rights.erase(person, mode, request.user)
+    action = {rights.ANONYMISED: rights_actions.anonymise_person,
+              rights.ERASED: rights_actions.erase_person}.get(mode)
+    if action is None:
+        return render(request, "accounts/erase.html", {
+            **context, "errors": {"mode": "Choose anonymise or erase."}, "mode": mode},
+            status=422)
+    try:
+        done = action(request.user, pk, request.POST.get("confirm", ""))
+    except Invalid as problem:
+        return render(request, "accounts/erase.html", {
+            **context, "errors": {problem.field or "confirm": problem.message}, "mode": mode},
+            status=422)
     verb = "Anonymised" if mode == rights.ANONYMISED else "Erased"
     messages.success(request, f"{verb} person {pk}: {done.checkins} check-ins removed "
                               f"({done.ratings_kept} agreed outcomes kept as anonymous counts), "

@@ -1,7 +1,9 @@
 """Where webhooks may be sent: not to the app's own network (SSRF). A registered URL whose host
 is, or resolves to, a loopback, private, link-local, multicast, reserved or unspecified address
 is refused, unless the operator allows it (CRAFTPATH_WEBHOOK_ALLOW_PRIVATE=1, for receivers
-on the same machine or network).
+on the same machine or network). Cloud metadata services (169.254.169.254 and the rest of
+link-local, fd00:ec2::254, 100.100.100.200, metadata.google.internal…), which hand out the
+machine's own credentials, are refused even then.
 
 At delivery the host name is resolved again, every address it gives is checked, and the
 connection goes to the address that was checked (`connect_to`), so a name that answers with
@@ -23,10 +25,40 @@ class Refused(Exception):
     """The URL may not be used; the message says why (it names the address)."""
 
 
+# Where cloud instance metadata answers: never a webhook receiver, whatever the operator
+# allows. All of link-local (AWS, GCP, Azure, OpenStack at 169.254.169.254, ECS at
+# 169.254.170.2, and so on), AWS's IPv6 address, Alibaba's and Oracle's.
+METADATA_NETWORKS = tuple(ipaddress.ip_network(network) for network in (
+    "169.254.0.0/16", "fe80::/10", "fd00:ec2::/64", "100.100.100.200/32", "192.0.0.192/32"))
+METADATA_NAMES = frozenset({"metadata", "metadata.google.internal", "metadata.goog",
+                            "instance-data", "instance-data.ec2.internal"})
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address):
+    """The IPv4 address an IPv6 one stands for (mapped, 6to4, NAT64), or the address itself."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+        if address.sixtofour:
+            return address.sixtofour
+        if address in NAT64:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
+def _check_metadata(address) -> None:
+    for candidate in {address, _embedded_ipv4(address)}:
+        if any(candidate in network for network in METADATA_NETWORKS
+               if network.version == candidate.version):
+            raise Refused(f"{address} is where cloud metadata services answer; webhooks "
+                          "never go there, even with CRAFTPATH_WEBHOOK_ALLOW_PRIVATE=1 "
+                          "(a link-local or metadata address)")
+
+
 def _kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """What makes an address internal, or None for a public one."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    address = _embedded_ipv4(address)
     for kind, flag in (("unspecified", address.is_unspecified), ("loopback", address.is_loopback),
                        ("link-local", address.is_link_local),
                        ("multicast", address.is_multicast), ("reserved", address.is_reserved),
@@ -40,6 +72,9 @@ def _kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
 
 def _check(address_text: str) -> None:
     address = ipaddress.ip_address(address_text.split("%", 1)[0])  # fe80::1%eth0
+    _check_metadata(address)
+    if settings.WEBHOOK_ALLOW_PRIVATE:
+        return
     kind = _kind(address)
     if kind:
         raise Refused(f"{address} is a {kind} address; webhooks go to public addresses only "
@@ -78,9 +113,9 @@ def check_registration(url: str) -> None:
     """Refuse a URL whose host is an internal address, or a name that resolves to one. A name
     that does not resolve yet is accepted: delivery checks again, and refuses it then."""
     _, host, port = _parts(url)
-    if settings.WEBHOOK_ALLOW_PRIVATE:
-        return
-    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+    _check_metadata_name(host)
+    if not settings.WEBHOOK_ALLOW_PRIVATE and (
+            host.lower() == "localhost" or host.lower().endswith(".localhost")):
         raise Refused(f"{host} is this machine; webhooks go to public addresses only "
                       "(an operator allows internal ones with CRAFTPATH_WEBHOOK_ALLOW_PRIVATE=1)")
     if _literal(host):
@@ -94,14 +129,21 @@ def check_registration(url: str) -> None:
         _check(address)
 
 
+def _check_metadata_name(host: str) -> None:
+    if host.lower().rstrip(".") in METADATA_NAMES:
+        raise Refused(f"{host} is a cloud metadata service; webhooks never go there, even "
+                      "with CRAFTPATH_WEBHOOK_ALLOW_PRIVATE=1")
+
+
 def connect_to(url: str) -> str:
     """The address a delivery to `url` connects to: every address the host resolves to is
-    checked now (one internal address refuses them all), and the first is used."""
+    checked now (one internal address refuses them all; a metadata address always), and the
+    first is used."""
     _, host, port = _parts(url)
+    _check_metadata_name(host)
     addresses = [host] if _literal(host) else resolve(host, port)
-    if not settings.WEBHOOK_ALLOW_PRIVATE:
-        for address in addresses:
-            _check(address)
+    for address in addresses:
+        _check(address)
     return addresses[0]
 
 

@@ -1,16 +1,16 @@
 """What happens when check-ins, review cycles and people change, wherever the change comes from
-(pages, the API, SCIM, the admin site, commands): webhook events, and signing out whoever is
-deactivated.
+(pages, the API, SCIM, the admin site, commands): webhook events, signing out whoever is
+deactivated, and pausing the webhook endpoints of an owner who loses the right to them.
 
 Receivers compare the stored row with the one being saved, so they see each change once."""
 
 from __future__ import annotations
 
 from django.contrib.sessions.models import Session
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from craftpath.web.accounts.models import User
+from craftpath.web.accounts.models import Role, RoleGrant, User
 from craftpath.web.checkins.models import CheckIn
 from craftpath.web.cycles.models import Cycle
 from craftpath.web.frameworks.models import FrameworkVersion
@@ -30,6 +30,7 @@ def connect() -> None:
     post_save.connect(_cycle_after, sender=Cycle, dispatch_uid="api-cycle-after")
     pre_save.connect(_person_before, sender=User, dispatch_uid="api-person-before")
     post_save.connect(_person_after, sender=User, dispatch_uid="api-person-after")
+    post_delete.connect(_role_removed, sender=RoleGrant, dispatch_uid="api-role-removed")
 
 
 def _checkin_before(sender, instance: CheckIn, update_fields=None, **kwargs) -> None:
@@ -94,8 +95,16 @@ def _person_after(sender, instance: User, created=False, **kwargs) -> None:
                                              "name": instance.name})
     elif getattr(instance, "_was_active", None) and not instance.is_active:
         sign_out(instance)
+        webhooks.pause_owned_by(instance)
         webhooks.emit(Event.PERSON_DEACTIVATED, {"person_id": instance.pk,
                                                  "email": instance.email})
+
+
+def _role_removed(sender, instance: RoleGrant, **kwargs) -> None:
+    if instance.name == Role.ADMIN:
+        person = User.objects.filter(pk=instance.person_id).first()
+        if person is not None:  # None: the whole account is being deleted
+            webhooks.pause_owned_by(person)
 
 
 def sign_out(person: User) -> int:

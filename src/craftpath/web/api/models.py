@@ -72,6 +72,8 @@ class WebhookEndpoint(models.Model):
     is_active = models.BooleanField(default=True)
     failures_in_a_row = models.PositiveIntegerField(default=0)
     disabled_at = models.DateTimeField(null=True, blank=True)
+    # Why craftpath turned it off (failing deliveries, or an owner no longer allowed webhooks).
+    paused_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

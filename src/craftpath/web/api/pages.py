@@ -1,5 +1,6 @@
 """The API's pages in the app: the reference (drawn on the server from the OpenAPI
-document, so it needs no script and cannot drift from it) and a person's tokens."""
+document, so it needs no script and cannot drift from it), a person's tokens, and for admins
+every webhook endpoint with its owner and state (they are managed through the API)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from craftpath.web import access
 
 from . import problems, tokens
-from .models import AccessToken, Scope
+from .models import AccessToken, Scope, WebhookEndpoint
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -87,7 +88,9 @@ def _token_context(person, issued=None, problem="") -> dict:
         allowed.add(Scope.SCIM)
     return {"tokens": AccessToken.objects.filter(owner=person),
             "scopes": [(value, label) for value, label in Scope.choices if value in allowed],
-            "issued": issued, "problem": problem}
+            "issued": issued, "problem": problem,
+            "webhooks": WebhookEndpoint.objects.select_related("owner")
+            if access.can_manage_webhooks(person) else None}
 
 
 @login_required

@@ -1,6 +1,7 @@
-"""Check-ins through the API: the same stages and rules as the pages. Each route asks
-access.py, calls checkins/loop.py and writes the audit trail, as the views do; a voice the
-caller may not see yet (the blind review) is null."""
+"""Check-ins through the API: the same stages and rules as the pages, through the same actions
+(actions/checkins.py: they ask access.py, run the loop and write the audit trail, reads of
+someone else's check-in included). A voice the caller may not see yet (the blind review) is
+null."""
 
 from __future__ import annotations
 
@@ -8,33 +9,34 @@ from ninja import Query, Router
 from ninja.responses import Response
 
 from craftpath.web import access
-from craftpath.web.checkins import audit, loop
+from craftpath.web.actions import checkins as actions
+from craftpath.web.checkins import loop
 from craftpath.web.checkins import scope as scopes
 from craftpath.web.checkins.models import SIDES, CheckIn, Entry
 
 from .auth import caller, need
 from .models import Scope
-from .paging import MAX_ID, MAX_LIMIT, page, revision_from, stale, with_etag
-from .problems import Problem, bad_field, forbidden, not_found
+from .paging import (
+    MAX_ID,
+    MAX_LIMIT,
+    decode_cursor,
+    encode_cursor,
+    revision_from,
+    stale,
+    with_etag,
+)
+from .problems import Problem, bad_field
 from .schemas import CheckInOut, CheckInsPage, RatingIn, RatingOut, StartIn, SummaryIn, answers
 
 router = Router(tags=["check-ins"])
+DOOR = "API"  # named in the audit trail's detail, e.g. "ratings (API)"
 
-
-def side_of(viewer, checkin: CheckIn) -> str | None:
-    if access.can_self_assess(viewer, checkin):
-        return "self"
-    if access.can_review_checkin(viewer, checkin):
-        return "manager"
-    return None
+side_of = actions.side_of
 
 
 def checkin_or_404(viewer, pk: int) -> CheckIn:
-    checkin = CheckIn.objects.select_related("person", "version").defer("version__document") \
-        .filter(pk=pk).first()
-    if checkin is None or not access.can_view_checkin(viewer, checkin):
-        raise not_found("check-in")
-    return checkin
+    """Not recorded: for routes whose action records what they read or do."""
+    return actions.find(viewer, pk)
 
 
 def checkin_out(viewer, checkin: CheckIn) -> dict:
@@ -60,23 +62,19 @@ def list_checkins(request, cursor: str | None = None,
                   person: int | None = Query(None, ge=1, le=MAX_ID),
                   state: str | None = Query(None, pattern="^(open|closed)$")):
     viewer = request.auth
-    found = CheckIn.objects.filter(person__in=access.progress_visible_people(viewer)) \
-        .select_related("version").defer("version__document", "snapshot")
-    if person is not None:
-        found = found.filter(person_id=person)
-    if state is not None:
-        found = found.filter(closed_at__isnull=state == "open")
-    return page(found, cursor, limit, lambda c: checkin_out(viewer, c))
+    rows, more = actions.read_checkins(
+        viewer, person=person, state=state, after=decode_cursor(cursor) if cursor else None,
+        limit=limit, what="check-in list (API)")
+    return {"items": [checkin_out(viewer, c) for c in rows],
+            "next_cursor": encode_cursor(rows[-1].pk) if more and rows else None}
 
 
 @router.post("", response=answers({201: CheckInOut}),
              summary="Start your own check-in on the active version")
 def start_checkin(request, payload: StartIn):
     viewer = caller(request, Scope.WRITE)
-    if not access.can_start_checkin(viewer, viewer):
-        raise forbidden("People start their own check-ins.")
     try:
-        checkin = loop.start(viewer, include_next=payload.include_next_level)
+        checkin = actions.start(viewer, payload.include_next_level)
     except loop.LoopError as error:
         raise _refused(error) from None
     return Response(checkin_out(viewer, checkin_or_404(viewer, checkin.pk)), status=201)
@@ -85,8 +83,7 @@ def start_checkin(request, payload: StartIn):
 @router.get("/{int:pk}", response=answers({200: CheckInOut}), summary="One check-in")
 def get_checkin(request, pk: int):
     viewer = request.auth
-    checkin = checkin_or_404(viewer, pk)
-    audit.record(viewer, checkin, audit.VIEWED, "check-in (API)")
+    checkin = actions.read_checkin(viewer, pk, "check-in (API)")
     return with_etag(checkin_out(viewer, checkin), checkin.summary_revision)
 
 
@@ -105,39 +102,26 @@ def rating_out(viewer, checkin: CheckIn, scope, entry: Entry, sides: set[str],
     return document
 
 
-def _sides(viewer, checkin) -> set[str]:
-    return {side for side in SIDES if access.can_see_voice(viewer, checkin, side)}
+_sides = actions.visible_sides
 
 
 @router.get("/{int:pk}/ratings", response=answers({200: list[RatingOut]}),
             summary="Every statement with the voices you may see")
 def list_ratings(request, pk: int, area: str | None = None):
     viewer = request.auth
-    checkin = checkin_or_404(viewer, pk)
-    audit.record(viewer, checkin, audit.VIEWED, "ratings (API)")
-    scope, sides = scopes.of_checkin(checkin), _sides(viewer, checkin)
-    evidence = loop.frozen_evidence(checkin) if "self" in sides else {}
+    checkin, sides, evidence = actions.read_ratings(viewer, pk, "ratings (API)")
+    scope = scopes.of_checkin(checkin)
     rows = (rating_out(viewer, checkin, scope, entry, sides, evidence)
             for entry in checkin.entries.all())
     return [row for row in rows if row is not None and (area is None or row["area"] == area)]
 
 
-def _entry(checkin: CheckIn, statement_id: str) -> Entry:
-    entry = checkin.entries.filter(statement_id=statement_id).first()
-    if entry is None:
-        raise not_found("statement in this check-in")
-    return entry
-
-
-def _one(request, pk: int, statement_id: str, side_for_etag) -> Response:
+def _one(request, pk: int, statement_id: str, side_for_etag, what: str) -> Response:
     viewer = request.auth
-    checkin = checkin_or_404(viewer, pk)
-    entry = _entry(checkin, statement_id)
-    sides = _sides(viewer, checkin)
-    evidence = loop.frozen_evidence(checkin) if "self" in sides else {}
+    checkin, entry, sides, evidence = actions.read_entry(viewer, pk, statement_id, what)
     document = rating_out(viewer, checkin, scopes.of_checkin(checkin), entry, sides, evidence)
     if document is None:
-        raise not_found("statement in this check-in")
+        raise actions.NotFound("statement in this check-in")
     side = side_for_etag(checkin)
     return with_etag(document, entry.voice(side)["revision"] if side else 0)
 
@@ -145,13 +129,14 @@ def _one(request, pk: int, statement_id: str, side_for_etag) -> Response:
 @router.get("/{int:pk}/ratings/{statement_id}", response=answers({200: RatingOut}),
             summary="One statement; the ETag is your side's revision")
 def get_rating(request, pk: int, statement_id: str):
-    return _one(request, pk, statement_id, lambda checkin: side_of(request.auth, checkin))
+    return _one(request, pk, statement_id, lambda checkin: side_of(request.auth, checkin),
+                "rating (API)")
 
 
 @router.get("/{int:pk}/outcomes/{statement_id}", response=answers({200: RatingOut}),
             summary="One statement; the ETag is the agreed outcome's revision")
 def get_outcome(request, pk: int, statement_id: str):
-    return _one(request, pk, statement_id, lambda checkin: "agreed")
+    return _one(request, pk, statement_id, lambda checkin: "agreed", "outcome (API)")
 
 
 def _field_of(message: str) -> str:
@@ -165,21 +150,25 @@ def _field_of(message: str) -> str:
 
 def _save(request, checkin: CheckIn, side: str, statement_id: str, payload: RatingIn):
     viewer = request.auth
-    _entry(checkin, statement_id)
+    if not checkin.entries.filter(statement_id=statement_id).exists():
+        raise actions.NotFound("statement in this check-in")
+    voice = {"value": payload.value, "reason": payload.reason, "comment": payload.comment,
+             "revision": revision_from(request), "door": DOOR}
     try:
-        saved = loop.save_voice(checkin, side, statement_id, value=payload.value,
-                                reason=payload.reason, comment=payload.comment,
-                                revision=revision_from(request),
-                                evidence_ids=payload.evidence_ids if side == "self" else None)
+        if side == "agreed":
+            _, saved = actions.save_outcome(viewer, checkin, statement_id, **voice)
+        else:
+            _, _, saved = actions.save_rating(viewer, checkin, statement_id, **voice,
+                                              evidence_ids=payload.evidence_ids)
     except loop.Conflict as conflict:
         raise stale(conflict.entry.voice(side) if conflict.entry else None,
                     "this rating") from None
     except loop.LoopError as error:
-        if editable := loop.editable_side(checkin, side):
+        checkin.refresh_from_db()
+        entry = checkin.entries.filter(statement_id=statement_id).first()
+        if entry is not None and (editable := loop.editable_entry(checkin, side, entry)):
             raise Problem(409, "Not possible at this stage", editable) from None
         raise bad_field(_field_of(str(error)), str(error)) from None
-    audit.record(viewer, checkin, audit.CHANGED,
-                 "agreed outcome (API)" if side == "agreed" else f"{side} rating (API)")
     sides = _sides(viewer, checkin)
     evidence = loop.frozen_evidence(checkin) if "self" in sides else {}
     document = rating_out(viewer, checkin, scopes.of_checkin(checkin), saved.entry, sides,
@@ -192,10 +181,9 @@ def _save(request, checkin: CheckIn, side: str, statement_id: str, payload: Rati
 def put_rating(request, pk: int, statement_id: str, payload: RatingIn):
     need(request, Scope.WRITE)
     checkin = checkin_or_404(request.auth, pk)
-    side = side_of(request.auth, checkin)
-    if side is None:
-        raise forbidden("Only the person and their manager rate in a check-in.")
-    return _save(request, checkin, side, statement_id, payload)
+    if not access.can_rate_checkin(request.auth, checkin):
+        raise actions.Refused("Only the person and their manager rate in a check-in.")
+    return _save(request, checkin, side_of(request.auth, checkin), statement_id, payload)
 
 
 @router.put("/{int:pk}/outcomes/{statement_id}", response=answers({200: RatingOut}),
@@ -203,8 +191,8 @@ def put_rating(request, pk: int, statement_id: str, payload: RatingIn):
 def put_outcome(request, pk: int, statement_id: str, payload: RatingIn):
     need(request, Scope.WRITE)
     checkin = checkin_or_404(request.auth, pk)
-    if not access.can_agree_checkin(request.auth, checkin):
-        raise forbidden("The outcome is agreed by the person and their manager.")
+    if not access.can_save_outcome(request.auth, checkin):
+        raise actions.Refused("The outcome is agreed by the person and their manager.")
     return _save(request, checkin, "agreed", statement_id, payload)
 
 
@@ -212,15 +200,10 @@ def put_outcome(request, pk: int, statement_id: str, payload: RatingIn):
              summary="Submit your side")
 def submit(request, pk: int):
     viewer = caller(request, Scope.WRITE)
-    checkin = checkin_or_404(viewer, pk)
-    side = side_of(viewer, checkin)
-    if side is None:
-        raise forbidden("Only the person and their manager submit in a check-in.")
     try:
-        checkin = loop.submit(checkin, side, viewer)
+        actions.submit(viewer, pk, door=DOOR)
     except loop.LoopError as error:
         raise _refused(error) from None
-    audit.record(viewer, checkin, audit.CHANGED, "submitted review (API)")
     return checkin_out(viewer, checkin_or_404(viewer, pk))
 
 
@@ -229,17 +212,17 @@ def submit(request, pk: int):
 def put_summary(request, pk: int, payload: SummaryIn):
     viewer = caller(request, Scope.WRITE)
     checkin = checkin_or_404(viewer, pk)
-    if not access.can_agree_checkin(viewer, checkin):
-        raise forbidden("The summary is written by the person and their manager.")
+    if not access.can_save_summary(viewer, checkin):  # refused before If-Match is asked for
+        raise actions.Refused("The summary is written by the person and their manager.")
     try:
-        loop.save_summary(checkin, payload.summary, revision_from(request))
+        actions.save_summary(viewer, checkin, payload.summary, revision_from(request),
+                             door=DOOR)
     except loop.Conflict:
         checkin.refresh_from_db(fields=["summary", "summary_revision"])
         raise stale({"summary": checkin.summary, "revision": checkin.summary_revision},
                     "the summary") from None
     except loop.LoopError as error:
         raise _refused(error) from None
-    audit.record(viewer, checkin, audit.CHANGED, "summary (API)")
     checkin = checkin_or_404(viewer, pk)
     return with_etag(checkin_out(viewer, checkin), checkin.summary_revision)
 
@@ -248,13 +231,9 @@ def put_summary(request, pk: int, payload: SummaryIn):
              summary="Close it (the manager, once every outcome is agreed)")
 def close(request, pk: int):
     viewer = caller(request, Scope.WRITE)
-    checkin = checkin_or_404(viewer, pk)
-    if not access.can_close_checkin(viewer, checkin):
-        raise forbidden("The manager closes a check-in, once the outcome is agreed.")
     try:
-        loop.close(checkin, viewer)
+        actions.close(viewer, pk, door=DOOR)
     except loop.LoopError as error:
         raise _refused(error) from None
-    audit.record(viewer, checkin, audit.CHANGED, "closed (API)")
     return checkin_out(viewer, checkin_or_404(viewer, pk))
 

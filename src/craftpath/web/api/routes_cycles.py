@@ -1,6 +1,7 @@
 """Review cycles through the API: what the cycle pages do, for the same people (access.py's
-can_run_cycles: the people team), through the same functions (cycles/launch.py, actions.py,
-progress.py). A deadline move carries the cycle's revision (If-Match; 412 when stale)."""
+can_run_cycles: the people team), through the same actions (actions/cycles.py), which ask
+access.py and record each change. A deadline move carries the cycle's revision (If-Match;
+412 when stale)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from ninja import Query, Router
 
 from craftpath.web import access
 from craftpath.web.accounts.models import User
-from craftpath.web.cycles import actions, launch, progress
+from craftpath.web.actions import cycles as actions
+from craftpath.web.cycles import launch, progress
 from craftpath.web.cycles.forms import CycleForm
 from craftpath.web.cycles.models import DUE_FIELDS, Cycle, Participant
 from craftpath.web.frameworks.models import FrameworkVersion
@@ -115,9 +117,7 @@ def create_cycle(request, payload: CycleIn):
                   for name, messages in form.errors.items()]
         raise Problem(422, "Invalid request", f"{errors[0]['field']}: {errors[0]['detail']}",
                       errors=errors)
-    cycle = form.save(commit=False)
-    cycle.created_by = viewer
-    cycle.save()
+    cycle = actions.create(viewer, form)
     return with_etag(cycle_out(_cycle(cycle.pk)), cycle.revision, status=201)
 
 
@@ -158,9 +158,9 @@ def list_participants(request, pk: int, cursor: str | None = None,
 @router.post("/{int:pk}/launch", response=answers({200: CycleOut}),
              summary="Launch: open a check-in for each person in it, and tell them")
 def launch_cycle(request, pk: int):
-    _people_team(request, Scope.WRITE)
+    viewer = _people_team(request, Scope.WRITE)
     try:
-        cycle = launch.launch(_cycle(pk))
+        cycle = actions.launch(viewer, pk)
     except launch.CycleError as error:
         raise _refused(error) from None
     return with_etag(cycle_out(_cycle(cycle.pk), with_progress=True), cycle.revision)
@@ -169,9 +169,9 @@ def launch_cycle(request, pk: int):
 @router.post("/{int:pk}/remind", response=answers({200: RemindOut}),
              summary="Remind whoever still has to act on the current stage")
 def remind(request, pk: int):
-    _people_team(request, Scope.WRITE)
+    viewer = _people_team(request, Scope.WRITE)
     try:
-        told = actions.remind(_cycle(pk))
+        told = actions.remind(viewer, pk)
     except launch.CycleError as error:
         raise _refused(error) from None
     return {"reminded": told}
@@ -180,13 +180,13 @@ def remind(request, pk: int):
 @router.put("/{int:pk}/deadlines/{stage}", response=answers({200: CycleOut}),
             summary="Move a stage's deadline (If-Match: the cycle's revision)")
 def move_deadline(request, pk: int, stage: str, payload: DeadlineIn):
-    _people_team(request, Scope.WRITE)
+    viewer = _people_team(request, Scope.WRITE)
     if stage not in DUE_FIELDS:
         raise bad_field("stage", f"no stage called {stage!r}; the stages are "
                         f"{', '.join(DUE_FIELDS)}", status=404)
     cycle = _cycle(pk)
     try:
-        moved = actions.move_deadline(cycle, stage, payload.date, revision_from(request))
+        moved = actions.extend(viewer, cycle.pk, stage, payload.date, revision_from(request))
     except launch.CycleError as error:
         raise _refused(error) from None
     return with_etag(cycle_out(_cycle(moved.pk)), moved.revision)
@@ -195,7 +195,7 @@ def move_deadline(request, pk: int, stage: str, payload: DeadlineIn):
 @router.post("/{int:pk}/reviewers", response=answers({200: ReassignOut}),
              summary="Hand the reviews not yet submitted from one reviewer to another")
 def reassign(request, pk: int, payload: ReassignIn):
-    _people_team(request, Scope.WRITE)
+    viewer = _people_team(request, Scope.WRITE)
     cycle = _cycle(pk)
     if cycle.closed_at:
         raise Problem(409, "Not possible at this stage", "This cycle is closed.")
@@ -205,7 +205,7 @@ def reassign(request, pk: int, payload: ReassignIn):
         if source is None:
             raise bad_field("from_id", "no such reviewer")
     try:
-        moved = actions.reassign(cycle, source, payload.to_email)
+        moved = actions.reassign(viewer, cycle.pk, source, payload.to_email)
     except launch.CycleError as error:
         raise _refused(error) from None
     return {"moved": moved}
@@ -214,9 +214,9 @@ def reassign(request, pk: int, payload: ReassignIn):
 @router.post("/{int:pk}/close", response=answers({200: CycleOut}),
              summary="Close it: reminders stop; check-ins still open stay open")
 def close(request, pk: int):
-    _people_team(request, Scope.WRITE)
+    viewer = _people_team(request, Scope.WRITE)
     try:
-        cycle = actions.close_cycle(_cycle(pk))
+        cycle = actions.close(viewer, pk)
     except launch.CycleError as error:
         raise _refused(error) from None
     return with_etag(cycle_out(_cycle(cycle.pk), with_progress=True), cycle.revision)

@@ -3,20 +3,20 @@ managers change it; whoever may see their progress reads it)."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 from ninja.responses import Response
 
 from craftpath.web import access
+from craftpath.web.actions import checkins as actions
 from craftpath.web.checkins import plan as growth
-from craftpath.web.checkins.models import Evidence, FocusStatement, Goal
+from craftpath.web.checkins.models import Evidence, Goal
 
 from .auth import need
 from .models import Scope
 from .paging import MAX_LIMIT, page
-from .problems import bad_field, forbidden, not_found
+from .problems import bad_field, not_found
 from .schemas import (
     EvidenceIn,
     EvidenceOut,
@@ -84,17 +84,8 @@ def delete_evidence(request, pk: int):
 
 # --- growth plans ---------------------------------------------------------------------------
 
-def _person(viewer, pk: int, change: bool = False):
-    person = access.progress_visible_people(viewer).filter(pk=pk).first()
-    if person is None or not access.can_view_progress(viewer, person):
-        raise not_found("person")
-    if change and not access.can_edit_growth_plan(viewer, person):
-        raise forbidden("The growth plan is kept by the person and their managers.")
-    return person
-
-
-def plan_out(person) -> dict:
-    plan = growth.of(person)
+def plan_out(person, plan=None) -> dict:
+    plan = plan or growth.of(person)
     return {"person_id": person.pk,
             "focus": [{"id": f.record.pk, "statement_id": f.record.statement_id,
                        "text": f.text, "note": f.record.note} for f in plan.focus],
@@ -109,25 +100,16 @@ def goal_out(goal: Goal) -> dict:
 @plans.get("/{int:pk}", response=answers({200: PlanOut}),
                   summary="A person's growth plan")
 def get_plan(request, pk: int):
-    return plan_out(_person(request.auth, pk))
+    person, plan = actions.read_growth_plan(request.auth, pk, "growth plan (API)")
+    return plan_out(person, plan)
 
 
 @plans.post("/{int:pk}/focus", response=answers({201: FocusOut}),
                    summary="Add a focus statement (their level or the next)")
 def add_focus(request, pk: int, payload: FocusIn):
     need(request, Scope.WRITE)
-    person = _person(request.auth, pk, change=True)
-    choosable = {s.id: s for _, _, s in growth.choosable(person)}
-    if payload.statement_id not in choosable:
-        raise bad_field("statement_id", "is not a statement of this person's level or the "
-                        "next in their tracks")
-    try:
-        with transaction.atomic():
-            focus = FocusStatement.objects.create(
-                person=person, family_slug=person.family_slug,
-                statement_id=payload.statement_id, note=payload.note)
-    except IntegrityError:
-        raise bad_field("statement_id", "is already in the plan", status=409) from None
+    focus = actions.add_focus(request.auth, pk, payload.statement_id, payload.note)
+    choosable = {s.id: s for _, _, s in growth.choosable(focus.person)}
     return Response({"id": focus.pk, "statement_id": focus.statement_id,
                      "text": choosable[focus.statement_id].text, "note": focus.note},
                     status=201)
@@ -137,22 +119,15 @@ def add_focus(request, pk: int, payload: FocusIn):
                      summary="Remove a focus statement")
 def delete_focus(request, pk: int, focus_pk: int):
     need(request, Scope.WRITE)
-    person = _person(request.auth, pk, change=True)
-    focus = FocusStatement.objects.filter(pk=focus_pk, person=person).first()
-    if focus is None:
-        raise not_found("focus statement")
-    focus.delete()
+    actions.find_plan_owner(request.auth, pk)  # their plan first, then the item in it
+    actions.remove_focus(request.auth, focus_pk, person_pk=pk)
     return HttpResponse(status=204)
 
 
 @plans.post("/{int:pk}/goals", response=answers({201: GoalOut}), summary="Add a goal")
 def add_goal(request, pk: int, payload: GoalIn):
     need(request, Scope.WRITE)
-    person = _person(request.auth, pk, change=True)
-    if not payload.title.strip():
-        raise bad_field("title", "is empty")
-    goal = Goal.objects.create(person=person, title=payload.title.strip(), due=payload.due,
-                               actions=payload.actions)
+    goal = actions.add_goal(request.auth, pk, payload.title, payload.due, payload.actions)
     return Response(goal_out(goal), status=201)
 
 
@@ -160,9 +135,6 @@ def add_goal(request, pk: int, payload: GoalIn):
                      summary="Delete a goal")
 def delete_goal(request, pk: int, goal_pk: int):
     need(request, Scope.WRITE)
-    person = _person(request.auth, pk, change=True)
-    goal = Goal.objects.filter(pk=goal_pk, person=person).first()
-    if goal is None:
-        raise not_found("goal")
-    goal.delete()
+    actions.find_plan_owner(request.auth, pk)  # their plan first, then the item in it
+    actions.delete_goal(request.auth, goal_pk, person_pk=pk)
     return HttpResponse(status=204)

@@ -9,22 +9,21 @@ from __future__ import annotations
 from ninja import Query, Router
 from ninja.responses import Response
 
-from craftpath.web import access
-from craftpath.web.checkins import audit, feedback
+from craftpath.web.actions import feedback as actions
+from craftpath.web.checkins import feedback
 from craftpath.web.checkins import scope as scopes
 from craftpath.web.checkins.models import FeedbackRequest
 
 from .auth import caller
 from .models import Scope
 from .paging import MAX_LIMIT, page
-from .problems import Problem, bad_field, forbidden, not_found
-from .routes_checkins import checkin_or_404
+from .problems import Problem, bad_field
 from .schemas import (
     AnswerIn,
     AskedOut,
     AskedPage,
+    AskReceiptOut,
     FeedbackIn,
-    FeedbackOut,
     FeedbackPage,
     answers,
 )
@@ -54,42 +53,32 @@ def feedback_out(request: FeedbackRequest) -> dict:
             else None}
 
 
-def _readable(viewer, pk: int):
-    checkin = checkin_or_404(viewer, pk)
-    if not access.can_read_feedback(viewer, checkin):
-        raise forbidden("Feedback is for the person and their reviewers.")
-    return checkin
-
-
 @on_checkins.get("/{int:pk}/feedback", response=answers({200: FeedbackPage}),
                  summary="Feedback asked for on a check-in, and what was given")
 def list_feedback(request, pk: int, cursor: str | None = None,
                   limit: int = Query(50, ge=1, le=MAX_LIMIT),
                   state: str | None = Query(None, pattern=STATES)):
     viewer = caller(request)
-    checkin = _readable(viewer, pk)
-    audit.record(viewer, checkin, audit.VIEWED, "peer feedback (API)")
-    found = checkin.feedback_requests.select_related("colleague")
+    _, found = actions.read_feedback(viewer, pk, door="API")
     if state is not None:
         found = found.filter(state=state)
     return page(found, cursor, limit, feedback_out)
 
 
-@on_checkins.post("/{int:pk}/feedback", response=answers({201: FeedbackOut}),
-                  summary="Ask a colleague about chosen statements (the check-in must be open)")
+@on_checkins.post("/{int:pk}/feedback", response=answers({201: AskReceiptOut}),
+                  summary="Ask a colleague about chosen statements (the check-in must be open)",
+                  description="The answer is the same whether or not anyone has that address "
+                  "(or was asked before); the request shows in the check-in's list once made.")
 def ask_feedback(request, pk: int, payload: FeedbackIn):
     viewer = caller(request, Scope.WRITE)
-    checkin = _readable(viewer, pk)
-    if not access.can_request_feedback(viewer, checkin):
-        raise Problem(409, "Not possible at this stage",
-                      "Feedback is asked while the check-in is open.")
     try:
-        made = feedback.ask(checkin, viewer, payload.colleague, payload.statement_ids,
-                            payload.message)
+        asked_ = actions.ask(viewer, pk, payload.colleague, payload.statement_ids,
+                             payload.message, door="API")
     except feedback.FeedbackError as error:
         raise _refused(error) from None
-    audit.record(viewer, checkin, audit.CHANGED, "asked for peer feedback (API)")
-    return Response(feedback_out(made), status=201)
+    return Response({"colleague": asked_.colleague, "statement_ids": asked_.statement_ids,
+                     "message": asked_.message, "state": asked_.state, "answers": None},
+                    status=201)
 
 
 # --- the colleague's side -------------------------------------------------------------------
@@ -109,12 +98,7 @@ def asked_out(request: FeedbackRequest) -> dict:
             else None}
 
 
-def _mine(viewer, pk: int) -> FeedbackRequest:
-    found = FeedbackRequest.objects.select_related("checkin__person", "checkin__version") \
-        .defer("checkin__version__document").filter(pk=pk).first()
-    if found is None or not access.can_answer_feedback(viewer, found):
-        raise not_found("feedback request")
-    return found
+_mine = actions.find_asked
 
 
 @asked.get("", response=answers({200: AskedPage}), summary="Feedback colleagues asked you for")
@@ -143,7 +127,7 @@ def answer(request, pk: int, payload: AnswerIn):
     if unknown:
         raise bad_field("comments", f"not asked about: {', '.join(unknown)}")
     try:
-        feedback.answer(found, payload.comments, payload.evidence)
+        actions.answer(viewer, found.pk, payload.comments, payload.evidence)
     except feedback.FeedbackError as error:
         raise _refused(error) from None
     return asked_out(_mine(viewer, pk))
@@ -152,9 +136,8 @@ def answer(request, pk: int, payload: AnswerIn):
 @asked.post("/{int:pk}/decline", response=answers({200: AskedOut}), summary="Decline")
 def decline(request, pk: int):
     viewer = caller(request, Scope.WRITE)
-    found = _mine(viewer, pk)
     try:
-        feedback.decline(found)
+        actions.decline(viewer, pk)
     except feedback.FeedbackError as error:
         raise _refused(error) from None
     return asked_out(_mine(viewer, pk))

@@ -1,4 +1,5 @@
-"""Webhook endpoints and their deliveries: admins only (an admin-scoped token or a session)."""
+"""Webhook endpoints and their deliveries: admins only (an admin-scoped token or a session).
+Every admin sees every endpoint, with its owner and, when craftpath paused it, why."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from .models import Delivery, Event, Scope, WebhookEndpoint
 from .paging import MAX_LIMIT, page
 from .problems import bad_field, forbidden, not_found
 from .schemas import DeliveriesPage, EndpointIn, EndpointOut, RoleOut, answers
-from .webhooks import new_secret
+from .webhooks import new_secret, owner_lost_right
 
 router = Router(tags=["webhooks"])
 
@@ -28,10 +29,14 @@ class EndpointPatch(Schema):
 
 
 def endpoint_out(endpoint: WebhookEndpoint, secret: str | None = None) -> dict:
+    owner = endpoint.owner
     return {"id": endpoint.pk, "url": endpoint.url, "description": endpoint.description,
             "events": endpoint.events, "active": endpoint.is_active,
+            "owner": {"id": owner.pk, "name": owner.name, "email": owner.email}
+            if owner else None,
             "failures_in_a_row": endpoint.failures_in_a_row,
-            "disabled_at": endpoint.disabled_at, "secret": secret}
+            "disabled_at": endpoint.disabled_at, "paused_reason": endpoint.paused_reason,
+            "secret": secret}
 
 
 def delivery_out(delivery: Delivery) -> dict:
@@ -66,7 +71,7 @@ def _check_events(events: list[str]) -> None:
 @router.get("", response=answers({200: list[EndpointOut]}), summary="Webhook endpoints")
 def list_endpoints(request):
     _admin(request)
-    return [endpoint_out(e) for e in WebhookEndpoint.objects.all()]
+    return [endpoint_out(e) for e in WebhookEndpoint.objects.select_related("owner")]
 
 
 @router.get("/events", response=answers({200: list[RoleOut]}), summary="The events to choose")
@@ -114,6 +119,9 @@ def update_endpoint(request, pk: int, payload: EndpointPatch):
         endpoint.is_active = payload.active
         if payload.active:
             endpoint.disabled_at, endpoint.failures_in_a_row = None, 0
+            endpoint.paused_reason = ""
+            if owner_lost_right(endpoint):  # turned back on: the admin who did it owns it now
+                endpoint.owner = request.auth
     endpoint.save()
     return endpoint_out(endpoint)
 

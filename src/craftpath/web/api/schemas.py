@@ -178,6 +178,8 @@ class VoiceOut(Schema):
     reason: str
     comment: str
     revision: int
+    # Given once both sides had submitted, with the other side's ratings in view.
+    after_seeing: bool = False
 
 
 class RatingOut(Schema):
@@ -289,6 +291,15 @@ class FeedbackOut(Schema):
 class FeedbackPage(Schema):
     items: list[FeedbackOut]
     next_cursor: str | None
+
+
+class AskReceiptOut(Schema):
+    """What asking answers: the same for every address, so it tells nobody who exists."""
+    colleague: str  # the address as given
+    statement_ids: list[str]
+    message: str
+    state: str  # requested
+    answers: None = None
 
 
 class FeedbackIn(Schema):
@@ -459,14 +470,22 @@ class EndpointIn(Schema):
     description: str = Field("", max_length=200)
 
 
+class EndpointOwner(Schema):
+    id: int
+    name: str
+    email: str
+
+
 class EndpointOut(Schema):
     id: int
     url: str
     description: str
     events: list[str]
     active: bool
+    owner: EndpointOwner | None  # None: the account that registered it was deleted
     failures_in_a_row: int
     disabled_at: datetime | None
+    paused_reason: str  # why craftpath turned it off, "" if it did not
     secret: str | None  # only in the answer that made it
 
 

@@ -49,6 +49,11 @@ def _answer(document: dict | None, status: int = 200) -> HttpResponse:
     return answer
 
 
+def scim_refusal(status: int, detail: str, scim_type: str = "") -> HttpResponse:
+    """A SCIM error document for a refusal made outside a SCIM view (the NUL middleware)."""
+    return _answer(ScimError(status, detail, scim_type).document(), status)
+
+
 def scim_view(methods: tuple[str, ...]):
     """Token check, method check, JSON body, and ScimError → a SCIM error document."""
     def decorate(view):

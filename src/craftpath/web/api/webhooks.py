@@ -2,7 +2,9 @@
 (webhook-id, webhook-timestamp, webhook-signature = "v1," + base64 HMAC-SHA256 of
 "id.timestamp.body" under the endpoint's secret). Each delivery is a background task that
 retries with growing delays; an endpoint whose deliveries keep failing is disabled and its
-owner told by email."""
+owner told by email. An endpoint whose owner may no longer have webhooks (the admin role
+removed, the account deactivated or deleted) is paused, with the reason, when an event is
+queued for it and again when a delivery is tried, so nothing more is sent on their behalf."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+
+from craftpath.web import access
 
 from . import destinations
 from .models import Delivery, Event, WebhookEndpoint
@@ -43,8 +47,8 @@ def emit(event: str, data: dict) -> None:
     assert event in Event.values, event
 
     def queue():
-        for endpoint in WebhookEndpoint.objects.filter(is_active=True):
-            if event in endpoint.events:
+        for endpoint in WebhookEndpoint.objects.filter(is_active=True).select_related("owner"):
+            if event in endpoint.events and not pause_if_owner_lost_right(endpoint):
                 delivery = Delivery.objects.create(
                     endpoint=endpoint, event=event, message_id="msg_" + secrets.token_hex(12),
                     payload={"type": event, "timestamp": timezone.now().isoformat(),
@@ -65,8 +69,11 @@ def attempt(delivery_id: int) -> str:
     if delivery is None or delivery.status != Delivery.PENDING:
         return "gone"
     endpoint = delivery.endpoint
+    pause_if_owner_lost_right(endpoint)
     if not endpoint.is_active:
-        delivery.status, delivery.error = Delivery.FAILED, "endpoint disabled"
+        delivery.status = Delivery.FAILED
+        delivery.error = f"endpoint disabled: {endpoint.paused_reason}"[:300] \
+            if endpoint.paused_reason else "endpoint disabled"
         delivery.save(update_fields=["status", "error"])
         return delivery.status
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
@@ -102,6 +109,47 @@ def attempt(delivery_id: int) -> str:
     return delivery.status
 
 
+def owner_lost_right(endpoint: WebhookEndpoint) -> str:
+    """Why deliveries may no longer go out on the owner's behalf, or "" while they may."""
+    owner = endpoint.owner
+    if owner is None:
+        return "its owner's account was deleted"
+    if access.can_own_webhooks(owner):
+        return ""
+    who = owner.name or owner.email
+    if not owner.is_active:
+        return f"its owner, {who}, was deactivated"
+    return f"its owner, {who}, no longer manages webhooks (admin role removed)"
+
+
+def pause_if_owner_lost_right(endpoint: WebhookEndpoint) -> bool:
+    """Pause `endpoint` if its owner lost the right to it; True if it is (now) paused. An
+    admin sees the reason in the list of endpoints and may turn it back on, taking it over."""
+    if not endpoint.is_active:
+        return True
+    reason = owner_lost_right(endpoint)
+    if not reason:
+        return False
+    pause(endpoint, reason)
+    return True
+
+
+def pause(endpoint: WebhookEndpoint, reason: str) -> None:
+    endpoint.is_active, endpoint.disabled_at = False, timezone.now()
+    endpoint.paused_reason = reason[:200]
+    WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).update(
+        is_active=False, disabled_at=endpoint.disabled_at, paused_reason=endpoint.paused_reason)
+
+
+def pause_owned_by(person) -> int:
+    """Pause at once the endpoints `person` owns if they lost the right to them (called when
+    a role is removed or an account deactivated), so the list shows it before any event."""
+    paused = 0
+    for endpoint in WebhookEndpoint.objects.filter(owner=person, is_active=True):
+        paused += pause_if_owner_lost_right(endpoint)
+    return paused
+
+
 def _retry(delivery_id: int, delay: float) -> None:
     if default_task_backend.supports_defer and delay > 0:
         deliver.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(delivery_id)
@@ -117,7 +165,9 @@ def _count_failure(endpoint: WebhookEndpoint) -> None:
         disable = current.is_active and current.failures_in_a_row >= settings.WEBHOOK_DISABLE_AFTER
         if disable:
             current.is_active, current.disabled_at = False, timezone.now()
-            fields += ["is_active", "disabled_at"]
+            current.paused_reason = (f"{current.failures_in_a_row} deliveries failed in a row, "
+                                     "each after every retry")
+            fields += ["is_active", "disabled_at", "paused_reason"]
         current.save(update_fields=fields)
     if disable and current.owner is not None and current.owner.email:
         send_mail(

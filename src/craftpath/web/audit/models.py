@@ -75,6 +75,20 @@ class Event(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries are deleted only by the retention purge")
 
+    # A name that anonymising replaced by its commitment (names.py) is shown as nobody's.
+    @property
+    def actor_shown(self) -> str:
+        return "a former colleague" if self.actor_name.startswith("#c:") else self.actor_name
+
+    @property
+    def actor_email_shown(self) -> str:
+        return "" if self.actor_email.startswith("#c:") else self.actor_email
+
+    @property
+    def subject_shown(self) -> str:
+        return "a former colleague" if self.subject_name.startswith("#c:") \
+            else self.subject_name
+
     def chained_fields(self) -> dict:
         from .chain import FIELDS
 
@@ -90,3 +104,14 @@ class ChainHead(models.Model):
     hash = models.CharField(max_length=64)
     anchor_seq = models.PositiveBigIntegerField(default=1)
     anchor_hash = models.CharField(max_length=64)
+
+
+class NameSalt(models.Model):
+    """A random salt per person named in the trail (names.py): the chain hashes a person's
+    name and email through it, from entry `since_seq` on, so that deleting the salt when the
+    person is anonymised or erased lets their names in the entries be replaced by what the
+    chain hashed, and nothing readable about them is left."""
+
+    person_pk = models.BigIntegerField(unique=True)
+    salt = models.CharField(max_length=64)
+    since_seq = models.PositiveBigIntegerField()

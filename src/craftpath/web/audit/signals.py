@@ -25,8 +25,10 @@ def _manager_saved(sender, instance, created, raw=False, update_fields=None,
         from .models import Action
         from .trail import record
 
-        manager = instance.manager if instance.manager_id else None
-        detail = (f"manager: {_name_of(before)} → {manager.name if manager else 'none'}")
+        # Managers by id, not name: an entry about one person must not carry another's
+        # name, which anonymising the other could not take out (names.py seals only the
+        # entry's own actor and subject).
+        detail = f"manager: {_ref(before)} → {_ref(instance.manager_id)}"
         record(None, Action.MANAGER_CHANGED, instance, target="org chart", detail=detail)
     instance._audit_manager_id = instance.manager_id
 
@@ -39,13 +41,8 @@ def _before_save(sender, instance, raw=False, **kwargs) -> None:
             "manager_id", flat=True).first()
 
 
-def _name_of(pk) -> str:
-    if pk is None:
-        return "none"
-    from craftpath.web.accounts.models import User
-
-    found = User.objects.filter(pk=pk).values_list("name", flat=True).first()
-    return found or f"person {pk}"
+def _ref(pk) -> str:
+    return "none" if pk is None else f"#{pk}"
 
 
 def _role_saved(sender, instance, created, raw=False, **kwargs) -> None:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from . import chain
+from . import chain, names
 from .models import Action, ChainHead, Event
 
 COMMAND_LINE = "command line"
@@ -67,6 +67,11 @@ def _subject_of(subject) -> tuple[int | None, str]:
     return subject.pk, subject.name or subject.email
 
 
+def lock_chain() -> None:
+    """Hold the chain's lock until the transaction ends (names.forget changes entries)."""
+    _locked_head()
+
+
 def _locked_head() -> ChainHead:
     """The head row, locked until the transaction ends. The migration makes it; it is made
     here too when missing (a database emptied by `flush`)."""
@@ -95,12 +100,14 @@ def record(who, action: str, subject=None, *, target: str = "", detail: str = ""
         made = []
         for person in people:
             subject_pk, subject_name = _subject_of(person)
-            event = Event(seq=head.seq + 1, subject_pk=subject_pk,
-                          subject_name=chain.clean_text(subject_name, 200),
-                          prev_hash=head.hash, **shared)
-            event.hash = chain.link(head.hash, event.chained_fields())
+            made.append(Event(seq=head.seq + len(made) + 1, subject_pk=subject_pk,
+                              subject_name=chain.clean_text(subject_name, 200), **shared))
+        salts = names.salts_for({e.actor_pk for e in made} | {e.subject_pk for e in made})
+        names.ensure_salts(made, salts)
+        for event in made:
+            event.prev_hash = head.hash
+            event.hash = chain.link(head.hash, names.sealed(event.chained_fields(), salts))
             head.seq, head.hash = event.seq, event.hash
-            made.append(event)
         _insert(made)
         ChainHead.objects.filter(pk=1).update(seq=head.seq, hash=head.hash)
     return made
@@ -183,6 +190,8 @@ class Search:
                 query = Q()
                 for name in text_fields:
                     query |= Q(**{f"{name}__icontains": value})
+                if pk_field == "subject_pk":
+                    query |= _erasure_lookup(value)
                 found = found.filter(query)
         if self.action:
             found = found.filter(action=self.action)
@@ -191,6 +200,17 @@ class Search:
         if self.until:
             found = found.filter(at__lt=self.until)
         return found
+
+
+def _erasure_lookup(text: str):
+    """Erasure and anonymisation entries keep no name, only keys that the name or email
+    the person had give back (names.lookup_keys)."""
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for term in names.lookup_terms(text):
+        query |= Q(action__in=[Action.ERASED, Action.ANONYMISED], detail__contains=term)
+    return query
 
 
 def head() -> tuple[int, str]:
@@ -208,6 +228,8 @@ class Verification:
     first_seq: int | None = None
     head_seq: int = 0
     head_hash: str = ""
+    anchor_seq: int = 1
+    reaches: tuple[int, str] | None = None  # the noted head the trail was found to reach
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -215,14 +237,34 @@ class Verification:
         return not self.problems
 
 
-def verify(limit_problems: int = 20) -> Verification:
+def parse_head(text: str) -> tuple[int, str]:
+    """A head noted elsewhere, as `SEQ:HASH` (what `craftpath backup` and `audit_verify`
+    print); ValueError with a message naming what is wrong."""
+    seq, _, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if not seq.strip().isdigit() or len(seq.strip()) > 18 or len(digest) != 64 \
+            or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(f"{text!r} is not a head: give it as SEQ:HASH, an entry number and "
+                         "its 64-character hash, as `audit_verify` and `craftpath backup` "
+                         "print it")
+    return int(seq), digest
+
+
+def verify(limit_problems: int = 20, expect_head: tuple[int, str] | None = None
+           ) -> Verification:
     """Walk the chain from its anchor to its head and report every break: an entry whose hash
     does not match its fields (edited), one that does not point at the entry before it or a
-    gap in the numbers (deleted), a head that is not the last entry (deleted at the end)."""
+    gap in the numbers (deleted), a head that is not the last entry (deleted at the end), an
+    anchor other than the one the last purge recorded (the start cut off). With
+    `expect_head` (seq, hash), a head noted elsewhere, also whether the trail still holds that
+    entry unchanged, which a rewrite of the whole chain cannot fake."""
     with transaction.atomic():
         head = _locked_head()
-    found = Verification(head_seq=head.seq, head_hash=head.hash)
+    found = Verification(head_seq=head.seq, head_hash=head.hash, anchor_seq=head.anchor_seq)
     expected_seq, expected_prev = head.anchor_seq, head.anchor_hash
+    # Where the anchor must be: the genesis until a purge, then where the last purge set it.
+    recorded_anchor: tuple[int, str | None] = (1, chain.GENESIS)
+    noted_hash = None  # the hash the trail holds for the noted head's entry
 
     def problem(text: str) -> None:
         if len(found.problems) < limit_problems:
@@ -231,8 +273,9 @@ def verify(limit_problems: int = 20) -> Verification:
     # Up to the head as read: entries written while the walk goes on are the next walk's.
     rows = Event.objects.filter(seq__lte=head.seq).order_by("seq") \
         .values_list("prev_hash", "hash", *chain.FIELDS)
+    salts = names.salts_for(None)
     for prev_hash, stored_hash, *values in rows.iterator(chunk_size=2000):
-        fields = dict(zip(chain.FIELDS, values, strict=True))
+        fields = names.sealed(dict(zip(chain.FIELDS, values, strict=True)), salts)
         seq = fields["seq"]
         if found.first_seq is None:
             found.first_seq = seq
@@ -244,12 +287,44 @@ def verify(limit_problems: int = 20) -> Verification:
                     "edited)")
         if chain.link(prev_hash, fields) != stored_hash:
             problem(f"entry {seq} was changed after it was written (its hash does not match)")
+        if fields["action"] == Action.PURGED:
+            recorded_anchor = chain.anchor_set_by(fields["detail"]) or recorded_anchor
+        if expect_head and seq == expect_head[0]:
+            noted_hash = stored_hash
         found.checked += 1
         expected_seq, expected_prev = seq + 1, stored_hash
     if expected_seq - 1 != head.seq or expected_prev != head.hash:
         problem(f"the chain ends at entry {expected_seq - 1} but its head says {head.seq}: "
                 "the last entries were deleted")
+    anchor_seq, anchor_hash = recorded_anchor
+    if head.anchor_seq != anchor_seq or anchor_hash not in (None, head.anchor_hash):
+        problem(f"the trail starts at entry {head.anchor_seq} but "
+                + ("no purge is recorded" if anchor_seq == 1 else
+                   f"the last purge recorded entry {anchor_seq}")
+                + ": the anchor was moved and the entries before it deleted")
+    if expect_head:
+        _check_noted_head(found, head, expect_head, noted_hash, problem)
     return found
+
+
+def _check_noted_head(found: Verification, head: ChainHead, noted: tuple[int, str],
+                      noted_hash: str | None, problem) -> None:
+    seq, digest = noted
+    if seq == head.anchor_seq - 1:  # the last entry purged (or the genesis): the anchor's
+        noted_hash = head.anchor_hash
+    if noted_hash == digest:
+        found.reaches = noted
+    elif seq < head.anchor_seq - 1:
+        problem(f"the noted head, entry {seq}, was purged (the trail starts at entry "
+                f"{head.anchor_seq}): it cannot be checked; note a newer head")
+    elif seq > head.seq:
+        problem(f"the trail does not reach the noted head: it ends at entry {head.seq}, "
+                f"before entry {seq} (entries deleted, or the trail rewritten)")
+    elif noted_hash is None:
+        problem(f"the trail does not reach the noted head: entry {seq} is missing")
+    else:
+        problem(f"the trail does not reach the noted head: entry {seq} has another hash "
+                "(the trail was rewritten up to there)")
 
 
 # --- retention --------------------------------------------------------------------------------
@@ -258,10 +333,27 @@ def retention_days() -> int:
     return int(getattr(settings, "CRAFTPATH_AUDIT_RETENTION_DAYS", 730))
 
 
+@contextlib.contextmanager
+def purge_permit(using: str | None = None):
+    """Let the database delete entries and move the anchor, inside the caller's transaction
+    (its triggers refuse both unless `audit_purge_permit` holds a row; see migration 0003).
+    The row is added and removed in the same transaction, so no other connection sees it; if
+    the transaction fails, its rollback removes it."""
+    connection = connections[using or Event.objects.db]
+    if not connection.in_atomic_block:
+        raise RuntimeError("the purge permit is opened only inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO audit_purge_permit (id) VALUES (1)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_purge_permit")
+
+
 def purge(now: datetime | None = None, who=None) -> int:
     """Delete entries older than the retention period. The first kept entry becomes the
-    anchor (the head row keeps the hash it points at), and the purge is itself recorded, so
-    the chain still verifies from the anchor to the head."""
+    anchor (the head row keeps the hash it points at), and the purge is itself recorded with
+    that anchor, so the chain still verifies from the anchor to the head and an anchor moved
+    by anything else is found."""
     cutoff = (now or timezone.now()) - timedelta(days=retention_days())
     with transaction.atomic():
         _locked_head()  # no entry is added meanwhile
@@ -270,9 +362,11 @@ def purge(now: datetime | None = None, who=None) -> int:
         if last is None:
             return 0
         last_seq, last_hash = last
-        count = Event.objects.filter(seq__lte=last_seq)._purge()[0]
-        ChainHead.objects.filter(pk=1).update(anchor_seq=last_seq + 1, anchor_hash=last_hash)
-        record(who, Action.PURGED, detail=f"{count} entries up to {last_seq}, older than "
-                                          f"{cutoff:%Y-%m-%d} ({retention_days()} days' "
-                                          "retention)")
+        with purge_permit():
+            count = Event.objects.filter(seq__lte=last_seq)._purge()[0]
+            ChainHead.objects.filter(pk=1).update(anchor_seq=last_seq + 1,
+                                                  anchor_hash=last_hash)
+        why = f"older than {cutoff:%Y-%m-%d} ({retention_days()} days' retention)"
+        record(who, Action.PURGED, target="audit trail",
+               detail=chain.purge_detail(count, last_seq, last_hash, why))
     return count

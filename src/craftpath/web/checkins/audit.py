@@ -1,5 +1,7 @@
 """Who viewed or changed someone else's check-in, and when: kept in the audit trail
-(web/audit/), shown to the person on their check-in.
+(web/audit/), shown to the person on their check-in. The actions (actions/checkins.py) write
+these entries for every door; `record` here is left for the people team's bulk move
+(frameworks/releasing.py) until that goes through an action too.
 
 Only other people's views and changes are kept (a person reading their own check-in is not
 news), except every export, the person's own included, and changes to what will be frozen on

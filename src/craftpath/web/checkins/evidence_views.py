@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from craftpath.web import access
+from craftpath.web.actions import Refused
+from craftpath.web.actions import checkins as actions
 
-from . import audit, loop, rows, suggestion_views
+from . import loop, rows, suggestion_views
 from . import scope as scopes
 from .forms import EvidenceForm
 from .models import Evidence
@@ -82,8 +82,8 @@ def evidence_delete(request, pk: int):
 def evidence_inline(request, pk: int):
     """Add an evidence item from a statement of one's own check-in and attach it there."""
     checkin = checkin_or_404(request.user, pk)
-    if not access.can_self_assess(request.user, checkin):
-        raise PermissionDenied("Evidence is added by the person whose check-in it is.")
+    if not access.can_add_checkin_evidence(request.user, checkin):
+        raise Refused("Evidence is added by the person whose check-in it is.")
     scope = scopes.of_checkin(checkin)
     statement_id = request.POST.get("statement", "")
     item = scope.item(statement_id)
@@ -96,11 +96,8 @@ def evidence_inline(request, pk: int):
     added = None
     if form.is_valid():
         added = form.save(commit=False)
-        added.owner = request.user
         try:
-            with transaction.atomic():  # no orphan item when the check-in refuses it
-                added.save()
-                entry = loop.attach_new_evidence(checkin, statement_id, added)
+            entry = actions.attach_new_evidence(request.user, checkin, statement_id, added)
         except loop.LoopError as problem:
             added, context["problem"] = None, str(problem)
         else:
@@ -109,7 +106,6 @@ def evidence_inline(request, pk: int):
                 linked = checkin.entries.get(statement_id=also)
                 context.update(also_anchor=rows.anchor_of(also),
                                also_revision=linked.self_revision)
-            audit.record(request.user, checkin, audit.CHANGED, "evidence")
             context.update(added=added, form=EvidenceForm(prefix="new"),
                            revision=entry.self_revision,
                            this_anchor=rows.anchor_of(statement_id),

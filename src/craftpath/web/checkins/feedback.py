@@ -1,6 +1,10 @@
 """Peer feedback on an open check-in: asking up to MAX_COLLEAGUES colleagues about chosen
 statements, their answer (comments, and their own evidence if they like) or their refusal.
-Writes are transactions; an answer is accepted once (a second tab gets a clear refusal)."""
+Writes are transactions; an answer is accepted once (a second tab gets a clear refusal).
+
+Asking never tells whether an address belongs to anyone: an address nobody active has is
+answered as an ask would be, and nothing is stored or sent for it (the directory is not for
+everyone to probe)."""
 
 from __future__ import annotations
 
@@ -26,22 +30,22 @@ class FeedbackError(Exception):
         self.field = field
 
 
+class AlreadyAsked(FeedbackError):
+    """This colleague has been asked about this check-in already."""
+
+
 def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
-        message: str = "", now=None) -> FeedbackRequest:
+        message: str = "", now=None) -> FeedbackRequest | None:
+    """Ask the colleague with `colleague_email`; None (nothing stored, nobody told) when
+    nobody active has that address, which the caller answers as if they had been asked."""
     from craftpath.web.notifications.models import Kind
     from craftpath.web.notifications.notify import notify
 
     now = now or timezone.now()
     if checkin.is_closed:
         raise FeedbackError(CLOSED)
-    colleague = User.objects.filter(email=normalise_email(colleague_email),
-                                    is_active=True).first()
-    if colleague is None:
-        raise FeedbackError(f"Nobody active in the directory has the email "
-                            f"{colleague_email.strip()!r}.", field="colleague")
-    if colleague.pk == checkin.person_id:
-        raise FeedbackError("Ask a colleague; your own view is the self-assessment.",
-                            field="colleague")
+    if not colleague_email.strip():
+        raise FeedbackError("Give the colleague's email.", field="colleague")
     scope = scopes.of_checkin(checkin)
     chosen = [sid for sid in dict.fromkeys(statement_ids) if scope.item(sid) is not None]
     if not chosen:
@@ -61,6 +65,15 @@ def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
             if asked >= MAX_COLLEAGUES:
                 raise FeedbackError(f"At most {MAX_COLLEAGUES} colleagues can be asked about "
                                     "one check-in.")
+            # Looked up only once everything else about the ask is known to be fine, so no
+            # answer differs by whether the address is someone's.
+            colleague = User.objects.filter(email=normalise_email(colleague_email),
+                                            is_active=True).first()
+            if colleague is None:
+                return None
+            if colleague.pk == checkin.person_id:
+                raise FeedbackError("Ask a colleague; your own view is the self-assessment.",
+                                    field="colleague")
             request = FeedbackRequest.objects.create(
                 checkin=checkin, colleague=colleague, requested_by=by, statement_ids=chosen,
                 message=message.strip(), created_at=now)
@@ -72,8 +85,8 @@ def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
                    + (f" Their note: {request.message}" if request.message else ""),
                    link=f"/checkins/feedback/{request.pk}/", now=now)
     except IntegrityError:
-        raise FeedbackError(f"{colleague} has been asked about this check-in already.") \
-            from None
+        raise AlreadyAsked(f"{colleague_email.strip()} has been asked about this check-in "
+                           "already.") from None
     return request
 
 

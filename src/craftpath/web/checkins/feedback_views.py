@@ -6,44 +6,38 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from craftpath.web import access
+from craftpath.web.actions import feedback as actions
 
-from . import audit, feedback
+from . import feedback
 from . import scope as scopes
 from .models import Evidence, FeedbackRequest
-from .views import checkin_or_404
+from .views import parse_id
 
 
 @login_required
 def checkin_feedback(request, pk: int):
     viewer = request.user
-    checkin = checkin_or_404(viewer, pk)
-    if not access.can_read_feedback(viewer, checkin):
-        raise PermissionDenied("Feedback is for the person and their reviewers.")
-    scope = scopes.of_checkin(checkin)
-    can_ask = access.can_request_feedback(viewer, checkin)
     if request.method == "POST":
         # A check-in closed since the page was drawn is refused by `ask` with a message, as
         # any other refusal is (the API answers 409); only the person and reviewers ask.
-        if not can_ask and not checkin.is_closed:
-            raise PermissionDenied("Feedback is asked by the person and their reviewers.")
         try:
-            feedback.ask(checkin, viewer, request.POST.get("colleague", ""),
-                         request.POST.getlist("statement"), request.POST.get("message", ""))
+            actions.ask(viewer, pk, request.POST.get("colleague", ""),
+                        request.POST.getlist("statement"), request.POST.get("message", ""))
         except feedback.FeedbackError as problem:
             messages.error(request, str(problem))
         else:
-            audit.record(viewer, checkin, audit.CHANGED, "asked for peer feedback")
+            # The same words whether or not the address is someone's.
             messages.success(request, "Asked. They will see the statements you chose and your "
                              "name, never a rating.")
-        return redirect("checkins:feedback", pk=checkin.pk)
-    audit.record(viewer, checkin, audit.VIEWED, "peer feedback")  # as the API records it
-    requests_ = list(checkin.feedback_requests.select_related("colleague"))
+        return redirect("checkins:feedback", pk=pk)
+    checkin, found = actions.read_feedback(viewer, pk)
+    scope = scopes.of_checkin(checkin)
+    can_ask = access.can_request_feedback(viewer, checkin)
+    requests_ = list(found)
     return render(request, "checkins/feedback.html", {
         "checkin": checkin, "scope": scope, "requests": requests_, "can_ask": can_ask,
         "left": feedback.MAX_COLLEAGUES - sum(r.state != FeedbackRequest.DECLINED
@@ -52,26 +46,18 @@ def checkin_feedback(request, pk: int):
     })
 
 
-def _request_or_404(viewer, pk: int) -> FeedbackRequest:
-    found = get_object_or_404(FeedbackRequest.objects.select_related(
-        "checkin__person", "checkin__version"), pk=pk)
-    if not access.can_answer_feedback(viewer, found):
-        raise Http404("No such feedback request.")
-    return found
-
-
 @login_required
 def answer(request, pk: int):
     viewer = request.user
-    asked = _request_or_404(viewer, pk)
+    asked = actions.find_asked(viewer, pk)
     scope = scopes.of_checkin(asked.checkin)
     items = [scope.item(sid) for sid in asked.statement_ids if scope.item(sid)]
     if request.method == "POST":
         comments = {sid: request.POST.get(f"comment-{sid}", "") for sid in asked.statement_ids}
-        evidence = {sid: [int(v) for v in request.POST.getlist(f"evidence-{sid}") if v.isdigit()]
-                    for sid in asked.statement_ids}
+        evidence = {sid: [n for n in map(parse_id, request.POST.getlist(f"evidence-{sid}"))
+                          if n is not None] for sid in asked.statement_ids}
         try:
-            feedback.answer(asked, comments, evidence)
+            actions.answer(viewer, asked.pk, comments, evidence)
         except feedback.FeedbackError as problem:
             messages.error(request, str(problem))
             return render(request, "checkins/feedback_answer.html", {
@@ -89,9 +75,8 @@ def answer(request, pk: int):
 @login_required
 @require_POST
 def decline(request, pk: int):
-    asked = _request_or_404(request.user, pk)
     try:
-        feedback.decline(asked)
+        actions.decline(request.user, pk)
     except feedback.FeedbackError as problem:
         messages.error(request, str(problem))
     else:

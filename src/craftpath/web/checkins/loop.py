@@ -110,6 +110,16 @@ def editable_side(checkin: CheckIn, side: str) -> str | None:
     return None
 
 
+def editable_entry(checkin: CheckIn, side: str, entry: Entry) -> str | None:
+    """Why `side` of this one entry cannot be changed now, or None when it can. A submitted
+    side keeps what it submitted; it still rates the statements a move to a new version
+    added after it submitted (`added_by_move`), which it never rated blind."""
+    why_not = editable_side(checkin, side)
+    if why_not and side != "agreed" and not checkin.is_closed and entry.added_by_move:
+        return None
+    return why_not
+
+
 def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, reason: str,
                comment: str, revision: int, evidence_ids: list[int] | None = None,
                seen: str | None = None) -> Saved:
@@ -131,15 +141,20 @@ def save_voice(checkin: CheckIn, side: str, statement_id: str, *, value: str, re
             raise LoopError(f"The {name} is too long (at most {LIMITS[name]} characters).")
     with transaction.atomic():
         current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
-        why_not = editable_side(current, side)
+        stored = Entry.objects.filter(checkin=checkin, statement_id=statement_id).first()
+        if stored is None:  # moved to a version without it since the page was drawn
+            raise LoopError("That statement is not part of this check-in.")
+        why_not = editable_entry(current, side, stored)
         if why_not:
             raise LoopError(why_not)
         followed = side == "agreed" and seen is not None and seen == agreed_fingerprint(current)
+        update = {f"{side}_value": value, f"{side}_reason": reason, f"{side}_comment": comment,
+                  f"{side}_revision": F(f"{side}_revision") + 1, "updated_at": timezone.now()}
+        if side != "agreed" and current.both_submitted:
+            update[f"{side}_after_seeing"] = True  # the other side's ratings were in view
         changed = Entry.objects.filter(
             checkin=checkin, statement_id=statement_id, **{f"{side}_revision": revision},
-        ).update(**{f"{side}_value": value, f"{side}_reason": reason,
-                    f"{side}_comment": comment, f"{side}_revision": F(f"{side}_revision") + 1,
-                    "updated_at": timezone.now()})
+        ).update(**update)
         entry = Entry.objects.get(checkin=checkin, statement_id=statement_id)
         if not changed:
             raise Conflict(entry, side, "Someone else (or this page in another tab) saved this "
@@ -344,8 +359,13 @@ def mark_suggested(checkin: CheckIn, cited: dict[str, list[dict]]) -> dict[str, 
 def carry_to(checkin: CheckIn, version) -> CheckIn:
     """Move an open check-in to `version`, taking each rating along the statement mapping of
     core.compare (kept and reworded statements keep their rating; a split statement's rating
-    goes to each part; merged ones keep the first rated). New statements start unrated, and a
-    side that then has unrated statements is open for rating again."""
+    goes to each part; merged ones keep the first rated). New statements start unrated.
+
+    What a side submitted stays submitted: its ratings were given blind, and reopening it
+    after both sides had submitted would let it be rewritten with the other side in view. A
+    side that had submitted rates the new statements still (they are marked `added_by_move`);
+    a rating given once both sides had submitted is marked as given after seeing the other
+    side (see save_voice)."""
     if checkin.is_closed:
         raise ClosedCheckInError("a closed check-in keeps the version it was made against")
     old_framework, new_framework = framework_of(checkin.version), framework_of(version)
@@ -381,7 +401,9 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
                     by_new_id[new_id] = old
         checkin.entries.all().delete()
         fields = [f"{side}_{part}" for side in ("self", "manager", "agreed")
-                  for part in ("value", "reason", "comment")]
+                  for part in ("value", "reason", "comment")] + [
+            "added_by_move", "self_after_seeing", "manager_after_seeing"]
+        any_submitted = bool(current.self_submitted_at or current.manager_submitted_at)
         # Every carried entry starts above any revision a page opened before the move holds,
         # so a stale tab's save is refused rather than overwriting the carried rating.
         revisions = {f"{side}_revision": 1 + max((getattr(old, f"{side}_revision")
@@ -392,18 +414,13 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
             entry = Entry.objects.create(
                 checkin=checkin, statement_id=item.statement.id, position=item.position,
                 **revisions,
-                **({name: getattr(source, name) for name in fields} if source else {}))
+                **({name: getattr(source, name) for name in fields} if source
+                   else {"added_by_move": any_submitted}))
             if source is not None:
                 entry.evidence.set(source.evidence.all())
                 SuggestedLink.objects.bulk_create(
                     SuggestedLink(entry=entry, evidence_id=link.evidence_id, model=link.model)
                     for link in suggested.get(source.pk, ()))
         checkin.version, checkin.next_level_slug = version, next_slug
-        update = ["version", "next_level_slug"]
-        for side in ("self", "manager"):
-            if checkin.submitted_at(side) and \
-                    checkin.entries.filter(**{f"{side}_value": ""}).exists():
-                setattr(checkin, f"{side}_submitted_at", None)
-                update.append(f"{side}_submitted_at")
-        checkin.save(update_fields=update)
+        checkin.save(update_fields=["version", "next_level_slug"])
     return checkin

@@ -140,6 +140,14 @@ class Entry(models.Model):
     agreed_comment = models.TextField(max_length=5000, blank=True)
     agreed_revision = models.PositiveIntegerField(default=0)
 
+    # A statement a move to a new version added after a side had submitted: that side rates
+    # it still (its submitted ratings stay as they were).
+    added_by_move = models.BooleanField(default=False, db_default=False)
+    # Rated on this side once both sides had submitted, so with the other side's ratings in
+    # view: the side-by-side page and the closed record say so.
+    self_after_seeing = models.BooleanField(default=False, db_default=False)
+    manager_after_seeing = models.BooleanField(default=False, db_default=False)
+
     # The person's evidence for their own rating of this statement.
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="entries")
     updated_at = models.DateTimeField(auto_now=True)
@@ -160,7 +168,8 @@ class Entry(models.Model):
     def voice(self, side: str) -> dict:
         return {"value": getattr(self, f"{side}_value"), "reason": getattr(self, f"{side}_reason"),
                 "comment": getattr(self, f"{side}_comment"),
-                "revision": getattr(self, f"{side}_revision")}
+                "revision": getattr(self, f"{side}_revision"),
+                "after_seeing": getattr(self, f"{side}_after_seeing", False)}
 
 
 class FocusStatement(models.Model):

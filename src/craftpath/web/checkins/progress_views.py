@@ -6,40 +6,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
-from django.db.models import OuterRef, Subquery
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.core.progress import Scale
 from craftpath.web import access
-from craftpath.web.audit import trail
-from craftpath.web.audit.models import Action
+from craftpath.web.actions import Invalid
+from craftpath.web.actions import checkins as actions
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
 from . import history as histories
 from . import plan as plans
 from .forms import FocusForm, GoalForm
-from .models import CheckIn, FocusStatement, Goal
-
-
-def _progress_person_or_404(viewer, pk: int):
-    person = get_object_or_404(access.visible_people(viewer), pk=pk)
-    if not access.can_view_progress(viewer, person):
-        # Admins see profiles but not progress: the same answer as for someone unknown.
-        raise Http404("No such person.")
-    return person
+from .models import CheckIn
 
 
 @login_required
 @require_safe
 def progress(request, pk: int):
     viewer = request.user
-    person = _progress_person_or_404(viewer, pk)
-    trail.record_read(request, person, "progress", "history, trends, readiness, growth plan")
+    person = actions.read_progress(viewer, pk)
     history = histories.of(person)
     ready = histories.readiness_of(history)
     can_edit = access.can_edit_growth_plan(viewer, person)
@@ -61,25 +48,17 @@ def progress(request, pk: int):
     return render(request, "checkins/progress.html", context)
 
 
-def _plan_person_or_403(viewer, pk: int):
-    person = _progress_person_or_404(viewer, pk)
-    if not access.can_edit_growth_plan(viewer, person):
-        raise PermissionDenied("The growth plan is kept by the person and their managers.")
-    return person
-
-
 @login_required
 @require_POST
 def focus_add(request, pk: int):
-    person = _plan_person_or_403(request.user, pk)
+    person = actions.find_plan_owner(request.user, pk)
     form = FocusForm(request.POST, prefix="focus", statements=plans.choosable(person))
     if form.is_valid():
         try:
-            FocusStatement.objects.create(person=person, family_slug=person.family_slug,
-                                          statement_id=form.cleaned_data["statement"],
-                                          note=form.cleaned_data["note"])
-        except IntegrityError:
-            messages.error(request, "That statement is already in the plan.")
+            actions.add_focus(request.user, person.pk, form.cleaned_data["statement"],
+                              form.cleaned_data["note"])
+        except Invalid as problem:
+            messages.error(request, problem.message)
         else:
             messages.success(request, "Added to the growth plan.")
     else:
@@ -90,9 +69,7 @@ def focus_add(request, pk: int):
 @login_required
 @require_POST
 def focus_delete(request, pk: int):
-    focus = get_object_or_404(FocusStatement, pk=pk)
-    person = _plan_person_or_403(request.user, focus.person_id)
-    focus.delete()
+    person = actions.remove_focus(request.user, pk)
     messages.success(request, "Removed from the growth plan.")
     return redirect("checkins:progress", pk=person.pk)
 
@@ -100,12 +77,11 @@ def focus_delete(request, pk: int):
 @login_required
 @require_POST
 def goal_add(request, pk: int):
-    person = _plan_person_or_403(request.user, pk)
+    person = actions.find_plan_owner(request.user, pk)
     form = GoalForm(request.POST, prefix="goal")
     if form.is_valid():
-        goal = form.save(commit=False)
-        goal.person = person
-        goal.save()
+        actions.add_goal(request.user, person.pk, form.cleaned_data["title"],
+                         form.cleaned_data.get("due"), form.cleaned_data.get("actions", ""))
         messages.success(request, "Goal added.")
     else:
         messages.error(request, "The goal was not added: " + "; ".join(
@@ -116,15 +92,14 @@ def goal_add(request, pk: int):
 @login_required
 @require_POST
 def goal_update(request, pk: int):
-    goal = get_object_or_404(Goal, pk=pk)
-    person = _plan_person_or_403(request.user, goal.person_id)
     action = request.POST.get("do")
     if action == "delete":
-        goal.delete()
+        person = actions.delete_goal(request.user, pk)
         messages.success(request, "Goal deleted.")
     elif action in ("done", "reopen"):
-        goal.done = action == "done"
-        goal.save(update_fields=["done"])
+        person = actions.mark_goal(request.user, pk, action == "done")
+    else:
+        _, person = actions.find_goal(request.user, pk, None)
     return redirect("checkins:progress", pk=person.pk)
 
 
@@ -135,20 +110,7 @@ def team(request):
     their most recent closed check-in. A fixed number of queries whatever the team's size:
     the latest closed check-in of each report comes from the person's row (one index lookup
     each), not from loading all their history."""
-    viewer = request.user
-    if not access.can_view_team_checkins(viewer):
-        raise PermissionDenied("The team page is for managers.")
-    closed = CheckIn.objects.filter(person=OuterRef("pk")).exclude(closed_at=None) \
-        .order_by("-closed_at", "-pk")
-    reports = list(access.team_members(viewer)
-                   .only("pk", "name", "email", "family_slug", "level_slug", "track_slugs")
-                   .annotate(last_closed_id=Subquery(closed.values("pk")[:1]),
-                             last_closed_at=Subquery(closed.values("closed_at")[:1])))
-    open_by_person = {c.person_id: c for c in CheckIn.objects.filter(
-        person_id__in=[p.pk for p in reports], closed_at=None).only(
-        "pk", "person_id", "closed_at", "self_submitted_at", "manager_submitted_at")}
-    ratings = histories.closed_agreed_ratings(
-        [p.last_closed_id for p in reports if p.last_closed_id is not None])
+    reports, open_by_person, ratings = actions.read_team(request.user)
     version = active_version()
     framework = framework_of(version) if version else None
     scale = Scale.of(framework.scale) if framework else None
@@ -170,9 +132,6 @@ def team(request):
             "closed_at": person.last_closed_at,
             "closed_url": checkin_url(closed_pk) if closed_pk is not None else "",
             "coverage": coverage})
-    if reports:  # one entry per report: each sees the team page in their own trail
-        trail.record(request, Action.VIEWED, target="team page", subjects=reports,
-                     detail="check-in status and coverage")
     return render(request, "checkins/team.html", {"people": people})
 
 

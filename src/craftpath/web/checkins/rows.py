@@ -28,6 +28,7 @@ class Row:
     problem: str = ""  # a refused save, shown beside the input it kept (no-JavaScript path)
     stored: dict | None = None  # what is stored now, after a conflict
     difference: int = 0  # see disagreement(); set by the side-by-side page
+    editable: bool = False  # the viewer's side of this statement takes a rating now
 
     @property
     def anchor(self) -> str:

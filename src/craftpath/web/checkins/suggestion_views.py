@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
+from craftpath.web.actions import checkins as actions
 
 from . import loop, suggestions
 from .models import Evidence
-from .views import checkin_or_404, is_htmx
+from .views import is_htmx
 
 
 def _shown(context, found) -> list[dict]:
@@ -88,10 +88,7 @@ def link_if_asked(request, item: Evidence) -> str | None:
 def evidence_unlinked(request, pk: int, evidence_pk: int):
     """For whoever reads the check-in's evidence: the statements of this check-in the item may
     support but is not linked to, with reasons. Nothing is linked from here."""
-    checkin = checkin_or_404(request.user, pk)
-    item = get_object_or_404(Evidence, pk=evidence_pk)
-    if not access.can_ask_about_evidence(request.user, checkin, item):
-        raise Http404("No such evidence in this check-in.")
+    checkin, item = actions.read_evidence(request.user, pk, evidence_pk)
     found = suggestions.unlinked_for(checkin, item)
     context = {"checkin": checkin, "item": item, "method":
                suggestions.matcher_of(suggestions.Context(

@@ -1,6 +1,7 @@
-"""The check-in loop's pages. Thin: each asks access.py who may do what, calls loop.py, and
-renders rows from rows.py. htmx posts (autosave) get small fragments back; the same forms
-work without JavaScript as plain posts that come back to the page.
+"""The check-in loop's pages. Thin: each calls its action (actions/checkins.py, which asks
+access.py, runs the loop and records the audit entry) and renders rows from rows.py. htmx
+posts (autosave) get small fragments back; the same forms work without JavaScript as plain
+posts that come back to the page.
 
 A check-in the viewer may not see is a 404, as for people (ids cannot be probed); an action
 on a check-in they may see but not do is a 403.
@@ -10,41 +11,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
+from craftpath.web.actions import Refused
+from craftpath.web.actions import checkins as actions
 from craftpath.web.frameworks.publishing import active_version
 
-from . import audit, events, feedback, loop, plan, rows
+from . import audit, feedback, loop, plan, rows
 from . import scope as scopes
 from .forms import EvidenceForm
-from .models import SIDES, CheckIn, Evidence
+from .models import CheckIn, Evidence
 
-
-def checkin_or_404(viewer, pk: int) -> CheckIn:
-    checkin = get_object_or_404(
-        CheckIn.objects.select_related("person", "version", "reviewer")
-        .defer("version__document"), pk=pk)
-    if not access.can_view_checkin(viewer, checkin):
-        raise Http404("No such check-in.")
-    return checkin
-
-
-def side_of(viewer, checkin: CheckIn) -> str | None:
-    """The voice the viewer rates with in this check-in, if any."""
-    if access.can_self_assess(viewer, checkin):
-        return "self"
-    if access.can_review_checkin(viewer, checkin):
-        return "manager"
-    return None
-
-
-def visible_sides(viewer, checkin: CheckIn) -> set[str]:
-    return {side for side in SIDES if access.can_see_voice(viewer, checkin, side)}
+# What the other check-in pages take from here (the action's, so there is one of each).
+checkin_or_404 = actions.find
+side_of = actions.side_of
+visible_sides = actions.visible_sides
 
 
 def is_htmx(request) -> bool:
@@ -73,12 +58,7 @@ def home(request):
     viewer = request.user
     mine = list(CheckIn.objects.filter(person=viewer).select_related("version")
                 .defer("version__document"))
-    waiting = []
-    if access.can_view_team_checkins(viewer):
-        waiting = [c for c in CheckIn.objects.filter(
-            closed_at=None, person__in=access.visible_people(viewer).exclude(pk=viewer.pk))
-            .select_related("person", "version").defer("version__document")
-            if access.can_review_checkin(viewer, c)]
+    waiting = actions.reviews_waiting(viewer)
     open_one = next((c for c in mine if not c.is_closed), None)
     return render(request, "checkins/home.html", {
         "open_checkin": open_one,
@@ -94,10 +74,8 @@ def home(request):
 @login_required
 @require_POST
 def start(request):
-    if not access.can_start_checkin(request.user, request.user):
-        raise PermissionDenied("People start their own check-ins.")
     try:
-        checkin = loop.start(request.user, include_next=request.POST.get("include_next") == "1")
+        checkin = actions.start(request.user, request.POST.get("include_next") == "1")
     except loop.LoopError as problem:
         messages.error(request, str(problem))
         return redirect("checkins:home")
@@ -111,8 +89,7 @@ def start(request):
 @require_safe
 def checkin_page(request, pk: int):
     viewer = request.user
-    checkin = checkin_or_404(viewer, pk)
-    audit.record(viewer, checkin, audit.VIEWED, "check-in overview")
+    checkin = actions.read_checkin(viewer, pk, "check-in overview")
     scope = scopes.of_checkin(checkin)
     side = side_of(viewer, checkin)
     sides = visible_sides(viewer, checkin)
@@ -155,10 +132,12 @@ def _area_context(viewer, checkin: CheckIn, scope: scopes.Scope, area_slug: str)
     evidence = loop.frozen_evidence(checkin) if "self" in sides else {}
     focus = plan.focus_ids(checkin.person, checkin.family_slug)
     position = [a.area.slug for a in scope.areas].index(area_slug)
+    shown = rows.build(checkin, scope, sides, area=area_slug, evidence=evidence, focus=focus)
+    for row in shown:  # a statement a move added stays open on a submitted side
+        row.editable = side is not None and loop.editable_entry(checkin, side, row.entry) is None
     return {
         "checkin": checkin, "scope": scope, "area": area, "side": side, "sides": sides,
-        "rows": rows.build(checkin, scope, sides, area=area_slug, evidence=evidence,
-                           focus=focus),
+        "rows": shown,
         "editable": side is not None and loop.editable_side(checkin, side) is None,
         "progress": rows.progress(checkin, scope, side) if side else None,
         "evidence_log": list(Evidence.objects.filter(owner=viewer))
@@ -174,8 +153,7 @@ def _area_context(viewer, checkin: CheckIn, scope: scopes.Scope, area_slug: str)
 @require_safe
 def area_page(request, pk: int, area: str):
     viewer = request.user
-    checkin = checkin_or_404(viewer, pk)
-    audit.record(viewer, checkin, audit.VIEWED, f"area {area}")
+    checkin = actions.read_checkin(viewer, pk, f"area {area}")
     context = _area_context(viewer, checkin, scopes.of_checkin(checkin), area)
     return render(request, "checkins/area.html", context)
 
@@ -186,10 +164,9 @@ def save_rating(request, pk: int):
     """Autosave of one statement's rating by its author (the person or their manager)."""
     viewer = request.user
     checkin = checkin_or_404(viewer, pk)
-    side = side_of(viewer, checkin)
-    if side is None:
-        raise PermissionDenied("Only the person and their manager rate in a check-in.")
-    return _save(request, checkin, side, "checkins/_rating_status.html")
+    if not access.can_rate_checkin(viewer, checkin):
+        raise Refused("Only the person and their manager rate in a check-in.")
+    return _save(request, checkin, side_of(viewer, checkin), "checkins/_rating_status.html")
 
 
 @login_required
@@ -198,8 +175,8 @@ def save_outcome(request, pk: int):
     """Autosave of one statement's agreed outcome (either of the two, together)."""
     viewer = request.user
     checkin = checkin_or_404(viewer, pk)
-    if not access.can_agree_checkin(viewer, checkin):
-        raise PermissionDenied("The outcome is agreed by the person and their manager.")
+    if not access.can_save_outcome(viewer, checkin):
+        raise Refused("The outcome is agreed by the person and their manager.")
     return _save(request, checkin, "agreed", "checkins/_rating_status.html")
 
 
@@ -215,11 +192,15 @@ def _save(request, checkin: CheckIn, side: str, template: str):
     item = scope.item(statement_id)
     context = {"checkin": checkin, "side": side, "item": item,
                "anchor": rows.anchor_of(statement_id)}
+    voice = {"value": post.get("value", ""), "reason": post.get("reason", ""),
+             "comment": post.get("comment", ""), "revision": revision}
     try:
-        saved = loop.save_voice(checkin, side, statement_id, value=post.get("value", ""),
-                                reason=post.get("reason", ""), comment=post.get("comment", ""),
-                                revision=revision, evidence_ids=evidence_ids,
-                                seen=post.get("seen") if side == "agreed" else None)
+        if side == "agreed":
+            _, saved = actions.save_outcome(request.user, checkin, statement_id, **voice,
+                                            seen=post.get("seen"))
+        else:
+            _, _, saved = actions.save_rating(request.user, checkin, statement_id, **voice,
+                                              evidence_ids=evidence_ids)
     except loop.Conflict as conflict:
         context.update(conflict=conflict, stored=conflict.entry.voice(side) if conflict.entry
                        else None)
@@ -228,9 +209,6 @@ def _save(request, checkin: CheckIn, side: str, template: str):
         context.update(problem=str(problem))
         status = 422
     else:
-        audit.record(request.user, checkin, audit.CHANGED,
-                     "agreed outcome" if side == "agreed" else f"{side} rating",
-                     own_too=side == "agreed")
         context.update(saved=saved, revision=saved.revision, seen=saved.seen)
         if side != "agreed":
             context.update(progress=rows.progress(checkin, scope, side), scope=scope,
@@ -266,16 +244,11 @@ def _save(request, checkin: CheckIn, side: str, template: str):
 def submit(request, pk: int):
     viewer = request.user
     checkin = checkin_or_404(viewer, pk)
-    side = side_of(viewer, checkin)
-    if side is None:
-        raise PermissionDenied("Only the person and their manager submit in a check-in.")
     try:
-        checkin = loop.submit(checkin, side, viewer)
+        checkin = actions.submit(viewer, checkin)
     except loop.LoopError as problem:
         messages.error(request, str(problem))
         return redirect("checkins:checkin", pk=checkin.pk)
-    audit.record(viewer, checkin, audit.CHANGED, "submitted review")
-    events.submitted(checkin, side)
     messages.success(request, "Submitted. " + (
         "Both sides are in: the side-by-side view is open." if checkin.both_submitted else
         "The side-by-side view opens when the other side has submitted too."))
@@ -288,8 +261,7 @@ def submit(request, pk: int):
 @require_safe
 def compare(request, pk: int):
     viewer = request.user
-    checkin = checkin_or_404(viewer, pk)
-    audit.record(viewer, checkin, audit.VIEWED, "side by side")
+    checkin = actions.read_checkin(viewer, pk, "side by side")
     scope = scopes.of_checkin(checkin)
     sides = visible_sides(viewer, checkin)
     if not checkin.both_submitted:
@@ -322,14 +294,11 @@ def agree_matching(request, pk: int):
     """Take every statement both rated alike as agreed, where nothing is agreed yet."""
     viewer = request.user
     checkin = checkin_or_404(viewer, pk)
-    if not access.can_agree_checkin(viewer, checkin):
-        raise PermissionDenied("The outcome is agreed by the person and their manager.")
     try:
-        count = loop.agree_matching(checkin)
+        _, count = actions.agree_matching(viewer, checkin)
     except loop.LoopError as problem:
         messages.error(request, str(problem))
     else:
-        audit.record(viewer, checkin, audit.CHANGED, "agreed outcome", own_too=True)
         messages.success(request, f"{count} statement(s) rated alike are now agreed.")
     return redirect("checkins:compare", pk=checkin.pk)
 
@@ -339,13 +308,13 @@ def agree_matching(request, pk: int):
 def save_summary(request, pk: int):
     viewer = request.user
     checkin = checkin_or_404(viewer, pk)
-    if not access.can_agree_checkin(viewer, checkin):
-        raise PermissionDenied("The summary is written by the person and their manager.")
+    if not access.can_save_summary(viewer, checkin):
+        raise Refused("The summary is written by the person and their manager.")
     revision = _revision(request.POST.get("take_revision") or request.POST.get("revision"))
     context = {"checkin": checkin}
     try:
-        saved = loop.save_summary(checkin, request.POST.get("summary", ""), revision,
-                                  seen=request.POST.get("seen"))
+        _, saved = actions.save_summary(viewer, checkin, request.POST.get("summary", ""),
+                                        revision, seen=request.POST.get("seen"))
         context.update(revision=saved.revision, seen=saved.seen)
     except loop.Conflict as conflict:
         checkin.refresh_from_db(fields=["summary", "summary_revision"])
@@ -353,8 +322,6 @@ def save_summary(request, pk: int):
                        stored_revision=checkin.summary_revision)
     except loop.LoopError as problem:
         context["problem"] = str(problem)
-    else:
-        audit.record(viewer, checkin, audit.CHANGED, "summary", own_too=True)
     if is_htmx(request):
         return render(request, "checkins/_summary_status.html", context)
     if "revision" in context:
@@ -369,15 +336,11 @@ def save_summary(request, pk: int):
 def close(request, pk: int):
     viewer = request.user
     checkin = checkin_or_404(viewer, pk)
-    if not access.can_close_checkin(viewer, checkin):
-        raise PermissionDenied("The manager closes a check-in, once the outcome is agreed.")
     try:
-        loop.close(checkin, viewer, seen=request.POST.get("seen", ""))
+        actions.close(viewer, checkin, seen=request.POST.get("seen", ""))
     except (loop.LoopError, loop.Conflict) as problem:
         messages.error(request, str(problem))
         return redirect("checkins:compare", pk=checkin.pk)
-    audit.record(viewer, checkin, audit.CHANGED, "closed")
-    events.closed(checkin)
     messages.success(request, "Closed. The record is kept as it stands now.")
     return redirect("checkins:checkin", pk=checkin.pk)
 
@@ -387,17 +350,11 @@ def close(request, pk: int):
 def carry(request, pk: int):
     viewer = request.user
     checkin = checkin_or_404(viewer, pk)
-    if not access.can_agree_checkin(viewer, checkin):
-        raise PermissionDenied("The person or their manager moves a check-in.")
-    version = active_version()
     try:
-        if version is None or version.pk == checkin.version_id:
-            raise loop.LoopError("This check-in is already on the current version.")
-        loop.carry_to(checkin, version)
+        _, version = actions.move(viewer, checkin)
     except (loop.LoopError, loop.ClosedCheckInError) as problem:
         messages.error(request, str(problem))
     else:
-        audit.record(viewer, checkin, audit.CHANGED, "moved to a new version")
         messages.success(request, f"Moved to version {version.label}; ratings went along with "
                          "their statements.")
     return redirect("checkins:checkin", pk=checkin.pk)

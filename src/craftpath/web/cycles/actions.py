@@ -1,6 +1,9 @@
 """What the people team does with a running cycle: remind, move a deadline, hand reviews to
 someone else, close it. And the reminders the schedule sends before and after each deadline.
-Every function takes the clock (`now`) as an argument so that tests can move time."""
+Every function takes the clock (`now`) as an argument so that tests can move time.
+
+Who may do these, and the audit trail, are the actions layer's (actions/cycles.py), which
+calls these inside its own transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ from django.utils import timezone
 from craftpath.web.accounts.models import User, normalise_email
 from craftpath.web.checkins.models import CheckIn
 
-from . import audit
 from .launch import CycleError, StaleCycle
 from .models import DUE_FIELDS, STAGE_LABELS, STAGES, Cycle, Participant
 from .progress import outstanding
@@ -104,7 +106,6 @@ def move_deadline(cycle: Cycle, stage: str, new: date, revision: int) -> Cycle:
         current.revision = F("revision") + 1
         current.save(update_fields=[DUE_FIELDS[stage], "revision"])
         current.refresh_from_db()
-        audit.record(current, f"moved the {STAGE_LABELS[stage].lower()} deadline to {new}")
     return current
 
 
@@ -124,7 +125,6 @@ def edit_draft(cycle: Cycle, changed: Cycle, revision: int) -> Cycle:
         current.revision = F("revision") + 1
         current.save(update_fields=[*EDITABLE, "revision"])
         current.refresh_from_db()
-        audit.record(current, "edited before launch")
     return current
 
 
@@ -135,7 +135,6 @@ def discard_draft(cycle: Cycle, revision: int) -> None:
         if current is None:
             raise CycleError("This cycle was discarded a moment ago.")
         _still_a_draft(current, revision)
-        audit.record(current, "discarded before launch")
         current.delete()
 
 
@@ -156,9 +155,12 @@ def order_problem(cycle: Cycle) -> None:
                              f"{before.lower()} deadline ({first}).", field="date")
 
 
-def reassign(cycle: Cycle, from_person: User | None, to_email: str) -> int:
+def reassign(cycle: Cycle, from_person: User | None, to_email: str,
+             why_not=lambda reviewer, person: "") -> tuple[User, list[CheckIn]]:
     """Hand the reviews not yet submitted in this cycle from one reviewer (or from nobody) to
-    another person; returns how many moved."""
+    another person; returns the new reviewer and the check-ins handed to them. `why_not`
+    (reviewer, person) says why the reviewer may not review that person ("" when they may):
+    then nothing is handed over. The new reviewer's own check-in stays with its reviewer."""
     target = User.objects.filter(email=normalise_email(to_email), is_active=True).first()
     if target is None:
         raise CycleError(f"Nobody active in the directory has the email {to_email!r}.",
@@ -171,11 +173,16 @@ def reassign(cycle: Cycle, from_person: User | None, to_email: str) -> int:
         checkins.filter(reviewer=None)
     checkins = checkins.exclude(person=target)
     with transaction.atomic():
-        people = list(checkins.select_for_update().values_list("person_id", flat=True))
-        moved = checkins.filter(person_id__in=people).update(reviewer=target)
-        if moved:
-            audit.record(cycle, f"handed reviews to {target.email}", people)
-    return moved
+        handed = list(checkins.select_for_update().select_related("person"))
+        refused = [(c.person, reason) for c in handed if (reason := why_not(target, c.person))]
+        if refused:
+            person, reason = refused[0]
+            more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            raise CycleError(f"{target.name or target.email} may not review "
+                             f"{person.name or person.email}{more}: {reason}. Nothing was "
+                             "handed over.", field="to_email")
+        CheckIn.objects.filter(pk__in=[c.pk for c in handed]).update(reviewer=target)
+    return target, handed
 
 
 def close_cycle(cycle: Cycle, now=None) -> Cycle:
@@ -190,7 +197,6 @@ def close_cycle(cycle: Cycle, now=None) -> Cycle:
             raise CycleError("This cycle was never launched.")
         current.closed_at = now
         current.save(update_fields=["closed_at"])
-        audit.record(current, "closed")
     return current
 
 

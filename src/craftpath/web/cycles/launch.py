@@ -19,7 +19,6 @@ from craftpath.web.checkins import scope as scopes
 from craftpath.web.checkins.models import CheckIn, Entry
 from craftpath.web.frameworks.publishing import framework_of
 
-from . import audit
 from .models import Audience, Cycle, Participant
 
 
@@ -92,7 +91,6 @@ def launch(cycle: Cycle, now=None) -> Cycle:
             participants, skipped = _open_checkins(current, now)
             current.launched_at, current.skipped = now, skipped
             current.save(update_fields=["launched_at", "skipped"])
-            audit.record(current, f"launched: {len(participants)} check-ins opened")
             notify(Kind.CYCLE_LAUNCHED, [p.person_id for p in participants],
                    f"{current.name} has started: your self-assessment is due "
                    f"{current.self_due:%d %B %Y}",

@@ -1,7 +1,7 @@
 """The people team's cycle pages: the list, creating one (and editing or discarding it before
 it is launched), a cycle's progress, and its actions (launch, remind, move a deadline, hand
 reviews to someone else, close). Thin: access.py
-decides, launch.py / actions.py / progress.py do the work."""
+decides, the actions (actions/cycles.py) do the work and record it."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
 from craftpath.web.accounts.models import User
+from craftpath.web.actions import cycles as actions
+from craftpath.web.checkins.views import parse_id
 from craftpath.web.frameworks.publishing import active_version
 
-from . import actions, launch, progress
+from . import launch, progress
 from .forms import CycleForm
 from .models import STAGES, Cycle
 
@@ -49,9 +51,7 @@ def create(request):
     version = active_version()
     form = CycleForm(request.POST or None, initial={"version": version})
     if request.method == "POST" and form.is_valid():
-        cycle = form.save(commit=False)
-        cycle.created_by = request.user
-        cycle.save()
+        cycle = actions.create(request.user, form)
         messages.success(request, "Cycle created. Check who is in it, then launch it.")
         return redirect("cycles:cycle", pk=cycle.pk)
     return render(request, "cycles/form.html", {"form": form, "has_version": version is not None},
@@ -68,7 +68,7 @@ def edit(request, pk: int):
     form = CycleForm(request.POST or None, instance=Cycle.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.edit_draft(cycle, form.instance, _revision(request))
+            actions.edit(request.user, cycle.pk, form.instance, _revision(request))
         except launch.CycleError as problem:
             return _refused(request, cycle, problem)
         return _done(request, cycle, "Cycle saved. Check who is in it, then launch it.")
@@ -83,7 +83,7 @@ def discard(request, pk: int):
     _people_team(request)
     cycle = _cycle(pk)
     try:
-        actions.discard_draft(cycle, _revision(request))
+        actions.discard(request.user, cycle.pk, _revision(request))
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
     messages.success(request, f"Discarded the cycle “{cycle.name}”; nobody had been told of it.")
@@ -109,10 +109,8 @@ def cycle_page(request, pk: int):
 
 def _revision(request) -> int:
     """The cycle revision the page was drawn at; a form without one is refused as stale."""
-    try:
-        return int(request.POST.get("revision", ""))
-    except ValueError:
-        return -1
+    number = parse_id(request.POST.get("revision", ""))
+    return -1 if number is None else number
 
 
 def _done(request, cycle: Cycle, text: str):
@@ -131,7 +129,7 @@ def launch_cycle(request, pk: int):
     _people_team(request)
     cycle = _cycle(pk)
     try:
-        cycle = launch.launch(cycle)
+        cycle = actions.launch(request.user, cycle.pk)
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
     opened = cycle.participants.count()
@@ -146,7 +144,7 @@ def remind(request, pk: int):
     _people_team(request)
     cycle = _cycle(pk)
     try:
-        told = actions.remind(cycle)
+        told = actions.remind(request.user, cycle.pk)
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
     return _done(request, cycle, f"Reminded {told} person(s) who still have something to do.")
@@ -163,7 +161,8 @@ def move_deadline(request, pk: int):
         return _refused(request, cycle, launch.CycleError(
             "The new deadline is not a date like 2026-03-01."))
     try:
-        actions.move_deadline(cycle, request.POST.get("stage", ""), new, _revision(request))
+        actions.extend(request.user, cycle.pk, request.POST.get("stage", ""), new,
+                       _revision(request))
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
     return _done(request, cycle, "Deadline moved. Reminders follow the new date.")
@@ -175,11 +174,12 @@ def reassign(request, pk: int):
     _people_team(request)
     cycle = _cycle(pk)
     source = request.POST.get("from", "")
-    from_person = User.objects.filter(pk=int(source)).first() if source.isdigit() else None
+    number = parse_id(source)
+    from_person = User.objects.filter(pk=number).first() if number is not None else None
     if source and from_person is None:
         return _refused(request, cycle, launch.CycleError("No such reviewer."))
     try:
-        moved = actions.reassign(cycle, from_person, request.POST.get("to", ""))
+        moved = actions.reassign(request.user, cycle.pk, from_person, request.POST.get("to", ""))
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
     return _done(request, cycle, f"{moved} review(s) handed over.")
@@ -191,7 +191,7 @@ def close(request, pk: int):
     _people_team(request)
     cycle = _cycle(pk)
     try:
-        actions.close_cycle(cycle)
+        actions.close(request.user, cycle.pk)
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
     return _done(request, cycle, "Cycle closed. Check-ins still open stay open for their "

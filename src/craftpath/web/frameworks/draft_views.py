@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
+from craftpath.web.actions import Invalid
+from craftpath.web.actions import frameworks as framework_actions
 
-from . import draft_edits, drafts, gitcopy, releasing
+from . import draft_edits, drafts, gitcopy
 from .draft_pages import area_context, family_context, overview_context
 from .models import Draft
 from .publishing import active_version, framework_of
@@ -228,9 +230,9 @@ def publish(request, pk: int):
         except ValueError:
             seen = -1  # a form without one: refused as changed, and drawn again
         try:
-            published = releasing.publish_draft(draft, note, request.user, seen)
-        except (drafts.DraftError, gitcopy.GitError) as problem:
-            context.update(problem=str(problem), note=note)
+            published = framework_actions.publish_draft(request.user, draft, note, seen)
+        except (drafts.DraftError, gitcopy.GitError, Invalid) as problem:
+            context.update(problem=getattr(problem, "message", str(problem)), note=note)
             return render(request, "drafts/publish.html", context, status=409)
         version = published.version
         told = f"{published.told} {'person' if published.told == 1 else 'people'}"

@@ -118,7 +118,8 @@ def _read(draft: Draft) -> tuple[Framework, tuple[Diagnostic, ...]]:
     revision, document = Draft.objects.values_list("revision", "document").get(pk=draft.pk)
     draft.revision = revision
     text = json.dumps(document, ensure_ascii=False)  # JSON is YAML
-    framework, notes = canonical.read_text(TextFile(Path(f"draft {draft.pk}"), text))
+    framework, notes = canonical.read_text(TextFile(Path(f"draft {draft.pk}"), text),
+                                           budget=False)  # written by craftpath
     if framework is None:  # only edits through core.edit reach a draft: a bug
         raise RuntimeError(f"draft {draft.pk} cannot be read: {notes}")
     return _parsed.put(_key(draft), (keyed(framework), tuple(notes)))

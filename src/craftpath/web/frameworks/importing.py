@@ -3,12 +3,20 @@ change hints and run again, then publish it as a new framework version with lint
 
 Only the admin and people-team roles may import (`access.can_import_framework`). Uploads are
 limited before they are read (each file and the whole request) and again after a zip is
-unpacked (its total size and number of files), so a small zip cannot unpack into gigabytes.
+unpacked (its total size and number of files), so a small zip cannot unpack into gigabytes;
+the readers' own budgets (core/formats/budget.py) bound what the files may hold.
+
+The upload is read once per upload and hints: the reading (canonical document, report, lint's
+findings) is kept with the draft, keyed by their digest, and the page is drawn from it.
+Publishing goes through the one publish action (actions.frameworks.publish), with a change
+note, the author, the audit entry and the news to people with an open check-in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -23,14 +31,17 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from craftpath.core.formats import document, load
-from craftpath.core.formats.inputs import InputError
+from craftpath.core.formats import canonical, document, load
+from craftpath.core.formats.inputs import InputError, TextFile
 from craftpath.core.lint import lint
+from craftpath.core.model import Diagnostic, Severity, Source
+from craftpath.web.actions import Invalid
+from craftpath.web.actions import frameworks as framework_actions
 
 from .. import access
+from .drafts import DraftError
 from .models import ImportDraft
-from .problems import PublishError
-from .publishing import publish_framework
+from .problems import GitError, PublishError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # before unpacking: all files of one upload together
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # after unpacking a zip
@@ -140,7 +151,8 @@ def _safe_name(name: str, where: str) -> str:
 
 @dataclass
 class Outcome:
-    """One run of the importer over a draft, shaped for the page."""
+    """One run of the importer over a draft, shaped for the page, and kept with the draft
+    (`stored`, `from_stored`) so that drawing the page again does not read the upload again."""
 
     error: str = ""
     families: list = field(default_factory=list)
@@ -149,6 +161,50 @@ class Outcome:
     left_out: list = field(default_factory=list)
     framework: object = None
     diagnostics: list = field(default_factory=list)
+    document: dict | None = None  # the framework as a canonical document
+
+    def stored(self) -> dict:
+        return {"error": self.error, "families": self.families, "report": self.report,
+                "findings": self.findings, "left_out": self.left_out,
+                "document": self.document,
+                "diagnostics": [[d.code, d.severity.value, d.message, d.source.file,
+                                 d.source.line] for d in self.diagnostics]}
+
+    @classmethod
+    def from_stored(cls, data: dict) -> Outcome:
+        notes = [Diagnostic(code, Severity(severity), message, Source(file, line))
+                 for code, severity, message, file, line in data.get("diagnostics", [])]
+        return cls(data["error"], data["families"], data["report"], data["findings"],
+                   data["left_out"], None, notes, data.get("document"))
+
+    def framework_to_publish(self):
+        """The framework read back from its canonical document: the very content that is
+        published (the version stores that document)."""
+        if self.framework is None and self.document is not None:
+            text = json.dumps(self.document, ensure_ascii=False)
+            self.framework, _ = canonical.read_text(TextFile(Path("upload"), text),
+                                                    budget=False)  # written by craftpath
+        return self.framework
+
+
+def reading_key(draft: ImportDraft) -> str:
+    """The digest of what a reading depends on: the upload and the hints."""
+    digest = hashlib.sha256(bytes(draft.archive))
+    digest.update(b"\0" + (draft.hints or "").encode("utf-8"))
+    return digest.hexdigest()
+
+
+def reading_of(draft: ImportDraft) -> Outcome:
+    """The draft's reading: the kept one when it was made from this upload and these hints,
+    else a new one, kept for next time."""
+    key = reading_key(draft)
+    if draft.reading is not None and draft.reading_key == key:
+        return Outcome.from_stored(draft.reading)
+    outcome = run(draft)
+    # Only onto the draft it was read from: a new upload or new hints since then win.
+    ImportDraft.objects.filter(pk=draft.pk, updated_at=draft.updated_at).update(
+        reading=outcome.stored(), reading_key=key)
+    return outcome
 
 
 def run(draft: ImportDraft) -> Outcome:
@@ -178,8 +234,12 @@ def run(draft: ImportDraft) -> Outcome:
     } for family in (loaded.framework.families if loaded.framework else ())]
     findings = [(str(d.source).replace(strip, ""), d.severity.value, d.code, d.message)
                 for d in lint(loaded.framework, loaded.diagnostics)]
+    notes = [Diagnostic(d.code, d.severity, d.message,
+                        Source(d.source.file.replace(strip, ""), d.source.line))
+             for d in loaded.diagnostics]
+    document_of = canonical.to_document(loaded.framework) if loaded.framework else None
     return Outcome("", families, report, findings, left_out[:MAX_LEFT_OUT_SHOWN],
-                   loaded.framework, loaded.diagnostics)
+                   loaded.framework, notes, document_of)
 
 
 def _allowed(request) -> None:
@@ -205,7 +265,8 @@ def import_page(request):
             with transaction.atomic():
                 ImportDraft.objects.update_or_create(
                     owner=request.user, defaults={"archive": archive,
-                                                  "hints": draft.hints if draft else ""})
+                                                  "hints": draft.hints if draft else "",
+                                                  "reading": None, "reading_key": ""})
             return redirect("import")
     elif request.method == "POST" and request.POST.get("action") == "hints":
         hints_form = HintsForm(request.POST)
@@ -214,15 +275,22 @@ def import_page(request):
             return redirect("import")
         if hints_form.is_valid():
             draft.hints = hints_form.cleaned_data["hints"]
-            draft.save(update_fields=["hints", "updated_at"])
+            draft.reading, draft.reading_key = None, ""
+            draft.save(update_fields=["hints", "reading", "reading_key", "updated_at"])
             return redirect("import")
         status = 400
     elif request.method not in ("GET", "HEAD"):
         status = 400
-    outcome = run(draft) if draft is not None else None
+    outcome = reading_of(draft) if draft is not None else None
+    return _page(request, draft, outcome, status, upload_form=upload_form,
+                 hints_form=hints_form, upload_error=upload_error)
+
+
+def _page(request, draft, outcome, status=200, **context):
+    context.setdefault("upload_form", UploadForm())
+    context.setdefault("hints_form", HintsForm(initial={"hints": draft.hints if draft else ""}))
     return render(request, "frameworks/import.html", {
-        "upload_form": upload_form, "hints_form": hints_form, "draft": draft,
-        "outcome": outcome, "upload_error": upload_error,
+        **context, "draft": draft, "outcome": outcome,
         "max_upload_mb": limits()[0] // (1024 * 1024),
         "max_unpacked_mb": limits()[1] // (1024 * 1024)}, status=status)
 
@@ -236,20 +304,30 @@ def publish_import(request):
     if draft is None:
         messages.error(request, "There is nothing to publish: upload a framework first.")
         return redirect("import")
-    outcome = run(draft)
-    if outcome.error or outcome.framework is None:
+    outcome = reading_of(draft)
+    framework = outcome.framework_to_publish() if not outcome.error else None
+    if framework is None:
         messages.error(request, f"Nothing was published: {outcome.error or 'no framework'}")
         return redirect("import")
+    note = request.POST.get("note", "")
     try:
-        published = publish_framework(outcome.framework, outcome.diagnostics)
+        published = framework_actions.publish(request.user, framework, note, source="import",
+                                              diagnostics=outcome.diagnostics)
+    except Invalid as problem:
+        return _page(request, draft, outcome, 400, publish_error=problem.message,
+                     note_error=problem.message, note=note)
     except PublishError as error:
-        return render(request, "frameworks/import.html", {
-            "upload_form": UploadForm(), "hints_form": HintsForm(initial={"hints": draft.hints}),
-            "draft": draft, "outcome": outcome, "publish_error": str(error),
-            "max_upload_mb": limits()[0] // (1024 * 1024),
-            "max_unpacked_mb": limits()[1] // (1024 * 1024)}, status=400)
+        return _page(request, draft, outcome, 400, publish_error=str(error), note=note)
+    except (DraftError, GitError) as problem:  # the git working copy refused
+        return _page(request, draft, outcome, 409, publish_error=str(problem), note=note)
+    if published.unchanged:
+        messages.info(request, f"This upload is already the active version "
+                               f"{published.version.label}: nothing was published.")
+        return redirect("import")
     draft.delete()
+    told = f"{published.told} {'person' if published.told == 1 else 'people'}"
     messages.success(request, f"Published {published.version.name} as version "
                               f"{published.version.label}, with {len(published.warnings)} "
-                              "lint warning(s).")
+                              f"lint warning(s). {told} with an open check-in on an older "
+                              "version will be told in their inbox and by email.")
     return redirect("versions")

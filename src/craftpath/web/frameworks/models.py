@@ -71,13 +71,19 @@ class Draft(models.Model):
 class ImportDraft(models.Model):
     """What someone uploaded on the Import page and the hints they gave, kept between runs
     until they publish it (one per person; a new upload replaces it). The files are kept as
-    one zip, already checked against the size limits."""
+    one zip, already checked against the size limits.
+
+    `reading` is what the importer made of them (the canonical document, the report, lint's
+    findings), kept so that showing the page again does not read the upload again;
+    `reading_key` is the digest of the upload and hints it was read from."""
 
     owner = models.OneToOneField("accounts.User", on_delete=models.CASCADE,
                                  related_name="import_draft")
     archive = models.BinaryField()
     hints = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
+    reading = models.JSONField(null=True, blank=True)
+    reading_key = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"import draft of {self.owner}"

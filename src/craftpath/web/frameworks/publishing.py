@@ -41,6 +41,7 @@ class Published:
     created: bool  # False when the same content was already stored (it is made active again)
     warnings: list[Diagnostic] = field(default_factory=list)
     told: int = 0  # people with an open check-in told about it (releasing.tell_open_checkins)
+    unchanged: bool = False  # the content is the active version already: nothing was done
 
 
 def content_hash(document: dict) -> str:
@@ -152,7 +153,8 @@ def _parse(pk: int) -> Framework:
     label, document = stored
     # JSON is YAML, so the canonical reader reads the stored document as it is.
     text = json.dumps(document, ensure_ascii=False)
-    framework, diagnostics = canonical.read_text(TextFile(Path(f"version {label}"), text))
+    framework, diagnostics = canonical.read_text(TextFile(Path(f"version {label}"), text),
+                                                 budget=False)
     if framework is None:  # stored by publish, so this is a bug, not a user's error
         raise RuntimeError(f"stored version {label} cannot be read: {diagnostics}")
     return framework

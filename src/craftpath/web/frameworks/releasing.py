@@ -73,27 +73,38 @@ def publish_draft(draft: Draft, note: str, editor,
         if current != draft.revision:
             raise DraftError(f"The draft changed while publishing (now revision {current}); "
                              "look at the changes again, then publish.")
-        if copy is not None:
-            provenance = _commit_to(copy, framework, provenance, active)
         found = [d for items in findings.by_item.values() for d in items] + findings.general
-        published = publish_framework(framework, reader_notes(draft), provenance, linted=found)
+        published = store_and_tell(framework, reader_notes(draft), provenance, found, active,
+                                   copy)
         Draft.objects.filter(pk=draft.pk).delete()
         transaction.on_commit(lambda: remember_published(published.version, framework))
-        published = replace(published, told=tell_open_checkins(published.version))
     return published
 
 
+def store_and_tell(framework, diagnostics, provenance: Provenance, linted, active,
+                   copy: gitcopy.WorkingCopy | None) -> Published:
+    """The end of every publish from the browser, inside the caller's transaction: commit to
+    the working copy (when there is one) before storing, so a refusal by git stores nothing;
+    store the version and make it active; tell everyone with an open check-in elsewhere.
+    `linted`: lint's findings, already checked to hold no error."""
+    if copy is not None:
+        provenance = _commit_to(copy, framework, provenance, active)
+    published = publish_framework(framework, diagnostics, provenance, linted=linted)
+    return replace(published, told=tell_open_checkins(published.version))
+
+
 def _commit_to(copy: gitcopy.WorkingCopy, framework, provenance: Provenance,
-               active: FrameworkVersion) -> Provenance:
+               active: FrameworkVersion | None) -> Provenance:
     """Commit the new file, refusing when the working copy holds changes the app has not
     published (they would be overwritten)."""
     if copy.path.exists():
         at_head, notes = canonical.read_text(TextFile(copy.path, copy.text_at_head()))
-        if at_head is None or content_hash(canonical.to_document(at_head)) != \
-                active.content_hash:
+        if at_head is None or active is None or content_hash(
+                canonical.to_document(at_head)) != active.content_hash:
             raise DraftError(f"{copy.file} at the working copy's HEAD differs from the active "
-                             f"version {active.label}: it was changed in git and not synced. "
-                             "Run `craftpath sync` first, then publish the draft.")
+                             f"version {active.label if active else '(none)'}: it was changed "
+                             "in git and not synced. Run `craftpath sync` first, then publish "
+                             "again.")
     sha = copy.commit_file(canonical.dumps(framework), provenance.note,
                            provenance.author_name, provenance.author_email)
     return Provenance(provenance.note, provenance.author_name, provenance.author_email, sha,

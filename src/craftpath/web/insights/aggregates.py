@@ -17,6 +17,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from craftpath.core.progress import NOT_APPLICABLE, Rating, Scale, level_coverage
+from craftpath.web.accounts import orgchart
 from craftpath.web.accounts.models import User
 
 from .models import (
@@ -128,27 +129,8 @@ def record_closed(checkin) -> None:
 
 
 def organisations_of(person_id: int) -> list[int]:
-    """The managers above a person, nearest first, in one query; a loop in the org chart
-    (bad data) ends the walk instead of running on."""
-    table = connection.ops.quote_name(User._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH RECURSIVE up(id, depth) AS (SELECT manager_id, 1 FROM {table} WHERE id = %s "
-            f"UNION ALL SELECT u.manager_id, up.depth + 1 FROM {table} u JOIN up ON u.id = up.id "
-            "WHERE up.depth < 64) SELECT id FROM up WHERE id IS NOT NULL ORDER BY depth",
-            [person_id])
-        found = [row[0] for row in cursor.fetchall()]
-    return _until_loop(person_id, found)
-
-
-def _until_loop(person_id: int, chain: list[int]) -> list[int]:
-    seen, kept = {person_id}, []
-    for manager_id in chain:
-        if manager_id in seen:
-            break
-        seen.add(manager_id)
-        kept.append(manager_id)
-    return kept
+    """The managers above a person, nearest first (accounts/orgchart.py's one walk)."""
+    return orgchart.above(person_id)
 
 
 def tally_of(fields: dict, areas: dict[str, list[int]],
@@ -251,6 +233,26 @@ def store(person_id: int, closed_at: datetime, summary: Summary, scale: list[str
         _upsert_tallies(deltas)
 
 
+def forget_person(person_id: int) -> None:
+    """Take a person out of every figure (an erasure or anonymisation): their quarters'
+    results come off the tallies they were added to, and every row about them goes, so no
+    mean counts them any more."""
+    with transaction.atomic():
+        deltas: dict[tuple, dict] = {}
+        for result in QuarterResult.objects.select_for_update().filter(person_id=person_id):
+            areas = {a.area_slug: [a.covered, a.applicable]
+                     for a in AreaResult.objects.filter(result=result)}
+            ratings = {r.label: (r.position, r.count)
+                       for r in RatingCount.objects.filter(result=result)}
+            add_tallies(deltas, result.quarter, result.organisations, result.family_slug,
+                        result.level_slug, tally_of({"share_at": result.share_at}, areas,
+                                                    ratings), -1)
+        _upsert_tallies(deltas)
+        QuarterResult.objects.filter(person_id=person_id).delete()
+        for model in (Standing, StandingArea, StandingRating, StandingStatement, ClosedStart):
+            model.objects.filter(person_id=person_id).delete()
+
+
 def _standing_areas(person_id: int, summary: Summary) -> list[StandingArea]:
     return [StandingArea(person_id=person_id, area_slug=slug, share=row[0] / row[1])
             for slug, row in summary.areas.items() if row[1]]
@@ -295,7 +297,7 @@ def rebuild(progress=None, people_per_batch: int = 500) -> int:
     total = closed.count()
     people = list(closed.order_by("person_id").values_list("person_id", flat=True).distinct())
     managers = dict(User.objects.values_list("pk", "manager_id")) if people else {}
-    organisations = _organisations_from(managers)
+    organisations = orgchart.chains_above(managers)
     with transaction.atomic():  # people whose closed check-ins are gone
         for model in PERSON_FIGURES:
             model.objects.exclude(person_id__in=closed.values("person_id")).delete()
@@ -391,18 +393,6 @@ def _insert_rows(model, columns: tuple[str, ...], rows) -> None:
             f"INSERT INTO {quote(model._meta.db_table)} "
             f"({', '.join(quote(c) for c in columns)}) "
             f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
-
-
-def _organisations_from(managers: dict[int, int | None]) -> dict[int, list[int]]:
-    """person → the managers above them (nearest first), from the org chart of today."""
-    found: dict[int, list[int]] = {}
-    for person_id in managers:
-        chain, step = [], managers.get(person_id)
-        while step is not None and len(chain) < 64:
-            chain.append(step)
-            step = managers.get(step)
-        found[person_id] = _until_loop(person_id, chain)
-    return found
 
 
 def _bulk_store(latest: dict[int, tuple], by_quarter: dict[tuple[int, str], tuple],

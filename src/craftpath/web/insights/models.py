@@ -239,13 +239,18 @@ class AttributeKind(models.TextChoices):
 
 class PersonAttribute(models.Model):
     """An attribute a person chose to record, with their consent to its use in aggregate.
-    Only they ever see it; withdrawing deletes the row."""
+    Only they ever see it; withdrawing deletes the row.
+
+    The fairness figures use attributes as they stood when the current period began
+    (insights/periods.py): `value` if recorded (or last changed, `consented_at`) before then,
+    else `value_before`, the value then ("" for none). `record_attribute` keeps it."""
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                related_name="attributes")
     kind = models.CharField(max_length=30, choices=AttributeKind.choices)
     value = models.CharField(max_length=80)
     consented_at = models.DateTimeField(default=timezone.now)
+    value_before = models.CharField(max_length=80, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "kind"],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape, format_html
@@ -17,7 +17,7 @@ from craftpath.web import access
 from craftpath.web.audit import trail
 from craftpath.web.audit.models import Action
 
-from . import exports, reports, settings_store
+from . import exports, periods, reports, settings_store
 from .audit import record_insight_access
 from .forms import AttributeForm, SettingsForm
 from .models import AttributeKind, PersonAttribute
@@ -161,13 +161,11 @@ def attributes(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                try:
-                    PersonAttribute.objects.update_or_create(
-                        person=viewer, kind=form.cleaned_data["kind"],
-                        defaults={"value": form.cleaned_data["value"]})
-                except IntegrityError:  # the same answer saved twice at once
-                    pass
+            try:
+                periods.record_attribute(viewer, form.cleaned_data["kind"],
+                                         form.cleaned_data["value"])
+            except IntegrityError:  # the same answer saved twice at once
+                pass
             messages.success(request, "Recorded. You can change or withdraw it here at any "
                                       "time.")
             return redirect("insights:attributes")

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 
-from .. import charts
-from ..models import AttributeKind, PersonAttribute, Standing
+from .. import charts, periods
+from ..models import AttributeKind, PersonAttribute, QuarterResult
 from ..privacy import Group, withheld
 from ..report import Cell, Chart, Report, Table, interval, number
 from ..stats import Moments, difference, proportion, proportion_difference
@@ -50,17 +50,26 @@ class Tally:
 
 
 def _tallies(kind: str, threshold: float) -> dict[str | None, Tally]:
-    """Recorded value (None: not recorded) → its people's tally, added up in the database;
-    values that differ only in spacing or case are merged afterwards."""
+    """Recorded value (None or "": not recorded) → its people's tally, added up in the
+    database; values that differ only in spacing or case are merged afterwards. As at the
+    start of the period (periods.py): each person's last result before the current quarter,
+    and the value their attribute had then."""
+    start, current = periods.period_start(), periods.current_quarter()
     value = Subquery(PersonAttribute.objects.filter(person_id=OuterRef("person_id"), kind=kind)
-                     .values("value")[:1])
-    found = {}
-    for row in Standing.objects.annotate(value=value).order_by().values("value").annotate(
+                     .annotate(then=Case(When(consented_at__lt=start, then=F("value")),
+                                         default=F("value_before")))
+                     .values("then")[:1])
+    latest = Subquery(QuarterResult.objects.filter(person_id=OuterRef("person_id"),
+                                                   quarter__lt=current)
+                      .order_by("-quarter").values("quarter")[:1])
+    results = QuarterResult.objects.filter(quarter__lt=current, quarter=latest)
+    found: dict[str | None, Tally] = {}
+    for row in results.annotate(value=value).order_by().values("value").annotate(
             n=Count("*"), a_n=Count("agreed_mean"), a_sum=Sum("agreed_mean"),
             a_sq=Sum(F("agreed_mean") * F("agreed_mean")), g_n=Count("gap_mean"),
             g_sum=Sum("gap_mean"), g_sq=Sum(F("gap_mean") * F("gap_mean")),
             counted=Count("share_next"), ready=Count("pk", filter=Q(share_next__gte=threshold))):
-        found[row["value"]] = Tally(
+        found[row["value"] or None] = found.get(row["value"] or None, Tally()) + Tally(
             row["n"], Moments(row["a_n"], row["a_sum"] or 0.0, row["a_sq"] or 0.0),
             Moments(row["g_n"], row["g_sum"] or 0.0, row["g_sq"] or 0.0), row["ready"],
             row["counted"])
@@ -82,10 +91,17 @@ def build(ctx: Context) -> Report:
                  tuple(Group(("group", key), tally.people) for key, tally in members.items()))
     hidden = withheld([root], ctx.minimum)
 
-    report = Report("fairness", "Fairness", "Groups of one optional attribute, recorded by "
+    end = periods.as_at()
+    as_at = f"{end.day} {end:%B %Y}"
+    report = Report("fairness", "Fairness", f"As at {as_at}, the end of the last "
+                    "full quarter: groups of one optional attribute, recorded by "
                     "people themselves with their consent, each compared with everyone else. "
                     "Ratings are means on the scale's positions; readiness is the share past "
                     f"the threshold ({round(threshold * 100)}% of the next level).")
+    report.notes.append(f"As at {as_at}: from each person's last check-in closed "
+                        "by then, and attributes as recorded then. Figures change once a "
+                        "quarter, never with one person's close, so no close can be traced "
+                        "to a group.")
     report.selectors.append(("attribute", "Attribute", list(AttributeKind.choices), kind))
     table = Table("Groups compared with everyone else", [
         "Group", "People", "Mean agreed rating", "Agreed rating gap (95% interval)",
@@ -94,8 +110,8 @@ def build(ctx: Context) -> Report:
     plotted = []
     if "everyone" in hidden:
         report.withheld += 1
-        report.notes.append(f"Fewer than {ctx.minimum} people have a closed check-in, so "
-                            "nothing is shown.")
+        report.notes.append(f"Fewer than {ctx.minimum} people had a check-in closed by "
+                            f"{as_at}, so nothing is shown.")
         report.tables.append(table)
         return report
     for key in sorted(members, key=lambda k: (k == NOT_RECORDED, k)):
