@@ -7,8 +7,9 @@ themselves. The rules, by role (a person may hold several; each adds to what the
 - manager: the same for their direct and indirect reports (following manager links down);
 - people team: every person's profile and progress, read only; the directory export;
 - admin: every person's profile, and changing people, roles, teams and the directory
-  (the admin site, import); not anyone's progress, unless they also hold another role that
-  allows it;
+  (the admin site, the API, SCIM, import); not anyone's progress, unless they also hold
+  another role that allows it; never their own roles, and never a reporting line to
+  themselves or below them (either would give them sight of progress);
 - framework editor (admins too): drafts of the next framework version, and publishing them;
 - people team, again: carrying everyone's open check-ins to a new version in bulk;
 - assigned reviewer: whoever a check-in names as its reviewer (a review cycle names the
