@@ -51,6 +51,7 @@ def prepare_insights(facts: dict, seed: int = 7) -> dict:
     from datetime import date, timedelta
 
     from django.db import connection, transaction
+    from django.utils import timezone
 
     from craftpath.web.accounts.models import Role, User
     from craftpath.web.checkins import loop
@@ -65,7 +66,10 @@ def prepare_insights(facts: dict, seed: int = 7) -> dict:
             person.level_since = date.today() - timedelta(days=rng.randint(30, 2000))
         User.objects.bulk_update(people, ["level_since"], batch_size=2000)
         PersonAttribute.objects.bulk_create(
-            [PersonAttribute(person=p, kind="gender", value=rng.choice(ATTRIBUTE_VALUES))
+            # Recorded before the current period, so the fairness figures (as at its start)
+            # use them.
+            [PersonAttribute(person=p, kind="gender", value=rng.choice(ATTRIBUTE_VALUES),
+                             consented_at=timezone.now() - timedelta(days=200))
              for p in people if rng.random() < 2 / 3], batch_size=5000)
     started = time.perf_counter()
     closed = aggregates.rebuild()

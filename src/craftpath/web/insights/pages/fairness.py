@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, When
 
 from .. import charts, periods
 from ..models import AttributeKind, PersonAttribute, QuarterResult
@@ -59,10 +59,11 @@ def _tallies(kind: str, threshold: float) -> dict[str | None, Tally]:
                      .annotate(then=Case(When(consented_at__lt=start, then=F("value")),
                                          default=F("value_before")))
                      .values("then")[:1])
-    latest = Subquery(QuarterResult.objects.filter(person_id=OuterRef("person_id"),
-                                                   quarter__lt=current)
-                      .order_by("-quarter").values("quarter")[:1])
-    results = QuarterResult.objects.filter(quarter__lt=current, quarter=latest)
+    # Each person's last result before the current quarter: none later (an anti-join, which
+    # the database hashes, where "equal to the latest" would be a subquery per row).
+    later = QuarterResult.objects.filter(person_id=OuterRef("person_id"),
+                                         quarter__gt=OuterRef("quarter"), quarter__lt=current)
+    results = QuarterResult.objects.filter(quarter__lt=current).exclude(Exists(later))
     found: dict[str | None, Tally] = {}
     for row in results.annotate(value=value).order_by().values("value").annotate(
             n=Count("*"), a_n=Count("agreed_mean"), a_sum=Sum("agreed_mean"),
