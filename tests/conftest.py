@@ -71,6 +71,7 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    _mark_slow_kinds(items)
     if not _on_postgres():
         return
     keep, drop = [], []
@@ -81,6 +82,16 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _mark_slow_kinds(items) -> None:
+    """Marks the browser and property tests (see the markers in pyproject.toml) by what they
+    use, so that a new one is left out of `scripts/test --quick` without anyone marking it."""
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):  # the browser fixture needs it too
+            item.add_marker(pytest.mark.browser)
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)
 
 
 @pytest.fixture(scope="session")

@@ -128,6 +128,7 @@ def test_unknown_options_are_usage_errors(run):
     assert stop.value.code == 2
 
 
+@pytest.mark.subprocess
 def test_the_installed_command_runs_in_a_fresh_process(seeds_dir):
     result = subprocess.run([sys.executable, "-m", "craftpath", "summary", str(seeds_dir)],
                             capture_output=True, text=True, check=False)

@@ -9,11 +9,41 @@ import pytest
 FAMILY = "ml-and-edge-ml-engineer-craft"
 
 
-@pytest.fixture
-def published_seed(db, seed_load):
+def publish_seed(seed_load):
+    """Publishes the seed framework; its version. The fixture below, and module-wide worlds."""
     from craftpath.web.frameworks.publishing import publish_framework
 
     return publish_framework(seed_load.framework, seed_load.diagnostics).version
+
+
+@pytest.fixture
+def published_seed(db, seed_load):
+    return publish_seed(seed_load)
+
+
+def built_once_per_module(django_db_blocker, build):
+    """For a module-scoped fixture: makes build()'s rows once for the whole module, inside a
+    transaction that is rolled back when the module is done, and yields what build() returned.
+    Each test still needs `db`, whose transaction then nests in this one as a savepoint, so no
+    test sees another's changes. Never with transactional_db or live_server in that module:
+    they need a database with nothing left open."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -37,6 +67,10 @@ def chromium() -> str:
 
 @pytest.fixture
 def small_org(published_seed):
+    return make_small_org()  # described there
+
+
+def make_small_org():
     """Seven people: Mia (manager) → Leo (manager) → Eva (engineer); Ian (engineer) also under
     Leo; Sol (engineer) under Oto (manager), apart; Pia (people team) and Ada (admin) outside
     the chart. Every role sees someone, misses someone."""

@@ -2,14 +2,17 @@
 role's own object, a report's object and a stranger's object, gives the declared status.
 
 Routes are enumerated from the resolver, so a new route with no rule below fails
-test_every_route_has_a_rule. Roles are played by the small_org fixture: engineer = Ian,
-manager = Mia (Eva is her indirect report, Sol is a stranger), people team = Pia, admin = Ada.
+test_every_route_has_a_rule. Roles are played by the small organisation (make_small_org):
+engineer = Ian, manager = Mia (Eva is her indirect report, Sol is a stranger), people team =
+Pia, admin = Ada.
 "Own", "report" and "stranger" objects are Ian's/Mia's/Pia's/Ada's own, Eva's and Sol's: their
 profile, their private note (written by themselves), their admin page.
 
 Statuses: 200 shown, 302 redirected (to sign-in, or onwards after a change), 403 seen but not
 allowed, 404 not visible (people and notes a viewer may not see do not exist for them), 405
 wrong method. Each case runs in a transaction that is rolled back, so deletes do not leak.
+The organisation and its objects are built once for the module (shared_world), in a transaction
+rolled back after the last case; each test runs in a savepoint inside it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from django.urls import URLResolver, get_resolver
 from craftpath.web.accounts.models import Note, Team, User
 from craftpath.web.checkins.models import Entry, FocusStatement, Goal
 
-from .conftest import FAMILY
+from .conftest import FAMILY, built_once_per_module, make_small_org, publish_seed
 
 ROLES = ("anonymous", "engineer", "manager", "people", "admin")
 OBJECTS = ("own", "report", "stranger")
@@ -475,13 +478,26 @@ def _url(route: str, values: dict) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
 
 
-@pytest.fixture
-def world(small_org, published_seed, monkeypatch):
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, seed_load):
+    """The world, built once for the module's ~300 cases and rolled back after the last one."""
+    yield from built_once_per_module(django_db_blocker, lambda: build_world(seed_load))
 
+
+@pytest.fixture
+def world(shared_world, db, monkeypatch):
     from craftpath.web.frameworks import pdf
 
     monkeypatch.setattr(pdf, "page_to_pdf", lambda page: b"%PDF-1.4 test")  # no Chromium here
+    return shared_world
+
+
+def build_world(seed_load):
+    """The small organisation on the published seed, and every object the cases point at."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    published_seed = publish_seed(seed_load)
+    small_org = make_small_org()
     for person in User.objects.all():
         Note.objects.create(author=person, about=person, text="mine alone", private=True)
     team = Team.objects.create(name="Edge")

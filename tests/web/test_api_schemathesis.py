@@ -18,6 +18,8 @@ from craftpath.web.api import tokens
 from .checkin_helpers import first_ids, start_for, submitted
 from .insights_helpers import closed_checkin
 
+pytestmark = pytest.mark.schemathesis
+
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
           "response_schema_conformance,response_headers_conformance")
 

@@ -124,6 +124,7 @@ def _craftpath(*args):
                           text=True, env=env, timeout=120)
 
 
+@pytest.mark.subprocess
 def test_token_create_on_the_command_line(tmp_path):
     demo = _craftpath("demo", "--data-dir", str(tmp_path))
     assert demo.returncode == 0, demo.stderr

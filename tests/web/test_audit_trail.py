@@ -595,6 +595,7 @@ def test_after_a_purge_deleting_the_first_kept_entry_is_still_found(db, monkeypa
 WRITERS, EACH = 4, 40
 
 
+@pytest.mark.subprocess
 def test_concurrent_writers_keep_one_unbroken_chain(transactional_db, tmp_path):
     """On PostgreSQL: threads, each with its own connection, writing at once (the head row's
     lock orders them). On SQLite: processes on one database file (its write lock does)."""

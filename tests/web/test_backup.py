@@ -110,6 +110,7 @@ def _tables(path: Path) -> dict[str, list]:
                 for name in names}
 
 
+@pytest.mark.subprocess
 def test_backup_then_restore_from_the_command_line(tmp_path):
     original, copy, file = tmp_path / "original", tmp_path / "copy", tmp_path / "cp.backup"
     assert _craftpath("demo", "--data-dir", str(original)).returncode == 0
@@ -124,6 +125,7 @@ def test_backup_then_restore_from_the_command_line(tmp_path):
     assert stat.S_IMODE((copy / "craftpath.sqlite3").stat().st_mode) == 0o600
 
 
+@pytest.mark.subprocess
 def test_the_commands_refuse_with_one_clear_line(tmp_path):
     data, file = tmp_path / "data", tmp_path / "cp.backup"
     assert _craftpath("demo", "--data-dir", str(data)).returncode == 0
@@ -153,6 +155,7 @@ def _url(settings: dict) -> str:
             f"{settings['NAME']}")
 
 
+@pytest.mark.subprocess
 def test_the_commands_on_the_database_under_test(small_org, restored_alias, tmp_path):
     """On PostgreSQL: `craftpath backup` with DATABASE_URL naming the test database, then
     `craftpath restore` into a new, empty one (pg_dump and pg_restore). On SQLite, whose test
@@ -195,6 +198,7 @@ while True:
 """
 
 
+@pytest.mark.subprocess
 def test_a_backup_taken_while_someone_writes_is_consistent(tmp_path):
     """SQLite's online backup: a process keeps appending to the audit trail during the
     backup; the copy restores, and its chain verifies (a consistent snapshot, not a mix)."""

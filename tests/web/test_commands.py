@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from craftpath.cli import main
 
 
@@ -14,6 +16,7 @@ def _craftpath(*args, cwd=None):
                           text=True, env=env, cwd=cwd, timeout=120)
 
 
+@pytest.mark.subprocess
 def test_publish_shows_warnings_and_the_version(seeds_dir, tmp_path):
     done = _craftpath("publish", str(seeds_dir), "--data-dir", str(tmp_path))
     assert done.returncode == 0, done.stderr
@@ -23,6 +26,7 @@ def test_publish_shows_warnings_and_the_version(seeds_dir, tmp_path):
     assert "already the active version; nothing was published" in again.stdout
 
 
+@pytest.mark.subprocess
 def test_publish_refuses_an_unusable_path_in_one_line(tmp_path):
     done = _craftpath("publish", str(tmp_path / "missing"), "--data-dir", str(tmp_path))
     assert done.returncode == 2

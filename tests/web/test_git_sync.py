@@ -182,6 +182,7 @@ def craftpath(*args, **env):
                           text=True, env=environment, timeout=120)
 
 
+@pytest.mark.subprocess
 def test_the_sync_command(working_copy, tmp_path, seed_framework):
     data = str(tmp_path / "data")
     done = craftpath("sync", "--git-dir", str(working_copy), "--data-dir", data)
@@ -201,6 +202,7 @@ def test_the_sync_command(working_copy, tmp_path, seed_framework):
     assert len(elsewhere.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.subprocess
 def test_the_publish_command_from_a_working_copy_shows_the_commit(working_copy, tmp_path):
     done = craftpath("publish", str(working_copy / "framework.yaml"), "--data-dir",
                      str(tmp_path / "data"))

@@ -101,6 +101,7 @@ PRODUCTION = {"CRAFTPATH_PRODUCTION": "1", "CRAFTPATH_SECRET_KEY": secrets.token
               "CRAFTPATH_ALLOWED_HOSTS": "craftpath.example.com"}
 
 
+@pytest.mark.subprocess
 def test_production_settings_pass_check_deploy_with_no_warning(tmp_path):
     done = _django("from django.core.management import call_command\n"
                    "call_command('check', deploy=True, fail_level='WARNING')\n"
@@ -113,6 +114,7 @@ def test_production_settings_pass_check_deploy_with_no_warning(tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "True True True 31536000 __Host-sessionid"
 
 
+@pytest.mark.subprocess
 def test_development_settings_do_warn_under_check_deploy(tmp_path):
     done = _django("from django.core.management import call_command\n"
                    "call_command('check', deploy=True, fail_level='WARNING')",
@@ -120,6 +122,7 @@ def test_development_settings_do_warn_under_check_deploy(tmp_path):
     assert done.returncode != 0 and "security.W012" in done.stderr  # insecure session cookie
 
 
+@pytest.mark.subprocess
 def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     env = dict(PRODUCTION)
     del env["CRAFTPATH_SECRET_KEY"]

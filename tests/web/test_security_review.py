@@ -51,6 +51,7 @@ def _free_port() -> int:
 
 # --- 1. a public address never allows every host ----------------------------------------------
 
+@pytest.mark.subprocess
 def test_1_serving_on_a_public_address_needs_allowed_hosts(tmp_path):
     done = _craftpath("serve", "--host", "0.0.0.0", "--port", str(_free_port()),
                       "--data-dir", str(tmp_path))
@@ -352,6 +353,7 @@ def test_9_directory_exports_defuse_formulas_and_read_them_back(client_as, small
 
 # --- 10. behind a TLS-terminating proxy -------------------------------------------------------
 
+@pytest.mark.subprocess
 def test_10_behind_a_proxy_forwarded_https_is_trusted_and_not_redirected(tmp_path):
     port = _free_port()
     server = subprocess.Popen(
@@ -488,6 +490,7 @@ def test_14_personal_pages_are_not_stored_by_browsers(client, client_as, small_o
     assert "no-store" in reply["Cache-Control"] and "private" in reply["Cache-Control"]
 
 
+@pytest.mark.subprocess
 def test_14_the_sqlite_file_is_private_to_its_owner(tmp_path):
     done = _craftpath("demo", "--data-dir", str(tmp_path / "data"))
     assert done.returncode == 0, done.stderr
@@ -496,6 +499,7 @@ def test_14_the_sqlite_file_is_private_to_its_owner(tmp_path):
         assert name.stat().st_mode & 0o077 == 0, name
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("key, says", [
     ("", "needs CRAFTPATH_SECRET_KEY"),
     ("short", "CRAFTPATH_SECRET_KEY is too weak"),

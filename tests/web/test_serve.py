@@ -65,6 +65,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.subprocess
 def test_serve_starts_the_app_on_an_sqlite_file(tmp_path: Path):
     port = _free_port()
     env = {key: value for key, value in os.environ.items()
@@ -91,6 +92,7 @@ def test_serve_starts_the_app_on_an_sqlite_file(tmp_path: Path):
         server.wait(timeout=10)
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("command, url, message", [
     ("serve", "mysql://somewhere/db", "DATABASE_URL: unsupported scheme 'mysql'"),
     ("demo", "postgres://nobody@127.0.0.1:1/gone", "cannot use the database gone: connection"),
@@ -104,6 +106,7 @@ def test_a_database_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, command
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
 
 
+@pytest.mark.subprocess
 def test_a_taken_port_is_one_line_and_exit_2(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -133,6 +136,7 @@ def _children(pid: int) -> list[tuple[int, str]]:
     return found
 
 
+@pytest.mark.subprocess
 def test_serve_starts_a_worker_and_stops_it_when_stopped(tmp_path: Path):
     port = _free_port()
     env = {key: value for key, value in os.environ.items()

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def _craftpath(*args):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",
@@ -14,6 +16,7 @@ def _craftpath(*args):
                           text=True, env=env, timeout=300)
 
 
+@pytest.mark.subprocess
 def test_worker_once_sends_what_the_demo_queued_and_stops(tmp_path):
     data = str(tmp_path / "data")
     made = _craftpath("demo", "--data-dir", data)
