@@ -70,10 +70,12 @@ def _tallies(kind: str, threshold: float) -> dict[str | None, Tally]:
             a_sq=Sum(F("agreed_mean") * F("agreed_mean")), g_n=Count("gap_mean"),
             g_sum=Sum("gap_mean"), g_sq=Sum(F("gap_mean") * F("gap_mean")),
             counted=Count("share_next"), ready=Count("pk", filter=Q(share_next__gte=threshold))):
+        # The database adds floats in whatever order it scans rows, and rows of the current
+        # period change that order: rounded, the same people give the same sums, to the digit.
+        sums = {key: round(row[key] or 0.0, 9) for key in ("a_sum", "a_sq", "g_sum", "g_sq")}
         found[row["value"] or None] = found.get(row["value"] or None, Tally()) + Tally(
-            row["n"], Moments(row["a_n"], row["a_sum"] or 0.0, row["a_sq"] or 0.0),
-            Moments(row["g_n"], row["g_sum"] or 0.0, row["g_sq"] or 0.0), row["ready"],
-            row["counted"])
+            row["n"], Moments(row["a_n"], sums["a_sum"], sums["a_sq"]),
+            Moments(row["g_n"], sums["g_sum"], sums["g_sq"]), row["ready"], row["counted"])
     return found
 
 
@@ -82,12 +84,13 @@ def build(ctx: Context) -> Report:
     threshold = ctx.threshold
     members: dict[str, Tally] = defaultdict(Tally)
     spellings: dict[str, Counter] = defaultdict(Counter)
-    for value, tally in _tallies(kind, threshold).items():
+    # In a fixed order: floats added in another order can differ in the last digit.
+    for value, tally in sorted(_tallies(kind, threshold).items(), key=lambda kv: kv[0] or ""):
         key = grouping_key(value) if value else NOT_RECORDED
         members[key] = members[key] + tally
         if value:
             spellings[key][" ".join(value.split())] += tally.people
-    everyone = sum(members.values(), Tally())
+    everyone = sum((members[key] for key in sorted(members)), Tally())
     root = Group("everyone", everyone.people,
                  tuple(Group(("group", key), tally.people) for key, tally in members.items()))
     hidden = withheld([root], ctx.minimum)
