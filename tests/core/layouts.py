@@ -62,7 +62,8 @@ def clean_text(text: str) -> str:
 
 
 def clean_name(text: str, fallback: str) -> str:
-    text = clean_text(text)[:50].strip()
+    # 31 characters: the longest sheet name a workbook holds, so every layout can carry it.
+    text = clean_text(text)[:31].strip()
     return text if sum(c.isalpha() for c in text) >= 2 else fallback
 
 

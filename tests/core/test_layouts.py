@@ -12,18 +12,45 @@ from hypothesis import strategies as st
 from layouts import LAYOUTS, FamilySpec, Spec, spec_from, try_layout
 
 from craftpath.core.formats import load
+from craftpath.core.formats.inputs import InputError
 from craftpath.core.sample import load_bundled
+
+# Corpus frameworks of which the importer reads no family yet (the importer issue's work): no
+# layout can bring back what was never read. Pinned, so that one starting to import, or one
+# more stopping, fails test_the_frameworks_not_read_yet_are_known below.
+NOT_READ_YET = {"dropbox-career-framework", "sdras-career-ladders",
+                "carvago-career-framework", "danscratch-ladder"}
+
+
+def _imported(corpus_dir, label):
+    try:
+        return load([corpus_dir / path for path in label["inputs"]]).framework
+    except InputError:
+        return None
 
 
 @pytest.fixture(scope="module")
-def sources(corpus_dir):
-    """name → spec: the seeds, and each corpus framework as imported from its inputs."""
+def imported(corpus_dir):
+    """id → the spec of what each corpus entry imports as (None when no family is read)."""
     labels = json.loads((corpus_dir / "labels.json").read_text())
-    found = {"seeds": spec_from(load_bundled())}
+    found = {}
     for label in labels:
-        framework = load([corpus_dir / path for path in label["inputs"]]).framework
-        found[label["id"]] = spec_from(framework)
+        framework = _imported(corpus_dir, label)
+        spec = spec_from(framework) if framework is not None else None
+        found[label["id"]] = spec if spec is not None and spec.families else None
     return found
+
+
+@pytest.fixture(scope="module")
+def sources(imported):
+    """name → spec: the seeds, and each corpus framework as imported from its inputs."""
+    found = {"seeds": spec_from(load_bundled())}
+    found.update((name, spec) for name, spec in imported.items() if spec is not None)
+    return found
+
+
+def test_the_frameworks_not_read_yet_are_known(imported):
+    assert {name for name, spec in imported.items() if spec is None} == NOT_READ_YET
 
 
 def test_there_are_at_least_twenty_layouts_in_every_input_kind():
