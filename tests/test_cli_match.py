@@ -51,7 +51,11 @@ def test_family_scope_ranks_every_level_and_level_is_optional(run, seeds_dir, tm
     assert code == 0
     suggestions = json.loads(out)["suggestions"]
     assert len(suggestions) == 5
-    assert all(s["statement"].startswith("ai-strategy.") for s in suggestions[:3])
+    # AI Strategy leads and holds four of the five; the third to fifth scores lie within
+    # 0.01 of each other, close enough for an ONNX Runtime release to swap one of them with
+    # an ML Ops statement (1.32 puts ml-ops.level-5.1 third by 0.003).
+    assert suggestions[0]["statement"].startswith("ai-strategy.")
+    assert sum(s["statement"].startswith("ai-strategy.") for s in suggestions) >= 4
     # every level is in scope, not only one and the next
     assert len({s["statement"].split(".")[1] for s in suggestions}) >= 3
 
