@@ -85,13 +85,6 @@ def can_view_org_chart(viewer) -> bool:
     return signed_in(viewer)
 
 
-def can_view_person(viewer, person: User) -> bool:
-    if not signed_in(viewer):
-        return False
-    return (person.pk == viewer.pk or _sees_everyone(viewer)
-            or person.pk in _managed_ids(viewer))
-
-
 def can_view_progress(viewer, person: User) -> bool:
     """Assessments, reviews and shared notes: the person, their managers, the people team."""
     if not signed_in(viewer):
