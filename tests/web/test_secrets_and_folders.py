@@ -26,11 +26,25 @@ def console_output():
     """What the app's configured console handler writes, while the block runs."""
     handler = logging._handlers["console"]  # named in settings.LOGGING
     stream = io.StringIO()
-    previous = handler.setStream(stream)
+    # Swapped directly, not with setStream, which flushes the stream it replaces: a test that
+    # set Django up again in this process leaves the handler on a capture stream pytest has
+    # since closed.
+    with _locked(handler):
+        previous, handler.stream = handler.stream, stream
     try:
         yield stream
     finally:
-        handler.setStream(previous)
+        with _locked(handler):
+            handler.stream = previous
+
+
+@contextmanager
+def _locked(handler):
+    handler.acquire()
+    try:
+        yield
+    finally:
+        handler.release()
 
 
 def test_a_used_invitation_link_leaves_no_token_in_the_log(small_org, client, caplog,
