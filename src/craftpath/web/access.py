@@ -156,7 +156,7 @@ def can_change_manager(viewer, person: User, manager: User | None) -> bool:
 
 def _at_or_below(viewer, person: User) -> bool:
     """Whether `person` is `viewer` or anyone below them, whatever roles they hold."""
-    return person.pk == viewer.pk or person.pk in report_ids(viewer)
+    return orgchart.is_at_or_above(viewer.pk, person.pk)
 
 
 def can_manage_teams(viewer) -> bool:

@@ -122,15 +122,10 @@ def record_closed(checkin) -> None:
         return
     scope = scopes.of_checkin(checkin)
     store(checkin.person_id, checkin.closed_at, summarise(checkin, scope, _entries_of(checkin)),
-          list(scope.framework.scale), organisations_of(checkin.person_id))
+          list(scope.framework.scale), orgchart.above(checkin.person_id))
     ClosedStart.objects.bulk_create([ClosedStart(person_id=checkin.person_id,
                                                  quarter=quarter_of(checkin.started_at))],
                                     ignore_conflicts=True)  # once per person and quarter
-
-
-def organisations_of(person_id: int) -> list[int]:
-    """The managers above a person, nearest first (accounts/orgchart.py's one walk)."""
-    return orgchart.above(person_id)
 
 
 def tally_of(fields: dict, areas: dict[str, list[int]],
