@@ -241,9 +241,9 @@ def _as_owner(*statements) -> None:
     deleted and the anchor move) and run SQL. The test's transaction undoes it all."""
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO audit_purge_permit (id) VALUES (1)")
-        for statement in statements:
-            cursor.execute(*statement) if isinstance(statement, tuple) else \
-                cursor.execute(statement)
+        for statement in statements:  # SQL, or (SQL, parameters)
+            sql, params = statement if isinstance(statement, tuple) else (statement, None)
+            cursor.execute(sql, params)
         cursor.execute("DELETE FROM audit_purge_permit")
 
 

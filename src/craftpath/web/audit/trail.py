@@ -228,7 +228,6 @@ class Verification:
     first_seq: int | None = None
     head_seq: int = 0
     head_hash: str = ""
-    anchor_seq: int = 1
     reaches: tuple[int, str] | None = None  # the noted head the trail was found to reach
     problems: list[str] = field(default_factory=list)
 
@@ -260,7 +259,7 @@ def verify(limit_problems: int = 20, expect_head: tuple[int, str] | None = None
     entry unchanged, which a rewrite of the whole chain cannot fake."""
     with transaction.atomic():
         head = _locked_head()
-    found = Verification(head_seq=head.seq, head_hash=head.hash, anchor_seq=head.anchor_seq)
+    found = Verification(head_seq=head.seq, head_hash=head.hash)
     expected_seq, expected_prev = head.anchor_seq, head.anchor_hash
     # Where the anchor must be: the genesis until a purge, then where the last purge set it.
     recorded_anchor: tuple[int, str | None] = (1, chain.GENESIS)
