@@ -329,6 +329,25 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    """Serve the documentation site with `mkdocs serve`; it lives beside the source, in the
+    checkout (mkdocs.yml and docs/), not in an installed package."""
+    import importlib.util
+    import subprocess
+
+    config = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+    if not config.is_file():
+        raise UsageError(f"no documentation here: {config} is missing (the docs come with a "
+                         "checkout of craftpath, not with an installed package)")
+    if importlib.util.find_spec("mkdocs") is None:
+        raise UsageError("mkdocs is not installed: install the test extras "
+                         "(pip install -e '.[test]') or pip install mkdocs mkdocs-material")
+    print(f"the documentation: http://{args.host}:{args.port}/ (Ctrl-C stops it)",
+          file=sys.stderr)
+    return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--config-file",
+                            str(config), "--dev-addr", f"{args.host}:{args.port}"])
+
+
 def cmd_demo(args) -> int:
     from .web.accounts import operations
     from .web.accounts.problems import DemoError
@@ -572,6 +591,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="framework pages or a canonical file (default: the bundled framework)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write")
     p.set_defaults(func=cmd_build)
+
+    p = commands.add_parser("docs", help="serve the documentation site (docs/) with mkdocs")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8001, help="port to listen on (8001)")
+    p.set_defaults(func=cmd_docs)
 
     data_dir_help = "folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)"
     p = commands.add_parser("demo", help="fill an empty directory with a demo organisation")
