@@ -288,3 +288,47 @@ def test_the_settings_page_in_the_docs_is_up_to_date():
     page = ROOT / "docs" / "reference" / "settings.md"
     assert page.read_text(encoding="utf-8") == config.reference_page(), (
         "docs/reference/settings.md is stale: run `python -m craftpath.config`")
+
+
+# --- a bad value stops every start in one line --------------------------------------------------
+
+def _start(door: str, data_dir: Path, variable: str, value: str):
+    import os
+    import subprocess
+    import sys
+
+    environment = {key: text for key, text in os.environ.items()
+                   if not key.startswith(("CRAFTPATH_", "DATABASE_URL", "DJANGO_"))}
+    environment.update({variable: value, "CRAFTPATH_DATA_DIR": str(data_dir)})
+    command = {
+        "serve": ["-m", "craftpath", "serve", "--port", "0"],
+        "worker": ["-m", "craftpath", "worker", "--once"],
+        "manage": ["-m", "craftpath", "manage", "check"],
+        "wsgi": ["-c", "import craftpath.web.wsgi"],  # what gunicorn or waitress-serve does
+    }[door]
+    return subprocess.run([sys.executable, *command], env=environment, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("door, variable, value, message", [
+    ("serve", "CRAFTPATH_API_RATE_PER_PERSON", "ten",
+     'CRAFTPATH_API_RATE_PER_PERSON must be a whole number, got "ten"'),
+    ("worker", "CRAFTPATH_REQUIRE_2FA", "yes", 'CRAFTPATH_REQUIRE_2FA must be 1 or 0, got "yes"'),
+    ("manage", "CRAFTPATH_WEBHOOK_TIMEOUT", "soon",
+     'CRAFTPATH_WEBHOOK_TIMEOUT must be a duration such as 30s, 15m, 2h or 7d, got "soon"'),
+    ("wsgi", "CRAFTPATH_TRUSTED_PROXY", "proxy.example",
+     "CRAFTPATH_TRUSTED_PROXY must list IP addresses or networks such as 10.0.0.0/8 "
+     '(not "proxy.example"), got "proxy.example"'),
+    ("serve", "CRAFTPATH_BASE_URL", "craftpath.example.com",
+     'CRAFTPATH_BASE_URL must be a URL such as https://host/path, got "craftpath.example.com"'),
+    ("manage", "CRAFTPATH_OIDC_SIGN_ALGO", "none",
+     "CRAFTPATH_OIDC_SIGN_ALGO must be one of RS256, RS384, RS512, ES256, ES384, ES512, HS256, "
+     'HS384, HS512, got "none"'),
+])
+def test_a_bad_value_of_each_kind_stops_the_start_in_one_line(tmp_path, door, variable, value,
+                                                               message):
+    done = _start(door, tmp_path / "data", variable, value)
+    assert done.stderr == f"craftpath: error: {message}\n"
+    assert done.returncode == 2
+    assert not (tmp_path / "data").exists()  # refused before anything was made
