@@ -42,6 +42,15 @@ def test_postgres_connections_compile_no_queries():
         assert cursor.fetchone()[0] == "off"
 
 
+def test_postgres_without_its_driver_is_refused_naming_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if craftpath[postgres] were absent
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    with pytest.raises(DatabaseURLError) as refused:
+        database_from_url("postgres://ann@db.internal/craft")
+    assert str(refused.value) == ("DATABASE_URL names PostgreSQL, but its driver is not "
+                                  "installed: pip install 'craftpath[postgres]'")
+
+
 def test_other_schemes_are_refused():
     with pytest.raises(DatabaseURLError):
         database_from_url("mysql://x/y")
@@ -104,6 +113,21 @@ def test_a_database_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, command
     assert done.returncode == 2
     assert done.stderr.startswith("craftpath: error: ") and message in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_postgres_without_its_driver_is_one_line_and_exit_2(tmp_path, command):
+    env = {**os.environ, "DATABASE_URL": "postgres://ann@127.0.0.1:1/craft",
+           "CRAFTPATH_DATA_DIR": str(tmp_path)}
+    # As if craftpath[postgres] were not installed: no import of the driver finds it.
+    blocked = ("import sys; sys.modules['psycopg'] = sys.modules['psycopg2'] = None; "
+               "from craftpath.cli import main; sys.exit(main())")
+    done = subprocess.run([sys.executable, "-c", blocked, command], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr == ("craftpath: error: DATABASE_URL names PostgreSQL, but its driver is "
+                           "not installed: pip install 'craftpath[postgres]'\n")
 
 
 @pytest.mark.subprocess

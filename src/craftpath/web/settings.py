@@ -59,13 +59,14 @@ INSTALLED_APPS = [
     "craftpath.web.cycles",
     "craftpath.web.notifications",
     "django_tasks",
-    "django_tasks.backends.database",
+    "django_tasks_db",
     "craftpath.web.audit",
 ]
 
 # Background work (email, reminders, webhook deliveries): django-tasks on its database
-# backend, run by `craftpath worker` (which `craftpath serve` starts beside the app).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+# backend (the django-tasks-db package), run by `craftpath worker` (which `craftpath serve`
+# starts beside the app).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
