@@ -2,8 +2,8 @@
 
 `python -m craftpath.docs_reference` writes docs/reference/*.md (and the API's OpenAPI
 document) from what the code declares: the command line's argument parser, the lint rules, the
-canonical format's JSON Schema, the API's OpenAPI document, the webhook events and the rules of
-`access.py`. `tests/test_docs.py` builds each page again in memory and fails, naming this
+canonical format's JSON Schema, the API's OpenAPI document, the webhook events, the rules of
+`access.py` and the settings (craftpath/config.py's registry). `tests/test_docs.py` builds each page again in memory and fails, naming this
 command, when the file on disk differs; so a change to any of them needs the pages rewritten in
 the same commit. `--check` does the same comparison from the command line.
 """
@@ -385,8 +385,15 @@ def access_page() -> str:
 
 # --- writing and checking ---------------------------------------------------------------------
 
+def settings_page() -> str:
+    from . import config
+
+    return config.reference_page()  # also written by `python -m craftpath.config`
+
+
 PAGES: dict[str, Callable[[], str]] = {
     "cli.md": cli_page,
+    "settings.md": settings_page,
     "lint-rules.md": lint_page,
     "schema.md": schema_page,
     "api.md": api_page,
