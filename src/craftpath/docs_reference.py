@@ -3,9 +3,10 @@
 `python -m craftpath.docs_reference` writes docs/reference/*.md (and the API's OpenAPI
 document) from what the code declares: the command line's argument parser, the lint rules, the
 canonical format's JSON Schema, the API's OpenAPI document, the webhook events, the rules of
-`access.py` and the settings (craftpath/config.py's registry). `tests/test_docs.py` builds each page again in memory and fails, naming this
-command, when the file on disk differs; so a change to any of them needs the pages rewritten in
-the same commit. `--check` does the same comparison from the command line.
+`access.py` and the settings (craftpath/config.py's registry). `tests/test_docs.py` builds each
+page again in memory and fails, naming this command, when the file on disk differs; so a change
+to any of them needs the pages rewritten in the same commit. `--check` does the same comparison
+from the command line.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import ast
 import functools
 import inspect
 import json
-import os
 import sys
 import textwrap
 from collections.abc import Callable
@@ -198,7 +198,9 @@ def _django() -> None:
     from django.conf import settings
 
     if not settings.configured:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "craftpath.web.settings")
+        from . import config
+
+        config.put_default("DJANGO_SETTINGS_MODULE", "craftpath.web.settings")
     import django
 
     django.setup()
