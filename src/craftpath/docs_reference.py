@@ -71,7 +71,8 @@ def _option_rows(parser: argparse.ArgumentParser) -> list[str]:
         if action.required and action.option_strings:
             details = f"required; {details}" if details else "required"
         if (action.default not in (None, False, True, argparse.SUPPRESS)
-                and action.option_strings and "default" not in details):
+                and action.option_strings and "default" not in details
+                and f"({action.default})" not in details):
             details += f" (default: `{action.default}`)"
         rows.append(f"| `{name}` | {takes} | {_cell(details)} |")
     return rows
