@@ -98,8 +98,9 @@ def test_craftpath_docs_says_so_when_mkdocs_is_missing(monkeypatch, capsys):
 
 def test_craftpath_docs_serves_the_site_with_mkdocs(monkeypatch, capsys):
     called = []
-    monkeypatch.setattr(subprocess, "call", lambda command: called.append(command) or 0)
-    assert cli.main(["docs", "--port", "8123"]) == 0
-    assert called == [[sys.executable, "-m", "mkdocs", "serve", "--config-file",
-                       str(ROOT / "mkdocs.yml"), "--dev-addr", "127.0.0.1:8123"]]
+    monkeypatch.setattr(os, "execv", lambda program, command: called.append((program, command)))
+    cli.main(["docs", "--port", "8123"])
+    assert called == [(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--config-file",
+                                        str(ROOT / "mkdocs.yml"), "--dev-addr",
+                                        "127.0.0.1:8123"])]
     assert "http://127.0.0.1:8123/" in capsys.readouterr().err

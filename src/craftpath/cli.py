@@ -332,19 +332,22 @@ def cmd_docs(args) -> int:
     """Serve the documentation site with `mkdocs serve`; it lives beside the source, in the
     checkout (mkdocs.yml and docs/), not in an installed package."""
     import importlib.util
-    import subprocess
+    import os
 
-    config = Path(__file__).resolve().parents[2] / "mkdocs.yml"
-    if not config.is_file():
-        raise UsageError(f"no documentation here: {config} is missing (the docs come with a "
+    site_config = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+    if not site_config.is_file():
+        raise UsageError(f"no documentation here: {site_config} is missing (the docs come with a "
                          "checkout of craftpath, not with an installed package)")
     if importlib.util.find_spec("mkdocs") is None:
         raise UsageError("mkdocs is not installed: install the test extras "
                          "(pip install -e '.[test]') or pip install mkdocs mkdocs-material")
     print(f"the documentation: http://{args.host}:{args.port}/ (Ctrl-C stops it)",
           file=sys.stderr)
-    return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--config-file",
-                            str(config), "--dev-addr", f"{args.host}:{args.port}"])
+    sys.stderr.flush()
+    # mkdocs takes this process's place, so stopping it (Ctrl-C, a signal) stops the server.
+    os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--config-file",
+                              str(site_config), "--dev-addr", f"{args.host}:{args.port}"])
+    return 0  # not reached
 
 
 def cmd_demo(args) -> int:
