@@ -21,7 +21,8 @@ from craftpath.web import access
 from craftpath.web.audit.models import Action
 from craftpath.web.checkins import events, loop, packet, spreadsheets
 from craftpath.web.checkins import scope as scopes
-from craftpath.web.checkins.models import SIDES, CheckIn, Entry
+from craftpath.web.checkins.models import SIDES, CheckIn, ClosedCheckInError, Entry
+from craftpath.web.checkins.new_version import open_checkins_elsewhere
 from craftpath.web.frameworks.publishing import active_version
 
 from .errors import Invalid, NotFound, Refused
@@ -264,9 +265,6 @@ def move(viewer, ref, door: str = ""):
 def move_all_open(viewer, version) -> tuple[int, list[tuple[int, str]]]:
     """Every open check-in on another version, carried to `version` (one transaction each:
     one that cannot move stays where it is, with the reason). Returns (moved, refused)."""
-    from craftpath.web.checkins.models import ClosedCheckInError
-    from craftpath.web.frameworks.releasing import open_checkins_elsewhere
-
     if not access.can_carry_checkins_in_bulk(viewer):
         raise Refused("The people team moves open check-ins in bulk.")
     moved, refused = 0, []
