@@ -1,5 +1,5 @@
-"""A running review cycle for the demo organisation (accounts/demo.py calls this after the
-demo check-ins): the Platform team's spring round, launched, with its first deadline a week
+"""A running review cycle for the demo organisation (web/demo.py adds it after the demo
+check-ins): the Platform team's spring round, launched, with its first deadline a week
 away, and a feedback request to Gus on Farah's open check-in. The people-team sign-in then
 has a cycle to follow, and the Platform people have something on their home page."""
 
