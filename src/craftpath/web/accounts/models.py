@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from . import orgchart
+
 
 class Role(models.TextChoices):
     ENGINEER = "engineer", "Engineer"  # their own data
@@ -182,8 +184,6 @@ def check_no_cycle(person: User, manager: User | None) -> None:
     loop. (Directory import checks a whole file's links itself, before anything is saved.)"""
     if manager is None or person.pk is None:
         return  # nobody reports to a person who is not saved yet
-    from . import orgchart
-
     chain = [manager.pk, *orgchart.above(manager.pk)]
     if person.pk in chain:
         names = dict(User.objects.filter(pk__in=chain).values_list("pk", "name"))
