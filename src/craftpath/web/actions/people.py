@@ -403,13 +403,6 @@ def _email_changed(viewer, person: User, old: str) -> None:
         invitations.invite(person, by=_actor(viewer), now=now)
 
 
-def confirm_email_on_sign_in(sender, request, user, **kwargs) -> None:
-    """Signing in shows the account is still its person's: their address is theirs again."""
-    if not user.email_confirmed:
-        User.objects.filter(pk=user.pk).update(email_confirmed=True)
-        user.email_confirmed = True
-
-
 # --- invitations --------------------------------------------------------------------------------
 
 @dataclass
