@@ -17,9 +17,9 @@ from pathlib import Path
 
 from craftpath.core.formats import canonical, load
 from craftpath.core.formats.inputs import InputError
+from craftpath.core.formats.paths import inside
 from craftpath.core.lint import lint
 from craftpath.core.model import Diagnostic, Framework
-from craftpath.core.paths import inside
 
 # Static files the site needs; vendored test-only assets (axe-core) and htmx (app only) stay out.
 # Below this many pages a worker pool costs more than it saves.
