@@ -171,3 +171,18 @@ def test_short_statements_under_numbered_level_columns_are_not_taken_for_names(t
                   hints={"level": "table-column"}).framework.families[0]
     assert [level.code for level in family.levels] == ["Level 1", "Level 2"]
     assert len(family.statements) == 4
+
+
+def test_a_wrapper_heading_repeated_in_every_file_is_neither_a_family_nor_a_level(tmp_path):
+    # One file per level, each putting its areas under the same `### Responsibilities`: the
+    # wrapper repeats in every file, so the files are the levels of one ladder.
+    files = {f"{level}.md": f"# {level}\n\n### Overview\n\nWhat {level} is about.\n\n"
+             f"### Responsibilities\n\n#### Impact\n\n- ships {level} impact\n\n"
+             f"#### Craft\n\n- writes {level} code\n- reviews {level} code\n"
+             for level in ("L1", "L2", "L3")}
+    framework = load([write(tmp_path, files)]).framework
+    assert len(framework.families) == 1
+    family = framework.families[0]
+    assert [level.code for level in family.levels] == ["L1", "L2", "L3"]
+    assert [area.name for area in family.areas] == ["Impact", "Craft"]
+    assert len(family.statements) == 9

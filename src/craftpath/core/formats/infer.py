@@ -329,7 +329,9 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
     area_ids = {id(s) for s in axis.areas}
     named_as = axis.levels if axis.outer_is_level else axis.areas
     display = {id(m): d for m, d in zip(named_as, _display(named_as), strict=True)}
-    outer = axis.levels if axis.outer_is_level else axis.areas
+    # a wrapper repeated around every level (`### Responsibilities` in each level's file) is
+    # named by what is around it: families are found from those names, not the wrapper's
+    outer = [display[id(s)] for s in named_as]
     family_roots = _family_roots(root, outer, hints, axis.levels)
     families = []
     for family_root, name in family_roots:
