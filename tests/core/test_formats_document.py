@@ -186,3 +186,18 @@ def test_a_wrapper_heading_repeated_in_every_file_is_neither_a_family_nor_a_leve
     assert [level.code for level in family.levels] == ["L1", "L2", "L3"]
     assert [area.name for area in family.areas] == ["Impact", "Craft"]
     assert len(family.statements) == 9
+
+
+def test_a_page_body_is_content_whatever_its_class_says(tmp_path):
+    # `<body class="nav-left">` places the menu; the body is still the page, and only the
+    # menu inside it is navigation.
+    files = {f"{n}-{level.lower()}.html":
+             f"<html><body class='nav-left'><div class='sidebar'><ul><li><a href='/'>Home</a>"
+             f"</li></ul></div><h1>{level}</h1><h2>Craft</h2><ul><li>writes {level} code</li>"
+             f"</ul><h2>Team</h2><ul><li>helps the {level} team</li></ul></body></html>"
+             for n, level in enumerate(("Junior", "Senior", "Staff"), start=1)}
+    family = load([write(tmp_path, files)]).framework.families[0]
+    assert [level.code for level in family.levels] == ["Junior", "Senior", "Staff"]
+    assert [area.name for area in family.areas] == ["Craft", "Team"]
+    assert sorted(s.text for s in family.statements)[:1] == ["helps the Junior team"]
+    assert len(family.statements) == 6

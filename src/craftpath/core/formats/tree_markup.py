@@ -399,6 +399,8 @@ def _direct_list(item, lst) -> bool:
 
 
 def is_navigation(node, tag: str) -> bool:
+    if tag in PAGE_CONTAINERS:  # `<body class="nav-left">` styles the page; it is all of it
+        return False
     if tag in ("nav", "aside", "footer", "header"):
         return True
     if (node.get("role") or "").lower() == "navigation":
@@ -411,6 +413,7 @@ def has_block_child(node) -> bool:
     return any(isinstance(c.tag, str) and c.tag.lower() in BLOCK_TAGS for c in node)
 
 
+PAGE_CONTAINERS = ("html", "body", "main", "article")
 BLOCK_TAGS = ("p", "ul", "ol", "table", "div", "h1", "h2", "h3", "h4", "h5", "h6", "section",
               "details", "pre", "blockquote", "dl")
 
