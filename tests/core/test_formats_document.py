@@ -201,3 +201,63 @@ def test_a_page_body_is_content_whatever_its_class_says(tmp_path):
     assert [area.name for area in family.areas] == ["Craft", "Team"]
     assert sorted(s.text for s in family.statements)[:1] == ["helps the Junior team"]
     assert len(family.statements) == 6
+
+
+LADDER_MARKUP = "".join(
+    f"<div><h2 id='l{n}'>\n  {level}\n  <a href='#l{n}'>#</a>\n</h2>\n"
+    f"<p class='italic'>At this point one grows.</p>\n<ul>\n"
+    f"  <li>\n    Completes {level} tasks and says when\n    something is blocking.\n  </li>\n"
+    f"  <li>Reviews {level} code.</li>\n</ul>\n"
+    f"<p><em><strong>Experience</strong>: {n} years.</em></p></div>\n"
+    for n, level in enumerate(("Junior Engineer", "Senior Engineer", "Staff Engineer"), start=1))
+SIDEBAR = "<div class='sidebar'><ul><li><a>Junior Engineer</a></li><li><a>Misc</a></li></ul></div>"
+MISC = "<div><h2>Misc: Tech Lead</h2><p>Anyone can lead.</p><ul><li>Runs the project.</li></ul>"
+
+
+@pytest.mark.parametrize("name, page", [
+    ("engineering.vue", f"<template>\n<section>{SIDEBAR}\n{LADDER_MARKUP}{MISC}</div>\n"
+                        "</section>\n</template>\n\n<script>\nexport default { data() {"
+                        " return { level: '<h2>Not markup</h2>' } } }\n</script>\n"
+                        "<style scoped>h2 { color: red }</style>\n"),
+    ("engineering.svelte", f"<script>\n  let level = '<h2>Not markup</h2>';\n</script>\n"
+                           f"{SIDEBAR}\n{LADDER_MARKUP}{MISC}</div>\n<style>h2 {{}}</style>\n"),
+])
+def test_a_component_is_read_through_its_markup_and_a_list_level_keeps_its_prose_out(
+        tmp_path, name, page):
+    # A Vue or Svelte page: markup in <template> (or around <script>/<style>), a sidebar, a
+    # `Misc:` role after the ladder, an intro and a note beside each level's list, and list
+    # items hard-wrapped over several source lines.
+    loaded = load([write(tmp_path, {name: page})])
+    family = loaded.framework.families[0]
+    assert [level.code for level in family.levels] == ["Junior Engineer", "Senior Engineer",
+                                                       "Staff Engineer"]
+    texts = [s.text for s in family.statements]
+    assert len(texts) == 6
+    assert "Completes Junior Engineer tasks and says when something is blocking." in texts
+
+
+def test_a_hard_wrapped_html_table_cell_is_one_statement(tmp_path):
+    page = ("<table><tr><th>Area</th><th>Level 1</th><th>Level 2</th></tr>\n"
+            "<tr><td>Craft</td><td>writes code and\n   tests it</td><td>designs<br>reviews</td>"
+            "</tr>\n<tr><td>Team</td><td>pairs with\n others</td><td>mentors</td></tr></table>")
+    family = load([write(tmp_path, {"grid.html": page})]).framework.families[0]
+    assert sorted(s.text for s in family.statements) == [
+        "designs", "mentors", "pairs with others", "reviews", "writes code and tests it"]
+
+
+def test_a_workbook_of_one_sheet_keeps_its_sheet_as_an_area(tmp_path):
+    from openpyxl import Workbook
+
+    for family in ("backend", "frontend"):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Delivery"
+        sheet.append(["Level", "Expectation"])
+        for level in ("Level 1", "Level 2"):
+            sheet.append([level, f"ships {family} work at {level}"])
+        (tmp_path / family).mkdir()
+        book.save(tmp_path / family / "delivery.xlsx")
+    framework = load([tmp_path], hints={"area": "sheet"}).framework
+    assert [(f.name, [a.name for a in f.areas], len(f.statements))
+            for f in framework.families] == [("backend", ["Delivery"], 2),
+                                             ("frontend", ["Delivery"], 2)]

@@ -190,13 +190,14 @@ def _nested_grid_covers(outer, groups) -> bool:
 
 
 def _display(members: list[Section]) -> list[Section]:
-    """Each member, or its nearest ancestor when all members share one name."""
-    if len({m.key for m in members}) > 1 or len(members) < 2:
+    """Each member, or its nearest ancestor when all members share one name: a wrapper
+    heading or key (`### Responsibilities` in each level's file). A file or sheet is named by
+    its own title, never by its folder or workbook (a family per folder may hold one area)."""
+    if len({m.key for m in members}) > 1 or len(members) < 2 or \
+            any(m.kind in ("file", "sheet", "folder") for m in members):
         return members
     climbed = [m.parent if m.parent and m.parent.kind != "root" else m for m in members]
-    if climbed == members:
-        return members
-    return _display(climbed)
+    return climbed
 
 
 def all_series(root: Section) -> list[Section]:
@@ -331,7 +332,7 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
     display = {id(m): d for m, d in zip(named_as, _display(named_as), strict=True)}
     # a wrapper repeated around every level (`### Responsibilities` in each level's file) is
     # named by what is around it: families are found from those names, not the wrapper's
-    outer = [display[id(s)] for s in named_as]
+    outer = [display[id(s)] for s in named_as] if axis.outer_is_level else axis.areas
     family_roots = _family_roots(root, outer, hints, axis.levels)
     families = []
     for family_root, name in family_roots:
@@ -386,6 +387,10 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
                                 "areas with a README defining the keywords, or a hint")))
                     else:
                         area, track = "", ""
+                        if entry.kind == "para" and _holds_a_list(section):
+                            # a level that is a list: prose beside it introduces or notes
+                            entry.role, entry.reason = "left-out", "a level's introduction"
+                            continue
                 excluded = next((left_out_reason(s.name) for s in below
                                  if left_out_reason(s.name)), "")
                 if excluded:
@@ -394,6 +399,10 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
                 level_name = display.get(id(level), level).name
                 _place(family, entry, track, area, level_name, split)
     return [f for f in families if f.cells]
+
+
+def _holds_a_list(section: Section) -> bool:
+    return any(e.kind == "item" for e in section.content)
 
 
 def _leads_repeat(levels: list[Section]) -> bool:

@@ -28,6 +28,8 @@ LEFT_OUT_SECTIONS = (
                 r"other pages|on this page)$", re.I), "navigation"),
     (re.compile(r"^(legend|key|glossary|changelog|change log|licen[cs]e|faq|"
                 r"frequently asked questions)$", re.I), "not framework content"),
+    # `Misc: Tech Lead` after the ladder: a role taken at any level, not a rung of it
+    (re.compile(r"^(misc|miscellaneous)\b", re.I), "miscellaneous, outside the ladder"),
     (re.compile(r"^(description|summary of the area|about|overview|introduction|intro|"
                 r"notes?|cited[_ ]from|citation|source|category|id|slug|key|url|href|icon|"
                 r"colou?r|image|emoji|type|path|weight|order|version|date)$", re.I),
@@ -209,7 +211,8 @@ def _add_document(parent: Section, document: Document, entries: list[Entry],
     lone_title = None
     if headings and headings[0].depth == min(h.depth for h in headings) and \
             sum(1 for h in headings if h.depth == headings[0].depth) == 1 and \
-            headings[0].depth == 1 and document.kind != "data":
+            headings[0].depth == 1 and document.kind not in ("data", "sheet"):
+        # a workbook's one sheet is still a sheet (an area, a level), not the file's title
         lone_title = headings[0]
     title = document.title or (lone_title.text if lone_title else "") or _file_name(document.path)
     file_section = parent.add(Section(title, "file", name, 1, order=document.order,

@@ -253,6 +253,26 @@ def html_fragment(source: str, first_line: int, whole: bool = False,
     return walk.out
 
 
+def component(file: TextFile) -> Document:
+    """A Vue or Svelte single-file component: its markup, read as HTML. Vue keeps it in the
+    top-level `<template>`; Svelte around its `<script>` and `<style>` blocks. The code is
+    never run, and directives (`v-for`, `{#each}`) stay as the text they are."""
+    text = file.text
+    start, end = 0, len(text)
+    opening = re.search(r"^<template\b[^>]*>", text, re.M)
+    if opening:
+        closing = [m.start() for m in re.finditer(r"^</template\s*>", text, re.M)]
+        start = opening.end()
+        end = max((c for c in closing if c > start), default=end)
+    # code blocks become as many blank lines, so the lines of the markup stay right
+    markup = COMPONENT_CODE.sub(lambda m: "\n" * m.group().count("\n"), text[start:end])
+    first_line = 1 + text.count("\n", 0, start)
+    return Document(file.path, "html", html_fragment(markup, first_line, name=file.name))
+
+
+COMPONENT_CODE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.I)
+
+
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
 HTML_RAW = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>", re.DOTALL | re.I)
 # Elements that never nest (void) or whose end tag may be left out: they are not counted.
@@ -423,26 +443,29 @@ def text_of(node, keep_breaks: bool = True, nested_lists: bool = True) -> str:
     `nested_lists` is false (a list item's own text)."""
     pieces: list[str] = []
 
+    def add(text: str | None) -> None:
+        # a line break in the source is a hard wrap, not a break: only `<br>` and blocks break
+        if text:
+            pieces.append(text.replace("\r", " ").replace("\n", " "))
+
     def visit(element, top: bool) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if not tag:
-            if element.tail:
-                pieces.append(element.tail)
+            add(element.tail)
             return
         if tag in HtmlWalk.SKIP or (not nested_lists and not top and tag in ("ul", "ol")):
-            if element.tail:
-                pieces.append(element.tail)
+            add(element.tail)
             return
         if tag == "br":
             pieces.append("\n" if keep_breaks else " ")
-        elif element.text:
-            pieces.append(element.text)
+        else:
+            add(element.text)
         for child in element:
             visit(child, False)
         if tag in ("p", "div", "li") and not top and keep_breaks:
             pieces.append("\n")
-        if element.tail and not top:
-            pieces.append(element.tail)
+        if not top:
+            add(element.tail)
 
     visit(node, True)
     text = "".join(pieces).replace("\xa0", " ")
