@@ -261,3 +261,18 @@ def test_a_workbook_of_one_sheet_keeps_its_sheet_as_an_area(tmp_path):
     assert [(f.name, [a.name for a in f.areas], len(f.statements))
             for f in framework.families] == [("backend", ["Delivery"], 2),
                                              ("frontend", ["Delivery"], 2)]
+
+
+def test_an_html_table_in_markdown_survives_blank_lines_between_rows(tmp_path):
+    # CommonMark ends an HTML block at a blank line; the table is still one table, and a
+    # header cell closed by the wrong tag (`<th>Level 2</td>`) is still a header cell.
+    text = ("## Ladder\n\nHow to read the table.\n\n<table>\n  <tr>\n    <th>Skill</th>\n"
+            "    <th>Level 1</td>\n    <th>Level 2</th>\n  </tr>\n\n"
+            "  <tr>\n    <td>Craft</td>\n    <td>writes code</td>\n\n"
+            "    <td><ul><li>designs</li><li>reviews</li></ul></td>\n  </tr>\n\n"
+            "  <tr>\n    <td>Team</td>\n    <td>pairs</td>\n    <td>mentors</td>\n  </tr>\n"
+            "</table>\n\nAfter the table.\n")
+    family = load([write(tmp_path, {"ladder.md": text})]).framework.families[0]
+    assert [level.code for level in family.levels] == ["Level 1", "Level 2"]
+    assert [area.name for area in family.areas] == ["Craft", "Team"]
+    assert len(family.statements) == 5

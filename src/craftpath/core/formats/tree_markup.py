@@ -65,7 +65,7 @@ def markdown(file: TextFile) -> Document:
     front, body, first_line, problems = split_front_matter(file.text, file.name)
     parser = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
     try:
-        tokens = parser.parse(body)
+        tokens = parser.parse(_tables_held_together(body))
     except Exception as error:  # noqa: BLE001 - a parser bug must become a diagnostic
         return Document(file.path, "markdown", [], front,
                         problems + [(first_line, f"Markdown could not be parsed ({error})")])
@@ -75,6 +75,28 @@ def markdown(file: TextFile) -> Document:
         raise too_deep(file.name, "Markdown elements", MAX_MARKUP_DEPTH)
     blocks = MarkdownWalk(tokens, first_line, file.name).blocks()
     return Document(file.path, "markdown", blocks, front, problems)
+
+
+TABLE_OPEN = re.compile(r"<table\b", re.I)
+TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
+FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def _tables_held_together(text: str) -> str:
+    """Markdown with the blank lines inside an HTML `<table>` filled with an empty comment:
+    CommonMark ends an HTML block at a blank line, which would cut a table written with a
+    blank line between its rows into pieces. Lines keep their numbers."""
+    lines = text.split("\n")
+    depth, fenced = 0, False
+    for n, line in enumerate(lines):
+        if FENCE.match(line):
+            fenced = not fenced
+        if fenced:
+            continue
+        if depth > 0 and not line.strip():
+            lines[n] = "<!-- -->"
+        depth = max(0, depth + len(TABLE_OPEN.findall(line)) - len(TABLE_CLOSE.findall(line)))
+    return "\n".join(lines)
 
 
 class MarkdownWalk:
