@@ -62,8 +62,9 @@ def clean_text(text: str) -> str:
 
 
 def clean_name(text: str, fallback: str) -> str:
-    # 31 characters: the longest sheet name a workbook holds, so every layout can carry it.
-    text = clean_text(text)[:31].strip()
+    # 31 characters and no / or ?: the longest sheet name a workbook holds, and characters
+    # it refuses, so every layout can carry the name.
+    text = clean_text(re.sub(r"[/?]", " ", text))[:31].strip()
     return text if sum(c.isalpha() for c in text) >= 2 else fallback
 
 

@@ -276,3 +276,24 @@ def test_an_html_table_in_markdown_survives_blank_lines_between_rows(tmp_path):
     assert [level.code for level in family.levels] == ["Level 1", "Level 2"]
     assert [area.name for area in family.areas] == ["Craft", "Team"]
     assert len(family.statements) == 5
+
+
+def test_a_latex_table_inside_a_group_with_colours_and_row_spacing_is_read(tmp_path):
+    # The table sits in a group that scopes a setting; colour macros style cells and rows;
+    # each row ends `\\ [13em]` (spacing after a space); comments label the cells.
+    rows = "".join(
+        f"  \\hline\n    % Level\n    {n}\n    &\n    % Craft\n    \\cellcolor{{blue!25}}\n"
+        f"    Writes clear level {n} code and tests it.\n    &\n    % Team\n"
+        f"    Helps the level {n} team.\n"
+        "    \\\\ [13em]\n" for n in (1, 2, 3))
+    text = ("\\documentclass{article}\n\\usepackage[table]{xcolor}\n\\pagenumbering{gobble}\n"
+            "\\newcolumntype{C}{p{18em}}\n\\begin{document}\n\\rowcolors{2}{gray!80}{gray!50}\n"
+            "{\\renewcommand{\\arraystretch}{2}\n\\begin{tabular}{|C|C|C|}\n"
+            "  \\rowcolor{blue!10}\n  \\textbf{Level/Skill} & \\textbf{Craft} & "
+            "\\textbf{Team} \\\\\n" + rows + "  \\hline\n\\end{tabular}\n}\n\\end{document}\n")
+    family = load([write(tmp_path, {"ladder.tex": text})]).framework.families[0]
+    assert [level.code for level in family.levels] == ["1", "2", "3"]
+    assert [area.name for area in family.areas] == ["Craft", "Team"]
+    assert sorted(s.text for s in family.statements)[:2] == ["Helps the level 1 team.",
+                                                            "Helps the level 2 team."]
+    assert len(family.statements) == 6

@@ -683,15 +683,59 @@ def latex(file: TextFile) -> Document:
     from pylatexenc.latexwalker import LatexWalker
 
     check_latex_depth(file)  # pylatexenc parses groups and environments by recursion
+    parse_context, text_context = _latex_contexts()
     try:
-        nodelist, _, _ = LatexWalker(file.text, tolerant_parsing=True).get_latex_nodes()
+        nodelist, _, _ = LatexWalker(file.text, latex_context=parse_context,
+                                     tolerant_parsing=True).get_latex_nodes()
     except Exception as error:  # noqa: BLE001 - pylatexenc raises its own kinds on damage
         return Document(file.path, "latex", [], problems=[(1, f"LaTeX could not be parsed "
                                                               f"({error})")])
-    walk = LatexWalk(file.text, LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True))
+    walk = LatexWalk(file.text, LatexNodes2Text(latex_context=text_context, math_mode="verbatim",
+                                                strict_latex_spaces=True))
     walk.nodes(nodelist or [], 0)
     walk.flush()
     return Document(file.path, "latex", walk.out)
+
+
+# Macros that style or set up a page, with their arguments: markup, never text (without a
+# spec pylatexenc renders `\cellcolor{blue!25}` as "blue!25").
+LATEX_SETUP_MACROS = {"cellcolor": "[{", "rowcolor": "[{", "columncolor": "[{",
+                      "rowcolors": "*[{{{", "arrayrulecolor": "[{", "pagenumbering": "{",
+                      "newcolumntype": "{[{", "setlength": "{{", "addtolength": "{{",
+                      "renewcommand": "*{[[{", "newcommand": "*{[[{", "usepackage": "[{",
+                      "documentclass": "[{", "vspace": "*{", "hspace": "*{",
+                      "bigbreak": "", "medbreak": "", "smallbreak": ""}
+
+
+def _latex_contexts():
+    """(parsing, text) contexts: the default ones, with the set-up macros taking their
+    arguments and rendering as nothing, and a row break `\\ [13em]` taking its spacing
+    even after a space (as LaTeX does)."""
+    from pylatexenc.latex2text import MacroTextSpec
+    from pylatexenc.latex2text import get_default_latex_context_db as text_defaults
+    from pylatexenc.latexwalker import get_default_latex_context_db as parse_defaults
+    from pylatexenc.macrospec import MacroSpec, MacroStandardArgsParser
+
+    parse = parse_defaults().filter_context()  # a copy: the defaults are shared
+    parse.add_context_category("craftpath-setup", prepend=True, macros=[
+        MacroSpec(name, spec) for name, spec in LATEX_SETUP_MACROS.items()] + [
+        MacroSpec("\\", MacroStandardArgsParser("*[", optional_arg_no_space=False))])
+    text = text_defaults().filter_context()
+    text.add_context_category("craftpath-setup", prepend=True, macros=[
+        MacroTextSpec(name, simplify_repl="") for name in LATEX_SETUP_MACROS])
+    return parse, text
+
+
+def _holds_blocks(group) -> bool:
+    """Whether a LaTeX group holds an environment or a sectioning command (not `{\\bf x}`)."""
+    from pylatexenc.latexwalker import LatexEnvironmentNode, LatexGroupNode, LatexMacroNode
+
+    for node in group.nodelist or []:
+        if isinstance(node, LatexEnvironmentNode) or \
+                isinstance(node, LatexMacroNode) and node.macroname in SECTION_DEPTH or \
+                isinstance(node, LatexGroupNode) and _holds_blocks(node):
+            return True
+    return False
 
 
 LATEX_NESTING = re.compile(r"\\begin\s*\{[^{}]*\}|\\end\s*\{[^{}]*\}|\\[{}]|[{}]")
@@ -740,6 +784,7 @@ class LatexWalk:
             LatexCharsNode,
             LatexCommentNode,
             LatexEnvironmentNode,
+            LatexGroupNode,
             LatexMacroNode,
         )
 
@@ -765,6 +810,12 @@ class LatexWalk:
                     self.flush()
             elif isinstance(node, LatexCommentNode):
                 continue
+            elif isinstance(node, LatexGroupNode) and _holds_blocks(node):
+                # `{\renewcommand{\arraystretch}{2} \begin{tabular}…}`: a group around
+                # a table or list scopes its settings; its content is the page's
+                self.flush()
+                self.nodes(node.nodelist, list_depth)
+                self.flush()
             elif isinstance(node, LatexCharsNode) and "\n\n" in node.chars:
                 for k, piece in enumerate(re.split(r"\n\s*\n", node.chars)):
                     if k:
