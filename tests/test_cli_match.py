@@ -92,3 +92,19 @@ def test_text_output_lists_statements_under_each_id(run, seeds_dir, tmp_path):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "x:" and len(lines) == 2 and "area " in lines[1]
+
+
+def test_without_the_assistant_extra_bm25_answers_and_one_line_says_so(run, seeds_dir, tmp_path,
+                                                                      without_assistant_extra):
+    items = write_items(
+        tmp_path / "items.jsonl",
+        {"id": 1, "text": "Optimised code for the platform to remove performance bottlenecks",
+         "level": "Senior"})
+    code, out, err = run("match", seeds_dir, "--input", items, "--json")
+    assert code == 0
+    assert err.splitlines() == [
+        "craftpath match: BM25 only: no embedding model (onnxruntime, tokenizers, numpy not "
+        "installed; pip install 'craftpath[assistant]' for the embedding model)"]
+    suggestions = json.loads(out)["suggestions"]
+    assert suggestions[0]["statement"] == "edge-computing.level-3.2"
+    assert set(suggestions[0]) == {"statement", "score", "why"}

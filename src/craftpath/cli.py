@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-from . import console
+from . import config, console
 from .core import lint as linting
 from .core.compare import compare_levels, compare_versions
 from .core.formats import Loaded, canonical, jtd, load, read_hints
@@ -29,7 +28,7 @@ class UsageError(Exception):
 # --- helpers shared by the commands ---------------------------------------------------------
 
 def _colour(stream=sys.stdout) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ
+    return stream.isatty() and not config.given("NO_COLOR")
 
 
 def _hints(args) -> dict[str, str]:
@@ -261,7 +260,7 @@ def cmd_serve(args) -> int:
     from .web.serve import serve
 
     serve(args.framework, host=args.host, port=args.port, data_dir=args.data_dir,
-          worker=args.worker)
+          threads=args.threads, worker=args.worker)
     return 0
 
 
@@ -454,6 +453,12 @@ def cmd_token_create(args) -> int:
 
 # --- the parser -------------------------------------------------------------------------------
 
+def _at_least_one(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, at least 1, got {text!r}")
+    return int(text)
+
+
 def _add_paths(parser, required=False, reader_flag="--format") -> None:
     parser.add_argument("paths", nargs="+" if required else "*", metavar="PATH",
                         help="framework pages (files or a folder) or a canonical file; "
@@ -542,6 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--framework", metavar="PATH", help="publish this framework before serving")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    p.add_argument("--threads", type=_at_least_one, default=8, metavar="N",
+                   help="requests served at the same time (8)")
     p.add_argument("--data-dir", metavar="DIR",
                    help="folder for the SQLite file (default: $CRAFTPATH_DATA_DIR or ./data)")
     p.add_argument("--no-worker", dest="worker", action="store_false",
@@ -644,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (UsageError, InputError, ServeError) as error:
+    except (UsageError, InputError, ServeError, config.ConfigError) as error:
         print(f"craftpath: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `craftpath show | head`

@@ -1,4 +1,4 @@
-"""The document tree's parsers (markdown-it-py, html5lib, docutils, pylatexenc, esprima, the
+"""The document tree's parsers (markdown-it-py, html5lib, docutils, pylatexenc, tree-sitter, the
 YAML safe loader, csv, openpyxl) and the inference after them are fed damaged input: only
 diagnostics and a report come out, never a traceback. Seeded, so a failure can be replayed."""
 

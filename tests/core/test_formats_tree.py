@@ -91,6 +91,25 @@ def test_javascript_literals_are_parsed_with_type_annotations_and_never_run(tmp_
     assert not marker.exists()
 
 
+def test_javascript_values_are_read_as_javascript_means_them():
+    source = ("// { a comment's bracket is not one\n"
+              "module.exports = {\n"
+              "  a: \"x\\ny\\u00e9\\x41\", 'b': `tmpl`, 3: -4, c: 0x10, d: 1.5e3, e: 'it\\'s',\n"
+              "  /* } */ f: `a${b}c`, g() { return '{' }, h: [1, , 2], 'i': 'é', j: 1_000,\n"
+              "}\n"
+              "let broken = { a: 1 as number }\n")
+    doc = tree("values.js", source)
+    assert [(b.kind, b.lead, b.text, b.line) for b in doc.blocks] == [
+        ("heading", "", "exports", 2), ("para", "a", "x\nyéA", 2), ("para", "b", "tmpl", 3),
+        ("para", "3", "-4", 3), ("para", "c", "16", 3), ("para", "d", "1500", 3),
+        ("para", "e", "it's", 3), ("item", "h", "1", 3), ("item", "h", "2", 4),
+        ("para", "i", "é", 4), ("para", "j", "1000", 4)]
+    # Lines are found by searching for the text (LineFinder): "x\nyéA" is not written so, and
+    # the first "1" after it is in "\x41".
+    assert doc.problems == [(6, "the literal broken could not be parsed (not valid JavaScript "
+                                "at line 6)")]
+
+
 def test_xlsx_sheets_become_headings_over_tables_with_merged_cells_spread():
     from openpyxl import Workbook
 

@@ -1,5 +1,6 @@
 """The evidence assistant's ranking: words and BM25, reasons, scopes, the embedding model and
-the lexical fallback. The model package is a dependency: a missing one fails these tests."""
+the lexical fallback. The model packages come with the `craftpath[assistant]` extra, which the
+test command installs: a missing one fails these tests (the fallback's own tests block them)."""
 
 from __future__ import annotations
 
@@ -119,6 +120,25 @@ def test_without_the_model_package_bm25_ranks_and_says_so(seed_family):
                              "bottlenecks", level="Senior")
     assert found[0].statement.id == "edge-computing.level-3.2"
     assert "“performance bottlenecks”" in found[0].why
+
+
+def test_without_the_assistant_extra_bm25_ranks_and_names_the_extra(seed_family,
+                                                                    without_assistant_extra):
+    from craftpath.core.match import Query, load_embedder, matcher_for
+
+    embedder, why = load_embedder()
+    assert embedder is None
+    assert why == ("onnxruntime, tokenizers, numpy not installed; "
+                   "pip install 'craftpath[assistant]' for the embedding model")
+    fallback = matcher_for(seed_family)
+    assert fallback.method == f"BM25 only: no embedding model ({why})"
+    found = fallback.suggest("Optimised code for the platform to remove performance "
+                             "bottlenecks", level="Senior")
+    assert found[0].statement.id == "edge-computing.level-3.2"
+    assert "“performance bottlenecks”" in found[0].why
+    many = fallback.suggest_many([Query("Presented the experiment results", "Junior",
+                                        "family", 2)])
+    assert len(many[0]) == 2
 
 
 def test_settings_switch_signals_off(seed_family, embedder):

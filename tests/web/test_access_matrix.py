@@ -535,7 +535,7 @@ def api_objects(person, checkin_pk: int) -> dict:
 
 
 def queued_task():
-    from django_tasks.backends.database.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult
 
     from craftpath.web.notifications.tasks import deliver_emails
 

@@ -6,6 +6,10 @@ The route matrix (test_access_matrix.py) pins each URL's status for each role; t
 that the doors agree with each other and with the rule, so a door that decides on its own
 (the review's finding: the API and SCIM let through what the pages refused) fails here.
 
+People changes (Ian's manager, Ian's roles) have three doors: the admin site, the API with the
+strongest token the role may hold (admin scope for admins, write for everyone else) and SCIM
+(a SCIM token for admins; anyone else's write token, which SCIM does not take).
+
 Roles, on Ian's open check-in and profile: Ian himself; Leo, his manager; Mia, above Leo;
 Pia, people team; Ada, admin; Ed, framework editor; Eva, a colleague under the same manager;
 Dee, a deactivated account that still holds the people-team role. Outcomes: "yes" done or
@@ -15,11 +19,13 @@ shown, "refused" seen but not allowed (403), "hidden" not visible (404), "out" n
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import transaction
 from django.test import Client
 
-from craftpath.web.accounts.models import Role, User
+from craftpath.web.accounts.models import Role, RoleGrant, User
 from craftpath.web.api import tokens
 from craftpath.web.checkins.models import Entry
 
@@ -29,6 +35,9 @@ from .conftest import FAMILY, built_once_per_module, make_small_org, publish_see
 
 ROLES = ("self", "manager", "skip", "people", "admin", "editor", "colleague", "deactivated")
 SCOPES = ("read", "write")
+ADMIN_SCOPES = ("admin", "scim")  # only admins may hold these
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 def _row(self, manager, skip, people, admin, editor, colleague, deactivated) -> dict:
@@ -45,6 +54,10 @@ EXPECTED = {
                                  "out"),
     "rate a statement": _row("yes", "yes", "yes", "refused", "hidden", "hidden", "hidden",
                              "out"),
+    "change the manager": _row("refused", "refused", "refused", "refused", "yes", "refused",
+                               "refused", "out"),
+    "set the roles": _row("refused", "refused", "refused", "refused", "yes", "refused",
+                          "refused", "out"),
 }
 
 
@@ -60,11 +73,13 @@ def build_world(seed_load):
               "admin": org.ada, "editor": editor, "colleague": org.eva, "deactivated": dee}
     secrets = {(role, scope): tokens.create(person, f"{scope} matrix", scope).secret
                for role, person in people.items() for scope in SCOPES}
+    secrets.update({("admin", scope): tokens.create(org.ada, f"{scope} matrix", scope).secret
+                    for scope in ADMIN_SCOPES})
     User.objects.filter(pk=dee.pk).update(is_active=False)  # after its tokens were made
     checkin = start_for(org.ian)
     statement = checkin.entries.order_by("pk").first().statement_id
-    return {"people": people, "secrets": secrets, "ian": org.ian, "checkin": checkin,
-            "statement": statement}
+    return {"people": people, "secrets": secrets, "ian": org.ian, "oto": org.oto,
+            "checkin": checkin, "statement": statement}
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +104,25 @@ def _api_outcome(answer) -> str:
         answer.status_code, f"status {answer.status_code}")
 
 
+def _admin_site_outcome(client, answer) -> str:
+    """The admin site answers a refused change with the form again, its error on it (200),
+    and anyone who may not use the site at all with its sign-in page, which tells a signed-in
+    person that they are signed in but not allowed."""
+    if answer.status_code == 302 and "/login/" in answer["Location"]:
+        sign_in = client.get(answer["Location"]).content.decode()
+        return "refused" if "You are authenticated as" in sign_in else "out"
+    if answer.status_code == 200:
+        return "refused"
+    return {302: "yes", 403: "refused", 404: "hidden"}.get(
+        answer.status_code, f"status {answer.status_code}")
+
+
+def _scim_outcome(answer) -> str:
+    """SCIM answers a token of another scope with 403, a deactivated holder's with 401."""
+    return {200: "yes", 401: "out", 403: "refused", 404: "hidden"}.get(
+        answer.status_code, f"status {answer.status_code}")
+
+
 def _page(world, role) -> Client:
     client = Client()
     client.force_login(world["people"][role])
@@ -97,6 +131,28 @@ def _page(world, role) -> Client:
 
 def _api(world, role, scope) -> TokenClient:
     return TokenClient(world["secrets"][(role, scope)])
+
+
+def _strongest_api(world, role) -> TokenClient:
+    return _api(world, role, "admin" if role == "admin" else "write")
+
+
+def _scim(world, role, method, path, body) -> object:
+    secret = world["secrets"][(role, "scim" if role == "admin" else "write")]
+    return Client().generic(method, f"/scim/v2{path}", json.dumps(body),
+                            content_type="application/scim+json",
+                            HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def _person_form(person, **changes) -> dict:
+    """The admin site's change form for `person`, as it is, with `changes`."""
+    data = {"email": person.email, "name": person.name, "is_active": "on",
+            "manager": person.manager_id or "", "family_slug": person.family_slug,
+            "track_slugs": "all", "level_slug": person.level_slug, "level_since": "",
+            "roles-TOTAL_FORMS": "1", "roles-INITIAL_FORMS": "0", "roles-MIN_NUM_FORMS": "0",
+            "roles-MAX_NUM_FORMS": "1000", "roles-0-name": "", "roles-0-person": person.pk}
+    data.update(changes)
+    return data
 
 
 def _undone(call):
@@ -131,7 +187,42 @@ def _doors(action: str, world: dict, role: str) -> dict[str, str]:
             f"/api/v1/checkins/{checkin.pk}/ratings/{statement}", {"value": "Meets"},
             if_match='"0"'))
         return {"page": _page_outcome(page), "api write": _api_outcome(put)}
+    if action in ("change the manager", "set the roles"):
+        return _people_change_doors(action, world, role)
     raise AssertionError(action)
+
+
+def _people_change_doors(action, world, role) -> dict[str, str]:
+    ian, oto = world["ian"], world["oto"]
+    ian.refresh_from_db()
+    api = _strongest_api(world, role)
+    etag = _api(world, "admin", "read").get(f"/api/v1/people/{ian.pk}")["ETag"]
+    if action == "change the manager":
+        form = _person_form(ian, manager=oto.pk)
+        api_call = lambda: api.patch(f"/api/v1/people/{ian.pk}",  # noqa: E731
+                                     {"manager_id": oto.pk}, if_match=etag)
+        scim_call = lambda: _scim(world, role, "PATCH", f"/Users/{ian.pk}", {  # noqa: E731
+            "schemas": [PATCH_OP], "Operations": [{
+                "op": "replace", "path": f"{ENTERPRISE}:manager",
+                "value": {"value": str(oto.pk)}}]})
+        doors = {"scim": lambda: _scim_outcome(_undone(scim_call))}
+    else:
+        form = _person_form(ian, **{"roles-0-name": "manager"})
+        api_call = lambda: api.put(f"/api/v1/people/{ian.pk}/roles",  # noqa: E731
+                                   {"roles": ["manager"]}, if_match=etag)
+        doors = {}
+    page_client = _page(world, role)
+    outcomes = {
+        "admin site": _admin_site_outcome(page_client, _undone(
+            lambda: page_client.post(f"/admin/accounts/user/{ian.pk}/change/", form))),
+        "api": _api_outcome(_undone(api_call))}
+    outcomes.update({door: outcome() for door, outcome in doors.items()})
+    return outcomes
+
+
+def _people(world) -> list[tuple]:
+    return sorted(User.objects.values_list("pk", "manager_id", "is_active")) + sorted(
+        RoleGrant.objects.values_list("person_id", "name"))
 
 
 def _ratings(world) -> list[tuple]:
@@ -152,6 +243,47 @@ def test_a_refused_rating_changes_nothing_by_any_door(world, role):
     before = _ratings(world)
     _doors("rate a statement", world, role)
     assert _ratings(world) == before
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if EXPECTED["change the manager"][r] != "yes"])
+@pytest.mark.parametrize("action", ["change the manager", "set the roles"])
+def test_a_refused_people_change_changes_nothing_by_any_door(world, action, role):
+    before = _people(world)
+    _doors(action, world, role)
+    assert _people(world) == before
+
+
+def test_an_admins_read_and_write_tokens_cannot_change_people(world):
+    ian, oto = world["ian"], world["oto"]
+    before = _people(world)
+    etag = _api(world, "admin", "read").get(f"/api/v1/people/{ian.pk}")["ETag"]
+    for scope in SCOPES:
+        api = _api(world, "admin", scope)
+        assert api.patch(f"/api/v1/people/{ian.pk}", {"manager_id": oto.pk},
+                         if_match=etag).status_code == 403, scope
+        assert api.put(f"/api/v1/people/{ian.pk}/roles", {"roles": ["manager"]},
+                       if_match=etag).status_code == 403, scope
+    assert _people(world) == before
+
+
+def test_an_allowed_people_change_is_stored_by_each_door(world):
+    ian, oto = world["ian"], world["oto"]
+    for door in ("admin site", "api", "scim"):
+        with transaction.atomic():
+            if door == "admin site":
+                _page(world, "admin").post(f"/admin/accounts/user/{ian.pk}/change/",
+                                           _person_form(ian, manager=oto.pk))
+            elif door == "api":
+                etag = _api(world, "admin", "read").get(f"/api/v1/people/{ian.pk}")["ETag"]
+                _strongest_api(world, "admin").patch(f"/api/v1/people/{ian.pk}",
+                                                     {"manager_id": oto.pk}, if_match=etag)
+            else:
+                _scim(world, "admin", "PATCH", f"/Users/{ian.pk}", {
+                    "schemas": [PATCH_OP], "Operations": [{
+                        "op": "replace", "path": f"{ENTERPRISE}:manager",
+                        "value": {"value": str(oto.pk)}}]})
+            assert User.objects.get(pk=ian.pk).manager_id == oto.pk, door
+            transaction.set_rollback(True)
 
 
 def test_a_read_token_cannot_rate_whoever_holds_it(world):

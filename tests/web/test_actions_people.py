@@ -482,3 +482,22 @@ def test_reads_of_people_through_the_api_are_on_the_record(small_org, api_as):
     assert [(e.actor_email, e.subject_pk, e.target) for e in entries] == [
         ("pia@example.com", small_org.sol.pk, "api: person"),
         ("pia@example.com", None, "people list (api)")]
+
+
+# --- reads through SCIM ------------------------------------------------------------------------
+
+def test_scim_reads_of_people_are_on_the_trail_and_its_changes_are_recorded_once(small_org):
+    sol = small_org.sol
+    scim = Scim(small_org.ada)
+    start = last_seq()
+    assert scim.call("get", f"/Users/{sol.pk}").status_code == 200
+    assert scim.call("get", "/Users").status_code == 200
+    reads = entries_after(start, action=Action.VIEWED)
+    assert [(e.subject_pk, e.target) for e in reads] == [(sol.pk, "SCIM user"),
+                                                         (None, "SCIM users")]
+    assert reads[1].detail == f"{User.objects.count() - 1} other people"
+    # A change answers with the record it left, and only the change is on the trail.
+    start = last_seq()
+    assert scim.patch_user(sol, "displayName", "Sol Changed").status_code == 200
+    assert not entries_after(start, action=Action.VIEWED).exists()
+    assert entries_after(start, action=Action.CHANGED, subject_pk=sol.pk).count() == 1

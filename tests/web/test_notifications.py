@@ -161,7 +161,7 @@ def test_two_workers_at_once_send_each_email_exactly_once(published_seed, smtp_s
     received = sorted(m["To"] for m in smtp_server.messages)
     assert received == sorted(p.email for p in people)  # each once, nobody twice
     assert Notification.objects.filter(email_state=EmailState.SENT).count() == 120
-    from django_tasks.backends.database.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult
 
     ran_on = {tuple(r.worker_ids) for r in DBTaskResult.objects.all()}
     assert len(ran_on) == 2, "both workers took tasks"  # a race really happened

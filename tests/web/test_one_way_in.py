@@ -56,3 +56,37 @@ def test_the_check_sees_a_door_that_writes(tmp_path):
                     "def view(request):\n    trail.record(request, 'viewed')\n"
                     "    seen(request, None, 'page')\n")
     assert _calls_to_the_trail(door, tmp_path) == ["door.py:5", "door.py:6"]
+
+
+# --- doors do not look people up themselves -------------------------------------------------
+# The queries of whom a viewer may see (access.py) are the actions layer's to ask: a door that
+# asked them itself would read someone's data with no entry in the trail.
+WHOM_QUERIES = {"visible_people", "progress_visible_people", "visible_notes", "team_members",
+                "people_below", "insight_population"}
+
+
+def _is_door(relative: str) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    return (name in ("views.py", "scim_views.py", "cli.py") or name.endswith("_views.py")
+            or name.startswith("routes_") or "/management/commands/" in relative)
+
+
+def _whom_queries(path: Path, root: Path = PACKAGE) -> list[str]:
+    tree = ast.parse(path.read_text(), str(path))
+    return [f"{path.relative_to(root)}:{node.lineno}" for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in WHOM_QUERIES]
+
+
+def test_no_door_asks_whom_the_viewer_may_see_itself():
+    doors = [path for path in sorted(PACKAGE.rglob("*.py"))
+             if _is_door(path.relative_to(PACKAGE).as_posix())]
+    assert len(doors) > 20  # the pages, API routes, SCIM, commands: the check sees them
+    assert [found for path in doors for found in _whom_queries(path)] == []
+
+
+def test_the_check_sees_a_door_that_looks_people_up(tmp_path):
+    door = tmp_path / "views.py"
+    door.write_text("from craftpath.web import access\n\n"
+                    "def view(request, pk):\n"
+                    "    return access.visible_people(request.user).get(pk=pk)\n")
+    assert _is_door("web/accounts/views.py") and _whom_queries(door, tmp_path) == ["views.py:4"]

@@ -86,7 +86,7 @@ def test_argon2_hashes_and_mail_goes_to_the_console_by_default():
 def test_no_secret_is_written_in_the_settings():
     text = SETTINGS_FILE.read_text()
     assert settings.SECRET_KEY not in text
-    assert 'SECRET_KEY = os.environ.get("CRAFTPATH_SECRET_KEY")' in text
+    assert 'SECRET_KEY = config.get("CRAFTPATH_SECRET_KEY")' in text
 
 
 def _django(code: str, **env) -> subprocess.CompletedProcess:

@@ -42,6 +42,15 @@ def test_postgres_connections_compile_no_queries():
         assert cursor.fetchone()[0] == "off"
 
 
+def test_postgres_without_its_driver_is_refused_naming_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if craftpath[postgres] were absent
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    with pytest.raises(DatabaseURLError) as refused:
+        database_from_url("postgres://ann@db.internal/craft")
+    assert str(refused.value) == ("DATABASE_URL names PostgreSQL, but its driver is not "
+                                  "installed: pip install 'craftpath[postgres]'")
+
+
 def test_other_schemes_are_refused():
     with pytest.raises(DatabaseURLError):
         database_from_url("mysql://x/y")
@@ -107,6 +116,21 @@ def test_a_database_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, command
 
 
 @pytest.mark.subprocess
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_postgres_without_its_driver_is_one_line_and_exit_2(tmp_path, command):
+    env = {**os.environ, "DATABASE_URL": "postgres://ann@127.0.0.1:1/craft",
+           "CRAFTPATH_DATA_DIR": str(tmp_path)}
+    # As if craftpath[postgres] were not installed: no import of the driver finds it.
+    blocked = ("import sys; sys.modules['psycopg'] = sys.modules['psycopg2'] = None; "
+               "from craftpath.cli import main; sys.exit(main())")
+    done = subprocess.run([sys.executable, "-c", blocked, command], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr == ("craftpath: error: DATABASE_URL names PostgreSQL, but its driver is "
+                           "not installed: pip install 'craftpath[postgres]'\n")
+
+
+@pytest.mark.subprocess
 def test_a_taken_port_is_one_line_and_exit_2(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -161,3 +185,72 @@ def test_serve_starts_a_worker_and_stops_it_when_stopped(tmp_path: Path):
     while time.monotonic() < deadline and Path(f"/proc/{worker_pid}").exists():
         time.sleep(0.2)
     assert not Path(f"/proc/{worker_pid}").exists(), "the worker outlived the server"
+
+
+# --- behind a proxy: CRAFTPATH_TRUSTED_PROXY lists addresses and networks ----------------------
+
+def _seen_through(peer: str, monkeypatch, trusted: str | None = "127.0.0.1",
+                  behind: str = "1") -> dict:
+    """What the app sees of a request from `peer` that says it came over HTTPS for 203.0.113.9."""
+    from craftpath.web.serve import behind_proxy
+
+    monkeypatch.setenv("CRAFTPATH_BEHIND_PROXY", behind)
+    if trusted is None:
+        monkeypatch.delenv("CRAFTPATH_TRUSTED_PROXY", raising=False)
+    else:
+        monkeypatch.setenv("CRAFTPATH_TRUSTED_PROXY", trusted)
+    seen = {}
+
+    def app(environ, start_response):
+        seen.update(scheme=environ["wsgi.url_scheme"], address=environ["REMOTE_ADDR"],
+                    forwarded="HTTP_X_FORWARDED_PROTO" in environ)
+        return []
+
+    served, options = behind_proxy(app)
+    served({"REMOTE_ADDR": peer, "wsgi.url_scheme": "http", "HTTP_HOST": "app.example",
+            "SERVER_NAME": "app.example", "SERVER_PORT": "80",
+            "HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+           lambda *args: None)
+    return seen | options
+
+
+def test_the_default_trusts_only_a_proxy_on_the_same_machine(monkeypatch):
+    assert _seen_through("127.0.0.1", monkeypatch, trusted=None) == {
+        "scheme": "https", "address": "203.0.113.9", "forwarded": True,
+        "clear_untrusted_proxy_headers": False}
+    assert _seen_through("10.1.2.3", monkeypatch, trusted=None) == {
+        "scheme": "http", "address": "10.1.2.3", "forwarded": False,
+        "clear_untrusted_proxy_headers": False}
+
+
+def test_several_proxies_and_networks_are_trusted_and_no_one_else(monkeypatch):
+    trusted = "127.0.0.1, 10.0.0.0/8, fd00::/8"
+    for peer in ("10.1.2.3", "fd00::7", "::ffff:10.9.9.9", "127.0.0.1"):
+        assert _seen_through(peer, monkeypatch, trusted)["scheme"] == "https", peer
+    for peer in ("192.168.1.5", "11.0.0.1", "::1", "unix"):
+        seen = _seen_through(peer, monkeypatch, trusted)
+        assert (seen["scheme"], seen["address"], seen["forwarded"]) == ("http", peer, False)
+
+
+def test_without_a_proxy_waitress_removes_the_headers_itself(monkeypatch):
+    from craftpath.web.serve import behind_proxy
+
+    monkeypatch.setenv("CRAFTPATH_BEHIND_PROXY", "0")
+    app = object()
+    assert behind_proxy(app) == (app, {})
+
+
+def test_serve_takes_the_number_of_threads(monkeypatch, capsys):
+    from craftpath import cli
+    from craftpath.web import serve
+
+    asked = {}
+    monkeypatch.setattr(serve, "serve", lambda *args, **options: asked.update(options))
+    assert cli.main(["serve", "--threads", "3", "--no-worker"]) == 0
+    assert asked["threads"] == 3
+    for bad in ("0", "many"):
+        with pytest.raises(SystemExit) as stopped:
+            cli.main(["serve", "--threads", bad])
+        assert stopped.value.code == 2
+        assert f"--threads: must be a whole number, at least 1, got '{bad}'" in \
+            capsys.readouterr().err

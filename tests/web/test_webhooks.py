@@ -105,7 +105,7 @@ def test_failures_are_retried_with_the_same_id_until_delivered(small_org, admin_
 
 
 def test_retries_wait_longer_each_time(small_org, admin_api, receiver):
-    from django_tasks.backends.database.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult
 
     register(admin_api, receiver.url, ["person.created"])
     receiver.statuses = [500]

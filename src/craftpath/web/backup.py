@@ -21,6 +21,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from craftpath import config
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 PG_BIN_DIRS = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin",
@@ -124,7 +126,8 @@ def _check_integrity(db: sqlite3.Connection, path: Path) -> None:
 
 def pg_tool(name: str) -> str:
     """pg_dump or pg_restore: from CRAFTPATH_PG_BIN, Debian's PostgreSQL folders, or PATH."""
-    folders = [os.environ["CRAFTPATH_PG_BIN"]] if os.environ.get("CRAFTPATH_PG_BIN") else []
+    configured = config.get("CRAFTPATH_PG_BIN")
+    folders = [configured] if configured else []
     for folder in [*folders, *PG_BIN_DIRS]:
         candidate = Path(folder) / name
         if candidate.is_file():
@@ -139,7 +142,7 @@ def pg_tool(name: str) -> str:
 def _pg_environment(database: dict) -> dict:
     """Connection settings for the PostgreSQL tools, passed in their environment (a password
     on a command line would show in the process list)."""
-    env = dict(os.environ)
+    env = config.child_environment()
     for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"),
                           ("PASSWORD", "PGPASSWORD"), ("NAME", "PGDATABASE")):
         if database.get(key):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
 from urllib.parse import unquote, urlsplit
 
 
 class DatabaseURLError(ValueError):
     pass
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def database_from_url(url: str) -> dict:
@@ -26,6 +34,11 @@ def database_from_url(url: str) -> dict:
             },
         }
     if parts.scheme in ("postgres", "postgresql"):
+        # The driver is the optional extra craftpath[postgres]; without it Django would fail
+        # later, at the first query, with a traceback.
+        if not any(_installed(name) for name in ("psycopg", "psycopg2")):
+            raise DatabaseURLError("DATABASE_URL names PostgreSQL, but its driver is not "
+                                   "installed: pip install 'craftpath[postgres]'")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),

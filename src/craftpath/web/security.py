@@ -1,5 +1,5 @@
-"""Security settings that need more than one line: the content security policy and the
-OpenID Connect configuration read from the environment. Imported by settings.py, so nothing
+"""Security settings that need more than one line: the content security policy, the
+production key's check and the OpenID Connect configuration. Imported by settings.py, so nothing
 here reads settings at import time."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections import Counter
 from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
+
+from craftpath import config
 
 # Every page's scripts and styles are files under /static/ (htmx and the page scripts are
 # vendored), charts are inline SVG elements, so nothing inline needs allowing.
@@ -115,51 +117,31 @@ OIDC_REQUIRED = {
 }
 
 
-def oidc_settings(environ: Mapping[str, str]) -> dict:
-    """mozilla-django-oidc settings from CRAFTPATH_OIDC_* variables; {} when sign-in with
-    OpenID Connect is not configured (no CRAFTPATH_OIDC_CLIENT_ID).
-
-    Optional: CRAFTPATH_OIDC_SIGN_ALGO (RS256), CRAFTPATH_OIDC_SCOPES ("openid email profile"),
-    CRAFTPATH_OIDC_CREATE_USERS ("1" lets someone the directory does not know in; by default
-    only people already in the directory can sign in), CRAFTPATH_OIDC_PROVIDER_NAME (shown on
-    the sign-in button).
+def oidc_settings(environ: Mapping[str, str] | None = None) -> dict:
+    """mozilla-django-oidc settings from the CRAFTPATH_OIDC_* settings (craftpath/config.py;
+    read from `environ`, the process's environment by default); {} when sign-in with OpenID
+    Connect is not configured (no CRAFTPATH_OIDC_CLIENT_ID). By default only people already
+    in the directory can sign in (CRAFTPATH_OIDC_CREATE_USERS=1 lets others in).
     """
-    if not environ.get("CRAFTPATH_OIDC_CLIENT_ID"):
+    def setting(name: str):
+        return config.get(f"CRAFTPATH_OIDC_{name}", environ)
+
+    if not config.given("CRAFTPATH_OIDC_CLIENT_ID", environ):
         return {}
     missing = [f"CRAFTPATH_OIDC_{name}" for name in OIDC_REQUIRED
-               if not environ.get(f"CRAFTPATH_OIDC_{name}")]
+               if not config.given(f"CRAFTPATH_OIDC_{name}", environ)]
     if missing:
         raise ImproperlyConfigured("OpenID Connect is half configured: set "
                                    + ", ".join(missing))
-    found = {setting: environ[f"CRAFTPATH_OIDC_{name}"] for name, setting in OIDC_REQUIRED.items()}
+    found = {setting_name: setting(name) for name, setting_name in OIDC_REQUIRED.items()}
     found.update(
-        OIDC_RP_SIGN_ALGO=environ.get("CRAFTPATH_OIDC_SIGN_ALGO", "RS256"),
-        OIDC_RP_SCOPES=environ.get("CRAFTPATH_OIDC_SCOPES", "openid email profile"),
-        OIDC_CREATE_USER=environ.get("CRAFTPATH_OIDC_CREATE_USERS", "") == "1",
+        OIDC_RP_SIGN_ALGO=setting("SIGN_ALGO"),
+        OIDC_RP_SCOPES=" ".join(setting("SCOPES")),
+        OIDC_CREATE_USER=setting("CREATE_USERS"),
         OIDC_USE_PKCE=True,
         OIDC_AUTHENTICATION_CALLBACK_URL="oidc-callback",
         LOGIN_REDIRECT_URL_FAILURE="/accounts/login/?sso=failed",
-        OIDC_PROVIDER_NAME=environ.get("CRAFTPATH_OIDC_PROVIDER_NAME", "single sign-on"),
+        OIDC_PROVIDER_NAME=setting("PROVIDER_NAME"),
         OIDC_TIMEOUT=10,
     )
     return found
-
-
-def whole_number(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
-    """A setting that must be a whole number of at least `minimum`; a bad value is refused
-    with the variable named, never a traceback about int()."""
-    text = environ.get(name, "").strip()
-    if not text:
-        return default
-    if not text.isascii() or not text.isdigit() or int(text) < minimum:
-        raise ImproperlyConfigured(f"{name} must be a whole number, at least {minimum} "
-                                   f"(got {text!r})")
-    return int(text)
-
-
-def flag(environ: Mapping[str, str], name: str) -> bool:
-    """An on/off setting: "1" or "0" (or unset); anything else is refused, naming it."""
-    text = environ.get(name, "").strip()
-    if text not in ("", "0", "1"):
-        raise ImproperlyConfigured(f"{name} must be 1 or 0 (got {text!r})")
-    return text == "1"

@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from craftpath import config
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -33,13 +35,13 @@ class Prepared:
 
 def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST) -> None:
     if data_dir is not None:
-        os.environ["CRAFTPATH_DATA_DIR"] = str(Path(data_dir).resolve())
-    if not os.environ.get("CRAFTPATH_ALLOWED_HOSTS") and host not in LOOPBACK_NAMES:
+        config.put("CRAFTPATH_DATA_DIR", Path(data_dir).resolve())
+    if not config.given("CRAFTPATH_ALLOWED_HOSTS") and host not in LOOPBACK_NAMES:
         # Allowing every host would let a request's Host header choose where password-reset
         # links point; only the operator knows the names the app is reached by.
         raise ServeError(f"serving on {host} needs CRAFTPATH_ALLOWED_HOSTS: the host names "
                          "people reach the app by, comma-separated (e.g. craftpath.example.com)")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "craftpath.web.settings")
+    config.put_default("DJANGO_SETTINGS_MODULE", "craftpath.web.settings")
     import django
     from django.core.exceptions import ImproperlyConfigured
 
@@ -47,7 +49,7 @@ def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST) -
 
     try:
         django.setup()
-    except (DatabaseURLError, ImproperlyConfigured) as error:
+    except (config.ConfigError, DatabaseURLError, ImproperlyConfigured) as error:
         raise ServeError(str(error)) from None
 
 
@@ -108,9 +110,9 @@ def sync(data_dir: str | Path | None = None, git_dir: str | None = None,
     """`craftpath sync`: publish the framework file at the git working copy's HEAD when that
     commit is new; raises PublishError (lint's errors) or GitError."""
     if git_dir:
-        os.environ["CRAFTPATH_GIT_DIR"] = str(Path(git_dir).resolve())
+        config.put("CRAFTPATH_GIT_DIR", Path(git_dir).resolve())
     if git_file:
-        os.environ["CRAFTPATH_GIT_FILE"] = git_file
+        config.put("CRAFTPATH_GIT_FILE", git_file)
     setup_django(data_dir)
     migrate()
     from .actions import OPERATOR, frameworks
@@ -157,15 +159,42 @@ def _demo() -> tuple:
         return None, str(problem)
 
 
-def proxy_options() -> dict:
-    """Waitress drops X-Forwarded-* headers from proxies it was not told to trust, so behind a
-    TLS-terminating proxy Django would never see HTTPS and redirect for ever."""
-    if os.environ.get("CRAFTPATH_BEHIND_PROXY") != "1":
-        return {}
-    return {"trusted_proxy": os.environ.get("CRAFTPATH_TRUSTED_PROXY", "127.0.0.1"),
-            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for",
-                                      "x-forwarded-host"},
-            "trusted_proxy_count": 1}
+FORWARDED_HEADERS = {"x-forwarded-proto", "x-forwarded-for", "x-forwarded-host"}
+
+
+def behind_proxy(application):
+    """With CRAFTPATH_BEHIND_PROXY=1, the app as waitress should run it: X-Forwarded-* headers
+    are believed from the addresses and networks in CRAFTPATH_TRUSTED_PROXY and removed from
+    anyone else's request. Without them Django would never see HTTPS behind a proxy that
+    terminates TLS, and redirect for ever. Waitress itself trusts one address only, so it is
+    told to leave the headers alone and this chooses, request by request, between its two
+    ways of treating them. Returns (app, waitress options)."""
+    if not config.get("CRAFTPATH_BEHIND_PROXY"):
+        return application, {}  # waitress removes every X-Forwarded-* header itself
+    from waitress.proxy_headers import proxy_headers_middleware
+
+    networks = config.get("CRAFTPATH_TRUSTED_PROXY")
+    believed = proxy_headers_middleware(application, trusted_proxy="*", trusted_proxy_count=1,
+                                        trusted_proxy_headers=FORWARDED_HEADERS)
+    removed = proxy_headers_middleware(application, trusted_proxy=None)
+
+    def choose(environ, start_response):
+        trusted = _in_networks(environ.get("REMOTE_ADDR", ""), networks)
+        return (believed if trusted else removed)(environ, start_response)
+
+    return choose, {"clear_untrusted_proxy_headers": False}
+
+
+def _in_networks(address: str, networks) -> bool:
+    import ipaddress
+
+    try:
+        peer = ipaddress.ip_address(address)
+    except ValueError:  # a Unix socket, or no address at all
+        return False
+    # An IPv4 proxy reaching a server that listens on IPv6 shows as ::ffff:a.b.c.d.
+    peers = [peer, peer.ipv4_mapped] if peer.version == 6 and peer.ipv4_mapped else [peer]
+    return any(one in network for one in peers for network in networks)
 
 
 def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
@@ -177,9 +206,10 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
 
     from .wsgi import application
 
+    served, options = behind_proxy(application)
     try:  # bind first, so a taken port is reported before "serving on" is printed
-        server = waitress.create_server(application, host=host, port=port, threads=threads,
-                                        ident="craftpath", **proxy_options())
+        server = waitress.create_server(served, host=host, port=port, threads=threads,
+                                        ident="craftpath", **options)
     except OSError as error:
         raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
@@ -227,4 +257,5 @@ def start_worker():
     print("craftpath: started a worker for emails and reminders (`craftpath worker`)",
           file=sys.stderr)
     return subprocess.Popen([sys.executable, "-m", "craftpath.cli", "worker"],
-                            env={**os.environ, "CRAFTPATH_WORKER_PARENT": str(os.getpid())})
+                            env=config.child_environment(
+                                CRAFTPATH_WORKER_PARENT=str(os.getpid())))

@@ -3,85 +3,45 @@
 Nothing is created here: the data folder is made by `craftpath serve` before it migrates, so
 importing the settings (tests, the static build) touches no disk.
 
-Environment:
-  CRAFTPATH_DATA_DIR       folder for the SQLite file (default: ./data)
-  DATABASE_URL             overrides the SQLite file: sqlite:///path or postgres://user:pw@host/db
-  CRAFTPATH_SECRET_KEY     required for anything that signs (sessions); a random one otherwise
-  CRAFTPATH_DEBUG          "1" to show Django's debug pages (never in production)
-  CRAFTPATH_ALLOWED_HOSTS  comma-separated (default: localhost names)
-  CRAFTPATH_CHROMIUM       the Chromium used for PDFs (default: /usr/bin/chromium)
-  CRAFTPATH_IMPORT_MAX_UPLOAD_MB    the Import page's limit on one upload (default: 20)
-  CRAFTPATH_IMPORT_MAX_UNPACKED_MB  ... and on what a zip unpacks to (default: 50)
-  CRAFTPATH_PRODUCTION     "1": HTTPS only (secure cookies, HSTS, redirect), secret key required
-  CRAFTPATH_BEHIND_PROXY   "1": trust X-Forwarded-Proto/-For/-Host from the proxy that
-                           terminates TLS, at CRAFTPATH_TRUSTED_PROXY (default 127.0.0.1)
-  CRAFTPATH_EMAIL_HOST     SMTP server for all email (default: printed to the console)
-  CRAFTPATH_EMAIL_PORT, CRAFTPATH_EMAIL_USER, CRAFTPATH_EMAIL_PASSWORD, CRAFTPATH_EMAIL_FROM
-  CRAFTPATH_EMAIL_TLS      "0": no STARTTLS (a relay on the same machine)
-  CRAFTPATH_AUDIT_RETENTION_DAYS  how long audit entries are kept (default 730); older ones
-                           go with `craftpath manage audit_purge`
-  CRAFTPATH_REQUIRE_2FA    "1": admin and people-team accounts must use a second factor (TOTP)
-  CRAFTPATH_OIDC_*         OpenID Connect sign-in; off unless CRAFTPATH_OIDC_CLIENT_ID is set
-                           (see security.oidc_settings for the full list)
-  CRAFTPATH_GIT_DIR        a git working copy that keeps the framework; publishing a draft
-                           commits the canonical file there, `craftpath sync` publishes from it
-  CRAFTPATH_GIT_FILE       the canonical file inside it (default: framework.yaml)
-  CRAFTPATH_API_RATE       API requests per minute per token (default 600)
-  CRAFTPATH_API_RATE_PER_PERSON  API requests per minute per person, all their tokens
-                           together (default: the same as per token)
-  CRAFTPATH_API_TOKENS_PER_PERSON  live (unrevoked, unexpired) tokens a person may hold
-                           (default 20)
-  CRAFTPATH_WEBHOOK_TIMEOUT seconds a webhook receiver has to answer (default 10)
-  CRAFTPATH_WEBHOOK_ALLOW_PRIVATE  "1": webhook endpoints may be internal addresses (loopback,
-                           private, link-local, ...); off by default, so a registered URL cannot
-                           reach the app's own network (SSRF)
-  CRAFTPATH_SSO_REQUIRED   "1": sign-in only through single sign-on; password forms are hidden
-                           and invitations point to the single sign-on page
-  CRAFTPATH_BASE_URL       the address people reach the app at, for links in emails
-                           (default: http://127.0.0.1:8000)
-  CRAFTPATH_INVITATION_DAYS  how long an invitation link works (default: 7)
+Every environment variable is declared, with its kind, default and meaning, in
+craftpath/config.py (the table in docs/reference/settings.md is written from it); a bad value
+stops the start here, in one line naming it.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from craftpath import config
+
 from . import security
 from .database import database_from_url
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("CRAFTPATH_DATA_DIR", "data")).resolve()
+config.check()  # all of them first, so that each bad value is named, not only the first
+DATA_DIR = config.get("CRAFTPATH_DATA_DIR").resolve()
 
 # A random key keeps an unconfigured install safe (nothing guessable signs cookies); the cost
 # is that sessions end when the process restarts, which the read-only pages do not mind.
-SECRET_KEY = os.environ.get("CRAFTPATH_SECRET_KEY") or secrets.token_urlsafe(50)
-DEBUG = os.environ.get("CRAFTPATH_DEBUG", "") == "1"
-PRODUCTION = os.environ.get("CRAFTPATH_PRODUCTION", "") == "1"
+SECRET_KEY = config.get("CRAFTPATH_SECRET_KEY") or secrets.token_urlsafe(50)
+DEBUG = config.get("CRAFTPATH_DEBUG")
+PRODUCTION = config.get("CRAFTPATH_PRODUCTION")
 if PRODUCTION:
     # Several processes must share one key, and sessions must survive a restart; a short or
     # repetitive key signs cookies and reset links that can be forged.
-    security.check_secret_key(os.environ.get("CRAFTPATH_SECRET_KEY", ""))
+    security.check_secret_key(config.get("CRAFTPATH_SECRET_KEY") or "")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("CRAFTPATH_DEBUG=1 is refused with CRAFTPATH_PRODUCTION=1")
-ALLOWED_HOSTS = [host.strip() for host in os.environ.get(
-    "CRAFTPATH_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if host.strip()]
-CHROMIUM = os.environ.get("CRAFTPATH_CHROMIUM", "/usr/bin/chromium")
+ALLOWED_HOSTS = config.get("CRAFTPATH_ALLOWED_HOSTS")
+CHROMIUM = str(config.get("CRAFTPATH_CHROMIUM"))
 
-
-def _megabytes(name: str, default: int) -> int:
-    value = os.environ.get(name, str(default))
-    if not value.isdigit() or int(value) < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number of megabytes, got {value!r}")
-    return int(value) * 1024 * 1024
-
-
-CRAFTPATH_IMPORT_MAX_UPLOAD = _megabytes("CRAFTPATH_IMPORT_MAX_UPLOAD_MB", 20)
-CRAFTPATH_IMPORT_MAX_UNPACKED = _megabytes("CRAFTPATH_IMPORT_MAX_UNPACKED_MB", 50)
+MEGABYTE = 1024 * 1024
+CRAFTPATH_IMPORT_MAX_UPLOAD = config.get("CRAFTPATH_IMPORT_MAX_UPLOAD_MB") * MEGABYTE
+CRAFTPATH_IMPORT_MAX_UNPACKED = config.get("CRAFTPATH_IMPORT_MAX_UNPACKED_MB") * MEGABYTE
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,13 +59,14 @@ INSTALLED_APPS = [
     "craftpath.web.cycles",
     "craftpath.web.notifications",
     "django_tasks",
-    "django_tasks.backends.database",
+    "django_tasks_db",
     "craftpath.web.audit",
 ]
 
 # Background work (email, reminders, webhook deliveries): django-tasks on its database
-# backend, run by `craftpath worker` (which `craftpath serve` starts beside the app).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+# backend (the django-tasks-db package), run by `craftpath worker` (which `craftpath serve`
+# starts beside the app).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -130,7 +91,7 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my-home"
 LOGOUT_REDIRECT_URL = "login"
-OIDC = security.oidc_settings(os.environ)  # {} when OpenID Connect is not configured
+OIDC = security.oidc_settings()  # {} when OpenID Connect is not configured
 globals().update(OIDC)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before the others
@@ -150,12 +111,12 @@ AUTH_PASSWORD_VALIDATORS = [
         "MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator")),
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
-SSO_REQUIRED = os.environ.get("CRAFTPATH_SSO_REQUIRED", "") == "1"
+SSO_REQUIRED = config.get("CRAFTPATH_SSO_REQUIRED")
 if SSO_REQUIRED and not OIDC:
     raise ImproperlyConfigured("CRAFTPATH_SSO_REQUIRED=1 needs single sign-on configured "
                                "(CRAFTPATH_OIDC_CLIENT_ID and the rest)")
-INVITATION_DAYS = int(os.environ.get("CRAFTPATH_INVITATION_DAYS", "7"))
-BASE_URL = os.environ.get("CRAFTPATH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+INVITATION_DAYS = config.get("CRAFTPATH_INVITATION_DAYS")
+BASE_URL = config.get("CRAFTPATH_BASE_URL").rstrip("/")
 
 # Login throttling (django-axes, kept in the database so every process sees it): five
 # failures for one email from one address lock that pair out for 15 minutes.
@@ -170,31 +131,30 @@ AXES_VERBOSE = False
 # behind one address mistypes now and then; a guesser trying many accounts does not stop).
 SIGN_IN_ADDRESS_FAILURE_LIMIT = 20
 
-if os.environ.get("CRAFTPATH_EMAIL_HOST"):
+if config.given("CRAFTPATH_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["CRAFTPATH_EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("CRAFTPATH_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("CRAFTPATH_EMAIL_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("CRAFTPATH_EMAIL_PASSWORD", "")
+    EMAIL_HOST = config.get("CRAFTPATH_EMAIL_HOST")
+    EMAIL_PORT = config.get("CRAFTPATH_EMAIL_PORT")
+    EMAIL_HOST_USER = config.get("CRAFTPATH_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = config.get("CRAFTPATH_EMAIL_PASSWORD")
     # STARTTLS unless the port is SMTPS, or CRAFTPATH_EMAIL_TLS=0 (a relay on this machine).
-    EMAIL_USE_TLS = EMAIL_PORT != 465 and os.environ.get("CRAFTPATH_EMAIL_TLS", "1") != "0"
+    EMAIL_USE_TLS = EMAIL_PORT != 465 and config.get("CRAFTPATH_EMAIL_TLS")
     EMAIL_USE_SSL = EMAIL_PORT == 465
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("CRAFTPATH_EMAIL_FROM", "craftpath@localhost")
+DEFAULT_FROM_EMAIL = config.get("CRAFTPATH_EMAIL_FROM")
 
 # The framework kept in git (frameworks/gitcopy.py); empty: not kept in git.
-FRAMEWORK_GIT_DIR = os.environ.get("CRAFTPATH_GIT_DIR", "")
-FRAMEWORK_GIT_FILE = os.environ.get("CRAFTPATH_GIT_FILE", "framework.yaml")
+FRAMEWORK_GIT_DIR = str(config.get("CRAFTPATH_GIT_DIR") or "")
+FRAMEWORK_GIT_FILE = config.get("CRAFTPATH_GIT_FILE")
 
 # The JSON API, SCIM and webhooks (see api/).
-API_RATE_PER_MINUTE = int(os.environ.get("CRAFTPATH_API_RATE", "600"))
+API_RATE_PER_MINUTE = config.get("CRAFTPATH_API_RATE")
 # Per person too, so that making more tokens does not make more requests.
-API_RATE_PER_PERSON = int(os.environ.get("CRAFTPATH_API_RATE_PER_PERSON",
-                                         str(API_RATE_PER_MINUTE)))
-API_TOKENS_PER_PERSON = int(os.environ.get("CRAFTPATH_API_TOKENS_PER_PERSON", "20"))
-WEBHOOK_TIMEOUT = float(os.environ.get("CRAFTPATH_WEBHOOK_TIMEOUT", "10"))
-WEBHOOK_ALLOW_PRIVATE = os.environ.get("CRAFTPATH_WEBHOOK_ALLOW_PRIVATE", "") == "1"
+API_RATE_PER_PERSON = config.get("CRAFTPATH_API_RATE_PER_PERSON") or API_RATE_PER_MINUTE
+API_TOKENS_PER_PERSON = config.get("CRAFTPATH_API_TOKENS_PER_PERSON")
+WEBHOOK_TIMEOUT = config.get("CRAFTPATH_WEBHOOK_TIMEOUT").total_seconds()
+WEBHOOK_ALLOW_PRIVATE = config.get("CRAFTPATH_WEBHOOK_ALLOW_PRIVATE")
 # Seconds to wait before each retry of a failed delivery; after the last, the delivery fails.
 WEBHOOK_RETRY_DELAYS = (30, 120, 600, 3600, 14400)
 # An endpoint whose deliveries failed this many times in a row is disabled and its owner told.
@@ -219,7 +179,7 @@ TEMPLATES = [{
 }]
 
 DATABASES = {"default": database_from_url(
-    os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'craftpath.sqlite3'}")}
+    config.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'craftpath.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 USE_TZ = True
@@ -248,18 +208,17 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_NAME = "__Host-sessionid"  # only ever set by this host, over HTTPS
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-    if os.environ.get("CRAFTPATH_BEHIND_PROXY") == "1":
+    if config.get("CRAFTPATH_BEHIND_PROXY"):
         # serve.py tells waitress to trust the proxy's X-Forwarded-* headers (only from
         # CRAFTPATH_TRUSTED_PROXY); without that waitress drops them before Django sees them.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The second factor (accounts/two_factor.py): anyone may turn it on; with this, admin and
 # people-team accounts must.
-CRAFTPATH_REQUIRE_2FA = security.flag(os.environ, "CRAFTPATH_REQUIRE_2FA")
+CRAFTPATH_REQUIRE_2FA = config.get("CRAFTPATH_REQUIRE_2FA")
 
 # The audit trail (audit/): entries older than this are deleted by `audit_purge`.
-CRAFTPATH_AUDIT_RETENTION_DAYS = security.whole_number(os.environ,
-                                                        "CRAFTPATH_AUDIT_RETENTION_DAYS", 730)
+CRAFTPATH_AUDIT_RETENTION_DAYS = config.get("CRAFTPATH_AUDIT_RETENTION_DAYS")
 
 LOGGING = {
     "version": 1,

@@ -22,8 +22,9 @@ its elements 9 deep. Each budget leaves room for frameworks many times larger th
 - MAX_CELLS: cells of one workbook or CSV file, merged ranges counted cell by cell (a range
   of 30 bytes can name 17 billion). A framework's grid is a few thousand cells.
 
-Parsers that nest by recursion or slow down with depth (html5lib, pylatexenc, esprima) get
-their input's nesting counted from its text first, so refusing costs little.
+Parsers that nest by recursion or slow down with depth (html5lib, pylatexenc, the reading of a
+JavaScript literal's value) get their input's nesting counted from its text first, so refusing
+costs little.
 """
 
 from __future__ import annotations

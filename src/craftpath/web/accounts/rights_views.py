@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -39,10 +38,7 @@ def download(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def erase(request, pk: int):
-    person = get_object_or_404(access.visible_people(request.user), pk=pk)
-    if not (access.can_erase_person(request.user, person)
-            or access.can_anonymise_person(request.user, person)):
-        raise PermissionDenied("Erasing people is for the people team, never oneself.")
+    person = rights_actions.find_for_removal(request.user, pk)
     context = {"person": person, "modes": [(rights.ANONYMISED, "Anonymise"),
                                            (rights.ERASED, "Erase")]}
     if request.method != "POST":

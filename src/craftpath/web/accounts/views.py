@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
@@ -26,10 +26,6 @@ from craftpath.web.actions import people as people_actions
 from . import browse, invitations, oidc
 from .forms import EmailAuthenticationForm, NoteForm
 from .models import User, normalise_email
-
-
-def _person_or_404(viewer, pk: int) -> User:
-    return get_object_or_404(access.visible_people(viewer), pk=pk)
 
 
 def _framework_words(person: User) -> dict:
@@ -140,7 +136,7 @@ def people(request):
 def org_chart(request):
     if not access.can_view_org_chart(request.user):
         raise PermissionDenied("The org chart is for people signed in to the directory.")
-    tree, count = browse.org_tree(access.visible_people(request.user))
+    tree, count = browse.org_tree(people_actions.list_people(request.user, target="org chart"))
     return render(request, "accounts/org_chart.html", {"tree": tree, "count": count})
 
 
@@ -153,18 +149,17 @@ def me(request):
 @login_required
 @require_safe
 def person(request, pk: int):
-    shown = people_actions.read_person(request.user, pk, target="profile and notes")
     viewer = request.user
-    visible = access.visible_people(viewer)
+    profile = people_actions.read_profile(viewer, pk)
+    shown = profile.person
     return render(request, "accounts/person.html", {
         "person": shown,
         "words": _framework_words(shown),
-        "manager": shown.manager if shown.manager_id and
-        visible.filter(pk=shown.manager_id).exists() else None,
-        "reports": visible.filter(manager=shown),
+        "manager": profile.manager,
+        "reports": profile.reports,
         "teams": shown.teams.all(),
         "roles": sorted(shown.roles.all(), key=lambda grant: grant.name),
-        "notes": access.visible_notes(viewer, shown),
+        "notes": profile.notes,
         "note_form": NoteForm() if access.can_write_note_about(viewer, shown) else None,
         "is_me": shown.pk == viewer.pk,
         "sees_progress": access.can_view_progress(viewer, shown),
@@ -259,7 +254,7 @@ def invitation(request, token: str):
 @login_required
 @require_POST
 def invite(request, pk: int):
-    shown = _person_or_404(request.user, pk)
+    shown = people_actions.find_person(request.user, pk)
     invited = people_actions.invite(request.user, [shown.pk])
     if invited.sent:
         messages.success(request, f"An invitation is on its way to {shown.email}; any earlier "

@@ -127,6 +127,43 @@ def read_person(viewer, person_id, target: str = "profile") -> User:
     return person
 
 
+def find_person(viewer, person_id) -> User:
+    """The person when the viewer may see them, NotFound otherwise; not a read of their data
+    (for a door that acts on someone and names them in its answer, or shows the record a
+    change it just made left)."""
+    pk = parse_id(person_id)
+    person = _people(viewer).prefetch_related("teams", "roles").filter(pk=pk).first() \
+        if pk else None
+    if person is None:
+        raise NotFound("person")
+    return person
+
+
+@dataclass
+class Profile:
+    """A person's page: their record, and of the people around them only those the viewer
+    may see."""
+
+    person: User
+    manager: User | None
+    reports: list[User]
+    notes: list
+
+
+def read_profile(viewer, person_id, target: str = "profile and notes") -> Profile:
+    person = read_person(viewer, person_id, target)
+    visible = _people(viewer)
+    manager = visible.filter(pk=person.manager_id).first() if person.manager_id else None
+    return Profile(person=person, manager=manager,
+                   reports=list(visible.filter(manager=person)),
+                   notes=list(access.visible_notes(viewer, person)))
+
+
+def visible_ids(viewer, ids) -> set[int]:
+    """Of these people's ids, those the viewer may see (a team's members, say)."""
+    return set(_people(viewer).filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
 def list_people(viewer, target: str = "people list"):
     """The people the viewer may see (the directory: names, teams, levels), as a queryset;
     one entry for the list, not one per person in it (the people team's list is everyone)."""

@@ -16,6 +16,7 @@ from craftpath.web.accounts import rights
 from craftpath.web.accounts.models import User, normalise_email
 from craftpath.web.audit import names, trail
 from craftpath.web.audit.models import Action
+from craftpath.web.ids import parse_id
 
 from .errors import Invalid, NotFound, Refused
 from .recording import OPERATOR, _who, record
@@ -41,6 +42,20 @@ def anonymise_person(viewer, person_id: int, confirm: str) -> rights.Erased:
     """Leave a nameless, inactive tombstone in place of the person, with nothing that points
     at them; `confirm` is their email, typed by whoever asks."""
     return _remove(viewer, person_id, confirm, rights.ANONYMISED)
+
+
+def find_for_removal(viewer, person_id) -> User:
+    """The person the erasure page is about: NotFound for someone the viewer may not see,
+    Refused unless the viewer may erase or anonymise them."""
+    pk = parse_id(person_id)
+    person = (User.objects.all() if viewer is OPERATOR else access.visible_people(viewer)) \
+        .filter(pk=pk).first() if pk else None
+    if person is None:
+        raise NotFound("person")
+    if viewer is not OPERATOR and not (access.can_erase_person(viewer, person)
+                                       or access.can_anonymise_person(viewer, person)):
+        raise Refused("Erasing people is for the people team, never oneself.")
+    return person
 
 
 def _remove(viewer, person_id: int, confirm: str, mode: str) -> rights.Erased:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from ninja import Query, Router
 
-from craftpath.web import access
 from craftpath.web.accounts.models import Role, RoleGrant, Team, User, normalise_email
+from craftpath.web.actions import NotFound
 from craftpath.web.actions import people as actions
 
 from .auth import need
@@ -67,11 +67,10 @@ def _with_etag(document: dict, status: int = 200):
 
 def visible_person(viewer, pk: int) -> User:
     """The caller's view of someone after a change (the change itself was the action's)."""
-    person = access.visible_people(viewer).prefetch_related("teams", "roles") \
-        .filter(pk=pk).first()
-    if person is None:
-        raise not_found("person")
-    return person
+    try:
+        return actions.find_person(viewer, pk)
+    except NotFound:
+        raise not_found("person") from None
 
 
 def _admin_scope(request) -> None:
@@ -170,8 +169,7 @@ def _team(viewer, pk: int) -> Team:
 
 def _team_out_for(viewer, team: Team) -> dict:
     document = team_out(team)
-    visible = set(access.visible_people(viewer).filter(pk__in=document["member_ids"])
-                  .values_list("pk", flat=True))
+    visible = actions.visible_ids(viewer, document["member_ids"])
     document["member_ids"] = [pk for pk in document["member_ids"] if pk in visible]
     return document
 

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from craftpath.web import access
 from craftpath.web.accounts.models import Team, User
-from craftpath.web.actions import ActionError
+from craftpath.web.actions import ActionError, NotFound
 from craftpath.web.actions import people as actions
 from craftpath.web.audit import trail
 from craftpath.web.ids import MAX_ID, parse_count, parse_id
@@ -123,13 +123,15 @@ def _list(request, queryset, render) -> HttpResponse:
                     "itemsPerPage": len(rows), "Resources": [render(row) for row in rows]})
 
 
-def _person(request, pk) -> User:
-    number = parse_id(pk)
-    person = access.visible_people(request.scim_actor).prefetch_related("teams") \
-        .filter(pk=number).first() if number else None
-    if person is None:
-        raise ScimError(404, f"no user {pk}")
-    return person
+def _person(request, pk, read: bool = False) -> User:
+    """The user the request names; `read` when the answer shows their record and nothing was
+    changed (a change is on the record already, as the action's)."""
+    try:
+        if read:
+            return actions.read_person(request.scim_actor, pk, target="SCIM user")
+        return actions.find_person(request.scim_actor, pk)
+    except NotFound:
+        raise ScimError(404, f"no user {pk}") from None
 
 
 def _team(pk) -> Team:
@@ -149,8 +151,8 @@ def users(request, body=None):
     if request.method == "POST":
         person = apply_user(request.scim_actor, None, change_from_resource(body), creating=True)
         return _answer(user_resource(_person(request, person.pk), base), 201)
-    found = access.visible_people(request.scim_actor).prefetch_related("teams") \
-        .select_related("scim_external")
+    found = actions.list_people(request.scim_actor, target="SCIM users") \
+        .prefetch_related("teams").select_related("scim_external")
     if request.GET.get("filter"):
         lookup, value = parse_filter(request.GET["filter"], {
             "userName": "email__iexact", "emails.value": "email__iexact",
@@ -176,7 +178,7 @@ def user(request, pk: str, body=None):
         except ActionError as error:
             raise scim_error(error) from None
         return _answer(None, 204)
-    return _answer(user_resource(_person(request, pk), base))
+    return _answer(user_resource(_person(request, pk, read=request.method == "GET"), base))
 
 
 # --- Groups ---------------------------------------------------------------------------------

@@ -9,12 +9,13 @@ working copy's HEAD when that commit has not been published yet. Everything goes
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from craftpath import config
 
 from .problems import GitError
 
@@ -33,7 +34,7 @@ def _git(directory: Path, *args: str, env: dict | None = None, text_input: str =
     try:
         done = subprocess.run(["git", "-C", str(directory), *args], capture_output=True,
                               text=True, input=text_input or None, timeout=60,
-                              env={**os.environ, **(env or {})})
+                              env=config.child_environment(**(env or {})))
     except FileNotFoundError:
         raise GitError("the `git` command is not installed") from None
     except subprocess.TimeoutExpired:

@@ -1,4 +1,4 @@
-"""`craftpath worker`: run the task queue (django-tasks' database worker) and the schedule.
+"""`craftpath worker`: run the task queue (django-tasks-db's database worker) and the schedule.
 
 Several workers may run against one PostgreSQL database: the library claims each queued task
 with SELECT … FOR UPDATE SKIP LOCKED, and an email row is claimed again by compare-and-set
@@ -15,15 +15,17 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from craftpath import config
+
 SCHEDULE_EVERY = timedelta(minutes=1)
 
 
 def _queue_worker(worker_id: str | None = None):
-    from django_tasks.backends.database.management.commands.db_worker import Worker
+    from django_tasks_db.management.commands.db_worker import Worker
 
     # batch: run what is ready, then return to the loop below (which runs the schedule).
     return Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
-                  startup_delay=False, max_tasks=None,
+                  startup_delay=False, max_tasks=None, excluded_queue_names=[],
                   worker_id=worker_id or get_random_string(20))
 
 
@@ -47,7 +49,7 @@ def run(interval: float = 1.0, once: bool = False,
     if threading.current_thread() is threading.main_thread():
         queue.configure_signals()
     # Started by `craftpath serve`: stop when it is gone (killed without stopping us).
-    parent = int(os.environ.get("CRAFTPATH_WORKER_PARENT", "0") or 0)
+    parent = config.get("CRAFTPATH_WORKER_PARENT")
     last_tick = None
     while queue.running and (not parent or os.getppid() == parent):
         now = clock()
