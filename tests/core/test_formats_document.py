@@ -297,3 +297,39 @@ def test_a_latex_table_inside_a_group_with_colours_and_row_spacing_is_read(tmp_p
     assert sorted(s.text for s in family.statements)[:2] == ["Helps the level 1 team.",
                                                             "Helps the level 2 team."]
     assert len(family.statements) == 6
+
+
+def test_a_self_assessment_workbook_with_level_column_groups_is_read(tmp_path):
+    # A sheet per area; a title and a description line; level names over column groups,
+    # each a column of skills beside a column of answers (`Nope`); a description row set
+    # off by an empty row; a `Level result` row of formulas; a summary sheet of weights.
+    from openpyxl import Workbook
+
+    levels = ["1/ Junior", "2/ Medior", "3/ Senior"]
+    book = Workbook()
+    book.remove(book.active)
+    for area in ("Delivery", "Know-how"):
+        sheet = book.create_sheet(area)
+        sheet["B1"], sheet["B2"] = area, f"What {area} covers, in a line."
+        for k, level in enumerate(levels):
+            column = 2 + 3 * k
+            sheet.cell(4, column, level)
+            sheet.cell(5, column, f"Being {level} in {area}, with the guidance it needs.")
+            for n in range(3 + k):
+                sheet.cell(7 + n, column, f"You do skill number {n + 1} of {area} as a "
+                                          f"{level[3:]} engineer would do it.")
+                sheet.cell(7 + n, column + 1, "Nope")
+            sheet.cell(12, column, "Level result")
+            sheet.cell(12, column + 1, "=IF(COUNTIF(C7:C11,\"Yes\")>2,1,0)")
+    summary = book.create_sheet("Summary")
+    summary.append(["Competency", "Weight", "Achieved level"])
+    summary.append(["Delivery", 0.4, 0])
+    summary.append(["Know-how", 0.6, 0])
+    book.save(tmp_path / "assessment.xlsx")
+    framework = load([tmp_path / "assessment.xlsx"]).framework
+    assert len(framework.families) == 1
+    family = framework.families[0]
+    assert [level.code for level in family.levels] == levels
+    assert [area.name for area in family.areas] == ["Delivery", "Know-how"]
+    assert len(family.statements) == 2 * (3 + 4 + 5)
+    assert all(s.text.startswith("You do skill") for s in family.statements)
