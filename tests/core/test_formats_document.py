@@ -333,3 +333,24 @@ def test_a_self_assessment_workbook_with_level_column_groups_is_read(tmp_path):
     assert [area.name for area in family.areas] == ["Delivery", "Know-how"]
     assert len(family.statements) == 2 * (3 + 4 + 5)
     assert all(s.text.startswith("You do skill") for s in family.statements)
+
+
+def test_tables_of_points_or_of_next_levels_never_become_families(tmp_path):
+    # Beside a ladder of one file per level: a README whose table scores each area with
+    # figures per level, and a path page whose table names the next levels.
+    files = {f"level{n}.md": f"# Engineer L{n}\n\n### Should have\n\n- writes level {n} "
+             f"code with tests\n- reviews level {n} changes\n\n### Is expected to\n\n"
+             f"- ship level {n} features\n" for n in (1, 2, 3)}
+    files["README.md"] = (
+        "# Roles\n\n| scope/level | Level 1 | Level 2 | Level 3 | Skills |\n|---|---|---|---|---|\n"
+        "| delivery | 0-1 | 1 | 2 | Scoping, testing and shipping to production |\n"
+        "| expertise | 0-1 | 1-2 | 2-4 | Knowledge of the discipline and its tools |\n"
+        "| **min SUM** | **2** | **5** | **8** | |\n")
+    files["path.md"] = ("# Engineers focus on results\n\n### Craft\n\nWrites good code.\n\n"
+                        "## Level Up\n\n| Current Level | Generally | Also |\n|---|---|---|\n"
+                        "| L1 | L2 | L3 |\n| L2 | L3 | Architect |\n| L3 | Architect | Manager |\n"
+                        "| Manager | Director | VP |\n| Director | VP | |\n")
+    framework = load([write(tmp_path, files)]).framework
+    assert [(f.name, [level.code for level in f.levels]) for f in framework.families] == [
+        ("Roles", ["Engineer L1", "Engineer L2", "Engineer L3"])]
+    assert len(framework.families[0].statements) == 9

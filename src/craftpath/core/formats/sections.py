@@ -268,7 +268,7 @@ def _add_table(parent: Section, block: Block, file: str, entries: list[Entry]) -
     header, body = rows[0], rows[1:]
     label_columns = _label_columns(header, body)
     if len(label_columns) >= width - 1 and width > 2 or width == 2 and \
-            all(len(row[1].text.split()) <= 3 for row in body):
+            all(len(row[1].text.split()) <= 3 for row in body) or _only_names(body):
         entry = Entry(file, block.line, "cell", " ".join(c.text for r in rows for c in r),
                       block, "left-out", "a table of names or figures, not of expectations")
         entries.append(entry)
@@ -310,6 +310,17 @@ def _add_table(parent: Section, block: Block, file: str, entries: list[Entry]) -
                 entry = Entry(file, row[c].line or row_entry.line, kind, part, block)
                 entries.append(entry)
                 column.content.append(entry)
+
+
+def _only_names(body) -> bool:
+    """Whether most cells are figures (`0-1`, `**5**`), or every cell is a short name and
+    names come back (`L3`, `VS Architect` in a table of next levels): a table of points,
+    titles or paths, never of expectations, whatever its shape."""
+    cells = [cell.text for row in body for cell in row[1:] if cell.text]
+    figures = [text for text in cells if not any(ch.isalpha() for ch in text)]
+    names = all(len(text.split()) <= 3 and len(text) <= 30 for text in cells) and \
+        len(set(cells)) <= 0.8 * len(cells)
+    return len(cells) >= 4 and (len(figures) >= 0.6 * len(cells) or names)
 
 
 def _add_pairs(parent: Section, body, header, file: str, block, entries) -> None:
