@@ -354,3 +354,30 @@ def test_tables_of_points_or_of_next_levels_never_become_families(tmp_path):
     assert [(f.name, [level.code for level in f.levels]) for f in framework.families] == [
         ("Roles", ["Engineer L1", "Engineer L2", "Engineer L3"])]
     assert len(framework.families[0].statements) == 9
+
+
+def test_a_level_whose_page_differs_from_its_siblings_is_still_a_level(tmp_path):
+    # One page per level; the first puts its own areas under a tagline heading, the others
+    # share theirs; practical examples are examples; a path page beside them is no level.
+    files = {"managers/engineering_manager.md": (
+        "# Engineering Manager\n\n## The Engineering Manager is accountable for the team.\n\n"
+        "### Accountabilities\n\n- hires the team\n- runs the team\n\n### Planning\n\n"
+        "- plans the sprints\n\n### Practical Examples\n\n- ran the offsite\n")}
+    for name, title in (("director", "Director, Engineering"),
+                        ("principal", "Principal Director, Engineering"),
+                        ("vp", "VP, Engineering")):
+        files[f"managers/{name}.md"] = (f"# {title}\n\n### Should have\n\n- {name} vision\n"
+                                        f"- {name} budget\n\n### Is expected to\n\n"
+                                        f"- grow {name} leaders\n")
+    files["managers/managers_path.md"] = ("# Managers focus on team management and growth\n\n"
+                                          "### Leadership\n\nLeads by example.\n")
+    write(tmp_path, files)
+    framework = load([tmp_path / name for name in files]).framework
+    assert len(framework.families) == 1
+    family = framework.families[0]
+    assert [level.code for level in family.levels] == [
+        "Engineering Manager", "Director, Engineering", "Principal Director, Engineering",
+        "VP, Engineering"]
+    assert [area.name for area in family.areas] == ["Accountabilities", "Planning",
+                                                    "Should have", "Is expected to"]
+    assert len(family.statements) == 12

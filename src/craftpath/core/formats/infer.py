@@ -157,6 +157,7 @@ def find_grids(root: Section) -> list[tuple[list[Section], list[str]]]:
         members = [m for m in members if not any(a in members for a in m.ancestors)]
         if len(members) < 2:
             continue
+        members += _differing_siblings(members, candidates, used)
         used.update(id(m) for m in members)
         inner: list[str] = []
         counts: dict[str, int] = {}
@@ -174,6 +175,26 @@ def find_grids(root: Section) -> list[tuple[list[Section], list[str]]]:
     groups.sort(key=lambda g: -sum(m.statement_like() for m in g[0]) * (1 if len(g[1]) > 1
                                                                       else 0.5))
     return groups
+
+
+def _differing_siblings(members: list[Section], candidates: list[Section],
+                        used: set[int]) -> list[Section]:
+    """Files beside a grid's files (one level per file) whose sections differ from theirs
+    (a manager's page with its own areas): still levels, with what they hold, when their
+    name reads as a level's (short, with a number or a seniority word) and most files of
+    their folder are in the grid."""
+    if not all(m.kind == "file" for m in members):
+        return []
+    found = []
+    for parent in {id(m.parent): m.parent for m in members if m.parent}.values():
+        files = [c for c in parent.children if c.kind == "file" and c.statement_like()]
+        inside = [c for c in files if c in members]
+        if len(inside) < 2 or len(inside) < 0.6 * len(files):
+            continue
+        found += [c for c in files if c not in members and id(c) not in used and
+                  c in candidates and len(c.name.split()) <= 5 and not left_out_reason(c.name)
+                  and (number_in(c.name) is not None or seniority(c.name) is not None)]
+    return found
 
 
 def _nested_grid_covers(outer, groups) -> bool:

@@ -19,7 +19,8 @@ from .tree import Block, Document, clean
 
 # Section names whose content is never statements, and the reason given in the report.
 LEFT_OUT_SECTIONS = (
-    (re.compile(r"^(examples?|example (tasks?|projects?|work)|for example|e\.g\.|"
+    (re.compile(r"^((practical|real|concrete) examples?|examples?|example (tasks?|projects?|work)|"
+                r"for example|e\.g\.|"
                 r"for instance|sample tasks?|illustrations?)\b", re.I), "examples"),
     (re.compile(r"^((further|suggested|recommended|additional) )?(reading( list)?|resources?|"
                 r"references?|links?|books?|courses?|learning (resources|materials)|"
@@ -134,7 +135,30 @@ def build_sections(documents: list[Document]) -> tuple[Section, list[Entry]]:
         _add_document(parent, document, entries, repeated)
     for section in list(root.walk()):
         _split_compound_names(section)
+    for section in list(root.walk()):
+        if section.kind == "file":
+            _hoist_tagline(section)
     return root, entries
+
+
+def _hoist_tagline(file: Section) -> None:
+    """A page whose every section sits under one heading that is a sentence (`## The
+    Engineering Manager is accountable for building high performing teams.`): that heading
+    is a tagline, not a level of the page, and its sections are the page's own, so the page
+    lines up with its siblings (a level is never dropped for a wrapper)."""
+    if len(file.children) != 1:
+        return
+    tagline = file.children[0]
+    words = tagline.name.split()
+    if tagline.kind != "heading" or not tagline.children or \
+            not (len(words) > 6 or tagline.name.rstrip().endswith(".")):
+        return
+    file.children = []
+    file.content.extend(tagline.content)
+    for child in tagline.children:
+        file.add(child)
+    if tagline.entry is not None:
+        tagline.entry.role, tagline.entry.reason = "left-out", "a tagline around the page"
 
 
 COMPOUND = re.compile(r"^(?P<outer>[^()\[\]]+?)\s*[(\[](?P<inner>[^()\[\]]+)[)\]]\s*$")
