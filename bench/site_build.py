@@ -29,7 +29,7 @@ from synthetic import make_framework
 
 from craftpath.core.compare import Change
 from craftpath.core.formats import canonical
-from craftpath.web.frameworks.pages import PageSet
+from craftpath.present.pages import PageSet
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -131,7 +131,7 @@ DEMO_PASSWORD = "demo-password-for-tests"
 
 @pytest.fixture
 def demo_org(published_seed):
-    from craftpath.web.accounts.demo import create_demo
+    from craftpath.web.demo import create_demo
 
     return create_demo(DEMO_PASSWORD)
 

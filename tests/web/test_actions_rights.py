@@ -17,9 +17,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from craftpath.web import access
-from craftpath.web.accounts import rights
 from craftpath.web.accounts.models import Invitation, Note, RecoveryCode, TwoFactorDevice, User
 from craftpath.web.actions import OPERATOR, Invalid, NotFound, Refused
+from craftpath.web.actions import personal_data as rights
 from craftpath.web.actions import rights as rights_actions
 from craftpath.web.api.models import AccessToken, ScimExternalId, WebhookEndpoint
 from craftpath.web.audit import trail
@@ -130,7 +130,8 @@ def test_the_export_holds_every_row_that_points_at_the_person(eva_everywhere):
             continue
         section = rights.OWN_ROWS.get((label, column)) or rights.SHAPED.get((label, column))
         assert section, (f"{label}.{column} points at people but the export has no section "
-                         "for it: add it to OWN_ROWS, SHAPED or NAMING_ME in accounts/rights.py")
+                         "for it: add it to OWN_ROWS, SHAPED or NAMING_ME in "
+                         "actions/personal_data.py")
         exported = {item["id"] for item in _at(data, section)}
         for row in rows:
             if model is Note and not access.can_view_note(eva, row):

@@ -20,10 +20,10 @@ DOMAIN = "demo.craftpath.example"
 @pytest.fixture
 def demo(live_server, transactional_db, published_seed):
     """The demo organisation, with Dana's check-in taken to the side-by-side stage."""
-    from craftpath.web.accounts.demo import create_demo
     from craftpath.web.accounts.models import User
     from craftpath.web.checkins import loop
     from craftpath.web.checkins.models import CheckIn
+    from craftpath.web.demo import create_demo
 
     create_demo(DEMO_PASSWORD)
     dana = User.objects.get(email=f"dana@{DOMAIN}")

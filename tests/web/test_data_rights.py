@@ -12,9 +12,9 @@ import zipfile
 import pytest
 from django.db.models import ProtectedError
 
-from craftpath.web.accounts import rights
 from craftpath.web.accounts.models import ErasedRatings, Note, Role, User
 from craftpath.web.actions import Refused
+from craftpath.web.actions import personal_data as rights
 from craftpath.web.actions import rights as rights_actions
 from craftpath.web.audit.models import Event
 from craftpath.web.checkins.models import CheckIn, Entry, Evidence, Goal

@@ -5,9 +5,9 @@ from collections import Counter
 import pytest
 
 from craftpath.cli import main
-from craftpath.web.accounts.demo import create_demo
 from craftpath.web.accounts.models import Role, Team, User
 from craftpath.web.accounts.problems import DemoError
+from craftpath.web.demo import create_demo
 
 from .conftest import DEMO_PASSWORD
 

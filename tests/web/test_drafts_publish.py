@@ -7,6 +7,7 @@ from django.core import mail
 
 from craftpath.core import edit
 from craftpath.web.accounts.models import Role, User
+from craftpath.web.checkins import new_version
 from craftpath.web.checkins.models import CheckIn
 from craftpath.web.frameworks import drafts, releasing
 from craftpath.web.frameworks.models import Draft, FrameworkVersion
@@ -110,7 +111,7 @@ def test_telling_open_checkins_puts_the_change_note_in_their_inbox(small_org, ed
     assert "A note for everyone." in to_ian.body and "Eda Editor" in to_ian.body
     assert "Your open check-in is on version v1" in to_ian.body
     assert to_ian.link == f"/checkins/{checkin.pk}/"
-    assert releasing.tell_open_checkins(published.version) == 2  # still on v1 until moved
+    assert new_version.tell_open_checkins(published.version) == 2  # still on v1 until moved
 
 
 def test_a_failed_publish_tells_nobody(small_org, editor, monkeypatch):

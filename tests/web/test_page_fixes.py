@@ -46,7 +46,7 @@ def test_term_marks_never_show_as_stars(client, client_as, small_org):
 
 
 def test_search_entries_carry_no_term_marks(published_seed):
-    from craftpath.web.frameworks.pages import PageSet
+    from craftpath.present.pages import PageSet
     from craftpath.web.frameworks.publishing import framework_of
 
     texts = [entry["text"] for entry in PageSet(framework_of(published_seed)).search_entries()]
@@ -81,7 +81,7 @@ def test_a_single_point_draws_no_sparkline_and_two_draw_a_line():
 
 
 def test_radar_labels_stay_inside_the_drawing():
-    from craftpath.web.frameworks import charts
+    from craftpath.present import charts
 
     names = ["Machine Learning and Data Science", "ML Ops", "Edge Computing Platforms",
              "AI Strategy", "Software Engineering Practice"]

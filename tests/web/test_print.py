@@ -13,7 +13,7 @@ def test_print_page_holds_every_written_level(client, published_seed):
 
 
 def test_the_stylesheet_has_print_rules(client, published_seed):
-    from craftpath.web.frameworks.render import STATIC
+    from craftpath.present.render import STATIC
 
     assert "@media print" in (STATIC / "craftpath" / "craftpath.css").read_text()
 

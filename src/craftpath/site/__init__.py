@@ -17,9 +17,9 @@ from pathlib import Path
 
 from craftpath.core.formats import canonical, load
 from craftpath.core.formats.inputs import InputError
+from craftpath.core.formats.paths import inside
 from craftpath.core.lint import lint
 from craftpath.core.model import Diagnostic, Framework
-from craftpath.core.paths import inside
 
 # Static files the site needs; vendored test-only assets (axe-core) and htmx (app only) stay out.
 # Below this many pages a worker pool costs more than it saves.
@@ -102,7 +102,7 @@ def _render(framework: Framework, dest: Path, workers: int | None = None,
     parallel too. Work goes out in small chunks, which spreads it evenly and lets `progress`
     hear how far it is.
     """
-    from craftpath.web.frameworks.pages import PageSet
+    from craftpath.present.pages import PageSet
 
     pages = PageSet(framework)
     specs = pages.page_specs()
@@ -147,8 +147,8 @@ def _start_worker(pages, dest: Path) -> None:
 
 
 def _render_chunk(specs) -> int:
-    from craftpath.web.frameworks.pages import root_from
-    from craftpath.web.frameworks.render import Where, render
+    from craftpath.present.pages import root_from
+    from craftpath.present.render import Where, render
 
     pages, dest = _job
     for spec in specs:
@@ -168,13 +168,13 @@ def _check_destination(dest: Path) -> None:
 
 def _write_shared(framework: Framework, dest: Path) -> int:
     """The files every page shares: the search index, the JSON export and the static assets."""
-    from craftpath.web.frameworks.pages import (
+    from craftpath.present.pages import (
         JSON_EXPORT,
         SEARCH_INDEX,
         PageSet,
         search_index_script,
     )
-    from craftpath.web.frameworks.render import STATIC
+    from craftpath.present.render import STATIC
 
     shared = {
         SEARCH_INDEX: search_index_script(PageSet(framework)),

@@ -1,13 +1,14 @@
 """Template context for the app's pages: the plain variables the shared layout reads.
 
-The layout (frameworks/templates/craftpath/layout.html) is also rendered by the static build's
+The layout (present/templates/craftpath/layout.html) is also rendered by the static build's
 standalone engine, which passes these itself; here the project's engine gets them for every
 request, so accounts/base.html and everything extending it need not repeat them."""
 
 from django.conf import settings
 
+from craftpath.present.render import HTMX
+
 from . import access
-from .frameworks.render import HTMX
 
 SECTIONS = (("/people/org/", "org"), ("/people/", "people"), ("/checkins/", "checkins"),
             ("/home/", "home"), ("/insights/", "insights"), ("/notifications/", "inbox"),

@@ -147,7 +147,7 @@ def _demo() -> tuple:
     them when asked)."""
     from django.conf import settings
 
-    from .accounts import demo
+    from . import demo
 
     if demo.has_people():
         return None, ""

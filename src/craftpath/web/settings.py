@@ -167,7 +167,8 @@ CSRF_FAILURE_VIEW = "craftpath.web.frameworks.views.csrf_failure"  # styled, not
 
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [],
+    # The framework pages' layout and templates (present/), which the app's pages extend too.
+    "DIRS": [BASE_DIR.parent / "present" / "templates"],
     "APP_DIRS": True,
     "OPTIONS": {"context_processors": [
         "django.template.context_processors.request",

@@ -30,10 +30,10 @@ from ..model import (
     slugify,
     statement_id,
 )
-from ..paths import inside
 from ..text import collect_terms, find_terms, is_gap, normalise_space, split_statements
 from .budget import load_yaml
 from .inputs import TextFile
+from .paths import inside
 
 NAME = "jtd-markdown"
 CORE_TRACK = "All"

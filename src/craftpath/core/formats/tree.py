@@ -14,66 +14,15 @@ and `tree_data.py` (JSON, YAML, JavaScript, CSV, XLSX). `build(file)` picks one 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..text import normalise_space
+from . import tree_data, tree_markup
+from .blocks import Block, Cell, Document, clean
 from .budget import MAX_DEPTH, MAX_MARKUP_NODES, too_deep, too_many
 from .inputs import TextFile
 
-
-@dataclass
-class Cell:
-    """One table cell: its parts (list items, `<br>`-separated pieces, or the whole text)."""
-
-    parts: list[str]
-    line: int = 0
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.parts)
-
-
-@dataclass
-class Block:
-    kind: str  # heading | para | item | table | comment | code
-    text: str = ""
-    line: int = 0
-    depth: int = 0  # a heading's depth (1 = top); an item's nesting (0 = top level)
-    lead: str = ""  # a bold lead-in (`**Area:** text`) or the key a data value sat under
-    checked: bool | None = None  # a checkbox item: [x] True, [ ] False
-    numbered: bool = False  # an item of a numbered list
-    rows: list[list[Cell]] = field(default_factory=list)  # a table's grid, header row first
-    order: float | None = None  # a heading's explicit order (front matter weight, a key)
-    skip: str = ""  # set by a builder when it knows the block is not content (navigation)
-
-
-@dataclass
-class Document:
-    path: Path
-    kind: str  # markdown | html | rst | latex | text | data | sheet
-    blocks: list[Block]
-    front: dict = field(default_factory=dict)  # front matter, when there is any
-    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, what went wrong)
-
-    @property
-    def title(self) -> str:
-        """The front matter's title, else nothing: a lone H1 is found by the inference."""
-        for key in ("title", "linktitle", "name"):
-            value = self.front.get(key)
-            if isinstance(value, str | int | float) and str(value).strip():
-                return clean(str(value))
-        return ""
-
-    @property
-    def order(self) -> float | None:
-        for key in ("weight", "order", "nav_order", "sort", "position", "level", "rank"):
-            value = self.front.get(key)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return float(value)
-        return None
-
+# The pieces (blocks.py) are named here too, for the readers of a tree (sections.py).
+__all__ = ["Block", "Cell", "Document", "build", "clean", "kind_of"]
 
 MARKUP_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
                    ".mkd": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html",
@@ -83,14 +32,6 @@ DATA_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".js": "js", 
                  ".cjs": "js", ".jsx": "js", ".ts": "js", ".tsx": "js", ".csv": "csv",
                  ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 SUFFIXES = tuple(MARKUP_SUFFIXES) + tuple(DATA_SUFFIXES)
-
-EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]+")
-
-
-def clean(text: str) -> str:
-    """Text as a name: emoji and surrounding symbols dropped, spaces normalised."""
-    text = normalise_space(EMOJI.sub(" ", str(text)))
-    return text.strip(" *_#:|-–—>").strip()
 
 
 def kind_of(path: Path) -> str | None:
@@ -105,8 +46,6 @@ def kind_of(path: Path) -> str | None:
 def build(file: TextFile) -> Document:
     """The document tree of one file. Never raises for bad content: a damaged file gives the
     blocks that could be read and its problems (line, what) in `Document.problems`."""
-    from . import tree_data, tree_markup  # the builders import this module for the classes
-
     kind = kind_of(file.path) or "text"
     builders = {"markdown": tree_markup.markdown, "html": tree_markup.html,
                 "rst": tree_markup.rst, "component": tree_markup.component,

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import yaml
 
 from ..archives import ArchiveError, check_zip
+from .blocks import Block, Cell, Document, clean
 from .budget import MAX_CELLS, MAX_DEPTH, check_data, load_yaml, too_deep, too_many
 from .inputs import TextFile
-from .tree import Block, Cell, Document, clean
 
 TITLE_KEYS = ("displayName", "display_name", "title", "name", "label", "heading")
 

@@ -13,6 +13,7 @@ import re
 import yaml
 
 from ..text import normalise_space
+from .blocks import Block, Cell, Document, clean
 from .budget import (
     MAX_MARKUP_DEPTH,
     MAX_MARKUP_NODES,
@@ -22,7 +23,6 @@ from .budget import (
     too_many,
 )
 from .inputs import TextFile
-from .tree import Block, Cell, Document, clean
 
 FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?",
                           re.DOTALL | re.MULTILINE)

@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from craftpath.web.frameworks import publishing
+
 from ..ids import parse_id
 from .models import Team, User
 
@@ -25,8 +27,6 @@ OPEN_DEPTH = 2  # org chart branches open by default, from the top
 
 def level_names() -> dict[tuple[str, str], str]:
     """(family slug, level slug) → the level's label, for the active framework version."""
-    from craftpath.web.frameworks import publishing
-
     version = publishing.active_version()
     if version is None:
         return {}

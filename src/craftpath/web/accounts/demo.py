@@ -9,6 +9,7 @@ role can be tried; the password is random and printed once (`craftpath demo` pri
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -95,10 +96,12 @@ def demo_csv() -> str:
     return "\n".join(lines) + "\n"
 
 
-def create_demo(password: str | None = None) -> Demo:
+def create_demo(password: str | None = None,
+                more: Callable[[str], None] | None = None) -> Demo:
     """Fill an empty directory with the demo organisation, or give the demo's sign-ins a new
     password when the demo is already there. Needs the bundled framework published (serve does
-    that first). Refuses a directory that holds anyone else."""
+    that first). Refuses a directory that holds anyone else. `more(domain)` adds what the apps
+    above give a new demo organisation (web/demo.py), in the same transaction."""
     password = password or secrets.token_urlsafe(9)
     demo_emails = {email(p[0]) for p in PEOPLE} | {email(o[0]) for o in OTHERS}
     present = set(User.objects.values_list("email", flat=True))
@@ -117,12 +120,8 @@ def create_demo(password: str | None = None) -> Demo:
             person = User.objects.get(email=email(short))
             person.revoke(Role.ENGINEER)
             person.grant(role)
-        if created:  # a few check-ins, so each demo sign-in has something to see
-            from craftpath.web.checkins.demo import add_checkins
-            from craftpath.web.cycles.demo import add_cycle
-
-            add_checkins(DOMAIN)
-            add_cycle(DOMAIN)
+        if created and more:  # a few check-ins, so each demo sign-in has something to see
+            more(DOMAIN)
         sign_ins = [(email(short), what) for short, what in SIGN_INS]
         # One password for the five, so one (slow, on purpose) Argon2 hash is enough.
         User.objects.filter(email__in=[address for address, _ in sign_ins]).update(

@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from craftpath.web.frameworks import publishing
+
 from ..cells import defuse, undefuse
 from .models import Role, Team, User, normalise_email
 from .problems import DirectoryError, RowProblem
@@ -212,8 +214,6 @@ def _date(line: int, value: str, problems: list[RowProblem]) -> date | None:
 
 
 def active_framework():
-    from craftpath.web.frameworks import publishing
-
     version = publishing.active_version()
     return publishing.framework_of(version) if version is not None else None
 

@@ -17,6 +17,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from craftpath.web.notifications.models import Kind
+from craftpath.web.notifications.notify import notify
+
 from .models import Invitation, User
 
 
@@ -26,9 +29,6 @@ def _hash(token: str) -> str:
 
 def invite(person: User, by: User | None = None, now=None) -> Invitation:
     """Revoke the person's earlier invitations and send a new one."""
-    from craftpath.web.notifications.models import Kind
-    from craftpath.web.notifications.notify import notify
-
     now = now or timezone.now()
     token = secrets.token_urlsafe(32)
     days = settings.INVITATION_DAYS

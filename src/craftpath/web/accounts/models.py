@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from . import orgchart
+
 
 class Role(models.TextChoices):
     ENGINEER = "engineer", "Engineer"  # their own data
@@ -74,7 +76,8 @@ class User(AbstractBaseUser):
     level_slug = models.SlugField(max_length=100, blank=True)
     level_since = models.DateField(null=True, blank=True)
     # PROTECT here and on everything that holds a person's data: deleting an account never
-    # takes data with it or quietly detaches reports; data rights (rights.py) erase on purpose.
+    # takes data with it or quietly detaches reports; data rights erase on purpose
+    # (actions/personal_data.py).
     manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="reports")
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
@@ -181,8 +184,6 @@ def check_no_cycle(person: User, manager: User | None) -> None:
     loop. (Directory import checks a whole file's links itself, before anything is saved.)"""
     if manager is None or person.pk is None:
         return  # nobody reports to a person who is not saved yet
-    from . import orgchart
-
     chain = [manager.pk, *orgchart.above(manager.pk)]
     if person.pk in chain:
         names = dict(User.objects.filter(pk__in=chain).values_list("pk", "name"))
@@ -195,7 +196,7 @@ def check_no_cycle(person: User, manager: User | None) -> None:
 class ErasedRatings(models.Model):
     """What is left of erased or anonymised people's closed check-ins: how many agreed
     outcomes of each value a statement got, per quarter, family and level, with no person
-    attached (accounts/rights.py folds a person's check-ins in here before deleting them)."""
+    attached (actions/personal_data.py folds a person's check-ins in here before deleting them)."""
 
     quarter = models.CharField(max_length=7)  # "2026-Q3", when the check-in closed
     family_slug = models.SlugField(max_length=100)

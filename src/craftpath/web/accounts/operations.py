@@ -21,9 +21,8 @@ def run_demo(data_dir: str | Path | None = None):
     with the demo organisation (or give the demo sign-ins a new password). Raises DemoError."""
     _ready(data_dir)
     from craftpath.core.sample import bundled_path
+    from craftpath.web.demo import create_demo
     from craftpath.web.frameworks import publishing
-
-    from .demo import create_demo
 
     if publishing.active_version() is None:
         publishing.publish_path(bundled_path())

@@ -5,15 +5,15 @@ and the people screens all ask here."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 DEPTH_LIMIT = 64  # deeper than any real org chart; a walk up stops here on bad data
 
 
 def _table() -> str:
-    from .models import User
-
-    return connection.ops.quote_name(User._meta.db_table)
+    # The user model by Django's name for it, not by import: models.py asks this module.
+    return connection.ops.quote_name(get_user_model()._meta.db_table)
 
 
 def below_sql(manager_pk: int, select: str = "SELECT id FROM below") -> tuple[str, list]:

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from craftpath.web import access
 from craftpath.web.actions import Invalid
+from craftpath.web.actions import personal_data as rights
 from craftpath.web.actions import rights as rights_actions
-
-from . import rights
 
 
 @login_required

@@ -22,6 +22,7 @@ from craftpath.web import access
 from craftpath.web.actions import Invalid
 from craftpath.web.actions import notes as note_actions
 from craftpath.web.actions import people as people_actions
+from craftpath.web.frameworks import publishing
 
 from . import browse, invitations, oidc
 from .forms import EmailAuthenticationForm, NoteForm
@@ -31,8 +32,6 @@ from .models import User, normalise_email
 def _framework_words(person: User) -> dict:
     """The framework's own names for the person's family, level and tracks (slugs when the
     active version no longer has them)."""
-    from craftpath.web.frameworks import publishing
-
     words = {"family": person.family_slug, "level": person.level_slug,
              "tracks": list(person.track_slugs)}
     version = publishing.active_version()

@@ -19,9 +19,18 @@ from django.db import transaction
 
 from craftpath.web import access
 from craftpath.web.audit.models import Action
-from craftpath.web.checkins import events, loop, packet, spreadsheets
+from craftpath.web.checkins import events, history, loop, packet, plan, spreadsheets
 from craftpath.web.checkins import scope as scopes
-from craftpath.web.checkins.models import SIDES, CheckIn, Entry
+from craftpath.web.checkins.models import (
+    SIDES,
+    CheckIn,
+    ClosedCheckInError,
+    Entry,
+    Evidence,
+    FocusStatement,
+    Goal,
+)
+from craftpath.web.checkins.new_version import open_checkins_elsewhere
 from craftpath.web.frameworks.publishing import active_version
 
 from .errors import Invalid, NotFound, Refused
@@ -132,8 +141,6 @@ def read_entry(viewer, ref, statement_id: str, what: str = "rating"
 
 def read_growth_plan(viewer, person_pk: int, what: str = "growth plan"):
     """A person's growth plan (focus statements and goals): whoever may see their progress."""
-    from craftpath.web.checkins import plan
-
     person = access.progress_visible_people(viewer).filter(pk=person_pk).first()
     if person is None or not access.can_read_growth_plan(viewer, person):
         raise NotFound("person")
@@ -144,8 +151,6 @@ def read_growth_plan(viewer, person_pk: int, what: str = "growth plan"):
 def read_evidence(viewer, ref, evidence_pk: int, what: str = "evidence suggestions"):
     """One evidence item the person cites in their check-in, for whoever may ask the evidence
     assistant about it (access.can_ask_about_evidence). Returns (check-in, item)."""
-    from craftpath.web.checkins.models import Evidence
-
     checkin = find(viewer, ref)
     item = Evidence.objects.filter(pk=evidence_pk).first()
     if item is None or not access.can_ask_about_evidence(viewer, checkin, item):
@@ -264,9 +269,6 @@ def move(viewer, ref, door: str = ""):
 def move_all_open(viewer, version) -> tuple[int, list[tuple[int, str]]]:
     """Every open check-in on another version, carried to `version` (one transaction each:
     one that cannot move stays where it is, with the reason). Returns (moved, refused)."""
-    from craftpath.web.checkins.models import ClosedCheckInError
-    from craftpath.web.frameworks.releasing import open_checkins_elsewhere
-
     if not access.can_carry_checkins_in_bulk(viewer):
         raise Refused("The people team moves open check-ins in bulk.")
     moved, refused = 0, []
@@ -379,8 +381,6 @@ def read_team(viewer):
     the trail, so each sees it in their own."""
     from django.db.models import OuterRef, Subquery
 
-    from craftpath.web.checkins import history
-
     if not access.can_view_team_checkins(viewer):
         raise Refused("The team page is for managers.")
     closed = CheckIn.objects.filter(person=OuterRef("pk")).exclude(closed_at=None) \
@@ -439,9 +439,6 @@ def add_focus(viewer, person_pk: int, statement_id: str, note: str = ""):
     """Add a statement of the person's level or the next to their growth plan."""
     from django.db import IntegrityError
 
-    from craftpath.web.checkins import plan
-    from craftpath.web.checkins.models import FocusStatement
-
     person = find_plan_owner(viewer, person_pk)
     if statement_id not in {s.id for _, _, s in plan.choosable(person)}:
         raise Invalid("is not a statement of this person's level or the next in their tracks",
@@ -459,8 +456,6 @@ def add_focus(viewer, person_pk: int, statement_id: str, note: str = ""):
 
 def remove_focus(viewer, focus_pk: int, person_pk: int | None = None):
     """Remove a focus statement (of `person_pk`'s plan, when given). Returns its person."""
-    from craftpath.web.checkins.models import FocusStatement
-
     focus = FocusStatement.objects.filter(pk=focus_pk).first()
     if focus is None or (person_pk is not None and focus.person_id != person_pk):
         raise NotFound("focus statement")
@@ -472,8 +467,6 @@ def remove_focus(viewer, focus_pk: int, person_pk: int | None = None):
 
 
 def add_goal(viewer, person_pk: int, title: str, due=None, actions: str = ""):
-    from craftpath.web.checkins.models import Goal
-
     person = find_plan_owner(viewer, person_pk)
     if not title.strip():
         raise Invalid("is empty", field="title")
@@ -485,8 +478,6 @@ def add_goal(viewer, person_pk: int, title: str, due=None, actions: str = ""):
 
 
 def find_goal(viewer, goal_pk: int, person_pk: int | None):
-    from craftpath.web.checkins.models import Goal
-
     goal = Goal.objects.filter(pk=goal_pk).first()
     if goal is None or (person_pk is not None and goal.person_id != person_pk):
         raise NotFound("goal")

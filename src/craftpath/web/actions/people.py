@@ -33,9 +33,12 @@ from craftpath.web.accounts.models import (
     check_no_cycle,
     normalise_email,
 )
+from craftpath.web.api.models import ScimExternalId
 from craftpath.web.audit import trail
 from craftpath.web.audit.models import Action
 from craftpath.web.ids import parse_id
+from craftpath.web.notifications.models import Kind
+from craftpath.web.notifications.notify import notify
 
 from .errors import Invalid, NotFound, Refused
 from .recording import OPERATOR, record, record_read
@@ -57,8 +60,6 @@ TEAM_NAME_LENGTH = _length(Team, "name")
 
 
 def _external_length() -> int:
-    from craftpath.web.api.models import ScimExternalId
-
     return _length(ScimExternalId, "value")
 
 
@@ -334,8 +335,6 @@ def _apply(viewer, person: User, plan: _Plan, creating: bool) -> None:
     if plan.team_ids is not None:
         person.teams.set(plan.team_ids)
     if plan.external_id is not None:
-        from craftpath.web.api.models import ScimExternalId
-
         ScimExternalId.objects.update_or_create(person=person,
                                                 defaults={"value": plan.external_id})
     if creating:
@@ -413,9 +412,6 @@ def _email_changed(viewer, person: User, old: str) -> None:
     the changer's reset link as the way back in. Someone who never used their account has
     nothing to take over: their pending invitation follows them to the new address.
     The old address is told in every case, so the person hears of a change they did not make."""
-    from craftpath.web.notifications.models import Kind
-    from craftpath.web.notifications.notify import notify
-
     now = timezone.now()
     by_someone_else = viewer is OPERATOR or viewer.pk != person.pk
     pending = Invitation.objects.filter(person=person, used_at=None, revoked_at=None)
@@ -438,13 +434,6 @@ def _email_changed(viewer, person: User, old: str) -> None:
            link="/people/me/", always_email=True, email_to=old, now=now)
     if by_someone_else and not used and had_invitation and person.is_active:
         invitations.invite(person, by=_actor(viewer), now=now)
-
-
-def confirm_email_on_sign_in(sender, request, user, **kwargs) -> None:
-    """Signing in shows the account is still its person's: their address is theirs again."""
-    if not user.email_confirmed:
-        User.objects.filter(pk=user.pk).update(email_confirmed=True)
-        user.email_confirmed = True
 
 
 # --- invitations --------------------------------------------------------------------------------
@@ -634,8 +623,6 @@ def _change_team(viewer, team: Team, *, name=None, members=None, add=(), remove=
                detail=f"team {team.name}: {len(after - before)} added, "
                       f"{len(before - after)} removed")
     if external_id is not None:
-        from craftpath.web.api.models import ScimExternalId
-
         ScimExternalId.objects.update_or_create(team=team, defaults={"value": external_id})
     if creating:
         record(viewer, Action.CHANGED, target="teams", detail=f"team {team.name} added")

@@ -1,6 +1,6 @@
 """Data rights as actions: a person's copy of everything craftpath holds about them, and the
 people team's erasure or anonymisation of a person. Each asks its own rule in access.py, does
-the work of accounts/rights.py in one transaction and records its entry in the trail.
+the work of personal_data.py in one transaction and records its entry in the trail.
 
 The erasure and anonymisation entries carry lookup keys (keyed hashes of the email and the
 name the person had, see audit/names.py) instead of the name: the people team finds the
@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.db import transaction
 
 from craftpath.web import access
-from craftpath.web.accounts import rights
 from craftpath.web.accounts.models import User, normalise_email
 from craftpath.web.audit import names, trail
 from craftpath.web.audit.models import Action
 from craftpath.web.ids import parse_id
 
+from . import personal_data as rights
 from .errors import Invalid, NotFound, Refused
 from .recording import OPERATOR, _who, record
 

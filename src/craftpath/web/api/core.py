@@ -3,6 +3,8 @@ and the OpenAPI document's finishing touches."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
@@ -50,6 +52,13 @@ class CraftpathAPI(NinjaAPI):
                         answer["content"] = {problems.PROBLEM_JSON:
                                              content.pop("application/json")}
         return schema
+
+
+@cache
+def the_api() -> NinjaAPI:
+    """The API the URLs serve and its reference page (pages.docs) describes: one instance, as
+    django-ninja registers each under its URL namespace once."""
+    return build_api()
 
 
 def build_api() -> NinjaAPI:

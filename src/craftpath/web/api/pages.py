@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from craftpath.web import access
 
 from . import problems, tokens
+from .core import the_api
 from .models import AccessToken, Scope, WebhookEndpoint
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -62,9 +63,7 @@ def api_not_found(request):
 
 @require_safe
 def docs(request):
-    from .urls import api
-
-    schema = api.get_openapi_schema()
+    schema = the_api().get_openapi_schema()
     components = schema.get("components", {}).get("schemas", {})
     return render(request, "api/docs.html", {
         "schema": schema, "groups": reference(schema),

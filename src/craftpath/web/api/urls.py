@@ -4,9 +4,9 @@
 from django.urls import path, re_path
 
 from . import pages, scim_views
-from .core import build_api
+from .core import the_api
 
-api = build_api()
+api = the_api()
 
 urlpatterns = [
     path("api/v1/docs", pages.docs, name="api-docs"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from . import chain
+
 
 class AppendOnlyError(Exception):
     """An audit entry is never changed, and only the retention purge deletes any."""
@@ -90,9 +92,7 @@ class Event(models.Model):
             else self.subject_name
 
     def chained_fields(self) -> dict:
-        from .chain import FIELDS
-
-        return {name: getattr(self, name) for name in FIELDS}
+        return {name: getattr(self, name) for name in chain.FIELDS}
 
 
 class ChainHead(models.Model):
@@ -104,6 +104,15 @@ class ChainHead(models.Model):
     hash = models.CharField(max_length=64)
     anchor_seq = models.PositiveBigIntegerField(default=1)
     anchor_hash = models.CharField(max_length=64)
+
+    @classmethod
+    def locked(cls) -> ChainHead:
+        """The head row, locked until the transaction ends. The migration makes it; it is made
+        here too when missing (a database emptied by `flush`)."""
+        head, _ = cls.objects.select_for_update().get_or_create(
+            pk=1, defaults={"seq": 0, "hash": chain.GENESIS, "anchor_seq": 1,
+                            "anchor_hash": chain.GENESIS})
+        return head
 
 
 class NameSalt(models.Model):

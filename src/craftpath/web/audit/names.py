@@ -29,7 +29,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from .models import Event, NameSalt
+from .models import ChainHead, Event, NameSalt
 
 MARK = "#c:"
 # Each name column, and the id column of the person it names.
@@ -86,9 +86,7 @@ def sealed(fields: dict, salts: dict[int, tuple[str, int]]) -> dict:
 def forget(person_pk: int) -> int:
     """Replace `person_pk`'s names in the trail by their commitments and delete their salt;
     how many names were replaced. In the caller's transaction, under the chain's lock."""
-    from .trail import lock_chain
-
-    lock_chain()
+    ChainHead.locked()
     found = NameSalt.objects.filter(person_pk=person_pk).first()
     if found is None:
         return 0

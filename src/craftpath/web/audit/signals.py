@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
 
+from craftpath.web.accounts.models import RoleGrant, User
+
+from .models import Action
+from .trail import record
+
 _UNKNOWN = object()  # loaded without its manager column (.only()/.defer())
 
 
@@ -22,9 +27,6 @@ def _manager_saved(sender, instance, created, raw=False, update_fields=None,
         return
     before = None if created else getattr(instance, "_audit_manager_id", None)
     if instance.manager_id != before:
-        from .models import Action
-        from .trail import record
-
         # Managers by id, not name: an entry about one person must not carry another's
         # name, which anonymising the other could not take out (names.py seals only the
         # entry's own actor and subject).
@@ -47,24 +49,16 @@ def _ref(pk) -> str:
 
 def _role_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw:
-        from .models import Action
-        from .trail import record
-
         record(None, Action.ROLE_GRANTED, instance.person_id and instance.person,
                target="roles", detail=instance.get_name_display())
 
 
 def _role_deleted(sender, instance, **kwargs) -> None:
-    from .models import Action
-    from .trail import record
-
     record(None, Action.ROLE_REVOKED, instance.person_id, target="roles",
            detail=instance.get_name_display())
 
 
 def connect() -> None:
-    from craftpath.web.accounts.models import RoleGrant, User
-
     post_init.connect(_remember_manager, sender=User, dispatch_uid="audit-manager-init")
     pre_save.connect(_before_save, sender=User, dispatch_uid="audit-manager-before")
     post_save.connect(_manager_saved, sender=User, dispatch_uid="audit-manager-save")

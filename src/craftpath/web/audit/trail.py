@@ -67,20 +67,6 @@ def _subject_of(subject) -> tuple[int | None, str]:
     return subject.pk, subject.name or subject.email
 
 
-def lock_chain() -> None:
-    """Hold the chain's lock until the transaction ends (names.forget changes entries)."""
-    _locked_head()
-
-
-def _locked_head() -> ChainHead:
-    """The head row, locked until the transaction ends. The migration makes it; it is made
-    here too when missing (a database emptied by `flush`)."""
-    head, _ = ChainHead.objects.select_for_update().get_or_create(
-        pk=1, defaults={"seq": 0, "hash": chain.GENESIS, "anchor_seq": 1,
-                        "anchor_hash": chain.GENESIS})
-    return head
-
-
 def record(who, action: str, subject=None, *, target: str = "", detail: str = "",
            subjects: Iterable | None = None) -> list[Event]:
     """Append one entry (or one per person in `subjects`) to the trail and return them.
@@ -96,7 +82,7 @@ def record(who, action: str, subject=None, *, target: str = "", detail: str = ""
               "target": chain.clean_text(target, 100), "detail": chain.clean_text(detail, 300)}
     people = list(subjects) if subjects is not None else [subject]
     with transaction.atomic():
-        head = _locked_head()
+        head = ChainHead.locked()
         made = []
         for person in people:
             subject_pk, subject_name = _subject_of(person)
@@ -258,7 +244,7 @@ def verify(limit_problems: int = 20, expect_head: tuple[int, str] | None = None
     `expect_head` (seq, hash), a head noted elsewhere, also whether the trail still holds that
     entry unchanged, which a rewrite of the whole chain cannot fake."""
     with transaction.atomic():
-        head = _locked_head()
+        head = ChainHead.locked()
     found = Verification(head_seq=head.seq, head_hash=head.hash)
     expected_seq, expected_prev = head.anchor_seq, head.anchor_hash
     # Where the anchor must be: the genesis until a purge, then where the last purge set it.
@@ -355,7 +341,7 @@ def purge(now: datetime | None = None, who=None) -> int:
     by anything else is found."""
     cutoff = (now or timezone.now()) - timedelta(days=retention_days())
     with transaction.atomic():
-        _locked_head()  # no entry is added meanwhile
+        ChainHead.locked()  # no entry is added meanwhile
         old = Event.objects.filter(at__lt=cutoff).order_by("-seq").values_list("seq", "hash")
         last = old.first()
         if last is None:

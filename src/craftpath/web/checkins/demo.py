@@ -1,9 +1,9 @@
-"""Demo check-ins for the demo organisation (accounts/demo.py calls this after filling an
-empty directory): Farah has a closed check-in from last quarter and an open one under way;
-Dana has submitted her self-assessment and waits for Bruno's review. Everyone else has a
-history of quarterly check-ins closed with their manager since they reached their level, so
-the team pages and the insights have figures to show. Each demo sign-in then has something
-to look at."""
+"""Demo check-ins for the demo organisation (web/demo.py adds them after accounts/demo.py fills
+an empty directory, then has the insights figures rebuilt): Farah has a closed check-in from
+last quarter and an open one under way; Dana has submitted her self-assessment and waits for
+Bruno's review. Everyone else has a history of quarterly check-ins closed with their manager
+since they reached their level, so the team pages and the insights have figures to show. Each
+demo sign-in then has something to look at."""
 
 from __future__ import annotations
 
@@ -29,8 +29,6 @@ def _rate(checkin, side: str, pattern: tuple[str, ...], count: int | None = None
 
 
 def add_checkins(domain: str) -> None:
-    from craftpath.web.insights import aggregates
-
     people = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith=domain)}
     farah, chen, dana = people.get("farah"), people.get("chen"), people.get("dana")
     if not (farah and chen and dana):
@@ -56,7 +54,6 @@ def add_checkins(domain: str) -> None:
         current = loop.start(dana, include_next=True)
         _rate(current, "self", ("Meets", "Working towards", "Exceeds"))
         loop.submit(current, "self", dana)
-        aggregates.rebuild()  # the closing dates were moved back after the figures were kept
 
 
 def add_history(people: list, seed: int = 2026) -> None:

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from craftpath.web.accounts.models import User, normalise_email
+from craftpath.web.notifications.models import Kind
+from craftpath.web.notifications.notify import notify
 
 from . import scope as scopes
 from .models import CheckIn, Evidence, FeedbackRequest
@@ -38,9 +40,6 @@ def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
         message: str = "", now=None) -> FeedbackRequest | None:
     """Ask the colleague with `colleague_email`; None (nothing stored, nobody told) when
     nobody active has that address, which the caller answers as if they had been asked."""
-    from craftpath.web.notifications.models import Kind
-    from craftpath.web.notifications.notify import notify
-
     now = now or timezone.now()
     if checkin.is_closed:
         raise FeedbackError(CLOSED)
@@ -92,9 +91,6 @@ def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
 
 def answer(request: FeedbackRequest, comments: dict[str, str],
            evidence: dict[str, list[int]], now=None) -> FeedbackRequest:
-    from craftpath.web.notifications.models import Kind
-    from craftpath.web.notifications.notify import notify
-
     now = now or timezone.now()
     answers = {}
     for sid in request.statement_ids:

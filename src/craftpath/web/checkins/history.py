@@ -20,7 +20,7 @@ from craftpath.core.progress import (
     level_coverage,
     readiness,
 )
-from craftpath.web.frameworks.charts import radar
+from craftpath.present.charts import radar
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
 from .models import CheckIn, Entry

@@ -15,17 +15,21 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.dispatch import Signal
 from django.utils import timezone
 
 from craftpath.core.compare import compare_family_versions
 from craftpath.core.progress import NOT_APPLICABLE
 from craftpath.web.frameworks.publishing import active_version, framework_of
-from craftpath.web.insights.aggregates import record_closed
 
 from . import scope as scopes
 from .models import CheckIn, ClosedCheckInError, Entry, Evidence, SuggestedLink
 
 LIMITS = {"reason": 2000, "comment": 5000}
+
+# Sent with `checkin` inside the closing transaction, once it is frozen: what a receiver keeps
+# (the insights figures, connected by the insights app) moves with the record, or neither does.
+checkin_closed = Signal()
 
 
 class LoopError(Exception):
@@ -309,7 +313,7 @@ def close(checkin: CheckIn, by, seen: str | None = None) -> CheckIn:
         current.snapshot = snapshot_of(current, scope)
         current.closed_at, current.closed_by = timezone.now(), by
         current.save(update_fields=["snapshot", "closed_at", "closed_by"])
-        record_closed(current)  # the insights figures move with the record, or neither does
+        checkin_closed.send(CheckIn, checkin=current)
     return current
 
 

@@ -25,7 +25,7 @@ class Evidence(models.Model):
     """One item of a person's evidence log; it may support several statements.
 
     A person's rows here and below are PROTECTed: deleting their account is refused while
-    they have data; accounts/rights.py erases or anonymises on purpose, and says so."""
+    they have data; actions/personal_data.py erases or anonymises on purpose, and says so."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="evidence")

@@ -15,8 +15,8 @@ from urllib.parse import quote, urlsplit
 from django.template.loader import render_to_string
 
 from craftpath.core.text import unmark
+from craftpath.present.render import STATIC
 from craftpath.web.frameworks import pdf
-from craftpath.web.frameworks.render import STATIC
 
 from . import history as histories
 from . import loop, rows

@@ -16,6 +16,7 @@ from functools import lru_cache
 from django.db import transaction
 
 from craftpath.core.match import Matcher, MatchError, Query, Suggestion, load_embedder
+from craftpath.web.frameworks.models import FrameworkVersion
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
 from . import loop
@@ -45,8 +46,6 @@ def _model():
 
 @lru_cache(maxsize=16)
 def _matcher(version_pk: int, content_hash: str, family_slug: str) -> Matcher | None:
-    from craftpath.web.frameworks.models import FrameworkVersion
-
     version = FrameworkVersion.objects.defer("document").get(pk=version_pk)
     family = framework_of(version).find_family(family_slug)
     if family is None:

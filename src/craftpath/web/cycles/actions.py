@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from craftpath.web.accounts.models import User, normalise_email
 from craftpath.web.checkins.models import CheckIn
+from craftpath.web.notifications.models import Kind
+from craftpath.web.notifications.notify import notify
 
 from .launch import CycleError, StaleCycle
 from .models import DUE_FIELDS, STAGE_LABELS, STAGES, Cycle, Participant
@@ -42,9 +44,6 @@ def pending_people(cycle: Cycle, stage: str) -> set[int]:
 
 def remind_stage(cycle: Cycle, stage: str, now, key: str = "") -> int:
     """Tell whoever must still act on `stage`; returns how many were told."""
-    from craftpath.web.notifications.models import Kind
-    from craftpath.web.notifications.notify import notify
-
     due = cycle.due(stage)
     missed = due < timezone.localdate(now)
     label = STAGE_LABELS[stage]

@@ -1,5 +1,5 @@
-"""A running review cycle for the demo organisation (accounts/demo.py calls this after the
-demo check-ins): the Platform team's spring round, launched, with its first deadline a week
+"""A running review cycle for the demo organisation (web/demo.py adds it after the demo
+check-ins): the Platform team's spring round, launched, with its first deadline a week
 away, and a feedback request to Gus on Farah's open check-in. The people-team sign-in then
 has a cycle to follow, and the Platform people have something on their home page."""
 
@@ -10,6 +10,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from craftpath.web.accounts.models import User
+from craftpath.web.checkins import feedback
+from craftpath.web.checkins.models import CheckIn
 from craftpath.web.frameworks.publishing import active_version
 
 from .launch import launch
@@ -32,9 +34,6 @@ def add_cycle(domain: str) -> None:
 
 
 def _ask_feedback(domain: str) -> None:
-    from craftpath.web.checkins import feedback
-    from craftpath.web.checkins.models import CheckIn
-
     farah = CheckIn.objects.filter(person__email=f"farah@{domain}", closed_at=None).first()
     if farah is None:
         return

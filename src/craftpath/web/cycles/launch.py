@@ -18,6 +18,8 @@ from craftpath.web.accounts.models import Team, User, normalise_email
 from craftpath.web.checkins import scope as scopes
 from craftpath.web.checkins.models import CheckIn, Entry
 from craftpath.web.frameworks.publishing import framework_of
+from craftpath.web.notifications.models import Kind
+from craftpath.web.notifications.notify import notify
 
 from .models import Audience, Cycle, Participant
 
@@ -79,9 +81,6 @@ def audience_people(cycle: Cycle):
 
 def launch(cycle: Cycle, now=None) -> Cycle:
     """Open a check-in for each person in the cycle and tell them, all in one transaction."""
-    from craftpath.web.notifications.models import Kind
-    from craftpath.web.notifications.notify import notify
-
     now = now or timezone.now()
     try:
         with transaction.atomic():

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .pages import Page
-from .render import STATIC, Where, render
+from craftpath.present.pages import Page
+from craftpath.present.render import STATIC, Where, render
 
 TIMEOUT_SECONDS = 90
 CHROMIUM_FLAGS = (

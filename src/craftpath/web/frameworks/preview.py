@@ -12,11 +12,12 @@ import re
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 
+from craftpath.present.pages import PageNotFound, PageSet, search_index_script
+from craftpath.present.render import Where, render
+
 from .drafts import framework_of_draft
 from .models import Draft
-from .pages import PageNotFound, PageSet, search_index_script
 from .publishing import active_version
-from .render import Where, render
 
 SLUG = r"[-a-zA-Z0-9_]+"
 ROUTES = [  # (pattern, page set method)

@@ -40,7 +40,7 @@ class Published:
     version: FrameworkVersion
     created: bool  # False when the same content was already stored (it is made active again)
     warnings: list[Diagnostic] = field(default_factory=list)
-    told: int = 0  # people with an open check-in told about it (releasing.tell_open_checkins)
+    told: int = 0  # people told about it (releasing.version_published's receivers)
     unchanged: bool = False  # the content is the active version already: nothing was done
 
 

@@ -1,6 +1,7 @@
 """What happens around a new version: publishing a draft (with its change note, and a commit
-when a git working copy is configured), `craftpath sync` from that working copy, telling the
-people with an open check-in, and carrying open check-ins to the new version in bulk."""
+when a git working copy is configured) and `craftpath sync` from that working copy. Both send
+`version_published`, to which the apps above answer (the check-ins app tells the people with
+an open check-in on another version: checkins/new_version.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from craftpath.core.formats import canonical
 from craftpath.core.formats.inputs import TextFile
@@ -26,6 +28,11 @@ from .publishing import (
 )
 
 NOTE_LIMIT = 5000
+
+# Sent with `version` inside the publishing transaction, so what a receiver writes (the
+# notifications and their email tasks) is kept with the version or dropped with it; each
+# receiver returns how many people it told. Connected by the apps' AppConfig.ready().
+version_published = Signal()
 
 
 # --- publishing a draft -----------------------------------------------------------------------
@@ -90,7 +97,7 @@ def store_and_tell(framework, diagnostics, provenance: Provenance, linted, activ
     if copy is not None:
         provenance = _commit_to(copy, framework, provenance, active)
     published = publish_framework(framework, diagnostics, provenance, linted=linted)
-    return replace(published, told=tell_open_checkins(published.version))
+    return replace(published, told=tell_about(published.version))
 
 
 def _commit_to(copy: gitcopy.WorkingCopy, framework, provenance: Provenance,
@@ -154,41 +161,13 @@ def sync() -> Synced:
                             "git sync")
     published = publish_framework(framework, notes, provenance)
     if published.created:
-        published = replace(published, told=tell_open_checkins(published.version))
+        published = replace(published, told=tell_about(published.version))
     return Synced(head, published)
 
 
 # --- telling people ---------------------------------------------------------------------------
 
-def tell_open_checkins(version: FrameworkVersion) -> int:
-    """Tell everyone whose open check-in is on another version that `version` is out, with
-    its change note: a notification in their inbox, and an email the worker sends (a mail
-    server that is down delays it, and never the publish). Returns how many were told."""
-    from craftpath.web.checkins.models import CheckIn
-    from craftpath.web.notifications.models import Kind
-    from craftpath.web.notifications.notify import notify_each
-
-    open_ones = (CheckIn.objects.filter(closed_at=None, person__is_active=True)
-                 .exclude(version=version).exclude(person__email="")
-                 .select_related("person", "version"))
-    by = f" by {version.author_name}" if version.author_name else ""
-    messages = []
-    for checkin in open_ones:
-        body = (f"Version {version.label} of {version.name} has been published{by}.\n\n"
-                f"What changed:\n{version.note or '(no note)'}\n\n"
-                f"Your open check-in is on version {checkin.version.label}. You (or your "
-                f"manager) can move it to {version.label} from the check-in's page; your "
-                "ratings go along with their statements, and new statements start unrated.")
-        messages.append((checkin.person_id, f"New framework version {version.label}", body,
-                         f"/checkins/{checkin.pk}/"))
+def tell_about(version: FrameworkVersion) -> int:
+    """Send `version_published`; returns how many people the receivers told."""
     with transaction.atomic():
-        return len(notify_each(Kind.VERSION_PUBLISHED, messages))
-
-
-# --- carrying open check-ins in bulk ------------------------------------------------------------
-
-def open_checkins_elsewhere(version: FrameworkVersion):
-    from craftpath.web.checkins.models import CheckIn
-
-    return (CheckIn.objects.filter(closed_at=None).exclude(version=version)
-            .select_related("person", "version").order_by("version_id", "person__name"))
+        return sum(told for _, told in version_published.send(FrameworkVersion, version=version))

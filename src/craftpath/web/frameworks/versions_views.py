@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from craftpath.web import access
 from craftpath.web.actions.checkins import move_all_open
+from craftpath.web.checkins.new_version import open_checkins_elsewhere
 
-from . import releasing
 from .publishing import active_version, framework_of, version_labelled
 from .review import review
 
@@ -48,7 +48,7 @@ def carry(request):
         if not refused:
             return redirect("versions-carry")
     groups = {}
-    for checkin in releasing.open_checkins_elsewhere(version):
+    for checkin in open_checkins_elsewhere(version):
         groups.setdefault(checkin.version_id, {"version": checkin.version, "checkins": []})
         groups[checkin.version_id]["checkins"].append(checkin)
     new = framework_of(version)

@@ -21,11 +21,11 @@ from django.http import (
 from django.views.decorators.http import require_safe
 
 from craftpath.core.formats import canonical
+from craftpath.present.pages import Page, PageNotFound, PageSet, search_index_script
+from craftpath.present.render import Where, render, render_template
 
 from . import pdf, publishing
 from .cache import RenderedPages
-from .pages import Page, PageNotFound, PageSet, search_index_script
-from .render import Where, render, render_template
 
 
 def _version_and_where(version: str | None):
@@ -78,7 +78,7 @@ def home(request: HttpRequest, version: str | None = None) -> HttpResponse:
     chosen, where = _version_and_where(version)
     if chosen is None:
         return HttpResponse(render_template(
-            "frameworks/message.html", where, page_title="Nothing published yet",
+            "pages/message.html", where, page_title="Nothing published yet",
             heading="Nothing published yet",
             message="Publish a framework with `craftpath publish PATH`, or start the app "
                     "with `craftpath serve` to load the bundled one."))
@@ -171,7 +171,7 @@ def _pdf_response(page: Page, filename: str, where: Where) -> HttpResponse:
         data = pdf.page_to_pdf(page)
     except pdf.PdfUnavailable as problem:
         response = HttpResponse(render_template(
-            "frameworks/message.html", where, page_title="PDF not available",
+            "pages/message.html", where, page_title="PDF not available",
             heading="PDF not available", message=str(problem)), status=503)
         if isinstance(problem, pdf.PdfBusy):
             response["Retry-After"] = str(problem.retry_after)
@@ -192,7 +192,7 @@ def versions(request):
     from craftpath.web import access
 
     return HttpResponse(render_template(
-        "frameworks/versions.html", Where("/", settings.STATIC_URL, app=True),
+        "pages/versions.html", Where("/", settings.STATIC_URL, app=True),
         page_title="Published versions", versions=publishing.all_versions(),
         messages=list(get_messages(request)),  # this page is outside Django's request context
         can_edit=access.can_edit_framework(request.user),
@@ -203,13 +203,13 @@ def not_found(request, exception=None):
     reason = exception.args[0] if exception is not None and exception.args else ""
     # Resolver404 carries a dict of tried patterns; only show our own plain messages.
     message = reason if isinstance(reason, str) and reason else ""
-    html = render_template("frameworks/404.html", Where("/", settings.STATIC_URL, app=True),
+    html = render_template("pages/404.html", Where("/", settings.STATIC_URL, app=True),
                            page_title="Not found", message=message)
     return HttpResponseNotFound(html)
 
 
 def forbidden(request, exception=None):
-    html = render_template("frameworks/error.html", Where("/", settings.STATIC_URL, app=True),
+    html = render_template("pages/error.html", Where("/", settings.STATIC_URL, app=True),
                            page_title="Not allowed", heading="You may not do this",
                            message="Your account does not allow this page or action. If you "
                                    "think it should, ask your people team or an administrator.")
@@ -218,7 +218,7 @@ def forbidden(request, exception=None):
 
 def csrf_failure(request, reason=""):
     """A refused form post (an expired page, cookies off) as a styled page that says what to do."""
-    html = render_template("frameworks/error.html", Where("/", settings.STATIC_URL, app=True),
+    html = render_template("pages/error.html", Where("/", settings.STATIC_URL, app=True),
                            page_title="Form expired", heading="This form could not be sent",
                            message="The page was open too long or your browser refused its "
                                    "cookie. Go back, reload the page and send it again.")
@@ -228,7 +228,7 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     # The page must not fail in turn: it is plain template rendering, with a bare fallback.
     try:
-        html = render_template("frameworks/error.html",
+        html = render_template("pages/error.html",
                                Where("/", settings.STATIC_URL, app=True),
                                page_title="Something went wrong",
                                heading="Something went wrong",

@@ -19,6 +19,8 @@ from django.db.models.functions import Coalesce
 from craftpath.core.progress import NOT_APPLICABLE, Rating, Scale, level_coverage
 from craftpath.web.accounts import orgchart
 from craftpath.web.accounts.models import User
+from craftpath.web.checkins import scope as scopes
+from craftpath.web.checkins.models import CheckIn, Entry
 
 from .models import (
     AreaResult,
@@ -116,8 +118,6 @@ def _entries_of(checkin) -> list[tuple]:
 
 def record_closed(checkin) -> None:
     """Fold a just-closed check-in into the figures. Call inside the closing transaction."""
-    from craftpath.web.checkins import scope as scopes
-
     if checkin.closed_at is None:
         return
     scope = scopes.of_checkin(checkin)
@@ -286,8 +286,6 @@ def rebuild(progress=None, people_per_batch: int = 500) -> int:
     500,000 check-ins outgrew SQLite's page cache and rewrote its log for an hour). The
     quarters' tallies are then recounted from the rebuilt results (`retally`).
     `progress(done, total)` is called after each batch."""
-    from craftpath.web.checkins.models import CheckIn
-
     closed = CheckIn.objects.exclude(closed_at=None)
     total = closed.count()
     people = list(closed.order_by("person_id").values_list("person_id", flat=True).distinct())
@@ -307,9 +305,6 @@ def rebuild(progress=None, people_per_batch: int = 500) -> int:
 
 def _rebuild_people(people: list[int], organisations: dict[int, list[int]]) -> int:
     """Replace these people's figures with ones summarised from their closed check-ins."""
-    from craftpath.web.checkins import scope as scopes
-    from craftpath.web.checkins.models import CheckIn, Entry
-
     with transaction.atomic():
         # Deleting first takes the write locks, so a close of one of these people either
         # ends before the check-ins are read below or waits for this batch.

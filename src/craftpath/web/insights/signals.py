@@ -1,19 +1,27 @@
-"""Insights figures that go with a person: a manager's organisation tallies (keyed by their id,
-not tied to them by a foreign key, since 0 stands for everyone) are removed with them, in the
-same transaction, instead of lingering until the next backfill."""
+"""Insights figures follow what happens elsewhere, in the same transaction: a closed check-in
+is folded into them (checkins' `checkin_closed`), and a manager's organisation tallies (keyed
+by their id, not tied to them by a foreign key, since 0 stands for everyone) are removed with
+them instead of lingering until the next backfill."""
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete
 
+from craftpath.web.accounts.models import User
+from craftpath.web.checkins.loop import checkin_closed
+
+from .aggregates import record_closed
+from .models import QuarterTally
+
 
 def _forget_organisation(sender, instance, **kwargs) -> None:
-    from .models import QuarterTally
-
     QuarterTally.objects.filter(organisation_id=instance.pk).delete()
 
 
-def connect() -> None:
-    from craftpath.web.accounts.models import User
+def _fold_in_closed(sender, checkin, **kwargs) -> None:
+    record_closed(checkin)
 
+
+def connect() -> None:
     post_delete.connect(_forget_organisation, sender=User, dispatch_uid="insights-tallies")
+    checkin_closed.connect(_fold_in_closed, dispatch_uid="insights-closed-checkin")

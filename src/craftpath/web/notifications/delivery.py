@@ -3,8 +3,8 @@ turn that kind of email off.
 
 A row is claimed (locked, then moved from pending to sending, in one transaction) before its
 email is built, so the same row is never sent by two workers. A failed send goes back to
-pending with a time to retry (the schedule re-queues it then); after MAX_ATTEMPTS it is
-marked failed and listed for the people team at /notifications/failed/.
+pending with a time to retry (the schedule re-queues it then, with notify.requeue_due); after
+MAX_ATTEMPTS it is marked failed and listed for the people team at /notifications/failed/.
 """
 
 from __future__ import annotations
@@ -101,18 +101,6 @@ def failed(notification: Notification, error: Exception, now) -> None:
         email_retry_at=now + RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1])
 
 
-def requeue_due(now) -> int:
-    """Queue again the emails whose retry time has come (the schedule calls this)."""
-    from .notify import queue_emails
-
-    due = list(Notification.objects.filter(email_state=EmailState.PENDING,
-                                           email_retry_at__lte=now).values_list("pk", flat=True))
-    taken = [pk for pk in due if Notification.objects.filter(
-        pk=pk, email_state=EmailState.PENDING, email_retry_at__lte=now).update(
-        email_retry_at=None)]
-    return queue_emails(taken)
-
-
 STUCK_AFTER = timedelta(minutes=15)
 
 
@@ -124,13 +112,3 @@ def give_up_stuck(now) -> int:
     ).update(email_state=EmailState.FAILED,
              email_error="the worker stopped while sending; it may not have arrived",
              email_only_link="")
-
-
-def retry_failed(ids: list[int]) -> int:
-    """The people team asks to try failed emails again (for example after fixing SMTP)."""
-    from .notify import queue_emails
-
-    taken = [pk for pk in ids if Notification.objects.filter(
-        pk=pk, email_state=EmailState.FAILED).exclude(kind="invited").update(
-        email_state=EmailState.PENDING, email_attempts=0, email_retry_at=None)]
-    return queue_emails(taken)

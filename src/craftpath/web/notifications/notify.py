@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from .models import EmailOptOut, EmailState, Kind, Notification
+from .tasks import deliver_emails
 
 BATCH = 50  # notifications per email task: one SMTP connection each
 
@@ -67,12 +68,28 @@ def notify_each(kind: str, messages: Iterable[tuple[int, str, str, str]], *,
 
 
 def queue_emails(ids: Iterable[int]) -> int:
-    from .tasks import deliver_emails
-
     ids = list(ids)
     for start in range(0, len(ids), BATCH):
         deliver_emails.enqueue(ids[start:start + BATCH])
     return len(ids)
+
+
+def requeue_due(now) -> int:
+    """Queue again the emails whose retry time has come (the schedule calls this)."""
+    due = list(Notification.objects.filter(email_state=EmailState.PENDING,
+                                           email_retry_at__lte=now).values_list("pk", flat=True))
+    taken = [pk for pk in due if Notification.objects.filter(
+        pk=pk, email_state=EmailState.PENDING, email_retry_at__lte=now).update(
+        email_retry_at=None)]
+    return queue_emails(taken)
+
+
+def retry_failed(ids: list[int]) -> int:
+    """The people team asks to try failed emails again (for example after fixing SMTP)."""
+    taken = [pk for pk in ids if Notification.objects.filter(
+        pk=pk, email_state=EmailState.FAILED).exclude(kind="invited").update(
+        email_state=EmailState.PENDING, email_attempts=0, email_retry_at=None)]
+    return queue_emails(taken)
 
 
 def unread_count(person) -> int:

@@ -1,14 +1,31 @@
 """The schedule: what `craftpath worker` does once a minute besides running queued tasks.
 Reminders before and after cycle deadlines, emails whose retry time has come, and emails
 stuck with a worker that stopped. Safe to run from several workers at once (reminders carry a
-unique key; re-queued emails are claimed by compare-and-set)."""
+unique key; re-queued emails are claimed by compare-and-set).
+
+The reminders belong to the apps above this one (the cycles app's deadlines): each registers
+its job from its AppConfig.ready(), so the schedule needs no import of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+
+from . import delivery, notify
+
+# Each takes the time now and returns how many people it reminded.
+ReminderJob = Callable[[datetime], int]
+_reminder_jobs: list[ReminderJob] = []
+
+
+def add_reminders(job: ReminderJob) -> None:
+    """Run `job` on every tick (once each, however often an app's ready() is called)."""
+    if job not in _reminder_jobs:
+        _reminder_jobs.append(job)
 
 
 @dataclass(frozen=True)
@@ -19,14 +36,10 @@ class Tick:
 
 
 def tick(now=None) -> Tick:
-    from craftpath.web.cycles.actions import scheduled_reminders
-
-    from . import delivery
-
     now = now or timezone.now()
     with transaction.atomic():
-        reminders = scheduled_reminders(now)
+        reminders = sum(job(now) for job in _reminder_jobs)
     with transaction.atomic():
-        retried = delivery.requeue_due(now)
+        retried = notify.requeue_due(now)
         given_up = delivery.give_up_stuck(now)
     return Tick(reminders, retried, given_up)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
 
-from . import delivery
+from . import notify
 from .models import EmailOptOut, EmailState, Kind, Notification
 
 
@@ -82,7 +82,7 @@ def retry(request):
         raise PermissionDenied("Failed emails are for the people team.")
     ids = list(Notification.objects.filter(email_state=EmailState.FAILED)
                .values_list("pk", flat=True))
-    count = delivery.retry_failed(ids)
+    count = notify.retry_failed(ids)
     messages.success(request, f"{count} email(s) queued to be sent again. Invitations are not "
                      "retried: send the invitation again from the person's page.")
     return redirect("notifications:failed")

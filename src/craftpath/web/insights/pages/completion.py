@@ -20,6 +20,8 @@ from django.db.models import (
     When,
 )
 
+from craftpath.web.checkins.models import CheckIn
+
 from .. import charts
 from ..models import ClosedStart
 from ..privacy import Group, withheld
@@ -56,8 +58,6 @@ def stages_by_period(population, periods: list[tuple[str, object]],
     ClosedStart (kept on close); a person has at most one open check-in, so the open ones are
     read live (from the index on open check-ins) and count where their person closed nothing
     started in the same period."""
-    from craftpath.web.checkins.models import CheckIn
-
     names = [name for name, _start in periods]
     found = {name: [0] * len(STAGES) for name in names}
     closed = population.restrict(ClosedStart.objects.filter(quarter__in=names),

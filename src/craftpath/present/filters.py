@@ -1,4 +1,4 @@
-"""Template filters for the framework pages.
+"""Template filters for the framework pages (built into render.py's engine).
 
 The word-level highlight is built here rather than with template loops because compare pages
 hold hundreds of segments and the static build renders hundreds of compare pages.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .formats.inputs import InputError
+from .inputs import InputError
 
 
 class OutsideFolderError(InputError):

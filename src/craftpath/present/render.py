@@ -16,7 +16,9 @@ from django.template import Context, Engine
 from .pages import Page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STATIC = Path(__file__).resolve().parents[1] / "static"
+# The stylesheet, icons and scripts are files the app serves too (web/static/, by WhiteNoise);
+# pages read them by path, never by importing the web package.
+STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 HTMX = "vendor/htmx-2.0.11/htmx.min.js"
 
 
@@ -42,7 +44,7 @@ def ensure_settings() -> None:
 def engine() -> Engine:
     ensure_settings()
     return Engine(dirs=[str(TEMPLATES)], autoescape=True, debug=False,
-                  builtins=["craftpath.web.frameworks.templatetags.craftpath_pages"],
+                  builtins=["craftpath.present.filters"],
                   loaders=[("django.template.loaders.cached.Loader",
                             ["django.template.loaders.filesystem.Loader"])])
 

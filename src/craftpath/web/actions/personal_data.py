@@ -1,6 +1,6 @@
 """Data rights: a person's copy of everything craftpath holds about them, and the people
 team's erasure or anonymisation of a person. The actions (actions/rights.py) decide who may,
-hold the transaction and record the entries; this module does the work.
+hold the transaction and record the entries; this module does the work, reading every app.
 
 The copy holds every row of every table that points at the person (the sections below name
 each relation; tests/web/test_data_rights.py walks the models and fails for a relation that
@@ -33,8 +33,25 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from craftpath.web import access
-
-from .models import ErasedRatings, Note, User
+from craftpath.web.accounts import two_factor
+from craftpath.web.accounts.models import ErasedRatings, Invitation, Note, User
+from craftpath.web.api.models import AccessToken, ScimExternalId, WebhookEndpoint
+from craftpath.web.audit import trail
+from craftpath.web.audit.models import Event
+from craftpath.web.checkins.models import (
+    SIDES,
+    CheckIn,
+    Entry,
+    Evidence,
+    FeedbackRequest,
+    FocusStatement,
+    Goal,
+)
+from craftpath.web.cycles.models import Participant
+from craftpath.web.frameworks.models import ImportDraft
+from craftpath.web.insights.aggregates import forget_person
+from craftpath.web.insights.models import PersonAttribute
+from craftpath.web.notifications.models import EmailOptOut, Notification
 
 ANONYMISED, ERASED = "anonymise", "erase"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -50,18 +67,6 @@ def _when(value) -> str:
 
 def personal_data(person: User) -> dict:
     """Everything craftpath holds about `person` that they may see, as plain JSON values."""
-    from craftpath.web.audit import trail
-    from craftpath.web.audit.models import Event
-    from craftpath.web.checkins.models import (
-        SIDES,
-        CheckIn,
-        Evidence,
-        FeedbackRequest,
-        FocusStatement,
-        Goal,
-    )
-    from craftpath.web.insights.models import PersonAttribute
-
     manager = person.manager
     data = {
         "profile": {
@@ -224,7 +229,6 @@ def _feedback(request, person: User, given: bool) -> dict:
 
 
 def _second_factor(person: User) -> str:
-    from . import two_factor
 
     return "on" if two_factor.enrolled(person) else "off"
 
@@ -346,7 +350,6 @@ class Erased:
 
 def fold_ratings(person: User) -> int:
     """Add the agreed outcomes of `person`'s closed check-ins to the anonymous counts."""
-    from craftpath.web.checkins.models import Entry
 
     added = 0
     entries = Entry.objects.filter(checkin__person=person, checkin__closed_at__isnull=False) \
@@ -370,22 +373,6 @@ def erase(person: User, mode: str) -> Erased:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.admin.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
-
-    from craftpath.web.api.models import AccessToken, ScimExternalId, WebhookEndpoint
-    from craftpath.web.checkins.models import (
-        CheckIn,
-        Evidence,
-        FeedbackRequest,
-        FocusStatement,
-        Goal,
-    )
-    from craftpath.web.cycles.models import Participant
-    from craftpath.web.frameworks.models import ImportDraft
-    from craftpath.web.insights.aggregates import forget_person
-    from craftpath.web.insights.models import PersonAttribute
-    from craftpath.web.notifications.models import EmailOptOut, Notification
-
-    from .models import Invitation
 
     if mode not in (ANONYMISED, ERASED):
         raise ErasureError(f"unknown mode {mode!r}: {ANONYMISED} or {ERASED}")
@@ -440,7 +427,6 @@ def erase(person: User, mode: str) -> Erased:
 
 
 def _forget_second_factor(person: User) -> None:
-    from . import two_factor
 
     two_factor.forget(person)
 

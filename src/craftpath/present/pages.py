@@ -174,7 +174,7 @@ class PageSet:
             ladders.append({"family": family, "rungs": rungs, "tracks": tracks,
                             "matrix": matrix_path(family),
                             "compare": compare_index_path(family)})
-        return self._page(HOME, "frameworks/home.html", self.framework.name, ladders=ladders)
+        return self._page(HOME, "pages/home.html", self.framework.name, ladders=ladders)
 
     def level(self, family_slug: str, level_slug: str) -> Page:
         family = self.family(family_slug)
@@ -185,7 +185,7 @@ class PageSet:
         counts = [(area.name, _count(family.expectation(area.slug, level.slug)))
                   for area in family.areas]
         return self._page(
-            level_path(family, level), "frameworks/level.html", f"{level.label} · {family.name}",
+            level_path(family, level), "pages/level.html", f"{level.label} · {family.name}",
             family=family, level=level, tracks=tracks,
             previous=previous and LevelLink(previous, level_path(family, previous)),
             next=following and LevelLink(following, level_path(family, following)),
@@ -199,7 +199,7 @@ class PageSet:
         family = self.family(family_slug)
         area = self.area_of(family, area_slug)
         cells = [self._cell(family, area, level) for level in family.levels]
-        return self._page(area_path(family, area), "frameworks/area.html",
+        return self._page(area_path(family, area), "pages/area.html",
                           f"{area.name} · {family.name}", family=family, area=area,
                           track=family.track_of(area), cells=cells,
                           nav=self._family_nav(family))
@@ -230,7 +230,7 @@ class PageSet:
                 "dropped": item.of(Change.DROPPED), "kept": item.of(Change.KEPT),
             })
         return self._page(
-            compare_path(family, before, after), "frameworks/compare.html",
+            compare_path(family, before, after), "pages/compare.html",
             f"{before.label} → {after.label} · {family.name}",
             family=family, before=before, after=after, areas=areas,
             counts={change.value: comparison.count(change) for change in Change},
@@ -241,7 +241,7 @@ class PageSet:
         family = self.family(family_slug)
         before, after = self.default_pair(family)
         pairs = [(a, b, compare_path(family, a, b)) for a, b in _forward_pairs(family)]
-        return self._page(compare_index_path(family), "frameworks/compare_index.html",
+        return self._page(compare_index_path(family), "pages/compare_index.html",
                           f"Compare levels · {family.name}", family=family, pairs=pairs,
                           chooser=self._chooser(family, before, after),
                           nav=self._family_nav(family))
@@ -253,17 +253,17 @@ class PageSet:
                          for area in track.areas])
                 for track in family.tracks]
         levels = [LevelLink(level, level_path(family, level)) for level in family.levels]
-        return self._page(matrix_path(family), "frameworks/matrix.html",
+        return self._page(matrix_path(family), "pages/matrix.html",
                           f"Matrix · {family.name}", family=family, rows=rows, levels=levels,
                           nav=self._family_nav(family))
 
     def glossary(self) -> Page:
-        return self._page(GLOSSARY, "frameworks/glossary.html", "Glossary",
+        return self._page(GLOSSARY, "pages/glossary.html", "Glossary",
                           terms=self.glossary_entries())
 
     def search(self, query: str = "") -> Page:
         results = search(self.search_entries(), query) if query else None
-        return self._page(SEARCH, "frameworks/search.html", "Search", query=query,
+        return self._page(SEARCH, "pages/search.html", "Search", query=query,
                           results=results)
 
     def print_all(self) -> Page:
@@ -273,7 +273,7 @@ class PageSet:
                                for track in family.tracks])
                       for level in family.present_levels]
             families.append((family, levels))
-        return self._page(PRINT, "frameworks/print.html", f"{self.framework.name} (print)",
+        return self._page(PRINT, "pages/print.html", f"{self.framework.name} (print)",
                           print_families=families)
 
     def page_specs(self) -> list[tuple[str, tuple[str, ...]]]:
