@@ -4,7 +4,7 @@
 a small grid of families × levels × areas × statements; each function in LAYOUTS writes that
 grid as files (Markdown, HTML, reStructuredText, LaTeX, XLSX, CSV, JSON, YAML, JavaScript) with
 noise — a navigation block on every page, intros, examples, reading lists, a placeholder,
-emoji — and says which (at most one) hint a person would give. `recovered(spec, framework)`
+emoji — and says which hints (at most two) a person would give. `recovered(spec, framework)`
 says what an import got wrong, or nothing.
 
 Used by tests/core/test_layouts.py and bench/corpus_import.py (the pass rate).
@@ -62,8 +62,9 @@ def clean_text(text: str) -> str:
 
 
 def clean_name(text: str, fallback: str) -> str:
-    # 31 characters: the longest sheet name a workbook holds, so every layout can carry it.
-    text = clean_text(text)[:31].strip()
+    # 31 characters and no / or ?: the longest sheet name a workbook holds, and characters
+    # it refuses, so every layout can carry the name.
+    text = clean_text(re.sub(r"[/?]", " ", text))[:31].strip()
     return text if sum(c.isalpha() for c in text) >= 2 else fallback
 
 
@@ -212,8 +213,16 @@ def md_file_per_area(spec: Spec) -> Written:
             for level in fam.levels:
                 lines += [f"## {level}"] + [f"- {t}" for t in fam.cells[(area, level)]] + [""]
             files[f"{_slug(fam.name, f'f{i}')}/{n:02d}. {_slug(area, 'a')}.md"] = "\n".join(lines)
+    return Written(files, _per_area_hints(spec))
+
+
+def _per_area_hints(spec: Spec) -> dict[str, str]:
+    """Folders of area files sharing one list of levels read as one ladder's categories (as
+    dskst's translations); when each folder is its own ladder, a person says so."""
     hints = {"area": "file-name"}
-    return Written(files, hints) if len(spec.families) == 1 else Written(files, hints)
+    if len(spec.families) > 1:
+        hints["family"] = "folder"
+    return hints
 
 
 def md_bold_lead_ins(spec: Spec) -> Written:
@@ -476,7 +485,7 @@ def json_file_per_area(spec: Spec) -> Written:
                                "examples": EXAMPLES[:1]}
             files[f"{_slug(fam.name, f'f{i}')}/{n:02d}-{_slug(area, 'a')}.json"] = json.dumps(
                 data, ensure_ascii=False, indent=2)
-    return Written(files, {"area": "file-name"})
+    return Written(files, _per_area_hints(spec))
 
 
 def _nested(fam: FamilySpec) -> dict:

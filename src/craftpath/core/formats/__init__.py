@@ -153,7 +153,9 @@ def load(paths: list[str | Path], reader: str | None = None,
         module, reason = (chosen, f"--format {reader}") if chosen else detect_direct(file)
         if module is None and not chosen and not structural_hints:
             reason = grid.sniff(file)  # a sheet of levels × areas: the grid reader knows
-            module = grid if reason else None  # its extra columns (tracks, notes, titles)
+            # its extra columns (tracks, notes, titles); a sheet of another shape (lists
+            # of skills per level, between answer columns) goes to the document tree
+            module = grid if reason and not _lists_per_column(file) else None
         if module is None:
             rest.append(file)
             continue
@@ -225,6 +227,15 @@ def load(paths: list[str | Path], reader: str | None = None,
     order = {file.name: index for index, file in enumerate(files)}
     return Loaded(_joined([fw for _, fw in read_ones], order, hints, diagnostics), diagnostics,
                   "+".join(name for name, _ in read_ones), reasons, import_report, readers)
+
+
+def _lists_per_column(file: TextFile) -> bool:
+    """Whether the document tree reads a sheet of this file as a list per column (the
+    skills of each level under its name), a shape the grid reader does not know."""
+    from .tree import build, kind_of
+
+    return kind_of(file.path) == "xlsx" and any(
+        block.kind == "heading" and block.depth == 2 for block in build(file).blocks)
 
 
 def detect_direct(file: TextFile) -> tuple[object | None, str]:

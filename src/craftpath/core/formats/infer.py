@@ -157,6 +157,7 @@ def find_grids(root: Section) -> list[tuple[list[Section], list[str]]]:
         members = [m for m in members if not any(a in members for a in m.ancestors)]
         if len(members) < 2:
             continue
+        members += _differing_siblings(members, candidates, used)
         used.update(id(m) for m in members)
         inner: list[str] = []
         counts: dict[str, int] = {}
@@ -176,6 +177,26 @@ def find_grids(root: Section) -> list[tuple[list[Section], list[str]]]:
     return groups
 
 
+def _differing_siblings(members: list[Section], candidates: list[Section],
+                        used: set[int]) -> list[Section]:
+    """Files beside a grid's files (one level per file) whose sections differ from theirs
+    (a manager's page with its own areas): still levels, with what they hold, when their
+    name reads as a level's (short, with a number or a seniority word) and most files of
+    their folder are in the grid."""
+    if not all(m.kind == "file" for m in members):
+        return []
+    found = []
+    for parent in {id(m.parent): m.parent for m in members if m.parent}.values():
+        files = [c for c in parent.children if c.kind == "file" and c.statement_like()]
+        inside = [c for c in files if c in members]
+        if len(inside) < 2 or len(inside) < 0.6 * len(files):
+            continue
+        found += [c for c in files if c not in members and id(c) not in used and
+                  c in candidates and len(c.name.split()) <= 5 and not left_out_reason(c.name)
+                  and (number_in(c.name) is not None or seniority(c.name) is not None)]
+    return found
+
+
 def _nested_grid_covers(outer, groups) -> bool:
     """Whether another group sits right inside this one's members and holds nearly all their
     content: then that one is the grid (`## Level` / `### Area` on every page) and this
@@ -190,13 +211,14 @@ def _nested_grid_covers(outer, groups) -> bool:
 
 
 def _display(members: list[Section]) -> list[Section]:
-    """Each member, or its nearest ancestor when all members share one name."""
-    if len({m.key for m in members}) > 1 or len(members) < 2:
+    """Each member, or its nearest ancestor when all members share one name: a wrapper
+    heading or key (`### Responsibilities` in each level's file). A file or sheet is named by
+    its own title, never by its folder or workbook (a family per folder may hold one area)."""
+    if len({m.key for m in members}) > 1 or len(members) < 2 or \
+            any(m.kind in ("file", "sheet", "folder") for m in members):
         return members
     climbed = [m.parent if m.parent and m.parent.kind != "root" else m for m in members]
-    if climbed == members:
-        return members
-    return _display(climbed)
+    return climbed
 
 
 def all_series(root: Section) -> list[Section]:
@@ -329,7 +351,9 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
     area_ids = {id(s) for s in axis.areas}
     named_as = axis.levels if axis.outer_is_level else axis.areas
     display = {id(m): d for m, d in zip(named_as, _display(named_as), strict=True)}
-    outer = axis.levels if axis.outer_is_level else axis.areas
+    # a wrapper repeated around every level (`### Responsibilities` in each level's file) is
+    # named by what is around it: families are found from those names, not the wrapper's
+    outer = [display[id(s)] for s in named_as] if axis.outer_is_level else axis.areas
     family_roots = _family_roots(root, outer, hints, axis.levels)
     families = []
     for family_root, name in family_roots:
@@ -384,6 +408,10 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
                                 "areas with a README defining the keywords, or a hint")))
                     else:
                         area, track = "", ""
+                        if entry.kind == "para" and _holds_a_list(section):
+                            # a level that is a list: prose beside it introduces or notes
+                            entry.role, entry.reason = "left-out", "a level's introduction"
+                            continue
                 excluded = next((left_out_reason(s.name) for s in below
                                  if left_out_reason(s.name)), "")
                 if excluded:
@@ -392,6 +420,10 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
                 level_name = display.get(id(level), level).name
                 _place(family, entry, track, area, level_name, split)
     return [f for f in families if f.cells]
+
+
+def _holds_a_list(section: Section) -> bool:
+    return any(e.kind == "item" for e in section.content)
 
 
 def _leads_repeat(levels: list[Section]) -> bool:

@@ -19,7 +19,8 @@ from .tree import Block, Document, clean
 
 # Section names whose content is never statements, and the reason given in the report.
 LEFT_OUT_SECTIONS = (
-    (re.compile(r"^(examples?|example (tasks?|projects?|work)|for example|e\.g\.|"
+    (re.compile(r"^((practical|real|concrete) examples?|examples?|example (tasks?|projects?|work)|"
+                r"for example|e\.g\.|"
                 r"for instance|sample tasks?|illustrations?)\b", re.I), "examples"),
     (re.compile(r"^((further|suggested|recommended|additional) )?(reading( list)?|resources?|"
                 r"references?|links?|books?|courses?|learning (resources|materials)|"
@@ -28,6 +29,8 @@ LEFT_OUT_SECTIONS = (
                 r"other pages|on this page)$", re.I), "navigation"),
     (re.compile(r"^(legend|key|glossary|changelog|change log|licen[cs]e|faq|"
                 r"frequently asked questions)$", re.I), "not framework content"),
+    # `Misc: Tech Lead` after the ladder: a role taken at any level, not a rung of it
+    (re.compile(r"^(misc|miscellaneous)\b", re.I), "miscellaneous, outside the ladder"),
     (re.compile(r"^(description|summary of the area|about|overview|introduction|intro|"
                 r"notes?|cited[_ ]from|citation|source|category|id|slug|key|url|href|icon|"
                 r"colou?r|image|emoji|type|path|weight|order|version|date)$", re.I),
@@ -132,7 +135,30 @@ def build_sections(documents: list[Document]) -> tuple[Section, list[Entry]]:
         _add_document(parent, document, entries, repeated)
     for section in list(root.walk()):
         _split_compound_names(section)
+    for section in list(root.walk()):
+        if section.kind == "file":
+            _hoist_tagline(section)
     return root, entries
+
+
+def _hoist_tagline(file: Section) -> None:
+    """A page whose every section sits under one heading that is a sentence (`## The
+    Engineering Manager is accountable for building high performing teams.`): that heading
+    is a tagline, not a level of the page, and its sections are the page's own, so the page
+    lines up with its siblings (a level is never dropped for a wrapper)."""
+    if len(file.children) != 1:
+        return
+    tagline = file.children[0]
+    words = tagline.name.split()
+    if tagline.kind != "heading" or not tagline.children or \
+            not (len(words) > 6 or tagline.name.rstrip().endswith(".")):
+        return
+    file.children = []
+    file.content.extend(tagline.content)
+    for child in tagline.children:
+        file.add(child)
+    if tagline.entry is not None:
+        tagline.entry.role, tagline.entry.reason = "left-out", "a tagline around the page"
 
 
 COMPOUND = re.compile(r"^(?P<outer>[^()\[\]]+?)\s*[(\[](?P<inner>[^()\[\]]+)[)\]]\s*$")
@@ -209,7 +235,8 @@ def _add_document(parent: Section, document: Document, entries: list[Entry],
     lone_title = None
     if headings and headings[0].depth == min(h.depth for h in headings) and \
             sum(1 for h in headings if h.depth == headings[0].depth) == 1 and \
-            headings[0].depth == 1 and document.kind != "data":
+            headings[0].depth == 1 and document.kind not in ("data", "sheet"):
+        # a workbook's one sheet is still a sheet (an area, a level), not the file's title
         lone_title = headings[0]
     title = document.title or (lone_title.text if lone_title else "") or _file_name(document.path)
     file_section = parent.add(Section(title, "file", name, 1, order=document.order,
@@ -265,7 +292,7 @@ def _add_table(parent: Section, block: Block, file: str, entries: list[Entry]) -
     header, body = rows[0], rows[1:]
     label_columns = _label_columns(header, body)
     if len(label_columns) >= width - 1 and width > 2 or width == 2 and \
-            all(len(row[1].text.split()) <= 3 for row in body):
+            all(len(row[1].text.split()) <= 3 for row in body) or _only_names(body):
         entry = Entry(file, block.line, "cell", " ".join(c.text for r in rows for c in r),
                       block, "left-out", "a table of names or figures, not of expectations")
         entries.append(entry)
@@ -307,6 +334,17 @@ def _add_table(parent: Section, block: Block, file: str, entries: list[Entry]) -
                 entry = Entry(file, row[c].line or row_entry.line, kind, part, block)
                 entries.append(entry)
                 column.content.append(entry)
+
+
+def _only_names(body) -> bool:
+    """Whether most cells are figures (`0-1`, `**5**`), or every cell is a short name and
+    names come back (`L3`, `VS Architect` in a table of next levels): a table of points,
+    titles or paths, never of expectations, whatever its shape."""
+    cells = [cell.text for row in body for cell in row[1:] if cell.text]
+    figures = [text for text in cells if not any(ch.isalpha() for ch in text)]
+    names = all(len(text.split()) <= 3 and len(text) <= 30 for text in cells) and \
+        len(set(cells)) <= 0.8 * len(cells)
+    return len(cells) >= 4 and (len(figures) >= 0.6 * len(cells) or names)
 
 
 def _add_pairs(parent: Section, body, header, file: str, block, entries) -> None:

@@ -7,7 +7,8 @@ report and diagnostics can point at it. Structured data (JSON, YAML, JavaScript 
 literals) becomes headings for its keys and paragraphs and items for its values, so one
 inference (`infer.py`) reads them all the same way.
 
-The builders live in `tree_markup.py` (Markdown, HTML, reStructuredText, LaTeX, plain text)
+The builders live in `tree_markup.py` (Markdown, HTML, Vue and Svelte components,
+reStructuredText, LaTeX, plain text)
 and `tree_data.py` (JSON, YAML, JavaScript, CSV, XLSX). `build(file)` picks one by suffix.
 """
 
@@ -26,7 +27,7 @@ __all__ = ["Block", "Cell", "Document", "build", "clean", "kind_of"]
 MARKUP_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
                    ".mkd": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html",
                    ".rst": "rst", ".rest": "rst", ".tex": "latex", ".latex": "latex",
-                   ".txt": "text", "": "text"}
+                   ".vue": "component", ".svelte": "component", ".txt": "text", "": "text"}
 DATA_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".js": "js", ".mjs": "js",
                  ".cjs": "js", ".jsx": "js", ".ts": "js", ".tsx": "js", ".csv": "csv",
                  ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
@@ -47,7 +48,8 @@ def build(file: TextFile) -> Document:
     blocks that could be read and its problems (line, what) in `Document.problems`."""
     kind = kind_of(file.path) or "text"
     builders = {"markdown": tree_markup.markdown, "html": tree_markup.html,
-                "rst": tree_markup.rst, "latex": tree_markup.latex, "text": tree_markup.text,
+                "rst": tree_markup.rst, "component": tree_markup.component,
+                "latex": tree_markup.latex, "text": tree_markup.text,
                 "json": tree_data.json_document, "yaml": tree_data.yaml_document,
                 "js": tree_data.js_document, "csv": tree_data.csv_document,
                 "xlsx": tree_data.xlsx_document}

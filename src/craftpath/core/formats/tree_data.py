@@ -461,8 +461,63 @@ def xlsx_document(file: TextFile) -> Document:
                 grid.append([Cell(_cell_parts("" if v is None else str(v)), r) for v in values])
         if grid:
             blocks.append(Block("heading", clean(sheet.title), 1, depth=1))
-            blocks.append(Block("table", "", 1, rows=grid))
+            blocks.extend(_sheet_blocks(grid))
     return Document(file.path, "sheet", blocks)
+
+
+def _sheet_blocks(grid: list[list[Cell]]) -> list[Block]:
+    """A sheet's blocks: one table, or, for a self-assessment sheet, its title lines and
+    a list per column.
+
+    Before the table: rows of one cell above the first row of several (a title, a line of
+    description) are paragraphs. Columns of answers (no header, a few short values
+    repeated: `Nope`, `Not there yet`) are a form's, not content. When every header cell
+    names a column (no corner) and the first column holds sentences, not names, each
+    column is a list under its header (`1/ Junior` over the skills of that level)."""
+    blocks = []
+    while len(grid) > 1 and sum(1 for c in grid[0] if c.parts) == 1:
+        cell = next(c for c in grid[0] if c.parts)
+        blocks.append(Block("para", cell.text, cell.line))
+        grid = grid[1:]
+    answers = [c for c in range(max(len(r) for r in grid)) if _answer_column(grid, c)]
+    for c in answers:
+        values = [r[c].text for r in grid if c < len(r) and r[c].parts]
+        blocks.append(Block("comment", f"answers ({', '.join(dict.fromkeys(values))})",
+                            grid[0][0].line))
+    kept = [c for c in range(max(len(r) for r in grid)) if c not in answers and
+            any(c < len(r) and r[c].parts for r in grid)]
+    grid = [[r[c] if c < len(r) else Cell([], r[0].line) for c in kept] for r in grid]
+    header, body = grid[0], grid[1:]
+    if not _columns_of_lists(header, body):
+        return blocks + [Block("table", "", 1, rows=grid)]
+    # a first body row set off by an empty row describes the columns
+    described = len(body) > 1 and body[1][0].line - body[0][0].line > 1
+    for c, head in enumerate(header):
+        blocks.append(Block("heading", clean(head.text), head.line, depth=2))
+        for k, row in enumerate(body):
+            filled = [r.text for r in row if r.parts]
+            if not row[c].parts or len(filled) > 1 and len(set(filled)) == 1:
+                continue  # a label repeated across every column (`Level result`)
+            skip = "a description of the column" if k == 0 and described else ""
+            blocks.extend(Block("item", part, row[c].line, skip=skip) for part in row[c].parts)
+    return blocks
+
+
+def _answer_column(grid: list[list[Cell]], c: int) -> bool:
+    """No header, and a few short values repeated down the column."""
+    if c < len(grid[0]) and grid[0][c].parts:
+        return False
+    values = [r[c].text for r in grid if c < len(r) and r[c].parts]
+    distinct = set(values)
+    return len(values) >= 3 and len(distinct) <= 3 and len(distinct) * 2 <= len(values) and \
+        all(len(v.split()) <= 4 for v in distinct)
+
+
+def _columns_of_lists(header: list[Cell], body: list[list[Cell]]) -> bool:
+    if len(header) < 2 or not body or not all(c.parts for c in header):
+        return False
+    first = [r[0].text for r in body if r[0].parts]
+    return bool(first) and sum(len(t.split()) for t in first) / len(first) > 6
 
 
 ITEM_MARK = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•‣◦▪●–])\s+", re.MULTILINE)

@@ -65,7 +65,7 @@ def markdown(file: TextFile) -> Document:
     front, body, first_line, problems = split_front_matter(file.text, file.name)
     parser = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
     try:
-        tokens = parser.parse(body)
+        tokens = parser.parse(_tables_held_together(body))
     except Exception as error:  # noqa: BLE001 - a parser bug must become a diagnostic
         return Document(file.path, "markdown", [], front,
                         problems + [(first_line, f"Markdown could not be parsed ({error})")])
@@ -75,6 +75,28 @@ def markdown(file: TextFile) -> Document:
         raise too_deep(file.name, "Markdown elements", MAX_MARKUP_DEPTH)
     blocks = MarkdownWalk(tokens, first_line, file.name).blocks()
     return Document(file.path, "markdown", blocks, front, problems)
+
+
+TABLE_OPEN = re.compile(r"<table\b", re.I)
+TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
+FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def _tables_held_together(text: str) -> str:
+    """Markdown with the blank lines inside an HTML `<table>` filled with an empty comment:
+    CommonMark ends an HTML block at a blank line, which would cut a table written with a
+    blank line between its rows into pieces. Lines keep their numbers."""
+    lines = text.split("\n")
+    depth, fenced = 0, False
+    for n, line in enumerate(lines):
+        if FENCE.match(line):
+            fenced = not fenced
+        if fenced:
+            continue
+        if depth > 0 and not line.strip():
+            lines[n] = "<!-- -->"
+        depth = max(0, depth + len(TABLE_OPEN.findall(line)) - len(TABLE_CLOSE.findall(line)))
+    return "\n".join(lines)
 
 
 class MarkdownWalk:
@@ -253,6 +275,26 @@ def html_fragment(source: str, first_line: int, whole: bool = False,
     return walk.out
 
 
+def component(file: TextFile) -> Document:
+    """A Vue or Svelte single-file component: its markup, read as HTML. Vue keeps it in the
+    top-level `<template>`; Svelte around its `<script>` and `<style>` blocks. The code is
+    never run, and directives (`v-for`, `{#each}`) stay as the text they are."""
+    text = file.text
+    start, end = 0, len(text)
+    opening = re.search(r"^<template\b[^>]*>", text, re.M)
+    if opening:
+        closing = [m.start() for m in re.finditer(r"^</template\s*>", text, re.M)]
+        start = opening.end()
+        end = max((c for c in closing if c > start), default=end)
+    # code blocks become as many blank lines, so the lines of the markup stay right
+    markup = COMPONENT_CODE.sub(lambda m: "\n" * m.group().count("\n"), text[start:end])
+    first_line = 1 + text.count("\n", 0, start)
+    return Document(file.path, "html", html_fragment(markup, first_line, name=file.name))
+
+
+COMPONENT_CODE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.I)
+
+
 HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
 HTML_RAW = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>", re.DOTALL | re.I)
 # Elements that never nest (void) or whose end tag may be left out: they are not counted.
@@ -399,6 +441,8 @@ def _direct_list(item, lst) -> bool:
 
 
 def is_navigation(node, tag: str) -> bool:
+    if tag in PAGE_CONTAINERS:  # `<body class="nav-left">` styles the page; it is all of it
+        return False
     if tag in ("nav", "aside", "footer", "header"):
         return True
     if (node.get("role") or "").lower() == "navigation":
@@ -411,6 +455,7 @@ def has_block_child(node) -> bool:
     return any(isinstance(c.tag, str) and c.tag.lower() in BLOCK_TAGS for c in node)
 
 
+PAGE_CONTAINERS = ("html", "body", "main", "article")
 BLOCK_TAGS = ("p", "ul", "ol", "table", "div", "h1", "h2", "h3", "h4", "h5", "h6", "section",
               "details", "pre", "blockquote", "dl")
 
@@ -420,26 +465,29 @@ def text_of(node, keep_breaks: bool = True, nested_lists: bool = True) -> str:
     `nested_lists` is false (a list item's own text)."""
     pieces: list[str] = []
 
+    def add(text: str | None) -> None:
+        # a line break in the source is a hard wrap, not a break: only `<br>` and blocks break
+        if text:
+            pieces.append(text.replace("\r", " ").replace("\n", " "))
+
     def visit(element, top: bool) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if not tag:
-            if element.tail:
-                pieces.append(element.tail)
+            add(element.tail)
             return
         if tag in HtmlWalk.SKIP or (not nested_lists and not top and tag in ("ul", "ol")):
-            if element.tail:
-                pieces.append(element.tail)
+            add(element.tail)
             return
         if tag == "br":
             pieces.append("\n" if keep_breaks else " ")
-        elif element.text:
-            pieces.append(element.text)
+        else:
+            add(element.text)
         for child in element:
             visit(child, False)
         if tag in ("p", "div", "li") and not top and keep_breaks:
             pieces.append("\n")
-        if element.tail and not top:
-            pieces.append(element.tail)
+        if not top:
+            add(element.tail)
 
     visit(node, True)
     text = "".join(pieces).replace("\xa0", " ")
@@ -635,15 +683,59 @@ def latex(file: TextFile) -> Document:
     from pylatexenc.latexwalker import LatexWalker
 
     check_latex_depth(file)  # pylatexenc parses groups and environments by recursion
+    parse_context, text_context = _latex_contexts()
     try:
-        nodelist, _, _ = LatexWalker(file.text, tolerant_parsing=True).get_latex_nodes()
+        nodelist, _, _ = LatexWalker(file.text, latex_context=parse_context,
+                                     tolerant_parsing=True).get_latex_nodes()
     except Exception as error:  # noqa: BLE001 - pylatexenc raises its own kinds on damage
         return Document(file.path, "latex", [], problems=[(1, f"LaTeX could not be parsed "
                                                               f"({error})")])
-    walk = LatexWalk(file.text, LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True))
+    walk = LatexWalk(file.text, LatexNodes2Text(latex_context=text_context, math_mode="verbatim",
+                                                strict_latex_spaces=True))
     walk.nodes(nodelist or [], 0)
     walk.flush()
     return Document(file.path, "latex", walk.out)
+
+
+# Macros that style or set up a page, with their arguments: markup, never text (without a
+# spec pylatexenc renders `\cellcolor{blue!25}` as "blue!25").
+LATEX_SETUP_MACROS = {"cellcolor": "[{", "rowcolor": "[{", "columncolor": "[{",
+                      "rowcolors": "*[{{{", "arrayrulecolor": "[{", "pagenumbering": "{",
+                      "newcolumntype": "{[{", "setlength": "{{", "addtolength": "{{",
+                      "renewcommand": "*{[[{", "newcommand": "*{[[{", "usepackage": "[{",
+                      "documentclass": "[{", "vspace": "*{", "hspace": "*{",
+                      "bigbreak": "", "medbreak": "", "smallbreak": ""}
+
+
+def _latex_contexts():
+    """(parsing, text) contexts: the default ones, with the set-up macros taking their
+    arguments and rendering as nothing, and a row break `\\ [13em]` taking its spacing
+    even after a space (as LaTeX does)."""
+    from pylatexenc.latex2text import MacroTextSpec
+    from pylatexenc.latex2text import get_default_latex_context_db as text_defaults
+    from pylatexenc.latexwalker import get_default_latex_context_db as parse_defaults
+    from pylatexenc.macrospec import MacroSpec, MacroStandardArgsParser
+
+    parse = parse_defaults().filter_context()  # a copy: the defaults are shared
+    parse.add_context_category("craftpath-setup", prepend=True, macros=[
+        MacroSpec(name, spec) for name, spec in LATEX_SETUP_MACROS.items()] + [
+        MacroSpec("\\", MacroStandardArgsParser("*[", optional_arg_no_space=False))])
+    text = text_defaults().filter_context()
+    text.add_context_category("craftpath-setup", prepend=True, macros=[
+        MacroTextSpec(name, simplify_repl="") for name in LATEX_SETUP_MACROS])
+    return parse, text
+
+
+def _holds_blocks(group) -> bool:
+    """Whether a LaTeX group holds an environment or a sectioning command (not `{\\bf x}`)."""
+    from pylatexenc.latexwalker import LatexEnvironmentNode, LatexGroupNode, LatexMacroNode
+
+    for node in group.nodelist or []:
+        if isinstance(node, LatexEnvironmentNode) or \
+                isinstance(node, LatexMacroNode) and node.macroname in SECTION_DEPTH or \
+                isinstance(node, LatexGroupNode) and _holds_blocks(node):
+            return True
+    return False
 
 
 LATEX_NESTING = re.compile(r"\\begin\s*\{[^{}]*\}|\\end\s*\{[^{}]*\}|\\[{}]|[{}]")
@@ -692,6 +784,7 @@ class LatexWalk:
             LatexCharsNode,
             LatexCommentNode,
             LatexEnvironmentNode,
+            LatexGroupNode,
             LatexMacroNode,
         )
 
@@ -717,6 +810,12 @@ class LatexWalk:
                     self.flush()
             elif isinstance(node, LatexCommentNode):
                 continue
+            elif isinstance(node, LatexGroupNode) and _holds_blocks(node):
+                # `{\renewcommand{\arraystretch}{2} \begin{tabular}…}`: a group around
+                # a table or list scopes its settings; its content is the page's
+                self.flush()
+                self.nodes(node.nodelist, list_depth)
+                self.flush()
             elif isinstance(node, LatexCharsNode) and "\n\n" in node.chars:
                 for k, piece in enumerate(re.split(r"\n\s*\n", node.chars)):
                     if k:
