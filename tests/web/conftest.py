@@ -136,6 +136,25 @@ def demo_org(published_seed):
     return create_demo(DEMO_PASSWORD)
 
 
+@pytest.fixture(scope="module")
+def demo_built_once(django_db_setup, django_db_blocker, seed_load):
+    from craftpath.web.demo import create_demo
+
+    def build():
+        publish_seed(seed_load)
+        return create_demo(DEMO_PASSWORD)
+
+    yield from built_once_per_module(django_db_blocker, build)
+
+
+@pytest.fixture
+def shared_demo_org(demo_built_once, db):
+    """demo_org built once for the whole module (the slowest world the tests use) and
+    rolled back after it; each test's changes are rolled back after the test. Only for a
+    module whose every database test wants the demo: its rows stay for the whole module."""
+    return demo_built_once
+
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Without these Chromium stalls on network lookups on a machine with no internet; as root it
 # needs --no-sandbox.

@@ -10,7 +10,7 @@ from craftpath.web.checkins.models import CheckIn
 from craftpath.web.insights.models import Standing
 
 
-def test_the_demo_has_check_ins_at_each_stage(demo_org, client):
+def test_the_demo_has_check_ins_at_each_stage(shared_demo_org, client):
     open_ones = CheckIn.objects.filter(cycle_participation=None, closed_at=None)
     stages = sorted(c.stage for c in open_ones.select_related("person"))  # the cycle's: elsewhere
     assert stages == ["awaiting manager review", "self-assessment in progress"]
@@ -19,7 +19,7 @@ def test_the_demo_has_check_ins_at_each_stage(demo_org, client):
     assert b"The agreed record" in client.get(f"/checkins/{farah.pk}/").content
 
 
-def test_the_demo_has_a_history_since_each_person_reached_their_level(demo_org):
+def test_the_demo_has_a_history_since_each_person_reached_their_level(shared_demo_org):
     closed = CheckIn.objects.exclude(closed_at=None).select_related("person", "reviewer")
     per_person = Counter(c.person.email for c in closed)
     engineers = User.objects.exclude(family_slug="").exclude(manager=None)

@@ -97,7 +97,8 @@ def _walk(client) -> dict[str, tuple[str, dict]]:
 
 
 @pytest.mark.parametrize("sign_in", ["farah", "chen", "amara", "pat", "alex"])
-def test_every_form_takes_hostile_values_without_a_server_error(demo_org, client, sign_in):
+def test_every_form_takes_hostile_values_without_a_server_error(shared_demo_org, client,
+                                                                sign_in):
     walker = User.objects.get(email=f"{sign_in}@demo.craftpath.example")
     client.force_login(walker)
     forms = _walk(client)
