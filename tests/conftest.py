@@ -84,8 +84,9 @@ def _on_postgres() -> bool:
     return os.environ.get("CRAFTPATH_TEST_DB", "sqlite") == "postgres"
 
 
+# django_db_setup: a module's world built once and committed (test_browser_app's demo site).
 _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
-                      "django_db_serialized_rollback", "live_server"}
+                      "django_db_serialized_rollback", "live_server", "django_db_setup"}
 
 
 def pytest_report_header(config):
