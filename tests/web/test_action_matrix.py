@@ -29,6 +29,7 @@ from craftpath.web.accounts.models import Role, RoleGrant, User
 from craftpath.web.api import tokens
 from craftpath.web.checkins.models import Entry
 
+from .admin_helpers import person_form
 from .api_helpers import TokenClient
 from .checkin_helpers import HTMX, start_for
 from .conftest import FAMILY, built_once_per_module, make_small_org, publish_seed
@@ -144,17 +145,6 @@ def _scim(world, role, method, path, body) -> object:
                             HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
-def _person_form(person, **changes) -> dict:
-    """The admin site's change form for `person`, as it is, with `changes`."""
-    data = {"email": person.email, "name": person.name, "is_active": "on",
-            "manager": person.manager_id or "", "family_slug": person.family_slug,
-            "track_slugs": "all", "level_slug": person.level_slug, "level_since": "",
-            "roles-TOTAL_FORMS": "1", "roles-INITIAL_FORMS": "0", "roles-MIN_NUM_FORMS": "0",
-            "roles-MAX_NUM_FORMS": "1000", "roles-0-name": "", "roles-0-person": person.pk}
-    data.update(changes)
-    return data
-
-
 def _undone(call):
     """The answer to `call`, with what it changed rolled back (a savepoint)."""
     with transaction.atomic():
@@ -198,7 +188,7 @@ def _people_change_doors(action, world, role) -> dict[str, str]:
     api = _strongest_api(world, role)
     etag = _api(world, "admin", "read").get(f"/api/v1/people/{ian.pk}")["ETag"]
     if action == "change the manager":
-        form = _person_form(ian, manager=oto.pk)
+        form = person_form(ian, manager=oto.pk)
         api_call = lambda: api.patch(f"/api/v1/people/{ian.pk}",  # noqa: E731
                                      {"manager_id": oto.pk}, if_match=etag)
         scim_call = lambda: _scim(world, role, "PATCH", f"/Users/{ian.pk}", {  # noqa: E731
@@ -207,7 +197,7 @@ def _people_change_doors(action, world, role) -> dict[str, str]:
                 "value": {"value": str(oto.pk)}}]})
         doors = {"scim": lambda: _scim_outcome(_undone(scim_call))}
     else:
-        form = _person_form(ian, **{"roles-0-name": "manager"})
+        form = person_form(ian, **{"roles-0-name": "manager"})
         api_call = lambda: api.put(f"/api/v1/people/{ian.pk}/roles",  # noqa: E731
                                    {"roles": ["manager"]}, if_match=etag)
         doors = {}
@@ -272,7 +262,7 @@ def test_an_allowed_people_change_is_stored_by_each_door(world):
         with transaction.atomic():
             if door == "admin site":
                 _page(world, "admin").post(f"/admin/accounts/user/{ian.pk}/change/",
-                                           _person_form(ian, manager=oto.pk))
+                                           person_form(ian, manager=oto.pk))
             elif door == "api":
                 etag = _api(world, "admin", "read").get(f"/api/v1/people/{ian.pk}")["ETag"]
                 _strongest_api(world, "admin").patch(f"/api/v1/people/{ian.pk}",

@@ -19,6 +19,7 @@ from craftpath.web.actions import people as actions
 from craftpath.web.api import tokens
 from craftpath.web.audit.models import Action, Event
 
+from .admin_helpers import person_form
 from .api_helpers import TokenClient
 from .mail_helpers import run_queue
 
@@ -61,16 +62,6 @@ class Scim:
                                                    "value": value}]})
 
 
-def _person_form(person, **changes) -> dict:
-    data = {"email": person.email, "name": person.name, "is_active": "on",
-            "manager": person.manager_id or "", "family_slug": person.family_slug,
-            "track_slugs": "all", "level_slug": person.level_slug, "level_since": "",
-            "roles-TOTAL_FORMS": "1", "roles-INITIAL_FORMS": "0", "roles-MIN_NUM_FORMS": "0",
-            "roles-MAX_NUM_FORMS": "1000", "roles-0-name": "", "roles-0-person": person.pk}
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
-
-
 def last_seq() -> int:
     return Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
@@ -103,7 +94,7 @@ def test_an_admin_cannot_change_their_own_roles_in_the_admin_site(client_as, sma
     ada = small_org.ada
     before = snapshot()
     client_as(ada).post(f"/admin/accounts/user/{ada.pk}/change/",
-                        _person_form(ada, **{"roles-0-name": "people"}))
+                        person_form(ada, **{"roles-0-name": "people"}))
     after = snapshot()
     # The page read of one's own record is not kept; nothing else changed either.
     assert after == before
@@ -188,7 +179,7 @@ def test_the_admin_site_refuses_a_reporting_line_below_the_admin(client_as, smal
     sol = small_org.sol
     before = snapshot()
     reply = client_as(ada).post(f"/admin/accounts/user/{sol.pk}/change/",
-                                _person_form(sol, manager=small_org.ian.pk))
+                                person_form(sol, manager=small_org.ian.pk))
     assert reply.status_code == 200 and "cannot make Sol report to you" in \
         reply.content.decode()
     assert snapshot() == before
@@ -205,7 +196,7 @@ def test_a_manager_change_is_recorded_once_naming_who_made_it_by_every_door(
     assert Scim(small_org.ada).patch_user(sol, f"{ENTERPRISE}:manager",
                                           {"value": str(small_org.leo.pk)}).status_code == 200
     assert client_as(small_org.ada).post(f"/admin/accounts/user/{eva.pk}/change/",
-                                         _person_form(eva, manager=small_org.oto.pk)
+                                         person_form(eva, manager=small_org.oto.pk)
                                          ).status_code == 302
     changes = entries_after(start, action=Action.MANAGER_CHANGED)
     assert [(e.subject_pk, e.actor_email, e.detail) for e in changes] == [
@@ -222,7 +213,7 @@ def test_nobody_deactivates_themselves_by_any_door(small_org, api_as, client_as)
     assert answer.status_code == 403 and answer.json()["errors"][0]["field"] == "active"
     assert Scim(ada).call("delete", f"/Users/{ada.pk}").status_code == 403
     reply = client_as(ada).post(f"/admin/accounts/user/{ada.pk}/change/",
-                                _person_form(ada, is_active=None))
+                                person_form(ada, is_active=None))
     assert reply.status_code == 200 and "their own account" in reply.content.decode()
     after = snapshot()
     assert after["people"] == before["people"] and after["roles"] == before["roles"]
@@ -289,7 +280,7 @@ def test_an_address_changed_through_the_api_and_the_admin_site_is_recorded_and_t
     assert api.patch(f"/api/v1/people/{leo.pk}", {"email": "leo2@example.com"},
                      if_match=_etag(api, leo)).status_code == 200
     assert client_as(small_org.ada).post(f"/admin/accounts/user/{oto.pk}/change/",
-                                         _person_form(oto, email="oto2@example.com")
+                                         person_form(oto, email="oto2@example.com")
                                          ).status_code == 302
     entries = Event.objects.filter(action=Action.CHANGED, target="account: email")
     assert sorted((e.subject_pk, e.actor_email) for e in entries) == sorted(

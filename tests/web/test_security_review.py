@@ -26,6 +26,7 @@ from craftpath.web.audit.models import Event
 from craftpath.web.checkins import loop
 from craftpath.web.checkins.models import Evidence
 
+from .admin_helpers import person_form
 from .checkin_helpers import HTMX, closed, fill, first_ids, seen_on_page, start_for, submitted
 from .helpers import reworded
 
@@ -82,26 +83,17 @@ def test_2_a_production_start_on_an_empty_database_adds_no_demo_people():
 
 # --- 3. nobody grants themselves a role or a reporting line -----------------------------------
 
-def _person_form(person, **changes) -> dict:
-    data = {"email": person.email, "name": person.name, "is_active": "on",
-            "manager": person.manager_id or "", "family_slug": person.family_slug,
-            "track_slugs": "all", "level_slug": person.level_slug, "level_since": "",
-            "roles-TOTAL_FORMS": "1", "roles-INITIAL_FORMS": "0", "roles-MIN_NUM_FORMS": "0",
-            "roles-MAX_NUM_FORMS": "1000", "roles-0-name": "", "roles-0-person": person.pk}
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
-
 
 def test_3_an_admin_cannot_grant_themselves_the_people_team_role(client_as, small_org):
     ada, ian = small_org.ada, small_org.ian
     admin = client_as(ada)
     admin.post(f"/admin/accounts/user/{ada.pk}/change/",
-               _person_form(ada, **{"roles-0-name": "people"}))
+               person_form(ada, **{"roles-0-name": "people"}))
     ada.refresh_from_db()
     assert not ada.has_role("people")
     # The same form does grant a role to someone else: the refusal is about whose record it is.
     reply = admin.post(f"/admin/accounts/user/{ian.pk}/change/",
-                       _person_form(ian, **{"roles-0-name": "people"}))
+                       person_form(ian, **{"roles-0-name": "people"}))
     assert reply.status_code == 302
     assert ian.roles.filter(name="people").exists()
 
@@ -109,12 +101,12 @@ def test_3_an_admin_cannot_grant_themselves_the_people_team_role(client_as, smal
 def test_3_an_admin_cannot_make_someone_report_to_them(client_as, small_org):
     ada, sol = small_org.ada, small_org.sol
     reply = client_as(ada).post(f"/admin/accounts/user/{sol.pk}/change/",
-                                _person_form(sol, manager=ada.pk))
+                                person_form(sol, manager=ada.pk))
     assert reply.status_code == 200 and "cannot make Sol report to you" in reply.content.decode()
     sol.refresh_from_db()
     assert sol.manager == small_org.oto
     reply = client_as(ada).post(f"/admin/accounts/user/{sol.pk}/change/",
-                                _person_form(sol, manager=small_org.mia.pk))
+                                person_form(sol, manager=small_org.mia.pk))
     assert reply.status_code == 302  # someone else's line is an admin's job
     sol.refresh_from_db()
     assert sol.manager == small_org.mia
@@ -546,7 +538,6 @@ def test_14_a_csv_with_an_unterminated_quote_is_refused(client_as_engineer, smal
         "file": SimpleUploadedFile("x.csv", b'statement_id,rating\n"ml-ops.level-4.1,Meets\n'),
         "fingerprint": page.context["form"].initial["fingerprint"]})
     assert reply.status_code == 422 and "unexpected end of data" in reply.content.decode()
-
 
 
 def test_12_the_api_refuses_a_nul_character_as_problem_json(small_org, api_as):
