@@ -79,6 +79,11 @@ def test_the_whole_loop_with_two_people(browser, live_server, people):
     # 3. Evidence added from the statement, without leaving the page.
     ian.locator(f"#s-{first} details.add-evidence summary").click()
     ian.locator(f"#s-{first} input[name='new-title']").fill("Pipeline migration write-up")
+    # Suggestions arrive inside the form and leave its fields in place (they once replaced the
+    # whole form, through the form's inherited hx-target, when they came before the click).
+    expect(ian.locator(f"#s-{first} .suggestion-list li").first).to_be_visible(timeout=60_000)
+    expect(ian.locator(f"#s-{first} input[name='new-title']")).to_have_value(
+        "Pipeline migration write-up")
     ian.locator(f"#s-{first} button", has_text="Add evidence").click()
     expect(ian.locator(f"#s-{first}")).to_contain_text("Added “Pipeline migration write-up”")
     expect(ian.locator(f"#ev-{first} input[type=checkbox]")).to_be_checked()
