@@ -543,6 +543,10 @@ def can_see_failed_emails(viewer) -> bool:
     return _has(viewer, Role.PEOPLE)
 
 
+def can_retry_failed_emails(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
 # --- peer feedback --------------------------------------------------------------------------
 
 def can_request_feedback(viewer, checkin) -> bool:
