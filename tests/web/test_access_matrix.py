@@ -81,6 +81,7 @@ RULES = {
     **{f"v/<slug:version>/{route}": rule for route, rule in PAGES.items()},
     "versions/": PUBLIC,
     "healthz": PUBLIC,
+    "readyz": PUBLIC,
     "favicon.ico": Rule(each(302)),  # to the static SVG
     # Importing a framework: admins and the people team; others are refused, not hidden.
     "import/": Rule(roles(302, 403, 403, 200, 200)),
