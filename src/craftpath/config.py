@@ -296,6 +296,13 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
                 Duration("s", timedelta(seconds=10), timedelta(days=1)), "300",
                 "/readyz answers 503 when the oldest task due has waited longer (no worker "
                 "running, or one falling behind)."),
+        Setting("CRAFTPATH_METRICS_TOKEN", Text(), None,
+                "/metrics answers a request carrying `Authorization: Bearer` with this token.",
+                shown_default="none: /metrics is off unless CRAFTPATH_METRICS_FROM is set",
+                secret=True),
+        Setting("CRAFTPATH_METRICS_FROM", Items(item=Network()), None,
+                "Addresses or networks that may scrape /metrics without the token.",
+                shown_default="none"),
         Setting("CRAFTPATH_REQUIRE_2FA", Flag(), "0",
                 "Admin and people-team accounts must use a second factor (TOTP)."),
         Setting("CRAFTPATH_AUDIT_RETENTION_DAYS", Whole(1), "730",

@@ -82,6 +82,7 @@ RULES = {
     "versions/": PUBLIC,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
+    "metrics": Rule(each(404)),  # off unless a token or addresses are set (test_metrics.py)
     "favicon.ico": Rule(each(302)),  # to the static SVG
     # Importing a framework: admins and the people team; others are refused, not hidden.
     "import/": Rule(roles(302, 403, 403, 200, 200)),
