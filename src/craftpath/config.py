@@ -296,6 +296,10 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
                 Duration("s", timedelta(seconds=10), timedelta(days=1)), "300",
                 "/readyz answers 503 when the oldest task due has waited longer (no worker "
                 "running, or one falling behind)."),
+        Setting("CRAFTPATH_ACCESS_LOG", Flag(), "1",
+                "A log line per request (method, path, status, time, account id)."),
+        Setting("CRAFTPATH_LOG_FORMAT", Choice(("text", "json")), "text",
+                "How log lines are written: text, or one JSON object per line."),
         Setting("CRAFTPATH_METRICS_TOKEN", Text(), None,
                 "/metrics answers a request carrying `Authorization: Bearer` with this token.",
                 shown_default="none: /metrics is off unless CRAFTPATH_METRICS_FROM is set",

@@ -70,6 +70,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "craftpath.web.metrics.count_requests",  # first: every answer, redirects included
+    *(["craftpath.web.middleware.access_log"] if config.get("CRAFTPATH_ACCESS_LOG") else []),
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -229,7 +230,10 @@ LOGGING = {
     "filters": {"no_client_error_tracebacks": {
         "()": "craftpath.web.security.NoTracebackForClientErrors"},
         "no_secrets": {"()": "craftpath.web.security.NoSecretsInLogs"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_secrets"]}},
+    "formatters": {"text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+                   "json": {"()": "craftpath.web.security.JsonLines"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_secrets"],
+                             "formatter": config.get("CRAFTPATH_LOG_FORMAT")}},
     # Every logger (waitress's too) writes through the one console handler, whose filter
     # masks tokens in links; Django's loggers reach it through the root.
     "root": {"handlers": ["console"], "level": "WARNING"},
@@ -240,6 +244,9 @@ LOGGING = {
         "django.request": {"level": "WARNING",
                            "filters": ["no_client_error_tracebacks", "no_secrets"]},
         "waitress": {"filters": ["no_secrets"]},
+        # One line per request (middleware.access_log), and the worker's failed deliveries.
+        "craftpath.access": {"level": "INFO", "filters": ["no_secrets"]},
+        "craftpath.worker": {"level": "INFO"},
         # These name the email and address of a failed sign-in; nothing personal is logged.
         "axes": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "mozilla_django_oidc": {"handlers": [], "level": "CRITICAL", "propagate": False},

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import time
 from datetime import timedelta
@@ -26,6 +27,8 @@ from craftpath.web import access
 
 from . import destinations
 from .models import Delivery, Event, WebhookEndpoint
+
+log = logging.getLogger("craftpath.worker")
 
 SECRET_PREFIX = "whsec_"
 BODY_KEPT = 2000
@@ -106,6 +109,12 @@ def attempt(delivery_id: int) -> str:
         _count_failure(endpoint)
     delivery.save(update_fields=["attempts", "last_attempt_at", "response_status",
                                  "response_body", "error", "status"])
+    if delivery.status != Delivery.DELIVERED:
+        outcome = "gave up" if delivery.status == Delivery.FAILED else "will retry"
+        log.log(logging.ERROR if delivery.status == Delivery.FAILED else logging.WARNING,
+                "webhook delivery %s to endpoint %s failed (attempt %s, %s): %s",
+                delivery.message_id, endpoint.pk, delivery.attempts, outcome,
+                error or f"answered {status}")
     return delivery.status
 
 

@@ -9,6 +9,7 @@ MAX_ATTEMPTS it is marked failed and listed for the people team at /notification
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import EmailState, Notification
+
+log = logging.getLogger("craftpath.worker")
 
 MAX_ATTEMPTS = 3
 RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=10))  # after the 1st and 2nd failure
@@ -92,10 +95,15 @@ def deliver(ids: list[int], now=None) -> int:
 def failed(notification: Notification, error: Exception, now) -> None:
     reason = f"{type(error).__name__}: {error}"[:500]
     attempts = notification.email_attempts
+    # The notification's id, never its recipient: an SMTP outage shows in the log at once.
     if attempts >= MAX_ATTEMPTS:
         Notification.objects.filter(pk=notification.pk).update(
             email_state=EmailState.FAILED, email_error=reason, email_only_link="")
+        log.error("email for notification %s failed (attempt %s, gave up; listed on the "
+                  "failed emails page): %s", notification.pk, attempts, reason)
         return
+    log.warning("email for notification %s failed (attempt %s, will retry): %s",
+                notification.pk, attempts, reason)
     Notification.objects.filter(pk=notification.pk).update(
         email_state=EmailState.PENDING, email_error=reason,
         email_retry_at=now + RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1])
@@ -107,8 +115,12 @@ STUCK_AFTER = timedelta(minutes=15)
 def give_up_stuck(now) -> int:
     """A row left in `sending` by a worker that stopped mid-send may or may not have arrived;
     sending it again could send it twice, so it is marked failed for the people team to see."""
-    return Notification.objects.filter(
+    given_up = Notification.objects.filter(
         email_state=EmailState.SENDING, email_claimed_at__lt=now - STUCK_AFTER,
     ).update(email_state=EmailState.FAILED,
              email_error="the worker stopped while sending; it may not have arrived",
              email_only_link="")
+    if given_up:
+        log.error("%s emails were left sending by a worker that stopped; marked failed",
+                  given_up)
+    return given_up
