@@ -56,7 +56,10 @@ class Folder(Text):
     strip = True
 
     def parse(self, text: str) -> Path:
-        return Path(text).expanduser()
+        try:
+            return Path(text).expanduser()
+        except RuntimeError:  # "~name" for a user this machine does not have
+            raise Unfit("names the home folder of an unknown user") from None
 
 
 class Flag:
