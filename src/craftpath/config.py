@@ -358,6 +358,10 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
         Setting("CRAFTPATH_EMAIL_TLS", Flag(), "1",
                 "STARTTLS; 0 for a relay on the same machine."),
         Setting("CRAFTPATH_EMAIL_FROM", Text(), "craftpath@localhost", "The sender address."),
+        Setting("CRAFTPATH_EMAIL_TIMEOUT",
+                Duration("s", timedelta(seconds=1), timedelta(minutes=5)), "30",
+                "How long the SMTP server has to answer each step before the send is retried "
+                "later."),
     ),
     "API and webhooks": (
         Setting("CRAFTPATH_API_RATE", Whole(1), "600",

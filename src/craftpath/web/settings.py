@@ -142,6 +142,8 @@ if config.given("CRAFTPATH_EMAIL_HOST"):
     # STARTTLS unless the port is SMTPS, or CRAFTPATH_EMAIL_TLS=0 (a relay on this machine).
     EMAIL_USE_TLS = EMAIL_PORT != 465 and config.get("CRAFTPATH_EMAIL_TLS")
     EMAIL_USE_SSL = EMAIL_PORT == 465
+    # A frozen server must not hold the worker: each connect, read and write gives up.
+    EMAIL_TIMEOUT = config.get("CRAFTPATH_EMAIL_TIMEOUT").total_seconds()
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = config.get("CRAFTPATH_EMAIL_FROM")
