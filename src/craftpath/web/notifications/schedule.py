@@ -29,6 +29,15 @@ def add_reminders(job: ReminderJob) -> None:
         _reminder_jobs.append(job)
 
 
+# Other apps' upkeep on every tick (webhook deliveries a stopped worker held, say).
+_upkeep_jobs: list[Callable[[datetime], int]] = []
+
+
+def add_upkeep(job: Callable[[datetime], int]) -> None:
+    if job not in _upkeep_jobs:
+        _upkeep_jobs.append(job)
+
+
 @dataclass(frozen=True)
 class Tick:
     reminders: int
@@ -43,4 +52,7 @@ def tick(now=None) -> Tick:
     with transaction.atomic():
         reclaimed = delivery.reclaim_expired(now)  # due now: requeued just below
         retried = notify.requeue_due(now)
+    for job in _upkeep_jobs:
+        with transaction.atomic():
+            job(now)
     return Tick(reminders, retried, reclaimed)
