@@ -49,7 +49,10 @@ def tick(now=None) -> Tick:
     now = now or timezone.now()
     with transaction.atomic():
         reminders = sum(job(now) for job in _reminder_jobs)
+    from .worker import requeue_orphaned_tasks
+
     with transaction.atomic():
+        requeue_orphaned_tasks(now)
         reclaimed = delivery.reclaim_expired(now)  # due now: requeued just below
         retried = notify.requeue_due(now)
     for job in _upkeep_jobs:
