@@ -146,3 +146,16 @@ def test_a_long_link_file_is_read_as_a_stream_in_bounded_memory():
     assert len(links["family"]) == 64 and len(report.problems) == 20
     assert "… and 99980 more skipped lines" in report.summary()
     assert peak < 8_000_000
+
+
+def test_a_link_made_later_is_added_without_learning_the_rest_again(seed_family, embedder):
+    links = generated_links(TARGET, 12)
+    at_once, step_by_step = Matcher(seed_family, embedder), Matcher(seed_family, embedder)
+    at_once.learn(links)
+    step_by_step.learn(links[:11])
+    step_by_step.learn_more(links[11:])
+    assert len(step_by_step.learned) == 12
+    # Evidence is quantised per batch, so a link embedded alone differs in the last digits.
+    first, second = ranked(at_once, top=5), ranked(step_by_step, top=5)
+    assert [s.statement.id for s in first] == [s.statement.id for s in second]
+    assert [s.score for s in first] == pytest.approx([s.score for s in second], abs=0.01)

@@ -214,6 +214,16 @@ class Learned:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def adding(self, vectors, rows, signs) -> Learned:
+        """A new Learned with more links (a link made just now): nothing is embedded again."""
+        import numpy
+
+        return Learned(numpy.concatenate([self.vectors, numpy.asarray(vectors, numpy.float32)]),
+                       numpy.concatenate([self.rows, numpy.asarray(rows, numpy.int64)]),
+                       numpy.concatenate([self.signs, numpy.asarray(signs, numpy.float32)]),
+                       self.cell_of, self.area_of, self.statement_vectors,
+                       self.statement_share)
+
     def signal(self, evidence, statement: float, cell: float, area: float,
                temperature: float):
         """A (len(evidence), rows) array of learned scores."""

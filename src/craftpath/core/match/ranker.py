@@ -166,6 +166,14 @@ class Matcher:
     def learn(self, links: list[Link]) -> None:
         self.learned = self.learned_from(links)
 
+    def learn_more(self, links: list[Link]) -> None:
+        """Add `links` to what was learned, embedding only them (a link made just now)."""
+        more = self.learned_from(links)
+        if more is None or self.learned is None:
+            self.learned = more
+        else:
+            self.learned = self.learned.adding(more.vectors, more.rows, more.signs)
+
     @property
     def model_label(self) -> str:
         """What a link made from a suggestion records."""
