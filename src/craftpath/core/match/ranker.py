@@ -120,6 +120,7 @@ class Matcher:
         self._area_rows = None
         self._mean = None
         self.learned: Learned | None = None  # replaced whole, never changed in place
+        self.learned_state = None  # what the caller learned from, for its own bookkeeping
 
     @property
     def method(self) -> str:
