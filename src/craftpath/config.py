@@ -292,6 +292,17 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
         Setting("CRAFTPATH_TRUSTED_PROXY", Items(item=Network()), "127.0.0.1",
                 "The proxies' addresses or networks whose X-Forwarded-* headers are "
                 "trusted (with CRAFTPATH_BEHIND_PROXY=1)."),
+        Setting("CRAFTPATH_READY_QUEUE_AGE",
+                Duration("s", timedelta(seconds=10), timedelta(days=1)), "300",
+                "/readyz answers 503 when the oldest task due has waited longer (no worker "
+                "running, or one falling behind)."),
+        Setting("CRAFTPATH_METRICS_TOKEN", Text(), None,
+                "/metrics answers a request carrying `Authorization: Bearer` with this token.",
+                shown_default="none: /metrics is off unless CRAFTPATH_METRICS_FROM is set",
+                secret=True),
+        Setting("CRAFTPATH_METRICS_FROM", Items(item=Network()), None,
+                "Addresses or networks that may scrape /metrics without the token.",
+                shown_default="none"),
         Setting("CRAFTPATH_REQUIRE_2FA", Flag(), "0",
                 "Admin and people-team accounts must use a second factor (TOTP)."),
         Setting("CRAFTPATH_AUDIT_RETENTION_DAYS", Whole(1), "730",
