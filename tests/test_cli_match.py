@@ -129,7 +129,7 @@ def test_past_links_teach_the_ranker_and_the_reason_says_so(run, seeds_dir, tmp_
     assert first["statement"] == "edge-computing.level-4.1"
     assert first["why"].startswith("people linked similar evidence here; ")
     assert set(first) == {"statement", "score", "why"}
-    assert ("craftpath match: 6 links learned from 10 lines, 1 duplicates, 2 lines skipped"
+    assert ("craftpath match: 6 distinct links learned from 10 lines (7 read, 2 skipped)"
             in err)
     assert (f"{links}:8: no statement 'no-such.level-4.1' in ml-and-edge-ml-engineer-craft; "
             "skipped") in err
@@ -145,7 +145,7 @@ def test_an_empty_or_duplicated_link_file_changes_nothing(run, seeds_dir, tmp_pa
     _, plain, _ = run("match", seeds_dir, "--input", items, "--json")
     code, with_empty, err = run("match", seeds_dir, "--input", items, "--links", empty, "--json")
     assert code == 0 and with_empty == plain
-    assert "0 links learned from 0 lines" in err
+    assert "0 distinct links learned from 0 lines (0 read, 0 skipped)" in err
     once = write_items(tmp_path / "once.jsonl", *JARGON_LINKS)
     twice = write_items(tmp_path / "twice.jsonl", *JARGON_LINKS, *reversed(JARGON_LINKS))
     _, from_once, _ = run("match", seeds_dir, "--input", items, "--links", once, "--json")

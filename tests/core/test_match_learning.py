@@ -91,7 +91,7 @@ def test_a_duplicated_link_file_learns_what_the_file_once_learns(seed_family, em
     once, report_once = read_links(lines, known)
     twice, report_twice = read_links(lines + list(reversed(lines)), known)
     assert once == twice
-    assert report_once.links == report_twice.links == 15 and report_twice.duplicates == 15
+    assert report_once.kept == report_twice.kept == 15 and report_twice.links == 30
     first, second = Matcher(seed_family, embedder), Matcher(seed_family, embedder)
     first.learn(once[seed_family.slug])
     second.learn(twice[seed_family.slug])
@@ -143,6 +143,7 @@ def test_a_long_link_file_is_read_as_a_stream_in_bounded_memory():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert report.lines == 200_000 and report.skipped == 100_000 and report.links == 100_000
+    assert report.kept == 64 and report.capped
     assert len(links["family"]) == 64 and len(report.problems) == 20
     assert "… and 99980 more skipped lines" in report.summary()
     assert peak < 8_000_000

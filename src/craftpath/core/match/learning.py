@@ -53,11 +53,12 @@ class Link:
 
 @dataclass
 class LinkReport:
-    """What reading links found: lines read, links kept, duplicates and bad lines."""
+    """What reading links found: lines read, links read and kept, and bad lines."""
 
     lines: int = 0
-    links: int = 0  # distinct, well-formed links to known statements
-    duplicates: int = 0
+    links: int = 0  # well-formed links to known statements, repeats included
+    kept: int = 0  # distinct links learned
+    capped: bool = False  # whether a statement had more than KEEP_PER_STATEMENT
     skipped: int = 0  # bad lines, each a problem
     problems: list[str] = field(default_factory=list)  # the first MAX_PROBLEMS_SHOWN
 
@@ -67,9 +68,10 @@ class LinkReport:
             self.problems.append(message)
 
     def summary(self) -> str:
-        said = (f"{self.links} links learned from {self.lines} lines"
-                + (f", {self.duplicates} duplicates" if self.duplicates else "")
-                + (f", {self.skipped} lines skipped" if self.skipped else ""))
+        said = (f"{self.kept} distinct links learned from {self.lines} lines ({self.links} "
+                f"read, {self.skipped} skipped"
+                + (f"; at most {KEEP_PER_STATEMENT} kept a statement" if self.capped else "")
+                + ")")
         more = self.skipped - len(self.problems)
         return "\n".join([said, *self.problems]
                          + ([f"… and {more} more skipped lines"] if more > 0 else []))
@@ -116,27 +118,25 @@ class LinkSample:
         self.keep = keep
         self._heaps: dict[str, list[tuple[int, Link]]] = {}  # max-heaps by negated digest
         self._digests: set[int] = set()
+        self.capped = False  # whether a statement had more links than `keep`
 
-    def add(self, link: Link) -> bool:
-        """Whether `link` is new (a duplicate of one kept, or seen before and dropped from
-        the sample, is not: its digest decides the same way again)."""
+    def add(self, link: Link) -> None:
+        """Keep `link` if its digest is among its statement's smallest (a repeat of a kept
+        link, or of one left out, decides the same way again)."""
         digest = link.digest
         if digest in self._digests:
-            return False
+            return
         heap = self._heaps.setdefault(link.statement, [])
         if len(heap) < self.keep:
             heapq.heappush(heap, (-digest, link))
             self._digests.add(digest)
-            return True
-        largest = -heap[0][0]
-        if digest > largest:
-            return True  # new, but not among the smallest: the sample stays as it is
-        if digest == largest:
-            return False
+            return
+        self.capped = True
+        if digest >= -heap[0][0]:
+            return  # not among the smallest: the sample stays as it is
         _, dropped = heapq.heapreplace(heap, (-digest, link))
         self._digests.discard(dropped.digest)
         self._digests.add(digest)
-        return True
 
     def links(self) -> list[Link]:
         """The kept links in a fixed order (by statement, then digest)."""
@@ -145,19 +145,6 @@ class LinkSample:
 
     def __len__(self) -> int:
         return len(self._digests)
-
-
-def sample_links(links: Iterable[Link], report: LinkReport | None = None,
-                 keep: int = KEEP_PER_STATEMENT) -> LinkSample:
-    """The sample of `links`, counting in `report` the new links and the duplicates (past the
-    cap of a statement, a repeat of a link left out of the sample counts as new again)."""
-    sample = LinkSample(keep)
-    for link in links:
-        new = sample.add(link)
-        if report is not None:
-            report.links += new
-            report.duplicates += not new
-    return sample
 
 
 def read_links(lines: Iterable[str], families: dict[str, frozenset[str]],
@@ -170,13 +157,14 @@ def read_links(lines: Iterable[str], families: dict[str, frozenset[str]],
     samples = {slug: LinkSample() for slug in families}
     where = ", ".join(families) if len(families) > 1 else next(iter(families), "the framework")
     for link in parse_links(lines, known, report, source, where):
-        new = False
+        report.links += 1
         for slug, ids in families.items():
             if link.statement in ids:
-                new = samples[slug].add(link) or new
-        report.links += new
-        report.duplicates += not new
-    return {slug: sample.links() for slug, sample in samples.items()}, report
+                samples[slug].add(link)
+    found = {slug: sample.links() for slug, sample in samples.items()}
+    report.kept = len({link for links in found.values() for link in links})
+    report.capped = any(sample.capped for sample in samples.values())
+    return found, report
 
 
 class Learned:
