@@ -80,9 +80,10 @@ def sync(embedder) -> dict[str, int]:
     """Make the rows match the links in the database: learn the new ones (and the edited),
     forget the gone ones. Cheap when nothing changed (one read of the links' ids and
     digests). Returns {"added": …, "removed": …}."""
-    if not current().learning or embedder is None:
-        removed = LearnedLink.objects.all().delete()[0]
-        return {"added": 0, "removed": removed}
+    if not current().learning:
+        return {"added": 0, "removed": LearnedLink.objects.all().delete()[0]}
+    if embedder is None:  # no model here: learning waits for a worker that has it
+        return {"added": 0, "removed": 0}
     links = Entry.evidence.through.objects.values_list(
         "entry_id", "evidence_id", "entry__checkin__family_slug", "entry__statement_id",
         "evidence__title", "evidence__description")
