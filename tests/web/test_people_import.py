@@ -192,14 +192,25 @@ def test_roles_come_with_the_file_when_it_has_the_column(published_seed, small_o
     # Without the column nobody's roles change.
     import_csv("\n".join(line.rsplit(",", 1)[0] for line in text.splitlines()) + "\n")
     assert User.objects.get(pk=ian.pk).has_role("people")
-    # From the app, set_roles' rules: an admin neither gives the people-team role nor
-    # changes their own roles; nothing is imported when a row breaks one.
+    # From the app (the import action), set_roles' rules: an admin neither gives the
+    # people-team role nor changes their own roles; nothing is imported when a row breaks one.
+    from craftpath.web.actions import people as actions
+
+    def refused(text):
+        with pytest.raises(DirectoryError) as caught:
+            actions.import_directory(ada, text.encode(), dry_run=False)
+        return [str(problem) for problem in caught.value.problems]
+
     before = sorted(User.objects.values_list("email", "roles__name"))
-    found = problems_of(with_roles(ian="chief"), actor=ada)
-    assert [f.split(", ", 1)[1] for f in found] == [
+    assert [f.split(", ", 1)[1] for f in refused(with_roles(ian="chief"))] == [
         "roles: unknown role 'chief' (known: engineer, manager, people, admin, editor)"]
-    found = problems_of(with_roles(eva="people", ada="admin;editor"), actor=ada)
-    assert sorted(f.split(": ", 1)[1] for f in found) == [
+    assert sorted(f.split(": ", 1)[1] for f in refused(with_roles(
+        eva="people", ada="admin;editor"))) == [
         "the people-team role is given and taken only by someone who holds it",
         "you cannot change your own roles; another admin must"]
     assert sorted(User.objects.values_list("email", "roles__name")) == before
+    # An admin who holds the people-team role gives it.
+    ada.grant(Role.PEOPLE)
+    actions.import_directory(ada, with_roles(eva="people", ada="admin;people").encode(),
+                             dry_run=False)
+    assert User.objects.get(pk=eva.pk).has_role("people")

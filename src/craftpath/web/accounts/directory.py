@@ -69,18 +69,21 @@ class _Row:
     roles: list[str] | None = None  # None: the file has no roles column (roles left alone)
 
 
-def import_csv(text: str | bytes, dry_run: bool = False, actor=None) -> ImportReport:
+def import_csv(text: str | bytes, dry_run: bool = False, actor=None,
+               actor_gives_people_role: bool = False) -> ImportReport:
     """Check the file; unless `dry_run`, apply it in one transaction. Raises DirectoryError
     (with every problem) instead of importing part of a file. `actor` is who imports from the
     app: their file may not put anyone under them (nobody grants themselves a reporting
-    line); the command line's operator (no actor) may."""
+    line), nor change their own roles, nor give or take the people-team role unless
+    `actor_gives_people_role` (access.can_give_or_take_role, asked by the action); the command
+    line's operator (no actor) may."""
     report = ImportReport()
     rows = _parse(text, report.problems)
     if not report.problems:
         _check_links(rows, report.problems)
     if not report.problems and actor is not None:
         _check_not_self_granted(rows, actor, report.problems)
-        _check_roles_allowed(rows, actor, report.problems)
+        _check_roles_allowed(rows, actor, actor_gives_people_role, report.problems)
     if report.problems:
         raise DirectoryError(report.problems)
     with transaction.atomic():
@@ -338,11 +341,10 @@ def _check_not_self_granted(rows: list[_Row], actor, problems: list[RowProblem])
                                        "you; another admin must import that change"))
 
 
-def _check_roles_allowed(rows: list[_Row], actor, problems: list[RowProblem]) -> None:
+def _check_roles_allowed(rows: list[_Row], actor, gives_people_role: bool,
+                         problems: list[RowProblem]) -> None:
     """The rules of set_roles (access.py), for a file imported from the app: nobody changes
     their own roles, and only someone holding the people-team role gives or takes it."""
-    from craftpath.web import access
-
     held = {}
     for email, role in User.objects.filter(email__in=[r.email for r in rows if r.roles]) \
             .values_list("email", "roles__name"):
@@ -355,8 +357,7 @@ def _check_roles_allowed(rows: list[_Row], actor, problems: list[RowProblem]) ->
         if changed and row.email == actor.email:
             problems.append(RowProblem(row.line, "roles", "you cannot change your own roles; "
                                                           "another admin must"))
-        elif Role.PEOPLE in changed and not access.can_give_or_take_role(
-                actor, User(pk=-1), Role.PEOPLE):
+        elif Role.PEOPLE in changed and not gives_people_role:
             problems.append(RowProblem(row.line, "roles", "the people-team role is given and "
                                        "taken only by someone who holds it"))
 

@@ -544,7 +544,10 @@ def import_directory(viewer, data, dry_run: bool, invite_added: bool = False):
     if not _may(viewer, access.can_import_directory):
         raise Refused("Only admins import a directory.")
     with trail.acting_as(_actor(viewer)):
-        report = directory.import_csv(data, dry_run=dry_run, actor=_actor(viewer))
+        report = directory.import_csv(
+            data, dry_run=dry_run, actor=_actor(viewer),
+            actor_gives_people_role=_may(viewer, access.can_give_or_take_role,
+                                         User(pk=-1), Role.PEOPLE))
         if report.applied:
             changed = report.created + report.updated
             if changed:
