@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
 
+from ..words import counted
 from . import notify
 from .models import EmailOptOut, EmailState, Kind, Notification
 
@@ -43,7 +44,7 @@ def open_notification(request, pk: int):
 def read_all(request):
     count = Notification.objects.filter(recipient=request.user, read_at=None) \
         .update(read_at=timezone.now())
-    messages.success(request, f"{count} notification(s) marked as read.")
+    messages.success(request, f"{counted(count, 'notification')} marked as read.")
     return redirect("notifications:inbox")
 
 
@@ -83,6 +84,6 @@ def retry(request):
     ids = list(Notification.objects.filter(email_state=EmailState.FAILED)
                .values_list("pk", flat=True))
     count = notify.retry_failed(ids)
-    messages.success(request, f"{count} email(s) queued to be sent again. Invitations are not "
-                     "retried: send the invitation again from the person's page.")
+    messages.success(request, f"{counted(count, 'email')} queued to be sent again. Invitations "
+                     "are not retried: send the invitation again from the person's page.")
     return redirect("notifications:failed")
