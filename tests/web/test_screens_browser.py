@@ -280,3 +280,28 @@ def test_every_page_of_the_role_reads_well(browser, demo, role):
     gone = known - {(f["page"], f["check"]) for f in findings}
     assert new == [], f"{counts} in {visits} visits; test-artifacts/screens-{role}.json"
     assert gone == set(), "fixed: take these out of KNOWN"
+
+
+def test_on_a_phone_the_site_menu_folds_behind_one_button(browser, demo):
+    from playwright.sync_api import expect
+
+    context, page = watched(browser, 390, "light", session(browser, demo, "people"))
+    try:
+        page.goto(demo + "/home/")
+        header = page.locator("header.site")
+        assert header.bounding_box()["height"] < 80  # one row: the name and the button
+        cycles = header.get_by_role("link", name="Cycles")
+        expect(cycles).to_be_hidden()
+        menu = header.get_by_role("button", name="Menu")
+        menu.click()
+        expect(menu).to_have_attribute("aria-expanded", "true")
+        expect(cycles).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(cycles).to_be_hidden()
+        expect(menu).to_be_focused()
+        assert page.problems == []
+        page.set_viewport_size({"width": 1280, "height": 900})  # wide: the links, no button
+        expect(cycles).to_be_visible()
+        expect(menu).to_be_hidden()
+    finally:
+        context.close()

@@ -65,10 +65,31 @@
     if (more) more.open = true;
   }
 
+  // The site menu on a phone: one Menu button instead of three wrapped rows of links. The
+  // stylesheet folds the list only once this has marked the menu (.collapsible), so without
+  // the script every link stays in view.
+  function siteMenu(nav) {
+    var button = nav.querySelector(".menu-toggle");
+    if (!button) return;
+    nav.classList.add("collapsible");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("open", open);
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !nav.classList.contains("open")) return;
+      button.setAttribute("aria-expanded", "false");
+      nav.classList.remove("open");
+      button.focus();
+    });
+  }
+
   document.addEventListener("keydown", ratingKey);
   document.addEventListener("change", openReasonForNotApplicable);
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
+    document.querySelectorAll("nav.site-menu").forEach(siteMenu);
     document.querySelectorAll("input[data-org-search]").forEach(function (input) {
       input.addEventListener("input", function () { orgSearch(input); });
       if (input.value) orgSearch(input);
