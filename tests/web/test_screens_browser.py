@@ -305,3 +305,23 @@ def test_on_a_phone_the_site_menu_folds_behind_one_button(browser, demo):
         expect(menu).to_be_hidden()
     finally:
         context.close()
+
+
+def test_the_first_rating_is_three_key_presses_away(browser, demo):
+    """A skip link to the statements comes first on an area page of one's own check-in."""
+    from craftpath.web.accounts.models import User
+    from craftpath.web.checkins.models import CheckIn
+
+    farah = User.objects.get(email=f"farah@{DOMAIN}")
+    checkin = CheckIn.objects.get(person=farah, closed_at=None)
+    context, page = watched(browser, 1280, "light", session(browser, demo, "engineer"))
+    try:
+        page.goto(f"{demo}/checkins/{checkin.pk}/areas/ml-ops/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to the statements"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('.rating-scale')")
+        assert page.problems == []
+    finally:
+        context.close()

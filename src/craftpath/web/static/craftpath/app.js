@@ -17,7 +17,9 @@
     if (!input) return;
     event.preventDefault();
     if (!input.checked) input.click(); // fires input and change, so the row autosaves
-    input.focus();
+    // Not applicable moves on to the reason it needs (openReasonForNotApplicable); the other
+    // keys leave focus on the scale.
+    if (document.activeElement.name !== "reason") input.focus();
   }
 
   // GOV.UK's error summary: take focus on load so it is read out first.
@@ -62,7 +64,10 @@
     if (!input.matches('.rating-scale input[data-key="n"]') || !input.checked) return;
     var row = input.closest(".statement-row");
     var more = row && row.querySelector("details.statement-row__more");
-    if (more) more.open = true;
+    if (!more) return;
+    more.open = true;
+    var reason = more.querySelector('input[name="reason"]');
+    if (reason && !reason.value) reason.focus();
   }
 
   // The site menu on a phone: one Menu button instead of three wrapped rows of links. The
