@@ -81,6 +81,8 @@ RULES = {
     **{f"v/<slug:version>/{route}": rule for route, rule in PAGES.items()},
     "versions/": PUBLIC,
     "healthz": PUBLIC,
+    "readyz": PUBLIC,
+    "metrics": Rule(each(404)),  # off unless a token or addresses are set (test_metrics.py)
     "favicon.ico": Rule(each(302)),  # to the static SVG
     # Importing a framework: admins and the people team; others are refused, not hidden.
     "import/": Rule(roles(302, 403, 403, 200, 200)),

@@ -93,9 +93,15 @@ def test_3_an_admin_cannot_grant_themselves_the_people_team_role(client_as, smal
     assert not ada.has_role("people")
     # The same form does grant a role to someone else: the refusal is about whose record it is.
     reply = admin.post(f"/admin/accounts/user/{ian.pk}/change/",
-                       person_form(ian, **{"roles-0-name": "people"}))
+                       person_form(ian, **{"roles-0-name": "editor"}))
     assert reply.status_code == 302
-    assert ian.roles.filter(name="people").exists()
+    assert ian.roles.filter(name="editor").exists()
+    # But not the people-team role, which only someone holding it gives: an admin could make an
+    # account on their own mailbox people team otherwise.
+    reply = admin.post(f"/admin/accounts/user/{ian.pk}/change/",
+                       person_form(ian, **{"roles-0-name": "people"}))
+    assert reply.status_code == 403 and "people-team role" in reply.content.decode()
+    assert not ian.roles.filter(name="people").exists()
 
 
 def test_3_an_admin_cannot_make_someone_report_to_them(client_as, small_org):
@@ -360,12 +366,17 @@ def test_10_behind_a_proxy_forwarded_https_is_trusted_and_not_redirected(tmp_pat
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not status:
             try:
-                status = {proto: _status(f"http://127.0.0.1:{port}/healthz", proto)
+                status = {(path, proto): _status(f"http://127.0.0.1:{port}{path}", proto)
+                          for path in ("/accounts/login/", "/healthz", "/readyz")
                           for proto in ("https", None)}
             except OSError:
                 assert server.poll() is None, server.stdout.read().decode()
                 time.sleep(0.3)
-        assert status == {"https": 200, None: 301}
+        # Pages over plain HTTP are sent to HTTPS; the health probes answer as they are, since
+        # a load balancer probes the backend directly.
+        assert status == {("/accounts/login/", "https"): 200, ("/accounts/login/", None): 301,
+                          ("/healthz", "https"): 200, ("/healthz", None): 200,
+                          ("/readyz", "https"): 200, ("/readyz", None): 200}
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -56,9 +56,9 @@ def run(interval: float = 1.0, once: bool = False,
         if last_tick is None or now - last_tick >= SCHEDULE_EVERY:
             done = tick(now)
             last_tick = now
-            if done.reminders or done.retried or done.given_up:
-                say(f"schedule: {done.reminders} reminder(s), {done.retried} email(s) to "
-                    f"retry, {done.given_up} stuck email(s) marked failed")
+            if done.reminders or done.retried or done.reclaimed:
+                say(f"schedule: reminders {done.reminders}, emails queued again "
+                    f"{done.retried} ({done.reclaimed} left by a stopped worker)")
         queue.run()
         if once:
             return
