@@ -383,6 +383,11 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
     "Set by craftpath or by convention": (
         Setting("DJANGO_SETTINGS_MODULE", Text(), "craftpath.web.settings",
                 "Django's settings module; set to craftpath's own when unset."),
+        Setting("CRAFTPATH_WORKER_LEASE",
+                Duration("s", timedelta(seconds=5), timedelta(hours=1)), "120",
+                "How long a worker's claim on emails and webhook deliveries lasts unrenewed; "
+                "after that a stopped worker's are queued again (and the schedule runs at "
+                "least twice as often)."),
         Setting("CRAFTPATH_WORKER_PARENT", Whole(0), "0",
                 "Set by `craftpath serve` for the worker it starts: the worker stops when "
                 "that process is gone."),

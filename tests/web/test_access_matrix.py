@@ -227,6 +227,7 @@ PEOPLE_TEAM_ONLY = Rule(roles(302, 403, 403, 200, 403))
 RULES.update({
     "insights/": SIGNED_IN,
     "insights/settings/": PEOPLE_TEAM_ONLY,
+    "insights/settings/assistant/": Rule(roles(302, 403, 403, 302, 403), "post"),
     "insights/attributes/": SIGNED_IN,
     "insights/attributes/withdraw/": Rule(roles(302, 302, 302, 302, 302), "post"),
 })

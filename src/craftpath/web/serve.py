@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,11 +84,35 @@ def migrate() -> str:
             not DatabaseCreation.is_in_memory_db(database["NAME"]):
         private_sqlite_file(Path(database["NAME"]))
     try:
-        call_command("migrate", interactive=False, verbosity=0)
+        with migration_lock():
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)  # the shared cache (settings.CACHES)
     except OperationalError as error:  # unreachable server, bad credentials, locked file
         reason = str(error).strip().splitlines()[0]
         raise ServeError(f"cannot use the database {database['NAME']}: {reason}") from None
     return str(database["NAME"])
+
+
+MIGRATION_LOCK = 7_246_681  # any fixed number: craftpath's advisory lock for migrating
+
+
+@contextmanager
+def migration_lock():
+    """Instances starting together on one PostgreSQL database migrate one after the other: a
+    session-level advisory lock, held while migrating (the second finds nothing left to do).
+    SQLite serialises writers itself."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
 
 
 def private_folder(folder: Path) -> None:

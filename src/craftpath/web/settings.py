@@ -138,6 +138,11 @@ AXES_VERBOSE = False
 # behind one address mistypes now and then; a guesser trying many accounts does not stop).
 SIGN_IN_ADDRESS_FAILURE_LIMIT = 20
 
+# One cache for every instance on the database (the API's rate limits count in it), not one
+# per process; `craftpath serve` and `worker` make its table (serve.migrate).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                      "LOCATION": "craftpath_cache"}}
+
 if config.given("CRAFTPATH_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = config.get("CRAFTPATH_EMAIL_HOST")

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from craftpath import config
 from craftpath.web import access
 
 from . import destinations
@@ -68,9 +69,10 @@ def deliver(delivery_id: int) -> str:
 
 
 def lease() -> timedelta:
-    """A try that has not ended by then was a stopped worker's: two minutes, or the
-    receiver's timeout and a minute more when that is longer."""
-    return max(timedelta(minutes=2), timedelta(seconds=settings.WEBHOOK_TIMEOUT + 60))
+    """A try that has not ended by then was a stopped worker's: CRAFTPATH_WORKER_LEASE (two
+    minutes), or the receiver's timeout and a few seconds more when that is longer."""
+    return max(config.get("CRAFTPATH_WORKER_LEASE"),
+               timedelta(seconds=settings.WEBHOOK_TIMEOUT + 5))
 
 
 def _claim(delivery_id: int, now) -> bool:

@@ -27,14 +27,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from craftpath import config
+
 from .models import EmailState, Notification
 
 log = logging.getLogger("craftpath.worker")
 
 MAX_ATTEMPTS = 3
 RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=10))  # after the 1st and 2nd failure
-LEASE = timedelta(minutes=2)  # a claim not renewed for this long is a dead worker's
-RENEW_EVERY = timedelta(seconds=30)
+
+
+def lease() -> timedelta:
+    """A claim not renewed for this long is a stopped worker's (CRAFTPATH_WORKER_LEASE)."""
+    return config.get("CRAFTPATH_WORKER_LEASE")
 
 
 def claim(ids: list[int], now) -> list[Notification]:
@@ -92,7 +97,7 @@ def deliver(ids: list[int], now=None) -> int:
     renewed = timezone.now()
     try:
         for notification in notifications:
-            if timezone.now() - renewed > RENEW_EVERY:  # still alive: keep the rest claimed
+            if timezone.now() - renewed > lease() / 4:  # still alive: keep the rest claimed
                 renewed = timezone.now()
                 Notification.objects.filter(
                     pk__in=[n.pk for n in notifications], email_state=EmailState.SENDING,
@@ -136,7 +141,7 @@ def reclaim_expired(now) -> int:
     to be sent again under the same Message-ID; those that had their last try are marked
     failed, for the people team. Returns how many went back."""
     expired = Notification.objects.filter(email_state=EmailState.SENDING,
-                                          email_claimed_at__lt=now - LEASE)
+                                          email_claimed_at__lt=now - lease())
     reason = "the worker stopped while sending; sent again (it may arrive twice)"
     back = expired.filter(email_attempts__lt=MAX_ATTEMPTS).update(
         email_state=EmailState.PENDING, email_retry_at=now, email_error=reason)

@@ -17,7 +17,13 @@ from django.utils.crypto import get_random_string
 
 from craftpath import config
 
-SCHEDULE_EVERY = timedelta(minutes=1)
+from . import heartbeat
+
+
+def schedule_every() -> timedelta:
+    """Once a minute, or twice per lease when leases are shorter (so a stopped worker's
+    claims go back to the queue soon after they run out)."""
+    return min(timedelta(minutes=1), config.get("CRAFTPATH_WORKER_LEASE") / 2)
 
 
 def _queue_worker(worker_id: str | None = None):
@@ -46,21 +52,28 @@ def run(interval: float = 1.0, once: bool = False,
     from .schedule import tick
 
     queue = _queue_worker()
+    heartbeat.beat(queue.worker_id)
+    stop_beating = threading.Event()
+    threading.Thread(target=heartbeat.keep_beating, args=(queue.worker_id, stop_beating),
+                     daemon=True, name="craftpath-heartbeat").start()
     if threading.current_thread() is threading.main_thread():
         queue.configure_signals()
     # Started by `craftpath serve`: stop when it is gone (killed without stopping us).
     parent = config.get("CRAFTPATH_WORKER_PARENT")
     last_tick = None
-    while queue.running and (not parent or os.getppid() == parent):
-        now = clock()
-        if last_tick is None or now - last_tick >= SCHEDULE_EVERY:
-            done = tick(now)
-            last_tick = now
-            if done.reminders or done.retried or done.reclaimed:
-                say(f"schedule: reminders {done.reminders}, emails queued again "
-                    f"{done.retried} ({done.reclaimed} left by a stopped worker)")
-        queue.run()
-        if once:
-            return
-        close_old_connections()
-        time.sleep(interval)
+    try:
+        while queue.running and (not parent or os.getppid() == parent):
+            now = clock()
+            if last_tick is None or now - last_tick >= schedule_every():
+                done = tick(now)
+                last_tick = now
+                if done.reminders or done.retried or done.reclaimed:
+                    say(f"schedule: reminders {done.reminders}, emails queued again "
+                        f"{done.retried} ({done.reclaimed} left by a stopped worker)")
+            queue.run()
+            if once:
+                return
+            close_old_connections()
+            time.sleep(interval)
+    finally:
+        stop_beating.set()
