@@ -7,6 +7,8 @@ Starts `craftpath serve` (waitress, SQLite in a temporary folder) on 127.0.0.1 a
 then for each page sends at most --requests requests from --concurrency keep-alive clients for
 at most --seconds, and prints p50/p95 latency and requests per second. `/healthz`, a constant
 answer from the same server, is the baseline: the cost of the server and the client themselves.
+`/metrics` (a scrape) is measured too. The access log is on, as by default; run with
+CRAFTPATH_ACCESS_LOG=0 to see what it costs.
 Traffic goes to the loopback address only, and every run is bounded in count and time.
 The client runs on the same machine (2 cores here), so it takes CPU from the server: figures
 are for comparing pages with one another and with the baseline, not absolute capacity.
@@ -30,6 +32,7 @@ PAGES = {
     "constant (/healthz)": "/healthz",
     "level page": f"/{FAMILY}/level-3.html",
     "compare page": f"/{FAMILY}/compare/level-4/level-3.html",
+    "metrics scrape": "/metrics",  # allowed from loopback below
 }
 
 
@@ -98,6 +101,7 @@ def main() -> None:
         port = free_port()
         extra = ["--data-dir", data] + (["--framework", args.framework] if args.framework else [])
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.setdefault("CRAFTPATH_METRICS_FROM", "127.0.0.1")
         server = start_server(port, extra, env, wait_seconds=60)
         try:
             print(f"craftpath serve (waitress, 8 threads) on {HOST}:{port}; {os.cpu_count()} "

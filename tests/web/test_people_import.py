@@ -17,9 +17,9 @@ GOOD = HEADER + (
 )
 
 
-def problems_of(text):
+def problems_of(text, actor=None):
     with pytest.raises(DirectoryError) as refused:
-        import_csv(text)
+        import_csv(text, actor=actor)
     return [str(problem) for problem in refused.value.problems]
 
 
@@ -99,11 +99,11 @@ def test_a_circle_through_people_already_in_the_directory_is_caught(published_se
 def test_the_header_is_checked_first(published_seed):
     assert problems_of("email,nmae\nx@example.com,X\n") == [
         "line 1, nmae: unknown column (known: email, name, manager_email, team, family, "
-        "tracks, level, level_since)",
+        "tracks, level, level_since, roles)",
         "line 1, name: required column is missing"]
     assert problems_of("") == ["line 1: the file is empty; expected a header row with the "
                                "columns email, name, manager_email, team, family, tracks, "
-                               "level, level_since"]
+                               "level, level_since, roles"]
     assert problems_of(b"email,name\n\xff\xfe,x\n") == [
         "line 0: the file is not UTF-8 text (byte 11)"]
 
@@ -118,7 +118,7 @@ def test_a_bad_row_leaves_an_earlier_import_untouched(published_seed):
 def test_export_reads_back_unchanged(published_seed):
     import_csv(GOOD)
     exported = export_csv(User.objects.all())
-    assert exported.splitlines()[0] == HEADER.strip()
+    assert exported.splitlines()[0] == HEADER.strip() + ",roles"
     assert "dev@example.com,Dev One,lead@example.com,Edge;Vision," in exported
     report = import_csv(exported)
     assert len(report.unchanged) == 3 and not report.created and not report.updated
@@ -170,3 +170,36 @@ def test_the_admin_export_gives_the_same_csv(client_as_admin, small_org):
     reply = client_as_admin.get("/admin/accounts/user/export/")
     assert reply["Content-Type"].startswith("text/csv")
     assert reply.content.decode() == export_csv(User.objects.all())
+
+
+def test_roles_come_with_the_file_when_it_has_the_column(published_seed, small_org):
+    ian, eva, ada = small_org.ian, small_org.eva, small_org.ada
+
+    def with_roles(**roles) -> str:
+        """The directory's own export of Ian, Eva and Ada, with the roles cells given."""
+        lines = export_csv(User.objects.filter(pk__in=[ian.pk, eva.pk, ada.pk])).splitlines()
+        for name, cell in roles.items():
+            email = getattr(small_org, name).email
+            lines = [line.rsplit(",", 1)[0] + f",{cell}" if line.startswith(email + ",")
+                     else line for line in lines]
+        return "\n".join(lines) + "\n"
+
+    text = with_roles(ian="people;Framework editor", eva="")
+    report = import_csv(text)  # the command line's operator: any role
+    assert report.updated == [ian.email]  # Eva holds engineer already, Ada is as she was
+    assert ian.role_names() == {"engineer", "people", "editor"}
+    assert import_csv(text).updated == []  # the same file again
+    # Without the column nobody's roles change.
+    import_csv("\n".join(line.rsplit(",", 1)[0] for line in text.splitlines()) + "\n")
+    assert User.objects.get(pk=ian.pk).has_role("people")
+    # From the app, set_roles' rules: an admin neither gives the people-team role nor
+    # changes their own roles; nothing is imported when a row breaks one.
+    before = sorted(User.objects.values_list("email", "roles__name"))
+    found = problems_of(with_roles(ian="chief"), actor=ada)
+    assert [f.split(", ", 1)[1] for f in found] == [
+        "roles: unknown role 'chief' (known: engineer, manager, people, admin, editor)"]
+    found = problems_of(with_roles(eva="people", ada="admin;editor"), actor=ada)
+    assert sorted(f.split(": ", 1)[1] for f in found) == [
+        "the people-team role is given and taken only by someone who holds it",
+        "you cannot change your own roles; another admin must"]
+    assert sorted(User.objects.values_list("email", "roles__name")) == before

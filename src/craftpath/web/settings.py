@@ -74,7 +74,8 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
-    "craftpath.web.metrics.count_requests",  # first: every answer, redirects included
+    "craftpath.web.health.probes",  # first: a load balancer's probe by address, over HTTP
+    "craftpath.web.metrics.count_requests",  # every answer, redirects included
     *(["craftpath.web.middleware.access_log"] if config.get("CRAFTPATH_ACCESS_LOG") else []),
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -218,7 +219,6 @@ CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY  # enforced on every 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over HTTP
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

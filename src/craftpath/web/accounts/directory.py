@@ -1,9 +1,12 @@
 """The people directory as CSV: a checked, transactional, idempotent import, and the export.
 
-Columns: email, name, manager_email, team, family, tracks, level, level_since. Several teams or
-tracks go in one cell separated by ";". Levels are accepted by slug, code, number or name
-("level-3", "Level 3", "3", "Senior"); tracks and families by slug or name; each is checked
-against the active framework version and stored as its slug.
+Columns: email, name, manager_email, team, family, tracks, level, level_since, roles. Several
+teams, tracks or roles go in one cell separated by ";". Roles are optional: without the column
+nobody's roles change; with it, a person's roles become the cell's (engineer always, manager
+for whoever has reports), under set_roles' rules when imported from the app. Levels are
+accepted by slug, code, number or name ("level-3", "Level 3", "3", "Senior"); tracks and
+families by slug or name; each is checked against the active framework version and stored as
+its slug.
 
 Import is planned in full before anything is written: every problem of every row is collected
 with its line and column, and a file with any problem changes nothing. Running the same file
@@ -27,7 +30,8 @@ from ..cells import defuse, undefuse
 from .models import Role, Team, User, normalise_email
 from .problems import DirectoryError, RowProblem
 
-COLUMNS = ("email", "name", "manager_email", "team", "family", "tracks", "level", "level_since")
+COLUMNS = ("email", "name", "manager_email", "team", "family", "tracks", "level", "level_since",
+           "roles")
 REQUIRED = ("email", "name")
 SEPARATOR = ";"
 
@@ -62,6 +66,7 @@ class _Row:
     tracks: list[str]
     level: str
     level_since: date | None
+    roles: list[str] | None = None  # None: the file has no roles column (roles left alone)
 
 
 def import_csv(text: str | bytes, dry_run: bool = False, actor=None) -> ImportReport:
@@ -75,6 +80,7 @@ def import_csv(text: str | bytes, dry_run: bool = False, actor=None) -> ImportRe
         _check_links(rows, report.problems)
     if not report.problems and actor is not None:
         _check_not_self_granted(rows, actor, report.problems)
+        _check_roles_allowed(rows, actor, report.problems)
     if report.problems:
         raise DirectoryError(report.problems)
     with transaction.atomic():
@@ -195,7 +201,23 @@ def _row(line: int, values: dict, framework, problems: list[RowProblem]) -> _Row
     since = _date(line, values.get("level_since", ""), problems)
     if since and not level:
         problems.append(RowProblem(line, "level_since", "is given but level is empty"))
-    return _Row(line, email, name, manager, teams, family, tracks, level, since)
+    roles = _roles(line, values["roles"], problems) if "roles" in values else None
+    return _Row(line, email, name, manager, teams, family, tracks, level, since, roles)
+
+
+def _roles(line: int, cell: str, problems: list[RowProblem]) -> list[str]:
+    """Role names or labels ("people", "People team"); engineer is always held."""
+    known = {**{value: value for value in Role.values},
+             **{label.lower(): value for value, label in Role.choices}}
+    found = {Role.ENGINEER.value}
+    for part in _split(cell):
+        role = known.get(part.lower())
+        if role is None:
+            problems.append(RowProblem(line, "roles", f"unknown role {part!r} (known: "
+                                                      f"{', '.join(Role.values)})"))
+        else:
+            found.add(role)
+    return sorted(found)
 
 
 def _date(line: int, value: str, problems: list[RowProblem]) -> date | None:
@@ -316,27 +338,54 @@ def _check_not_self_granted(rows: list[_Row], actor, problems: list[RowProblem])
                                        "you; another admin must import that change"))
 
 
+def _check_roles_allowed(rows: list[_Row], actor, problems: list[RowProblem]) -> None:
+    """The rules of set_roles (access.py), for a file imported from the app: nobody changes
+    their own roles, and only someone holding the people-team role gives or takes it."""
+    from craftpath.web import access
+
+    held = {}
+    for email, role in User.objects.filter(email__in=[r.email for r in rows if r.roles]) \
+            .values_list("email", "roles__name"):
+        held.setdefault(email, set()).add(role or Role.ENGINEER)
+    for row in rows:
+        if row.roles is None:
+            continue
+        before = held.get(row.email, {Role.ENGINEER.value}) - {Role.MANAGER.value}
+        changed = before ^ (set(row.roles) - {Role.MANAGER.value})
+        if changed and row.email == actor.email:
+            problems.append(RowProblem(row.line, "roles", "you cannot change your own roles; "
+                                                          "another admin must"))
+        elif Role.PEOPLE in changed and not access.can_give_or_take_role(
+                actor, User(pk=-1), Role.PEOPLE):
+            problems.append(RowProblem(row.line, "roles", "the people-team role is given and "
+                                       "taken only by someone who holds it"))
+
+
 # --- planning and applying ------------------------------------------------------------------
 
-def _state(person: User) -> tuple:
+def _state(person: User, row: _Row) -> tuple:
+    # Manager is not compared: whoever has reports after the import holds it (_apply).
+    roles = None if row.roles is None else sorted(
+        ({g.name for g in person.roles.all()} | {Role.ENGINEER.value}) - {Role.MANAGER.value})
     return (person.name, person.family_slug, list(person.track_slugs), person.level_slug,
             person.level_since, person.manager.email if person.manager_id else "",
-            sorted(team.name for team in person.teams.all()))
+            sorted(team.name for team in person.teams.all()), roles)
 
 
 def _wanted(row: _Row) -> tuple:
+    roles = None if row.roles is None else sorted(set(row.roles) - {Role.MANAGER.value})
     return (row.name, row.family, row.tracks, row.level, row.level_since, row.manager_email,
-            sorted(row.teams))
+            sorted(row.teams), roles)
 
 
 def _plan(rows: list[_Row], report: ImportReport) -> None:
     existing = {p.email: p for p in User.objects.filter(email__in=[r.email for r in rows])
-                .select_related("manager").prefetch_related("teams")}
+                .select_related("manager").prefetch_related("teams", "roles")}
     for row in rows:
         person = existing.get(row.email)
         if person is None:
             report.created.append(row.email)
-        elif _state(person) != _wanted(row):
+        elif _state(person, row) != _wanted(row):
             report.updated.append(row.email)
         else:
             report.unchanged.append(row.email)
@@ -363,6 +412,11 @@ def _apply(rows: list[_Row]) -> None:
         person.save()
         person.teams.set([teams[name.lower()] for name in row.teams])
         person.grant(Role.ENGINEER)
+        if row.roles is not None:
+            # One by one, so that audit/signals.py records each grant and removal.
+            for grant in person.roles.exclude(name__in=row.roles):
+                grant.delete()
+            person.grant(*row.roles)
     # Whoever has reports after the import may see them (access.py asks for this role).
     for person in User.objects.filter(reports__isnull=False).distinct():
         person.grant(Role.MANAGER)
@@ -376,11 +430,13 @@ def export_csv(people) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for person in people.select_related("manager").prefetch_related("teams").order_by("email"):
+    for person in people.select_related("manager").prefetch_related("teams", "roles") \
+            .order_by("email"):
         writer.writerow(defuse(cell) for cell in [
             person.email, person.name, person.manager.email if person.manager_id else "",
             SEPARATOR.join(sorted(team.name for team in person.teams.all())),
             person.family_slug, SEPARATOR.join(person.track_slugs), person.level_slug,
             person.level_since.isoformat() if person.level_since else "",
+            SEPARATOR.join(sorted(grant.name for grant in person.roles.all())),
         ])
     return out.getvalue()
