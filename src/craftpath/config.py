@@ -289,7 +289,9 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
                 "The host names people reach the app by; needed to serve on a public "
                 "address."),
         Setting("CRAFTPATH_BASE_URL", Url(), "http://127.0.0.1:8000",
-                "The address people reach the app at, for links in emails."),
+                "The address people reach the app at, for links in emails; required (https) "
+                "with CRAFTPATH_PRODUCTION=1.",
+                shown_default="the address `craftpath serve` listens on"),
         Setting("CRAFTPATH_BEHIND_PROXY", Flag(), "0",
                 "Trust X-Forwarded-Proto/-For/-Host from the proxy that terminates TLS."),
         Setting("CRAFTPATH_TRUSTED_PROXY", Items(item=Network()), "127.0.0.1",

@@ -155,6 +155,63 @@ def shared_demo_org(demo_built_once, db):
     return demo_built_once
 
 
+DOMAIN = "demo.craftpath.example"
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, seed_load):
+    """One live server over the demo organisation (Dana's check-in at the side by side) for
+    a module's page tours, which only read: built and committed once, and the database
+    flushed when the module is done, as transactional_db does after each test. (Through
+    pytest-django's live_server every test would flush and build it again.)"""
+    from django.core.management import call_command
+    from django.db import connections
+    from pytest_django.live_server_helper import LiveServer
+
+    from craftpath.web.accounts.models import User
+    from craftpath.web.checkins import loop
+    from craftpath.web.checkins.models import CheckIn
+    from craftpath.web.demo import create_demo
+
+    from .checkin_helpers import fill
+
+    # pytest-django makes the test database only when a selected test asks for one (db,
+    # transactional_db, live_server): this fixture commits and flushes, so it must never reach
+    # the configured database instead.
+    name = str(connections["default"].settings_dict["NAME"])
+    if not (name.startswith("test_") or name.endswith("test.db")):
+        pytest.fail("the demo site needs the test database, which is made only when a selected "
+                    "test asks for one: select a database test of this module too (or the "
+                    "whole module)", pytrace=False)
+    with django_db_blocker.unblock():
+        publish_seed(seed_load)
+        create_demo(DEMO_PASSWORD)
+        dana = User.objects.get(email=f"dana@{DOMAIN}")
+        checkin = CheckIn.objects.get(person=dana, closed_at=None)
+        fill(checkin, "manager", "Meets")
+        loop.submit(checkin, "manager", dana.manager)
+        dana.manager.set_password(DEMO_PASSWORD)  # Bruno has no demo sign-in of his own
+        dana.manager.save()
+    server = LiveServer("localhost")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+        connections.close_all()
+
+
+@pytest.fixture
+def demo(demo_site, django_db_blocker):
+    """The demo site's address, the database open to the test and its server meanwhile."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        yield demo_site
+        connections.close_all()  # as TransactionTestCase does after each test
+
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Without these Chromium stalls on network lookups on a machine with no internet; as root it
 # needs --no-sandbox.

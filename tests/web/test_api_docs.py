@@ -26,6 +26,8 @@ def test_the_reference_page_is_served_by_the_app_with_no_scripts_of_its_own(clie
     assert scripts and all(re.search(r'src="/static/', attrs) for attrs in scripts)
     assert "swagger" not in page.lower() and "GET /api/v1/people" in page
     assert 'id="schema-PersonOut"' in page and "webhook-signature" in page
+    assert "**" not in page  # the description's Markdown is rendered, not shown raw
+    assert "<strong>" in page
     assert "default-src 'self'" in answer["Content-Security-Policy"]
 
 

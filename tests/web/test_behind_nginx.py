@@ -98,7 +98,8 @@ def test_a_person_signs_in_through_nginx_with_tls(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",
                                                              "DJANGO_SETTINGS_MODULE")}
     env.update(CRAFTPATH_PRODUCTION="1", CRAFTPATH_SECRET_KEY=PRODUCTION_KEY,
-               CRAFTPATH_ALLOWED_HOSTS="localhost", CRAFTPATH_BEHIND_PROXY="1")
+               CRAFTPATH_ALLOWED_HOSTS="localhost", CRAFTPATH_BEHIND_PROXY="1",
+               CRAFTPATH_BASE_URL="https://localhost")
     made = subprocess.run([sys.executable, "-c", SETUP, str(data), EMAIL, PASSWORD], env=env,
                           capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr

@@ -10,63 +10,10 @@ import re
 
 import pytest
 
-from .checkin_helpers import fill, start_for
-from .conftest import ARTIFACTS, AXE, DEMO_PASSWORD, FAMILY, publish_seed
+from .checkin_helpers import start_for
+from .conftest import ARTIFACTS, AXE, DEMO_PASSWORD, DOMAIN, FAMILY
 
 WIDTHS = {"wide": 1280, "narrow": 390}
-DOMAIN = "demo.craftpath.example"
-
-
-@pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker, seed_load):
-    """One live server over the demo organisation (Dana's check-in at the side by side) for
-    the module's page tours, which only read: built and committed once, and the database
-    flushed when the module is done, as transactional_db does after each test. (Through
-    pytest-django's live_server every test would flush and build it again.)"""
-    from django.core.management import call_command
-    from django.db import connections
-    from pytest_django.live_server_helper import LiveServer
-
-    from craftpath.web.accounts.models import User
-    from craftpath.web.checkins import loop
-    from craftpath.web.checkins.models import CheckIn
-    from craftpath.web.demo import create_demo
-
-    # pytest-django makes the test database only when a selected test asks for one (db,
-    # transactional_db, live_server): this fixture commits and flushes, so it must never reach
-    # the configured database instead.
-    name = str(connections["default"].settings_dict["NAME"])
-    if not (name.startswith("test_") or name.endswith("test.db")):
-        pytest.fail("the demo site needs the test database, which is made only when a selected "
-                    "test asks for one: select a database test of this module too (or the "
-                    "whole module)", pytrace=False)
-    with django_db_blocker.unblock():
-        publish_seed(seed_load)
-        create_demo(DEMO_PASSWORD)
-        dana = User.objects.get(email=f"dana@{DOMAIN}")
-        checkin = CheckIn.objects.get(person=dana, closed_at=None)
-        fill(checkin, "manager", "Meets")
-        loop.submit(checkin, "manager", dana.manager)
-        dana.manager.set_password(DEMO_PASSWORD)  # Bruno has no demo sign-in of his own
-        dana.manager.save()
-    server = LiveServer("localhost")
-    try:
-        yield server.url
-    finally:
-        server.stop()
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
-        connections.close_all()
-
-
-@pytest.fixture
-def demo(demo_site, django_db_blocker):
-    """The demo site's address, the database open to the test and its server meanwhile."""
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        yield demo_site
-        connections.close_all()  # as TransactionTestCase does after each test
 
 
 def watched(browser, width: int):
@@ -257,7 +204,8 @@ def test_a_self_assessment_by_keyboard_alone(browser, live_server, transactional
                 if rated == 0:  # N, then the reason it asks for, typed in the box it opens
                     page.keyboard.press("n")
                     expect(status).to_contain_text("needs a reason")
-                    tab_until(page, lambda f: f["tag"] == "INPUT" and f["group"] == "reason")
+                    now = focused(page)  # N moves on to the reason box by itself
+                    assert (now["tag"], now["group"]) == ("INPUT", "reason")
                     page.keyboard.type("Not part of my team's work")
                 else:
                     page.keyboard.press(keys[rated % 4])

@@ -154,7 +154,7 @@ def test_submit_and_close_check_for_unrated_statements_under_the_checkins_lock(
         return locking
 
     monkeypatch.setattr(CheckIn.objects, "select_for_update", cleared_meanwhile("self"))
-    with pytest.raises(loop.LoopError, match="still need a rating"):
+    with pytest.raises(loop.LoopError, match="^1 statement still needs a rating"):
         loop.submit(checkin, "self", small_org.ian)
     monkeypatch.undo()
     assert CheckIn.objects.get(pk=checkin.pk).self_submitted_at is None
@@ -162,7 +162,7 @@ def test_submit_and_close_check_for_unrated_statements_under_the_checkins_lock(
     checkin = submitted(checkin, small_org.ian, small_org.leo)
     loop.agree_matching(checkin)
     monkeypatch.setattr(CheckIn.objects, "select_for_update", cleared_meanwhile("agreed"))
-    with pytest.raises(loop.LoopError, match="no agreed outcome"):
+    with pytest.raises(loop.LoopError, match="^1 statement has no agreed outcome"):
         loop.close(checkin, small_org.leo)
     monkeypatch.undo()
     assert not CheckIn.objects.get(pk=checkin.pk).is_closed

@@ -36,3 +36,12 @@ def test_a_long_area_name_is_shortened_to_fit_beside_its_bar():
     [label] = re.findall(r'text-anchor="end" font-size="12">([^<]+)</text>', svg)
     assert label == "Machine Learning and Deep…" and len(label) <= 26
     assert f'x="{charts.LABEL}"' in svg  # the bar starts where the label's room ends
+
+
+def test_the_heatmap_says_its_numbers_and_has_a_legend():
+    svg = charts.grid(["Ann Lee"], ["ML Ops", "Edge Computing"], [[0.5, None]], "Coverage")
+    assert ">50</text>" in svg  # the percentage in its square
+    assert "Coverage, %:" in svg and "no statements at their level" in svg  # the legend
+    assert svg.count('stroke-dasharray="3 3"') == 2  # the square with none, and its key
+    # never so strong that the text on a square loses its contrast, in either theme
+    assert max(float(o) for o in re.findall(r'fill-opacity="([\d.]+)"', svg)) <= 0.55

@@ -126,7 +126,7 @@ def test_the_admin_import_has_an_invite_box(small_org, smtp_server, client_as):
     upload = SimpleUploadedFile("people.csv", GOOD.encode(), content_type="text/csv")
     page = client_as(small_org.ada).post("/admin/accounts/user/import/",
                                          {"file": upload, "invite": "on"}, follow=True)
-    assert "3 invitation(s) sent" in page.content.decode()
+    assert "3 invitations sent" in page.content.decode()
     run_queue()
     assert len(smtp_server.messages) == 3
 

@@ -98,7 +98,8 @@ def _django(code: str, **env) -> subprocess.CompletedProcess:
 
 
 PRODUCTION = {"CRAFTPATH_PRODUCTION": "1", "CRAFTPATH_SECRET_KEY": secrets.token_urlsafe(60),
-              "CRAFTPATH_ALLOWED_HOSTS": "craftpath.example.com"}
+              "CRAFTPATH_ALLOWED_HOSTS": "craftpath.example.com",
+              "CRAFTPATH_BASE_URL": "https://craftpath.example.com"}
 
 
 @pytest.mark.subprocess

@@ -364,7 +364,8 @@ def test_10_behind_a_proxy_forwarded_https_is_trusted_and_not_redirected(tmp_pat
         [sys.executable, "-m", "craftpath", "serve", "--port", str(port), "--data-dir",
          str(tmp_path)], env=_environment(
             CRAFTPATH_PRODUCTION="1", CRAFTPATH_BEHIND_PROXY="1",
-            CRAFTPATH_SECRET_KEY=PRODUCTION_KEY, CRAFTPATH_ALLOWED_HOSTS="127.0.0.1"),
+            CRAFTPATH_SECRET_KEY=PRODUCTION_KEY, CRAFTPATH_ALLOWED_HOSTS="127.0.0.1",
+            CRAFTPATH_BASE_URL="https://127.0.0.1"),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         status = {}

@@ -140,21 +140,21 @@ class PageSet:
     def family(self, slug: str) -> Family:
         family = next((f for f in self.framework.families if f.slug == slug), None)
         if family is None:
-            raise PageNotFound(f"no family {slug!r}")
+            raise PageNotFound("there is no such career family")
         return family
 
     @staticmethod
     def level_of(family: Family, slug: str) -> Level:
         level = next((lv for lv in family.levels if lv.slug == slug), None)
         if level is None:
-            raise PageNotFound(f"no level {slug!r} in {family.name}")
+            raise PageNotFound(f"{family.name} has no such level")
         return level
 
     @staticmethod
     def area_of(family: Family, slug: str) -> Area:
         area = next((a for a in family.areas if a.slug == slug), None)
         if area is None:
-            raise PageNotFound(f"no area {slug!r} in {family.name}")
+            raise PageNotFound(f"{family.name} has no such area")
         return area
 
     def _page(self, path: str, template: str, title: str, **context) -> Page:

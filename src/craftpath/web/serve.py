@@ -40,9 +40,14 @@ class Prepared:
         return not User.objects.filter(is_active=True, roles__name=Role.ADMIN).exists()
 
 
-def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST) -> None:
+def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST,
+                 port: int | None = None) -> None:
+    """Django set up for this process; serving on `port`, the links in emails point at the
+    address served on unless CRAFTPATH_BASE_URL says otherwise (production must say)."""
     if data_dir is not None:
         config.put("CRAFTPATH_DATA_DIR", Path(data_dir).resolve())
+    if port is not None and not config.given("CRAFTPATH_BASE_URL"):
+        config.put_default("CRAFTPATH_BASE_URL", served_at(host, port))
     if not config.given("CRAFTPATH_ALLOWED_HOSTS") and host not in LOOPBACK_NAMES:
         # Allowing every host would let a request's Host header choose where password-reset
         # links point; only the operator knows the names the app is reached by.
@@ -58,6 +63,19 @@ def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST) -
         django.setup()
     except (config.ConfigError, DatabaseURLError, ImproperlyConfigured) as error:
         raise ServeError(str(error)) from None
+
+
+def served_at(host: str, port: int) -> str:
+    """The address a browser reaches `craftpath serve --host HOST --port PORT` at: the host
+    itself on this machine, else the first name in CRAFTPATH_ALLOWED_HOSTS (serving on a
+    public address needs them), since 0.0.0.0 is no address to send anyone."""
+    name = host
+    if host not in LOOPBACK_NAMES and config.given("CRAFTPATH_ALLOWED_HOSTS"):
+        named = [n.lstrip(".") for n in config.get("CRAFTPATH_ALLOWED_HOSTS") if n != "*"]
+        name = named[0] if named else host
+    if ":" in name and not name.startswith("["):
+        name = f"[{name}]"
+    return f"http://{name}:{port}"
 
 
 def migrate() -> str:
@@ -235,7 +253,7 @@ def _in_networks(address: str, networks) -> bool:
 def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
           port: int = DEFAULT_PORT, data_dir: str | Path | None = None,
           threads: int = 8, worker: bool = True) -> None:
-    setup_django(data_dir, host)
+    setup_django(data_dir, host, port)
     prepared = prepare(framework)
     import waitress
 

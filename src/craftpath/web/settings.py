@@ -36,6 +36,11 @@ if PRODUCTION:
     security.check_secret_key(config.get("CRAFTPATH_SECRET_KEY") or "")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("CRAFTPATH_DEBUG=1 is refused with CRAFTPATH_PRODUCTION=1")
+if PRODUCTION and not config.get("CRAFTPATH_BASE_URL").startswith("https://"):
+    # The links in emails (invitations, password resets, reminders) point there; the default
+    # is a developer's own machine, which a colleague's inbox cannot reach.
+    raise ImproperlyConfigured("CRAFTPATH_PRODUCTION=1 needs CRAFTPATH_BASE_URL: the https:// "
+                               "address people reach the app at, for the links in emails")
 ALLOWED_HOSTS = config.get("CRAFTPATH_ALLOWED_HOSTS")
 CHROMIUM = str(config.get("CRAFTPATH_CHROMIUM"))
 

@@ -19,6 +19,7 @@ from django.urls import path
 from craftpath.web import access
 from craftpath.web.actions import people as actions
 
+from ..words import counted
 from . import directory
 from .forms import DirectoryImportForm
 from .models import RoleGrant, Team, User, check_no_cycle
@@ -151,8 +152,8 @@ class PersonAdmin(admin.ModelAdmin):
         if not access.can_invite(request.user):
             raise PermissionDenied
         invited = actions.invite(request.user, list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"{len(invited.sent)} invitation(s) sent; earlier links "
-                                   "stop working.")
+        self.message_user(request, f"{counted(len(invited.sent), 'invitation')} sent; "
+                                   "earlier links stop working.")
         for line in invited.left_out():
             self.message_user(request, line[0].upper() + line[1:] + ".", messages.WARNING)
 
@@ -222,7 +223,7 @@ class PersonAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, report.summary())
                 if invited is not None:
-                    messages.success(request, f"{len(invited.sent)} invitation(s) sent.")
+                    messages.success(request, f"{counted(len(invited.sent), 'invitation')} sent.")
                     for line in invited.left_out():
                         messages.warning(request, line[0].upper() + line[1:] + ".")
         return TemplateResponse(request, "admin/accounts/user/import.html", {

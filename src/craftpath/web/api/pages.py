@@ -70,7 +70,16 @@ def docs(request):
         "components": [(name, [(field, _schema_name(spec) or spec.get("title", ""))
                                for field, spec in component.get("properties", {}).items()])
                        for name, component in sorted(components.items())],
-        "description": schema["info"].get("description", "")})
+        "description": _markdown(schema["info"].get("description", ""))})
+
+
+def _markdown(text: str) -> str:
+    """The API's description is written in Markdown (for OpenAPI tools): shown rendered,
+    with any HTML in it escaped rather than passed through."""
+    from django.utils.safestring import mark_safe
+    from markdown_it import MarkdownIt
+
+    return mark_safe(MarkdownIt("commonmark", {"html": False}).render(text))
 
 
 @login_required

@@ -14,9 +14,11 @@ class SearchForm(forms.Form):
     subject = forms.CharField(required=False, max_length=200, label="Whose data",
                               help_text="A name or an account id")
     action = forms.ChoiceField(required=False, choices=[("", "any action"), *Action.choices])
-    since = forms.DateField(required=False, label="From", help_text="YYYY-MM-DD",
+    since = forms.DateField(required=False, label="From",
+                            help_text="The first day to include",
                             widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To (inclusive)", help_text="YYYY-MM-DD",
+    until = forms.DateField(required=False, label="To (inclusive)",
+                            help_text="The last day to include",
                             widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):

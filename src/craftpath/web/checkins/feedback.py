@@ -15,6 +15,7 @@ from craftpath.web.accounts.models import User, normalise_email
 from craftpath.web.notifications.models import Kind
 from craftpath.web.notifications.notify import notify
 
+from ..words import counted
 from . import scope as scopes
 from .models import CheckIn, Evidence, FeedbackRequest
 
@@ -80,7 +81,7 @@ def ask(checkin: CheckIn, by, colleague_email: str, statement_ids: list[str],
             notify(Kind.FEEDBACK_REQUESTED, [colleague],
                    f"{person.name or person.email} asks for your feedback",
                    f"{person.name or person.email} would value your view on "
-                   f"{len(chosen)} statement(s) of their career framework."
+                   f"{counted(len(chosen), 'statement')} of their career framework."
                    + (f" Their note: {request.message}" if request.message else ""),
                    link=f"/checkins/feedback/{request.pk}/", now=now)
     except IntegrityError:

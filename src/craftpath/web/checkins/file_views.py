@@ -14,6 +14,7 @@ from craftpath.web.actions import Refused
 from craftpath.web.actions import checkins as actions
 from craftpath.web.frameworks.pdf import PdfUnavailable
 
+from ..words import counted
 from . import loop, spreadsheets
 from . import scope as scopes
 from .forms import SpreadsheetForm
@@ -70,8 +71,9 @@ def import_sheet(request, pk: int):
         context["problems"] = [str(problem)]
         context["form"] = SpreadsheetForm(initial={"fingerprint": loop.self_fingerprint(checkin)})
         return render(request, "checkins/import.html", context, status=409)
-    messages.success(request, f"Imported {count} rating(s) into your self-assessment"
-                     + (f"; {parsed.blank} blank row(s) left unrated." if parsed.blank else "."))
+    messages.success(request, f"Imported {counted(count, 'rating')} into your self-assessment"
+                     + (f"; {counted(parsed.blank, 'blank row')} left unrated."
+                        if parsed.blank else "."))
     return redirect("checkins:checkin", pk=checkin.pk)
 
 

@@ -22,6 +22,7 @@ from craftpath.core.compare import compare_family_versions
 from craftpath.core.progress import NOT_APPLICABLE
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
+from ..words import counted
 from . import scope as scopes
 from .models import CheckIn, ClosedCheckInError, Entry, Evidence, SuggestedLink
 
@@ -203,7 +204,8 @@ def submit(checkin: CheckIn, side: str, by) -> CheckIn:
             raise LoopError(why_not)
         missing = unrated(current, side)  # under the lock, as close's
         if missing:
-            raise LoopError(f"{len(missing)} statement(s) still need a rating (or Not "
+            verb = "needs" if len(missing) == 1 else "need"
+            raise LoopError(f"{counted(len(missing), 'statement')} still {verb} a rating (or Not "
                             "applicable with a reason) before submitting.")
         now = timezone.now()
         if side == "self":
@@ -304,7 +306,8 @@ def close(checkin: CheckIn, by, seen: str | None = None) -> CheckIn:
             raise LoopError(why_not)
         missing = unrated(current, "agreed")
         if missing:
-            raise LoopError(f"{len(missing)} statement(s) have no agreed outcome yet.")
+            verb = "has" if len(missing) == 1 else "have"
+            raise LoopError(f"{counted(len(missing), 'statement')} {verb} no agreed outcome yet.")
         scope = scopes.of_checkin(current)
         if seen is not None and seen != agreed_fingerprint(current):
             raise Conflict(None, "agreed", "The agreed outcomes or the summary changed after "

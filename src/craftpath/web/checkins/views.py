@@ -21,6 +21,7 @@ from craftpath.web.actions import Refused
 from craftpath.web.actions import checkins as actions
 from craftpath.web.frameworks.publishing import active_version
 
+from ..words import counted
 from . import audit, feedback, loop, plan, rows
 from . import scope as scopes
 from .forms import EvidenceForm
@@ -299,7 +300,8 @@ def agree_matching(request, pk: int):
     except loop.LoopError as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, f"{count} statement(s) rated alike are now agreed.")
+        verb = "is" if count == 1 else "are"
+        messages.success(request, f"{counted(count, 'statement')} rated alike {verb} now agreed.")
     return redirect("checkins:compare", pk=checkin.pk)
 
 

@@ -20,6 +20,7 @@ from craftpath.web import access
 from craftpath.web.checkins.models import CheckIn, FeedbackRequest
 from craftpath.web.frameworks.publishing import active_version
 
+from ..words import counted
 from . import progress
 from .models import Cycle, Participant
 
@@ -91,7 +92,7 @@ def _feedback_items(viewer) -> list[Item]:
         .select_related("checkin__person")
     cycles = _cycles_of([r.checkin_id for r in asked])
     return [Item("feedback", f"Feedback for {r.checkin.person.name or r.checkin.person.email}",
-                 f"{len(r.statement_ids)} statement(s) they would like your view on.",
+                 f"{counted(len(r.statement_ids), 'statement')} they would like your view on.",
                  f"/checkins/feedback/{r.pk}/", "Give feedback",
                  cycles[r.checkin_id].review_due if r.checkin_id in cycles else None)
             for r in asked]

@@ -20,6 +20,7 @@ from craftpath.web.actions import cycles as actions
 from craftpath.web.checkins.views import parse_id
 from craftpath.web.frameworks.publishing import active_version
 
+from ..words import counted
 from . import launch, progress
 from .forms import CycleForm
 from .models import STAGES, Cycle
@@ -134,7 +135,7 @@ def launch_cycle(request, pk: int):
         return _refused(request, cycle, problem)
     opened = cycle.participants.count()
     left = f"; {len(cycle.skipped)} left out (listed below)" if cycle.skipped else ""
-    return _done(request, cycle, f"Launched: {opened} check-in(s) opened and their people "
+    return _done(request, cycle, f"Launched: {counted(opened, 'check-in')} opened and their people "
                  f"told{left}.")
 
 
@@ -147,7 +148,8 @@ def remind(request, pk: int):
         told = actions.remind(request.user, cycle.pk)
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
-    return _done(request, cycle, f"Reminded {told} person(s) who still have something to do.")
+    return _done(request, cycle,
+                 f"Reminded {counted(told, 'person', 'people')} with something still to do.")
 
 
 @login_required
@@ -182,7 +184,7 @@ def reassign(request, pk: int):
         moved = actions.reassign(request.user, cycle.pk, from_person, request.POST.get("to", ""))
     except launch.CycleError as problem:
         return _refused(request, cycle, problem)
-    return _done(request, cycle, f"{moved} review(s) handed over.")
+    return _done(request, cycle, f"{counted(moved, 'review')} handed over.")
 
 
 @login_required

@@ -26,30 +26,56 @@ def _frame(title: str, desc: str, height: int, body: list[str], width: int = WID
 
 def grid(rows: list[str], columns: list[str], shares: list[list[float | None]],
          title: str) -> str:
-    """A heatmap: one square per (row, column), darker for a larger share; blank for none."""
-    cell, left, top = 18, 150, 110
+    """A heatmap: one square per (row, column) with its percentage in it, a stronger colour for
+    a larger share, a dashed empty square where the area has no statements at the person's
+    level; a legend under it. The colour comes from the stylesheet (.heat), so it follows the
+    theme."""
+    cell, left, top = 30, 160, 120
     body = []
     for j, column in enumerate(columns):
         x = left + j * cell + cell / 2
         body.append(f'<text x="{x:.1f}" y="{top - 6}" transform="rotate(-50 {x:.1f} '
-                    f'{top - 6})" font-size="11">{escape(_short(column, 20))}</text>')
+                    f'{top - 6})" font-size="12">{escape(_short(column, 20))}</text>')
     for i, row in enumerate(rows):
         y = top + i * cell
-        body.append(f'<text x="{left - 6}" y="{y + 13}" text-anchor="end" font-size="11">'
-                    f'{escape(_short(row, 22))}</text>')
+        body.append(f'<text x="{left - 6}" y="{y + cell / 2 + 4:.0f}" text-anchor="end" '
+                    f'font-size="12">{escape(_short(row, 22))}</text>')
         for j, share in enumerate(shares[i]):
             x = left + j * cell
             if share is None:
-                body.append(f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
-                            'fill="none" stroke="currentColor" stroke-opacity="0.2"/>')
-            else:
-                body.append(f'<rect class="heat" x="{x}" y="{y}" width="{cell - 2}" '
-                            f'height="{cell - 2}" fill="currentColor" '
-                            f'fill-opacity="{0.08 + 0.92 * share:.2f}"/>')
-    desc = (f"{len(rows)} people by {len(columns)} areas; darker is more coverage. The table "
-            "beside gives every number.")
-    return _frame(title, desc, top + len(rows) * cell + 4, body,
-                  width=max(WIDTH, left + len(columns) * cell + 20))
+                body.append(f'<rect class="none" x="{x}" y="{y}" width="{cell - 2}" '
+                            f'height="{cell - 2}" fill="none" stroke="currentColor" '
+                            'stroke-opacity="0.5" stroke-dasharray="3 3"/>')
+                continue
+            body.append(f'<rect class="heat" x="{x}" y="{y}" width="{cell - 2}" '
+                        f'height="{cell - 2}" fill="currentColor" '
+                        f'fill-opacity="{_strength(share):.2f}"/>'
+                        f'<text x="{x + (cell - 2) / 2:.0f}" y="{y + cell / 2 + 3:.0f}" '
+                        f'text-anchor="middle" font-size="10">{round(share * 100)}</text>')
+    bottom = top + len(rows) * cell + 14
+    body.append(f'<text x="{left}" y="{bottom + 12}" font-size="12">Coverage, %:</text>')
+    for k, share in enumerate((0, 0.25, 0.5, 0.75, 1)):
+        x = left + 92 + k * 34
+        body.append(f'<rect class="heat" x="{x}" y="{bottom}" width="16" height="16" '
+                    f'fill="currentColor" fill-opacity="{_strength(share):.2f}"/>'
+                    f'<text x="{x + 19}" y="{bottom + 12}" font-size="10">'
+                    f'{round(share * 100)}</text>')
+    x = left + 92 + 5 * 34 + 10
+    body.append(f'<rect class="none" x="{x}" y="{bottom}" width="16" height="16" fill="none" '
+                'stroke="currentColor" stroke-opacity="0.5" stroke-dasharray="3 3"/>'
+                f'<text x="{x + 22}" y="{bottom + 12}" font-size="12">no statements at '
+                'their level</text>')
+    desc = (f"{len(rows)} people by {len(columns)} areas; the percentage of each person's "
+            "statements covered in each area, a stronger colour for more. The table beside "
+            "gives every number.")
+    return _frame(title, desc, bottom + 24, body,
+                  width=max(WIDTH, left + len(columns) * cell + 20, left + 480))
+
+
+def _strength(share: float) -> float:
+    """A square's opacity: never so strong that the page's text colour on it falls below
+    4.5:1, in either theme (0.55 of the accent is the most either allows)."""
+    return 0.06 + 0.49 * share
 
 
 def _short(label: str, limit: int = 26) -> str:

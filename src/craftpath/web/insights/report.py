@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 WITHHELD_TEXT = "withheld"
 
 
+def day(date) -> str:
+    """A date as the pages show dates ("5 Mar 2026"); exports keep the ISO form."""
+    return f"{date.day} {date:%b %Y}"
+
+
 @dataclass(frozen=True)
 class Cell:
     text: str  # as shown on the page

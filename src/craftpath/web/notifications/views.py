@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web.actions import notifications as actions
 
+from ..words import counted
 from .models import EmailOptOut, Kind, Notification
 
 
@@ -41,7 +42,7 @@ def open_notification(request, pk: int):
 def read_all(request):
     count = Notification.objects.filter(recipient=request.user, read_at=None) \
         .update(read_at=timezone.now())
-    messages.success(request, f"{count} notification(s) marked as read.")
+    messages.success(request, f"{counted(count, 'notification')} marked as read.")
     return redirect("notifications:inbox")
 
 
@@ -74,6 +75,6 @@ def failed(request):
 @require_POST
 def retry(request):
     count = actions.retry_failed_emails(request.user)
-    messages.success(request, f"{count} email(s) queued to be sent again. Invitations are not "
-                     "retried: send the invitation again from the person's page.")
+    messages.success(request, f"{counted(count, 'email')} queued to be sent again. Invitations "
+                     "are not retried: send the invitation again from the person's page.")
     return redirect("notifications:failed")

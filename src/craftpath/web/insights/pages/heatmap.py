@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from .. import charts
 from ..models import Standing, StandingArea
 from ..privacy import withheld
-from ..report import Cell, Chart, Report, Table, percent
+from ..report import Cell, Chart, Report, Table, day, percent
 from .common import Context
 
 PAGE_SIZE = 100
@@ -68,7 +68,7 @@ def build(ctx: Context) -> Report:
     for pk, name, family, level, closed_on, at, following, by_area in shown:
         cells = [Cell(name, name, href=ctx.progress_url(pk)),
                  Cell(ctx.level_label(family, level), level),
-                 Cell(closed_on.isoformat(), closed_on.isoformat()), percent(at),
+                 Cell(day(closed_on), closed_on.isoformat()), percent(at),
                  percent(following)]
         for slug, _name in areas:
             c_at, a_at, c_next, a_next = by_area.get(slug, (0, 0, 0, 0))

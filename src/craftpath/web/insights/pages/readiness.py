@@ -11,7 +11,7 @@ from django.utils import timezone
 from .. import charts
 from ..models import Standing
 from ..privacy import Group, withheld
-from ..report import Cell, Chart, Report, Table, percent
+from ..report import Cell, Chart, Report, Table, day, percent
 from ..stats import proportion
 from .common import Context
 
@@ -85,7 +85,7 @@ def build(ctx: Context) -> Report:
         people_table.rows.append([
             Cell(name, name, href=ctx.progress_url(pk)), Cell(ctx.level_label(family, level)),
             percent(share), Cell("unknown" if months is None else str(months), months),
-            Cell(closed_on.isoformat(), closed_on.isoformat())])
+            Cell(day(closed_on), closed_on.isoformat())])
     report.tables += [summary, people_table]
     if chart_items:
         report.charts.append(Chart("Share past the threshold per level", charts.bars(

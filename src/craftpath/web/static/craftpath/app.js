@@ -17,7 +17,9 @@
     if (!input) return;
     event.preventDefault();
     if (!input.checked) input.click(); // fires input and change, so the row autosaves
-    input.focus();
+    // Not applicable moves on to the reason it needs (openReasonForNotApplicable); the other
+    // keys leave focus on the scale.
+    if (document.activeElement.name !== "reason") input.focus();
   }
 
   // GOV.UK's error summary: take focus on load so it is read out first.
@@ -62,13 +64,37 @@
     if (!input.matches('.rating-scale input[data-key="n"]') || !input.checked) return;
     var row = input.closest(".statement-row");
     var more = row && row.querySelector("details.statement-row__more");
-    if (more) more.open = true;
+    if (!more) return;
+    more.open = true;
+    var reason = more.querySelector('input[name="reason"]');
+    if (reason && !reason.value) reason.focus();
+  }
+
+  // The site menu on a phone: one Menu button instead of three wrapped rows of links. The
+  // stylesheet folds the list only once this has marked the menu (.collapsible), so without
+  // the script every link stays in view.
+  function siteMenu(nav) {
+    var button = nav.querySelector(".menu-toggle");
+    if (!button) return;
+    nav.classList.add("collapsible");
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("open", open);
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !nav.classList.contains("open")) return;
+      button.setAttribute("aria-expanded", "false");
+      nav.classList.remove("open");
+      button.focus();
+    });
   }
 
   document.addEventListener("keydown", ratingKey);
   document.addEventListener("change", openReasonForNotApplicable);
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
+    document.querySelectorAll("nav.site-menu").forEach(siteMenu);
     document.querySelectorAll("input[data-org-search]").forEach(function (input) {
       input.addEventListener("input", function () { orgSearch(input); });
       if (input.value) orgSearch(input);
