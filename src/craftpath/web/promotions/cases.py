@@ -1,0 +1,149 @@
+"""What a promotion case is made of, and how a committee reads its cases: the snapshot a case
+assembles when it is nominated, the committee that decides a case, the calibration rows.
+
+No rule is asked here: the actions (actions/promotions.py) ask access.py first and call these.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from craftpath.core.progress import Scale, level_coverage
+from craftpath.web.checkins import history as histories
+from craftpath.web.checkins.models import Evidence
+from craftpath.web.frameworks.publishing import framework_of
+
+from .models import Case, Committee, Decision, Outcome
+
+
+class NominationError(Exception):
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def target_problem(version, person, target_slug: str) -> tuple[object, object, str]:
+    """(family, target level, "") when `target_slug` is a level above the person's in their
+    family on `version`; else (family, None, the reason, naming the level and family)."""
+    framework = framework_of(version)
+    family = framework.find_family(person.family_slug) if person.family_slug else None
+    if family is None:
+        return None, None, (f"{person} has no family in framework version {version.label}, "
+                            "so there is no level to nominate them for.")
+    current = family.find_level(person.level_slug) if person.level_slug else None
+    target = family.find_level(target_slug or "")
+    if target is None or target.missing:
+        return family, None, (f"“{target_slug}” is not a level of {family.name} in version "
+                              f"{version.label}.")
+    if current is not None and target.rank <= current.rank:
+        return family, None, (f"{target.label} is not above {person}'s level "
+                              f"({current.label}).")
+    return family, target, ""
+
+
+def assemble(person, family, target, version, today: date) -> dict:
+    """The case's frozen evidence: the latest closed check-in's agreed outcomes, readiness
+    against the target level with reasons, evidence items, time in level."""
+    history = histories.of(person)
+    framework = framework_of(version)
+    scale = Scale.of(framework.scale)
+    latest = history.checkins[-1] if history.checkins else None
+    outcomes = Counter(r.value for r in history.ratings[-1].values()) if latest else Counter()
+    areas, covered, applicable = [], 0, 0
+    for coverage in level_coverage(family, target, history.latest, scale, history.tracks):
+        if coverage.gap:
+            continue
+        covered += coverage.count("covered")
+        applicable += coverage.applicable
+        areas.append({"area": coverage.area.name, "covered": coverage.count("covered"),
+                      "applicable": coverage.applicable, "reasons": coverage.reasons})
+    since = person.level_since
+    return {
+        "checkin": {"id": latest.pk, "closed": latest.closed_at.date().isoformat()}
+        if latest else None,
+        "outcomes": [[label, outcomes[label]] for label in (*scale.labels, "n/a")
+                     if outcomes.get(label)],
+        "readiness": {"covered": covered, "applicable": applicable,
+                      "share": round(covered / applicable, 3) if applicable else None,
+                      "areas": areas},
+        "evidence": Evidence.objects.filter(owner=person).count(),
+        "level_since": since.isoformat() if since else None,
+        "days_in_level": (today - since).days if since else None,
+    }
+
+
+def committee_of(case: Case) -> Committee | None:
+    """The committee that decides `case`: the first of its round for the family that lists
+    the target level, or lists none."""
+    for committee in Committee.objects.filter(round_id=case.round_id,
+                                              family_slug=case.family_slug) \
+            .prefetch_related("members"):
+        if committee.decides(case):
+            committee._member_ids = {m.pk for m in committee.members.all()} | {committee.chair_id}
+            return committee
+    return None
+
+
+def cases_of(committee: Committee):
+    """The cases a committee decides (before anyone's recusals are taken out)."""
+    cases = Case.objects.filter(round_id=committee.round_id, family_slug=committee.family_slug)
+    if committee.level_slugs:
+        cases = cases.filter(target_level_slug__in=committee.level_slugs)
+    return cases
+
+
+@dataclass(frozen=True)
+class Row:
+    """One case in the calibration view."""
+
+    case: Case
+    readiness: float | None
+    covered: int
+    applicable: int
+    outcomes: list
+    days_in_level: int | None
+    evidence: int
+    decision: Decision | None
+    votes_cast: int
+
+    @property
+    def name(self) -> str:
+        return self.case.person.name
+
+
+SORTS = {"name": lambda r: (r.name.lower(),),
+         "readiness": lambda r: (-(r.readiness if r.readiness is not None else -1), r.name),
+         "time": lambda r: (-(r.days_in_level or 0), r.name),
+         "evidence": lambda r: (-r.evidence, r.name)}
+
+
+def calibration_rows(cases, level_order: dict[str, int], sort: str) -> list[tuple[str, list]]:
+    """[(target level slug, [Row])], levels in rank order, rows sorted by `sort`."""
+    from django.db.models import Count
+
+    found = list(cases.select_related("person", "decision")
+                 .annotate(vote_count=Count("votes")).order_by())
+    grouped: dict[str, list[Row]] = {}
+    for case in found:
+        ready = case.snapshot.get("readiness") or {}
+        decision = getattr(case, "decision", None) if _has_decision(case) else None
+        grouped.setdefault(case.target_level_slug, []).append(Row(
+            case, ready.get("share"), ready.get("covered", 0), ready.get("applicable", 0),
+            case.snapshot.get("outcomes") or [], case.snapshot.get("days_in_level"),
+            case.snapshot.get("evidence", 0), decision, case.vote_count))
+    key = SORTS.get(sort, SORTS["name"])
+    return [(slug, sorted(grouped[slug], key=key))
+            for slug in sorted(grouped, key=lambda s: level_order.get(s, 999))]
+
+
+def _has_decision(case: Case) -> bool:
+    try:
+        case.decision  # noqa: B018 (select_related filled it, or it is absent)
+    except Decision.DoesNotExist:
+        return False
+    return True
+
+
+OUTCOME_LABELS = dict(Outcome.choices)
