@@ -275,6 +275,29 @@ RULES.update({
     "admin/django_tasks_database/dbtaskresult/<path:object_id>/":
         Rule(roles(302, 302, 302, 302, 302)),
 })
+# Promotions. Objects: the person's own case (with the closed check-in it was assembled from)
+# in one open round, and one committee chaired by Oto, who plays no role here. Rounds,
+# committees and the export are the people team's; a case is seen as a person's progress
+# (the person, managers above, the people team; admins only their own). Posts carry no data:
+# whoever may make one is told what is missing (422) or sent on (302).
+CASE_POST = roles(ALL, (403, 404, 404), (403, 403, 404), (403, 403, 403), (403, 404, 404))
+RULES.update({
+    "promotions/": SIGNED_IN,
+    "promotions/rounds/new/": PEOPLE_TEAM_PAGE,
+    "promotions/rounds/<int:pk>/": PEOPLE_TEAM_PAGE,
+    "promotions/rounds/<int:pk>/committees/": Rule(roles(302, 403, 403, 422, 403), "post"),
+    "promotions/rounds/<int:pk>/close/": PEOPLE_TEAM_POST,
+    "promotions/rounds/<int:pk>/nominate/": Rule(roles(302, 403, 200, 403, 403)),
+    "promotions/cases/<int:pk>/": Rule(VIEW_PROGRESS),
+    "promotions/cases/<int:pk>/packet.<str:fmt>": Rule(VIEW_PROGRESS),
+    # Only the person writes their statement; only the committee votes and its chair decides.
+    "promotions/cases/<int:pk>/statement/": Rule(roles(
+        ALL, (302, 404, 404), (302, 403, 404), (302, 403, 403), (302, 404, 404)), "post"),
+    "promotions/cases/<int:pk>/vote/": Rule(CASE_POST, "post"),
+    "promotions/cases/<int:pk>/decide/": Rule(CASE_POST),
+    "promotions/committees/<int:pk>/": Rule(roles(302, 404, 404, 200, 404)),
+    "promotions/decisions.csv": PEOPLE_TEAM_PAGE,
+})
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.
 for model in ("accessattempt", "accessfailurelog", "accesslog"):
     RULES.update({
@@ -557,9 +580,10 @@ def checkin_objects(person) -> dict:
     day = date(2030, 1, 1)
     cycle = Cycle.objects.create(name="x", version=open_one.version, self_due=day,
                                  review_due=day, agree_due=day, close_due=day)
+    promotions = promotion_objects(person, closed)
     feedback = FeedbackRequest.objects.create(checkin=open_one, colleague=person,
                                               statement_ids=["ml-ops.level-4.1"])
-    return {**api_objects(person, open_one.pk),
+    return {**promotions, **api_objects(person, open_one.pk),
             "api/v1/cycles/": cycle.pk, "api/v1/feedback-requests/": feedback.pk,
             "checkins/<int:pk>/packet": closed.pk, "checkins/<int:pk>/": open_one.pk,
             "checkins/feedback/": feedback.pk,
@@ -570,6 +594,28 @@ def checkin_objects(person) -> dict:
             "checkins/focus/": FocusStatement.objects.create(
                 person=person, family_slug=FAMILY, statement_id="ml-ops.level-3.1").pk,
             "checkins/goals/<int:pk>/": Goal.objects.create(person=person, title="x").pk}
+
+
+def promotion_objects(person, closed) -> dict:
+    """This person's case in the one open round, and the one committee (chaired by Oto)."""
+    from datetime import date
+
+    from craftpath.web.promotions.models import Case, Committee, Round
+
+    promotion_round = Round.objects.first() or Round.objects.create(
+        name="Spring", version=closed.version, nominate_due=date(2030, 1, 1),
+        review_due=date(2030, 1, 8), decide_due=date(2030, 1, 15))
+    committee = Committee.objects.first()
+    if committee is None:
+        committee = Committee.objects.create(round=promotion_round, name="Engineering",
+                                             family_slug=FAMILY,
+                                             chair=User.objects.get(email="oto@example.com"))
+    case = Case.objects.create(round=promotion_round, person=person, version=closed.version,
+                               family_slug=FAMILY, from_level_slug=person.level_slug,
+                               target_level_slug="level-3", statement="x",
+                               snapshot={"checkin": {"id": closed.pk}})
+    return {"promotions/rounds/": promotion_round.pk, "promotions/cases/": case.pk,
+            "promotions/committees/": committee.pk}
 
 
 def _values(route, obj, viewer, world) -> dict:

@@ -638,6 +638,11 @@ def can_read_case(viewer, case, committee=None) -> bool:
             or _deciding_member(viewer, case, committee))
 
 
+def can_read_case_packet(viewer, case, committee=None) -> bool:
+    """The packet of the check-in a case was assembled from: whoever may read the case."""
+    return can_read_case(viewer, case, committee)
+
+
 def can_add_person_statement(viewer, case) -> bool:
     return signed_in(viewer) and case.person_id == viewer.pk
 

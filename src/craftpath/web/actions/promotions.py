@@ -23,6 +23,8 @@ from django.utils import timezone
 from craftpath.web import access
 from craftpath.web.accounts.models import User
 from craftpath.web.audit.models import Action
+from craftpath.web.checkins import packet
+from craftpath.web.checkins.models import CheckIn
 from craftpath.web.cycles.launch import audience_people
 from craftpath.web.cycles.models import Audience
 from craftpath.web.frameworks.publishing import active_version, framework_of
@@ -130,7 +132,7 @@ def nominable_rounds(viewer) -> list[Round]:
     today = timezone.localdate()
     rounds = Round.objects.filter(closed_at=None, nominate_due__gte=today) \
         .select_related("version").defer("version__document")
-    if not access.can_view_team_checkins(viewer) and not access.can_view_rounds(viewer):
+    if not access.can_view_team_checkins(viewer):
         rounds = rounds.filter(self_nomination=True)
     return list(rounds)
 
@@ -365,13 +367,34 @@ def read_case(viewer, pk) -> CaseView:
                     recused)
 
 
+def case_packet(viewer, pk, fmt: str) -> tuple[Case, str | bytes]:
+    """The promotion packet of the closed check-in the case was assembled from (Markdown text
+    or a PDF's bytes, which may raise PdfUnavailable): one click from the calibration view."""
+    case, committee = _find_case(viewer, pk)
+    if not access.can_read_case_packet(viewer, case, committee):
+        raise Refused("You may not read this case's packet.")
+    if fmt not in ("pdf", "md"):
+        raise NotFound("format", "The packet comes as .pdf or .md.")
+    source = (case.snapshot or {}).get("checkin") or {}
+    checkin = CheckIn.objects.select_related("person", "version") \
+        .filter(pk=source.get("id"), person_id=case.person_id).exclude(closed_at=None).first()
+    if checkin is None:
+        raise NotFound("packet", "The case was nominated without a closed check-in, so it "
+                                 "has no packet.")
+    gathered = packet.gather(checkin)
+    body = packet.markdown(gathered) if fmt == "md" else packet.to_pdf(packet.html(gathered))
+    record(viewer, Action.EXPORTED, case.person, target=f"promotion case {case.pk}",
+           detail=f"promotion packet ({fmt})")
+    return case, body
+
+
 def visible_cases(viewer) -> list[Case]:
     """The cases on someone's promotions page: their own and the people below them (the
     committees' cases are on the calibration pages)."""
     if not access.signed_in(viewer):
         return []
     return list(Case.objects.filter(person_id__in=access.case_people_ids(viewer))
-                .select_related("person", "round").order_by("-created_at")[:200])
+                .select_related("person", "round", "decision").order_by("-created_at")[:200])
 
 
 def level_history(viewer, person_pk) -> list[LevelHistory]:
@@ -385,16 +408,16 @@ def level_history(viewer, person_pk) -> list[LevelHistory]:
 
 def cast_vote(viewer, case_pk, choice: str, comment: str = "") -> Vote:
     """A member's private vote (cast again to change it, until the case is decided)."""
-    if choice not in Outcome.values:
-        raise Invalid(f"“{choice}” is not a vote; one of {', '.join(Outcome.values)}.",
-                      field="choice")
-    comment = _text(comment, "comment", "the comment", required=False)
     with transaction.atomic():
         case, committee = _find_case(viewer, case_pk, lock=True)
         if not access.can_cast_vote(viewer, case, committee):
             raise Refused("Only the members of the committee deciding this case vote on it.")
         if Decision.objects.filter(case=case).exists():
             raise Refused("The case is decided already; votes are closed.")
+        if choice not in Outcome.values:
+            raise Invalid(f"“{choice}” is not a vote; one of {', '.join(Outcome.values)}.",
+                          field="choice")
+        comment = _text(comment, "comment", "the comment", required=False)
         vote, _ = Vote.objects.update_or_create(
             case=case, member=viewer,
             defaults={"choice": choice, "comment": comment, "cast_at": timezone.now()})
@@ -405,15 +428,15 @@ def cast_vote(viewer, case_pk, choice: str, comment: str = "") -> Vote:
 def decide(viewer, case_pk, outcome: str, reasons: str, effective_date, revision) -> Decision:
     """The chair's decision with the reasons the person reads. `revision` is the case's as the
     chair's page showed it: a case decided (or changed) since is refused as stale."""
-    if outcome not in Outcome.values:
-        raise Invalid(f"“{outcome}” is not a decision; one of {', '.join(Outcome.values)}.",
-                      field="outcome")
-    reasons = _text(reasons, "reasons", "the reasons (the person reads them)")
-    effective = _day(effective_date, "effective_date")
     with transaction.atomic():
         case, committee = _find_case(viewer, case_pk, lock=True)
         if not access.can_decide_case(viewer, case, committee):
             raise Refused("The chair of the committee deciding this case decides it.")
+        if outcome not in Outcome.values:
+            raise Invalid(f"“{outcome}” is not a decision; one of "
+                          f"{', '.join(Outcome.values)}.", field="outcome")
+        reasons = _text(reasons, "reasons", "the reasons (the person reads them)")
+        effective = _day(effective_date, "effective_date")
         earlier = Decision.objects.filter(case=case).select_related("decided_by").first()
         if earlier is not None:
             raise Stale(f"This case was already decided ({earlier.get_outcome_display()}) by "
