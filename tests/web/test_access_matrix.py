@@ -370,6 +370,21 @@ RULES.update({
     **{f"api/v1/insights/{view}": Rule(roles(401, 403, 200, 200, 403)) for view in (
         "heatmap", "gaps", "calibration", "readiness", "completion", "trends")},
     "api/v1/insights/fairness": API_PEOPLE_TEAM,
+    # Promotions: rounds and committees the people team's; a case as a person's progress;
+    # votes the committee's and the people team's, never the person's (a matrix role's own
+    # case), the calibration view the committee's (Oto's, no role here) and the people team's.
+    "api/v1/promotions/rounds": API_PEOPLE_TEAM,
+    "api/v1/promotions/rounds/<int:pk>": API_PEOPLE_TEAM,
+    "api/v1/promotions/rounds/<int:pk>/committees": WRITE_ONLY,
+    "api/v1/promotions/rounds/<int:pk>/cases": WRITE_ONLY,
+    "api/v1/promotions/cases": API_SIGNED_IN,
+    "api/v1/promotions/cases/<int:pk>": Rule(API_VIEW_PROGRESS),
+    "api/v1/promotions/cases/<int:pk>/statement": WRITE_ONLY,
+    "api/v1/promotions/cases/<int:pk>/votes": Rule(roles(
+        API_ALL, (403, 404, 404), (403, 403, 404), (403, 200, 200), (403, 404, 404))),
+    "api/v1/promotions/cases/<int:pk>/vote": WRITE_ONLY,
+    "api/v1/promotions/cases/<int:pk>/decision": WRITE_ONLY,
+    "api/v1/promotions/committees/<int:pk>/cases": Rule(roles(401, 404, 404, 200, 404)),
     # The token page: everyone keeps their own; a post with no scope is refused (422).
     "api/tokens/": SIGNED_IN,
     "api/tokens/new/": Rule(roles(302, 422, 422, 422, 422), "post"),
@@ -445,6 +460,27 @@ API_WRITES = {
                                                          body={"date": "2030-02-01"}),
     "POST api/v1/cycles/<int:pk>/reviewers": Rule(roles(401, 403, 403, 422, 403), "post",
                                                   body={"to_email": "nobody@example.com"}),
+    # Promotions: the people team opens rounds and adds committees; nobody here is on the
+    # committee, so whoever may read a case is refused a vote or a decision on it (403); the
+    # nomination names nobody (404); the person writes their own statement.
+    "POST api/v1/promotions/rounds": Rule(roles(401, 403, 403, 201, 403), "post", body={
+        "name": "Autumn", "nominate_due": "2030-01-01", "review_due": "2030-01-08",
+        "decide_due": "2030-01-15"}),
+    "POST api/v1/promotions/rounds/<int:pk>/committees": Rule(
+        roles(401, 403, 403, 201, 403), "post",
+        body={"name": "X", "family": FAMILY, "chair_email": "oto@example.com"}),
+    "POST api/v1/promotions/rounds/<int:pk>/cases": Rule(
+        roles(401, 404, 404, 404, 404), "post",
+        body={"person_id": 999999, "target_level": "level-3", "statement": "x"}),
+    "PUT api/v1/promotions/cases/<int:pk>/statement": Rule(
+        roles(API_ALL, (200, 404, 404), (200, 403, 404), (200, 403, 403), (200, 404, 404)),
+        "put", body={"person_statement": "x"}),
+    "PUT api/v1/promotions/cases/<int:pk>/vote": Rule(
+        roles(API_ALL, (403, 404, 404), (403, 403, 404), (403, 403, 403), (403, 404, 404)),
+        "put", body={"choice": "promote"}),
+    "POST api/v1/promotions/cases/<int:pk>/decision": Rule(
+        roles(API_ALL, (403, 404, 404), (403, 403, 404), (403, 403, 403), (403, 404, 404)),
+        "post", body={"outcome": "promote", "reasons": "x", "effective_date": "2030-01-01"}),
     # Feedback: whoever may ask is told the colleague is unknown (422).
     "POST api/v1/checkins/<int:pk>/feedback": Rule(
         roles(API_ALL, (422, 404, 404), (422, 422, 404), (422, 403, 403), (422, 404, 404)),
@@ -615,7 +651,10 @@ def promotion_objects(person, closed) -> dict:
                                target_level_slug="level-3", statement="x",
                                snapshot={"checkin": {"id": closed.pk}})
     return {"promotions/rounds/": promotion_round.pk, "promotions/cases/": case.pk,
-            "promotions/committees/": committee.pk}
+            "promotions/committees/": committee.pk,
+            "api/v1/promotions/rounds/": promotion_round.pk,
+            "api/v1/promotions/cases/": case.pk,
+            "api/v1/promotions/committees/": committee.pk}
 
 
 def _values(route, obj, viewer, world) -> dict:

@@ -109,9 +109,10 @@ def open_round(viewer, *, name: str, nominate_due, review_due, decide_due,
     return opened
 
 
-def list_rounds(viewer) -> list[Round]:
+def list_rounds(viewer):
+    """Every round, newest first (a queryset, for the API to page through)."""
     _allowed(access.can_view_rounds, viewer)
-    return list(Round.objects.select_related("version").defer("version__document"))
+    return Round.objects.select_related("version").defer("version__document")
 
 
 def find_round(viewer, pk) -> Round:
@@ -388,6 +389,15 @@ def case_packet(viewer, pk, fmt: str) -> tuple[Case, str | bytes]:
     return case, body
 
 
+def read_votes(viewer, pk) -> tuple[Case, list[Vote]]:
+    """A case's votes: the chair, the people team, and members once they voted their own."""
+    view = read_case(viewer, pk)
+    if view.votes is None:
+        raise Refused("Votes are the committee's: the chair's, and each member's once they "
+                      "have voted; never the person's or their managers'.")
+    return view.case, view.votes
+
+
 def visible_cases(viewer) -> list[Case]:
     """The cases on someone's promotions page: their own and the people below them (the
     committees' cases are on the calibration pages)."""
@@ -441,10 +451,16 @@ def decide(viewer, case_pk, outcome: str, reasons: str, effective_date, revision
         if earlier is not None:
             raise Stale(f"This case was already decided ({earlier.get_outcome_display()}) by "
                         f"{earlier.decided_by or 'someone'} on {earlier.decided_at:%d %b %Y}; "
-                        "nothing was changed.", current=earlier)
+                        "nothing was changed.", current={
+                            "outcome": earlier.outcome,
+                            "decided_at": earlier.decided_at.isoformat(timespec="seconds")})
+        if revision is None:
+            raise Invalid("Send the case's revision as you read it, so a decision made "
+                          "meanwhile is not overwritten.", field="revision")
         if str(revision) != str(case.revision):
             raise Stale("The case changed since you opened it (a new statement); nothing was "
-                        "decided. Read it again and retry.", current=case)
+                        "decided. Read it again and retry.",
+                        current={"revision": case.revision})
         try:
             with transaction.atomic():
                 decision = Decision.objects.create(
