@@ -391,6 +391,15 @@ def cmd_invite(args) -> int:
     return 0
 
 
+def cmd_roles(args) -> int:
+    from .web.accounts import operations
+
+    held = operations.set_roles(args.email, args.add or [], args.remove or [],
+                                data_dir=args.data_dir)
+    print(f"{args.email}: {', '.join(held) or 'no roles'}")
+    return 0
+
+
 def cmd_worker(args) -> int:
     from .web.accounts import operations
 
@@ -644,6 +653,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="everyone without a usable password (and no valid invitation yet)")
     p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
     p.set_defaults(func=cmd_invite)
+
+    p = commands.add_parser("roles", help="show, give or take a person's roles (the first "
+                                          "people-team member is named here)")
+    p.add_argument("email", metavar="EMAIL", help="the person's sign-in address")
+    p.add_argument("--add", action="append", metavar="ROLE",
+                   help="a role to give: engineer, manager, people, admin, editor (repeatable)")
+    p.add_argument("--remove", action="append", metavar="ROLE",
+                   help="a role to take away (repeatable)")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_roles)
 
     p = commands.add_parser("worker", help="send emails and reminders: the task queue and the "
                                            "schedule (serve starts one)")

@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 
 from craftpath.cli import main
 from craftpath.web import access
-from craftpath.web.accounts.models import Invitation, RoleGrant, Team, User
+from craftpath.web.accounts.models import Invitation, Role, RoleGrant, Team, User
 from craftpath.web.actions import OPERATOR, Refused
 from craftpath.web.actions import people as actions
 from craftpath.web.api import tokens
@@ -492,3 +492,43 @@ def test_scim_reads_of_people_are_on_the_trail_and_its_changes_are_recorded_once
     assert scim.patch_user(sol, "displayName", "Sol Changed").status_code == 200
     assert not entries_after(start, action=Action.VIEWED).exists()
     assert entries_after(start, action=Action.CHANGED, subject_pk=sol.pk).count() == 1
+
+
+# --- the people-team role: given and taken only by someone who holds it --------------------------
+
+def test_an_admin_cannot_give_or_take_the_people_team_role(small_org):
+    """An admin could otherwise create an account on a mailbox they read and make it people
+    team, and so read everyone's progress, which the admin role does not show."""
+    ada, ian, pia = small_org.ada, small_org.ian, small_org.pia
+    before = (sorted(RoleGrant.objects.values_list("person_id", "name")), Event.objects.count())
+    with pytest.raises(Refused) as refused:
+        actions.set_roles(ada, ian.pk, ["engineer", "people"])
+    assert "people-team role" in refused.value.message and refused.value.field == "roles"
+    with pytest.raises(Refused):
+        actions.set_roles(ada, pia.pk, [])  # taking it away too
+    assert (sorted(RoleGrant.objects.values_list("person_id", "name")),
+            Event.objects.count()) == before
+    # Other roles stay the admin's to give, with the people-team role left as it is.
+    actions.set_roles(ada, pia.pk, ["people", "editor"])
+    assert set(pia.roles.values_list("name", flat=True)) == {"people", "editor"}
+
+
+def test_an_admin_in_the_people_team_gives_it(small_org):
+    small_org.ada.grant(Role.PEOPLE)
+    actions.set_roles(small_org.ada, small_org.ian.pk, ["engineer", "people"])
+    assert small_org.ian.roles.filter(name="people").exists()
+
+
+def test_the_command_line_names_the_first_people_team_member(small_org, capsys):
+    ian = small_org.ian
+    assert main(["roles", ian.email, "--add", "people"]) == 0
+    assert capsys.readouterr().out.strip() == f"{ian.email}: engineer, people"
+    assert ian.roles.filter(name="people").exists()
+    assert main(["roles", ian.email, "--remove", "people"]) == 0
+    assert not ian.roles.filter(name="people").exists()
+    assert main(["roles", "nobody@example.com", "--add", "people"]) == 2
+    assert "nobody in the directory has the email 'nobody@example.com'" in \
+        capsys.readouterr().err
+    assert main(["roles", ian.email, "--add", "chief"]) == 2
+    assert "unknown role(s) chief" in capsys.readouterr().err
+    assert set(ian.roles.values_list("name", flat=True)) == {"engineer"}

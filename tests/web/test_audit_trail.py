@@ -99,12 +99,12 @@ def test_a_role_granted_in_the_admin_site_is_recorded_with_who_granted_it(client
             "roles-TOTAL_FORMS": "2", "roles-INITIAL_FORMS": "1", "roles-MIN_NUM_FORMS": "0",
             "roles-MAX_NUM_FORMS": "1000", "roles-0-id": str(sol.roles.get().pk),
             "roles-0-person": str(sol.pk), "roles-0-name": "engineer",
-            "roles-1-person": str(sol.pk), "roles-1-name": "people"}
+            "roles-1-person": str(sol.pk), "roles-1-name": "editor"}
     response = client_as(ada).post(f"/admin/accounts/user/{sol.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
     granted = Event.objects.filter(action="role-granted", subject_pk=sol.pk).latest("seq")
     assert (granted.actor_pk, granted.actor_name, granted.detail) == (ada.pk, "Ada",
-                                                                      "People team")
+                                                                      "Framework editor")
 
 
 def test_an_admin_reading_a_person_record_is_recorded(client_as, small_org):

@@ -93,9 +93,15 @@ def test_3_an_admin_cannot_grant_themselves_the_people_team_role(client_as, smal
     assert not ada.has_role("people")
     # The same form does grant a role to someone else: the refusal is about whose record it is.
     reply = admin.post(f"/admin/accounts/user/{ian.pk}/change/",
-                       person_form(ian, **{"roles-0-name": "people"}))
+                       person_form(ian, **{"roles-0-name": "editor"}))
     assert reply.status_code == 302
-    assert ian.roles.filter(name="people").exists()
+    assert ian.roles.filter(name="editor").exists()
+    # But not the people-team role, which only someone holding it gives: an admin could make an
+    # account on their own mailbox people team otherwise.
+    reply = admin.post(f"/admin/accounts/user/{ian.pk}/change/",
+                       person_form(ian, **{"roles-0-name": "people"}))
+    assert reply.status_code == 403 and "people-team role" in reply.content.decode()
+    assert not ian.roles.filter(name="people").exists()
 
 
 def test_3_an_admin_cannot_make_someone_report_to_them(client_as, small_org):

@@ -139,6 +139,14 @@ def can_set_roles(viewer, person: User) -> bool:
     return _has(viewer, Role.ADMIN) and person.pk != viewer.pk
 
 
+def can_give_or_take_role(viewer, person: User, role: str) -> bool:
+    """Each role given or taken, beyond can_set_roles. The people-team role shows everyone's
+    progress, so only someone who holds it gives or takes it: an admin (who sees nobody's
+    progress) could otherwise create an account on a mailbox they read and make it people
+    team. The first people-team member is named on the command line (`craftpath roles`)."""
+    return can_set_roles(viewer, person) and (role != Role.PEOPLE or _has(viewer, Role.PEOPLE))
+
+
 def can_change_manager(viewer, person: User, manager: User | None) -> bool:
     """Who `person` reports to. Nobody makes someone report to them or to anyone below them,
     unless that person is under them already (moving within one's own part of the chart
@@ -540,6 +548,10 @@ def may_be_handed_review(viewer, reviewer: User, person: User) -> str:
 
 
 def can_see_failed_emails(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_retry_failed_emails(viewer) -> bool:
     return _has(viewer, Role.PEOPLE)
 
 

@@ -60,6 +60,25 @@ def invite(emails: list[str], pending: bool, data_dir=None):
     return invited, []
 
 
+def set_roles(email: str, add: list[str], remove: list[str], data_dir=None) -> list[str]:
+    """`craftpath roles`: give and take the person's roles as the operator (who names the first
+    people-team member); returns the roles they hold after. Raises the action's errors."""
+    _ready(data_dir)
+    from craftpath.web.actions import OPERATOR, NotFound
+    from craftpath.web.actions import people as actions
+
+    try:
+        person = actions.find_by_email(OPERATOR, email)
+    except NotFound:
+        raise NotFound(f"nobody in the directory has the email {email!r}") from None
+    held = set(person.roles.values_list("name", flat=True))
+    if add or remove:
+        wanted = (held | set(add)) - set(remove)
+        person = actions.set_roles(OPERATOR, person.pk, sorted(wanted))
+        held = set(person.roles.values_list("name", flat=True))
+    return sorted(held)
+
+
 def run_worker(data_dir=None, once: bool = False, interval: float = 1.0) -> None:
     """`craftpath worker`: the task queue and the schedule (notifications/worker.py)."""
     _ready(data_dir)

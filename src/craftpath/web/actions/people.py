@@ -46,6 +46,8 @@ from .recording import OPERATOR, record, record_read
 OWN_ROLES = "Nobody changes their own roles; another admin must."
 OWN_LINE = ("you cannot make {person} report to you or to someone below you; another admin "
             "must make that change")
+PEOPLE_ROLE = ("The people-team role is given and taken only by someone who holds it (or on "
+               "the command line: craftpath roles).")
 OWN_ACTIVE = "Nobody deactivates or reactivates their own account; another admin must."
 ADMINS_ONLY = "Only admins change people, teams and roles."
 
@@ -135,6 +137,15 @@ def find_person(viewer, person_id) -> User:
     pk = parse_id(person_id)
     person = _people(viewer).prefetch_related("teams", "roles").filter(pk=pk).first() \
         if pk else None
+    if person is None:
+        raise NotFound("person")
+    return person
+
+
+def find_by_email(viewer, email: str) -> User:
+    """Like find_person, by sign-in address (for the command line, which names people so)."""
+    person = _people(viewer).prefetch_related("roles") \
+        .filter(email=normalise_email(email or "")).first()
     if person is None:
         raise NotFound("person")
     return person
@@ -389,6 +400,10 @@ def set_roles(viewer, person_id, roles, precondition=None) -> User:
         if not _may(viewer, access.can_set_roles, person):
             raise Refused(OWN_ROLES if access.can_change_person(viewer, person)
                           else ADMINS_ONLY, field="roles")
+        changed = set(roles) ^ set(person.roles.values_list("name", flat=True))
+        if any(not _may(viewer, access.can_give_or_take_role, person, role)
+               for role in changed):
+            raise Refused(PEOPLE_ROLE, field="roles")
         if precondition is not None:
             precondition(person)
         # One by one, so that audit/signals.py records each grant and removal.

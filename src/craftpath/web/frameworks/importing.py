@@ -244,7 +244,7 @@ def run(draft: ImportDraft) -> Outcome:
 
 def _allowed(request) -> None:
     if not access.can_import_framework(request.user):
-        raise PermissionDenied("importing a framework needs the admin or people-team role")
+        raise PermissionDenied("Importing a framework needs the admin or people-team role.")
 
 
 def import_page(request):

@@ -209,10 +209,14 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
+    # An action's refusal says why, written for the person (actions/errors.py); Django's own
+    # (the admin site's) carry no message and get the general one.
+    reason = exception.args[0] if exception is not None and exception.args else ""
+    general = ("Your account does not allow this page or action. If you think it should, ask "
+               "your people team or an administrator.")
     html = render_template("pages/error.html", Where("/", settings.STATIC_URL, app=True),
                            page_title="Not allowed", heading="You may not do this",
-                           message="Your account does not allow this page or action. If you "
-                                   "think it should, ask your people team or an administrator.")
+                           message=reason if isinstance(reason, str) and reason else general)
     return HttpResponseForbidden(html)
 
 

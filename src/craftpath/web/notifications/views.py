@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from craftpath.web import access
+from craftpath.web.actions import notifications as actions
 
-from . import notify
-from .models import EmailOptOut, EmailState, Kind, Notification
+from .models import EmailOptOut, Kind, Notification
 
 
 @login_required
@@ -68,21 +66,14 @@ def preferences(request):
 @login_required
 @require_safe
 def failed(request):
-    if not access.can_see_failed_emails(request.user):
-        raise PermissionDenied("Failed emails are for the people team.")
-    rows = Notification.objects.filter(email_state=EmailState.FAILED) \
-        .select_related("recipient").order_by("-created_at")[:500]
-    return render(request, "notifications/failed.html", {"rows": rows})
+    return render(request, "notifications/failed.html",
+                  {"rows": actions.failed_emails(request.user)})
 
 
 @login_required
 @require_POST
 def retry(request):
-    if not access.can_see_failed_emails(request.user):
-        raise PermissionDenied("Failed emails are for the people team.")
-    ids = list(Notification.objects.filter(email_state=EmailState.FAILED)
-               .values_list("pk", flat=True))
-    count = notify.retry_failed(ids)
+    count = actions.retry_failed_emails(request.user)
     messages.success(request, f"{count} email(s) queued to be sent again. Invitations are not "
                      "retried: send the invitation again from the person's page.")
     return redirect("notifications:failed")
