@@ -59,14 +59,12 @@ def worker(args) -> None:
     serve.prepare()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from craftpath.web.accounts.models import User
     from craftpath.web.actions import OPERATOR
     from craftpath.web.actions import promotions as actions
     from craftpath.web.promotions.models import Case
 
-    setup_test_environment()  # the test client's hosts and template signals
     remove_demo()
     who = organisation(args.people)
     with connection.cursor() as cursor:
@@ -100,7 +98,8 @@ def worker(args) -> None:
 
     pages = {}
     for name, person in (("chair (every case)", pia), ("member (minus recusals)", member)):
-        client = Client()
+        # Not the test environment: its template instrumentation would slow every render.
+        client = Client(HTTP_HOST="localhost")
         client.force_login(person)
         url = f"/promotions/committees/{committee.pk}/?sort=readiness"
         for _ in range(3):

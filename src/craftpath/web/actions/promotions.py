@@ -279,6 +279,7 @@ def nominate(viewer, round_pk, person_pk, target_level: str, statement: str,
     with transaction.atomic():
         if Case.objects.filter(round=promotion_round, person=person).exists():
             raise Invalid(f"{person} is nominated in this round already.", field="person")
+        snapshot, areas = building.assemble(person, family, target, version, today)
         try:
             with transaction.atomic():
                 case = Case.objects.create(
@@ -286,7 +287,7 @@ def nominate(viewer, round_pk, person_pk, target_level: str, statement: str,
                     nominator=None if viewer is OPERATOR else viewer,
                     family_slug=family.slug, from_level_slug=person.level_slug,
                     target_level_slug=target.slug, statement=statement,
-                    snapshot=building.assemble(person, family, target, version, today))
+                    snapshot=snapshot, readiness_areas=areas)
         except IntegrityError:
             raise Invalid(f"{person} is nominated in this round already.",
                           field="person") from None

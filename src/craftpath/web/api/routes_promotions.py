@@ -166,14 +166,23 @@ def decision_out(decision: Decision | None) -> dict | None:
             "decided_at": decision.decided_at, "applied_at": decision.applied_at}
 
 
-def case_out(case: Case, decision: Decision | None) -> dict:
+def case_out(case: Case, decision: Decision | None, with_areas: bool = True) -> dict:
     return {"id": case.pk, "round_id": case.round_id, "person_id": case.person_id,
             "nominator_id": case.nominator_id, "version": case.version.label,
             "family": case.family_slug, "from_level": case.from_level_slug,
             "target_level": case.target_level_slug, "statement": case.statement,
-            "person_statement": case.person_statement, "snapshot": case.snapshot,
+            "person_statement": case.person_statement,
+            "snapshot": snapshot_out(case) if with_areas else case.snapshot,
             "created_at": case.created_at, "revision": case.revision,
             "decision": decision_out(decision)}
+
+
+def snapshot_out(case: Case) -> dict:
+    """The snapshot with the readiness per area and its reasons, as one document."""
+    snapshot = dict(case.snapshot)
+    snapshot["readiness"] = {**(snapshot.get("readiness") or {}),
+                             "areas": case.readiness_areas}
+    return snapshot
 
 
 def vote_out(vote: Vote) -> dict:
@@ -295,5 +304,10 @@ def decide(request, pk: int, payload: DecisionIn):
             summary="The calibration view: a committee's cases, minus your recusals")
 def committee_cases(request, pk: int):
     view = actions.calibration(caller(request), pk)
-    items = [case_out(row.case, row.decision) for _, rows in view.groups for row in rows]
-    return {"items": items, "next_cursor": None}
+    # Side by side, the figures; each case's reasons per area are on the case itself.
+    order = [row.pk for _, rows in view.groups for row in rows]
+    found = {case.pk: case for case in Case.objects.filter(pk__in=order)
+             .select_related("version", "decision").defer("version__document",
+                                                          "readiness_areas")}
+    return {"items": [case_out(found[pk], _decision_of(found[pk]), with_areas=False)
+                      for pk in order], "next_cursor": None}

@@ -15,7 +15,7 @@ from craftpath.web.checkins import history as histories
 from craftpath.web.checkins.models import Evidence
 from craftpath.web.frameworks.publishing import framework_of
 
-from .models import Case, Committee, Decision, Outcome
+from .models import Case, Committee, Outcome
 
 
 class NominationError(Exception):
@@ -43,9 +43,10 @@ def target_problem(version, person, target_slug: str) -> tuple[object, object, s
     return family, target, ""
 
 
-def assemble(person, family, target, version, today: date) -> dict:
-    """The case's frozen evidence: the latest closed check-in's agreed outcomes, readiness
-    against the target level with reasons, evidence items, time in level."""
+def assemble(person, family, target, version, today: date) -> tuple[dict, list]:
+    """The case's frozen evidence: (the snapshot: the latest closed check-in's agreed
+    outcomes, readiness against the target level, evidence items, time in level; and the
+    readiness per area with its reasons)."""
     history = histories.of(person)
     framework = framework_of(version)
     scale = Scale.of(framework.scale)
@@ -66,12 +67,11 @@ def assemble(person, family, target, version, today: date) -> dict:
         "outcomes": [[label, outcomes[label]] for label in (*scale.labels, "n/a")
                      if outcomes.get(label)],
         "readiness": {"covered": covered, "applicable": applicable,
-                      "share": round(covered / applicable, 3) if applicable else None,
-                      "areas": areas},
+                      "share": round(covered / applicable, 3) if applicable else None},
         "evidence": Evidence.objects.filter(owner=person).count(),
         "level_since": since.isoformat() if since else None,
         "days_in_level": (today - since).days if since else None,
-    }
+    }, areas
 
 
 def committee_of(case: Case) -> Committee | None:
@@ -96,21 +96,40 @@ def cases_of(committee: Committee):
 
 @dataclass(frozen=True)
 class Row:
-    """One case in the calibration view."""
+    """One case in the calibration view: plain values read in one query (hundreds of cases
+    side by side: no model objects, numbers already text)."""
 
-    case: Case
+    pk: int
+    name: str
     readiness: float | None
     covered: int
     applicable: int
     outcomes: list
     days_in_level: int | None
     evidence: int
-    decision: Decision | None
+    outcome: str  # the decision's, or ""
     votes_cast: int
+    has_packet: bool
 
     @property
-    def name(self) -> str:
-        return self.case.person.name
+    def url(self) -> str:
+        return f"/promotions/cases/{self.pk}/"
+
+    @property
+    def readiness_text(self) -> str:
+        return f"{self.covered}/{self.applicable}" if self.applicable else "—"
+
+    @property
+    def outcomes_text(self) -> str:
+        return ", ".join(f"{label} {n}" for label, n in self.outcomes) or "—"
+
+    @property
+    def days_text(self) -> str:
+        return "—" if self.days_in_level is None else str(self.days_in_level)
+
+    @property
+    def decision_text(self) -> str:
+        return OUTCOME_LABELS.get(self.outcome, "")
 
 
 SORTS = {"name": lambda r: (r.name.lower(),),
@@ -123,27 +142,19 @@ def calibration_rows(cases, level_order: dict[str, int], sort: str) -> list[tupl
     """[(target level slug, [Row])], levels in rank order, rows sorted by `sort`."""
     from django.db.models import Count
 
-    found = list(cases.select_related("person", "decision")
-                 .annotate(vote_count=Count("votes")).order_by())
+    found = cases.annotate(vote_count=Count("votes")).order_by().values_list(
+        "pk", "person__name", "target_level_slug", "snapshot", "decision__outcome",
+        "vote_count")
     grouped: dict[str, list[Row]] = {}
-    for case in found:
-        ready = case.snapshot.get("readiness") or {}
-        decision = getattr(case, "decision", None) if _has_decision(case) else None
-        grouped.setdefault(case.target_level_slug, []).append(Row(
-            case, ready.get("share"), ready.get("covered", 0), ready.get("applicable", 0),
-            case.snapshot.get("outcomes") or [], case.snapshot.get("days_in_level"),
-            case.snapshot.get("evidence", 0), decision, case.vote_count))
+    for pk, name, target, snapshot, outcome, votes in found:
+        ready = snapshot.get("readiness") or {}
+        grouped.setdefault(target, []).append(Row(
+            pk, name, ready.get("share"), ready.get("covered", 0), ready.get("applicable", 0),
+            snapshot.get("outcomes") or [], snapshot.get("days_in_level"),
+            snapshot.get("evidence", 0), outcome or "", votes, bool(snapshot.get("checkin"))))
     key = SORTS.get(sort, SORTS["name"])
     return [(slug, sorted(grouped[slug], key=key))
             for slug in sorted(grouped, key=lambda s: level_order.get(s, 999))]
-
-
-def _has_decision(case: Case) -> bool:
-    try:
-        case.decision  # noqa: B018 (select_related filled it, or it is absent)
-    except Decision.DoesNotExist:
-        return False
-    return True
 
 
 OUTCOME_LABELS = dict(Outcome.choices)

@@ -111,6 +111,9 @@ class Case(models.Model):
     # the latest closed check-in's agreed outcomes, readiness against the target level with
     # reasons, evidence count, days in level. Frozen so the committee reads what was nominated.
     snapshot = models.JSONField(default=dict)
+    # Readiness per area of the target level with its reasons, apart from the snapshot so
+    # that the calibration view reads the figures without every case's reasons.
+    readiness_areas = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     revision = models.PositiveIntegerField(default=0)
 
