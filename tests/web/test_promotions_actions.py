@@ -402,3 +402,61 @@ def test_closing_a_round_stops_nominations(world):
     actions.close_round(who(world, "pia"), world["round"])
     with pytest.raises(Refused, match="closed"):
         actions.nominate(who(world, "leo"), world["round"], world["eva"], "level-3", "x")
+
+
+# --- group figures ----------------------------------------------------------------------------
+
+def _decided(world, name, target, outcome):
+    person = who(world, name)
+    case = Case.objects.create(round_id=world["round"], person=person,
+        version=Round.objects.get(pk=world["round"]).version, family_slug=FAMILY,
+        from_level_slug=person.level_slug,
+        target_level_slug=target, statement="x", snapshot={"days_in_level": 100})
+    Decision.objects.create(case=case, outcome=outcome, reasons="r",
+                            effective_date=timezone.localdate())
+
+
+def test_promotion_rates_withhold_small_groups_and_the_part_that_would_give_them_away(world):
+    from craftpath.web.promotions import figures
+
+    Case.objects.filter(pk=world["case"]).delete()
+    for name, outcome in (("ian", "promote"), ("eva", "promote"), ("sol", "not_yet"),
+                          ("zed", "decline")):
+        _decided(world, name, "level-3", outcome)
+    _decided(world, "leo", "level-1", "promote")
+    shown = {row.key: row for row in figures.rates(minimum=1)}
+    three = shown[(FAMILY, "level-3")]
+    assert (three.decided, three.promoted, three.rate.value) == (4, 2, 0.5)
+    assert shown[()].decided == 5 and shown[()].median_days == 100
+    # Level 1 has one case: withheld; Level 3 then would give it away (5 - 4): withheld too.
+    guarded = {row.key: row for row in figures.rates(minimum=3)}
+    assert guarded[(FAMILY, "level-1")].withheld and guarded[(FAMILY, "level-3")].withheld
+    assert guarded[(FAMILY, "level-3")].rate is None and guarded[(FAMILY, "level-3")].decided == 0
+    assert not guarded[(FAMILY,)].withheld and guarded[(FAMILY,)].decided == 5
+
+
+def test_promotion_figures_are_the_people_teams(world):
+    for name in ("leo", "oto", "ian", "ada", "dee"):
+        with pytest.raises(Refused):
+            actions.promotion_figures(who(world, name))
+    with pytest.raises(Invalid) as refused:
+        actions.promotion_figures(who(world, "pia"), "planet")
+    assert refused.value.field == "by"
+    assert actions.promotion_figures(who(world, "pia"), "team") == []  # nothing decided yet
+
+
+def test_a_version_published_during_the_round_leaves_each_case_on_its_own(world):
+    from craftpath.web.frameworks.models import FrameworkVersion
+
+    first = FrameworkVersion.objects.get(is_active=True)
+    FrameworkVersion.objects.filter(pk=first.pk).update(is_active=False)
+    second = FrameworkVersion.objects.create(label="next", name=first.name, content_hash="next",
+                                             document=first.document, is_active=True)
+    later = actions.nominate(who(world, "leo"), world["round"], world["eva"], "level-3", "x")
+    assert later.version_id == second.pk
+    assert Case.objects.get(pk=world["case"]).version_id == first.pk
+    view = actions.read_case(who(world, "oto"), world["case"])
+    assert view.case.version.label == first.label and view.can_decide
+    _decide(world)
+    assert actions.apply_due_decisions(OPERATOR) == 1
+    assert who(world, "ian").level_slug == "level-3"

@@ -135,3 +135,14 @@ def test_the_decisions_export_is_the_people_teams(world, client):
     answer = signed_in(client, world, "pia").get("/promotions/decisions.csv")
     assert answer.status_code == 200 and "ian@example.com" in answer.content.decode()
     assert signed_in(client, world, "leo").get("/promotions/decisions.csv").status_code == 403
+
+
+def test_the_figures_page_groups_by_level_or_team_and_refuses_anything_else(world, client):
+    actions.decide(User.objects.get(pk=world["oto"]), world["case"], "promote", "Ready.",
+                   timezone.localdate(), 0)
+    client = signed_in(client, world, "pia")
+    page = client.get("/promotions/figures/").content.decode()
+    assert "Everyone" in page and "withheld" in page  # one decided case: under the minimum
+    assert client.get("/promotions/figures/?by=team").status_code == 200
+    assert client.get("/promotions/figures/?by=planet").status_code == 400
+    assert signed_in(client, world, "leo").get("/promotions/figures/").status_code == 403

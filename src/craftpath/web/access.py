@@ -710,3 +710,14 @@ def can_apply_promotions(viewer) -> bool:
 
 def can_send_promotion_reminders(viewer) -> bool:
     return _has(viewer, Role.PEOPLE)
+
+
+def can_view_promotion_figures(viewer) -> bool:
+    """Promotion rates and time in level by group (withheld below the minimum group size):
+    the people team."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_view_committee_rates(viewer, committee) -> bool:
+    """The same figures for a committee's family beside its cases: whoever sees the view."""
+    return can_view_calibration(viewer, committee)

@@ -29,8 +29,9 @@ from craftpath.web.cycles.launch import audience_people
 from craftpath.web.cycles.models import Audience
 from craftpath.web.frameworks.publishing import active_version, framework_of
 from craftpath.web.notifications.models import Kind
-from craftpath.web.notifications.notify import notify
+from craftpath.web.notifications.notify import notify, notify_each
 from craftpath.web.promotions import cases as building
+from craftpath.web.promotions import figures
 from craftpath.web.promotions.models import (
     Case,
     Committee,
@@ -487,6 +488,7 @@ class Calibration:
     groups: list  # [(Level, [Row])]
     recused: int  # cases left out because the viewer is recused from them
     is_chair: bool
+    rates: list  # figures.RateRow per target level of the family, past decisions
 
 
 def calibration(viewer, committee_pk, sort: str = "name") -> Calibration:
@@ -505,52 +507,85 @@ def calibration(viewer, committee_pk, sort: str = "name") -> Calibration:
     order = {slug: -level.rank for slug, level in levels.items()}
     groups = [(levels.get(slug, slug), rows)
               for slug, rows in building.calibration_rows(cases, order, sort)]
+    rates = []
+    if access.can_view_committee_rates(viewer, committee):
+        # Every decided case of the family, all rounds: the family's row and its levels.
+        rates = [row for row in figures.rates(
+            Case.objects.filter(family_slug=committee.family_slug)) if row.depth == 2]
     record(viewer, Action.VIEWED, target=f"promotion committee {committee.pk}",
            detail=f"calibration view ({sum(len(r) for _, r in groups)} cases)")
-    return Calibration(committee, groups, recused, committee.chair_id == viewer.pk)
+    return Calibration(committee, groups, recused, committee.chair_id == viewer.pk, rates)
+
+
+# --- group figures --------------------------------------------------------------------------
+
+def promotion_figures(viewer, by: str = "level") -> list:
+    """Promotion rates and time in level by family and target level, or by team, with the
+    insights minimum group size (promotions/figures.py)."""
+    if not access.can_view_promotion_figures(viewer):
+        raise Refused("Promotion figures are the people team's.")
+    if by not in figures.BY:
+        raise Invalid(f"“{by}” is not a grouping; one of {', '.join(figures.BY)}.", field="by")
+    rows = figures.rates(by=by)
+    record(viewer, Action.VIEWED, target="promotion figures", detail=f"by {by}")
+    return rows
 
 
 # --- the effective-date job -------------------------------------------------------------------
 
+JOB_BATCH = 200  # decisions applied per transaction
+
+
 def apply_due_decisions(viewer, today: date | None = None) -> int:
     """Change the level of everyone whose promotion takes effect today or before: the
     directory's level, a LevelHistory row, the person and their manager told, the audit
-    trail. Each decision is applied once, however many workers run it."""
+    trail. Each decision is applied once, however many workers run it (the rows are locked
+    and re-read as not applied yet). Done in batches, each in one transaction."""
     _allowed(access.can_apply_promotions, viewer)
     today = today or timezone.localdate()
     due = list(Decision.objects.filter(outcome=Outcome.PROMOTE, applied_at=None,
-                                       effective_date__lte=today).values_list("pk", flat=True))
+                                       effective_date__lte=today)
+               .order_by("pk").values_list("pk", flat=True))
     applied = 0
-    for pk in due:
+    for start in range(0, len(due), JOB_BATCH):
         with transaction.atomic():
-            decision = Decision.objects.select_for_update().filter(pk=pk, applied_at=None) \
-                .select_related("case").first()
-            if decision is None:
-                continue  # another worker took it
-            case = decision.case
-            person = User.objects.select_for_update().get(pk=case.person_id)
-            LevelHistory.objects.create(
-                person=person, family_slug=case.family_slug, from_level_slug=person.level_slug,
-                to_level_slug=case.target_level_slug, effective_date=decision.effective_date,
-                case=case)
-            before = person.level_slug
-            person.level_slug, person.level_since = case.target_level_slug, \
-                decision.effective_date
-            person.save(update_fields=["level_slug", "level_since"])
-            decision.applied_at = timezone.now()
-            decision.save(update_fields=["applied_at"])
-            _record(viewer, case, f"level changed from {before or 'none'} to "
-                                  f"{case.target_level_slug}, effective "
-                                  f"{decision.effective_date.isoformat()}")
-            link = f"/promotions/cases/{case.pk}/"
-            notify(Kind.LEVEL_CHANGED, [person], "Your new level takes effect today",
-                   f"You are now {case.target_level_slug}.", link)
-            if person.manager_id:
-                notify(Kind.LEVEL_CHANGED, [person.manager_id],
-                       f"{person}'s new level takes effect today",
-                       f"{person} is now {case.target_level_slug}.", link)
-            applied += 1
+            applied += _apply(viewer, due[start:start + JOB_BATCH])
     return applied
+
+
+def _apply(viewer, decision_ids: list[int]) -> int:
+    decisions = list(Decision.objects.select_for_update(of=("self",))
+                     .filter(pk__in=decision_ids, applied_at=None).select_related("case"))
+    if not decisions:
+        return 0  # another worker took them
+    people = {p.pk: p for p in User.objects.select_for_update()
+              .filter(pk__in=[d.case.person_id for d in decisions])}
+    now = timezone.now()
+    history, moves, told, managers = [], {}, [], []
+    for decision in decisions:
+        case, person = decision.case, people[decision.case.person_id]
+        history.append(LevelHistory(
+            person=person, family_slug=case.family_slug, from_level_slug=person.level_slug,
+            to_level_slug=case.target_level_slug, effective_date=decision.effective_date,
+            case=case, recorded_at=now))
+        moves.setdefault((person.level_slug, case.target_level_slug, decision.effective_date),
+                         []).append(person)
+        link = f"/promotions/cases/{case.pk}/"
+        told.append((person.pk, "Your new level takes effect",
+                     f"You are now {case.target_level_slug}.", link))
+        if person.manager_id:
+            managers.append((person.manager_id, f"{person}'s new level takes effect",
+                             f"{person} is now {case.target_level_slug}.", link))
+    LevelHistory.objects.bulk_create(history)
+    for (before, after, effective), moved in moves.items():
+        User.objects.filter(pk__in=[p.pk for p in moved]).update(level_slug=after,
+                                                                 level_since=effective)
+        record(viewer, Action.CHANGED, target="promotion decisions", subjects=moved,
+               detail=f"level changed from {before or 'none'} to {after}, effective "
+                      f"{effective.isoformat()}")
+    Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(applied_at=now)
+    notify_each(Kind.LEVEL_CHANGED, told + managers, now=now)
+    return len(decisions)
 
 
 REMIND_BEFORE_DAYS = 3

@@ -20,4 +20,5 @@ urlpatterns = [
     path("cases/<int:pk>/packet.<str:fmt>", views.case_packet, name="packet"),
     path("committees/<int:pk>/", views.calibration, name="calibration"),
     path("decisions.csv", views.decisions_csv, name="decisions-csv"),
+    path("figures/", views.figures_page, name="figures"),
 ]

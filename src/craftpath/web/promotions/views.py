@@ -24,6 +24,7 @@ from craftpath.web.frameworks.pdf import PdfUnavailable
 from craftpath.web.frameworks.publishing import framework_of
 
 from .cases import OUTCOME_LABELS, SORTS
+from .figures import minimum_group_size as min_group_size
 from .models import Outcome
 
 
@@ -37,6 +38,7 @@ def index(request):
         "cases": actions.visible_cases(viewer),
         "committees": actions.my_committees(viewer),
         "nominable": actions.nominable_rounds(viewer),
+        "history": actions.level_history(viewer, viewer.pk),
         "rounds": [(r, r.stage(today)) for r in actions.list_rounds(viewer)]
         if people_team else [], "people_team": people_team})
 
@@ -200,7 +202,8 @@ def calibration(request, pk: int):
     sort = request.GET.get("sort", "name")
     view = actions.calibration(request.user, pk, sort if sort in SORTS else "name")
     return render(request, "promotions/calibration.html", {
-        "c": view, "committee": view.committee, "sort": sort, "sorts": [
+        "c": view, "committee": view.committee, "sort": sort, "minimum": min_group_size(),
+        "sorts": [
             ("name", "Name"), ("readiness", "Readiness"), ("time", "Time in level"),
             ("evidence", "Evidence")]})
 
@@ -227,3 +230,15 @@ def case_packet(request, pk: int, fmt: str):
     response = HttpResponse(body.encode("utf-8") if fmt == "md" else body, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_safe
+def figures_page(request):
+    by = request.GET.get("by", "level")
+    try:
+        rows = actions.promotion_figures(request.user, by)
+    except Invalid as problem:
+        return HttpResponse(problem.message, status=400, content_type="text/plain")
+    return render(request, "promotions/figures.html", {
+        "rows": rows, "by": by, "minimum": min_group_size()})
