@@ -460,3 +460,19 @@ def test_a_version_published_during_the_round_leaves_each_case_on_its_own(world)
     _decide(world)
     assert actions.apply_due_decisions(OPERATOR) == 1
     assert who(world, "ian").level_slug == "level-3"
+
+
+@pytest.mark.parametrize("how", ["erase_person", "anonymise_person"])
+def test_erasing_or_anonymising_takes_the_persons_cases_and_frees_their_committees(world, how):
+    from craftpath.web.actions import rights
+
+    oto = who(world, "oto")  # chairs the committee; has a case of his own
+    Round.objects.filter(pk=world["round"]).update(self_nomination=True)
+    own = actions.nominate(oto, world["round"], oto.pk, "level-1", "Mine.")
+    getattr(rights, how)(who(world, "pia"), oto.pk, "oto@example.com")
+    assert not Case.objects.filter(pk=own.pk).exists()
+    committee = Committee.objects.get(pk=world["committee"])
+    assert committee.chair_id is None and oto.pk not in committee.member_ids()
+    assert Case.objects.filter(pk=world["case"]).exists()  # Ian's case stays
+    with pytest.raises(Refused):  # nobody chairs: nobody decides until one is named
+        _decide(world, "sol")

@@ -124,6 +124,13 @@ def test_the_calibration_view_groups_by_target_level_and_sorts(world, client):
     assert signed_in(client, world, "ian").get(url).status_code == 404
 
 
+def test_the_calibration_view_escapes_what_people_typed(world, client):
+    User.objects.filter(pk=world["ian"]).update(name="<script>x</script>")
+    page = signed_in(client, world, "oto").get(
+        f"/promotions/committees/{world['committee']}/").content.decode()
+    assert "<script>x" not in page and "&lt;script&gt;x" in page
+
+
 def test_the_packet_is_one_click_from_the_case(world, client):
     answer = signed_in(client, world, "sol").get(f"/promotions/cases/{world['case']}/packet.md")
     assert answer.status_code == 200 and "# Promotion packet: Ian" in answer.content.decode()

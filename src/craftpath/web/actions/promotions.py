@@ -23,6 +23,7 @@ from django.utils import timezone
 from craftpath.web import access
 from craftpath.web.accounts.models import User
 from craftpath.web.audit.models import Action
+from craftpath.web.cells import defuse
 from craftpath.web.checkins import packet
 from craftpath.web.checkins.models import CheckIn
 from craftpath.web.cycles.launch import audience_people
@@ -628,7 +629,7 @@ def export_decisions(viewer) -> str:
     rows = Decision.objects.select_related("case", "case__round", "case__person", "decided_by") \
         .order_by("case__round_id", "case__person__email")
     for d in rows:
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([defuse(str(v)) for v in (
             d.case.round.name, d.case.person.email, d.case.person.name, d.case.family_slug,
             d.case.from_level_slug, d.case.target_level_slug, d.outcome,
             d.effective_date.isoformat(), d.decided_at.isoformat(timespec="seconds"),
@@ -636,9 +637,3 @@ def export_decisions(viewer) -> str:
     record(viewer, Action.EXPORTED, target="promotion decisions",
            detail=f"decisions CSV ({rows.count()} rows)")
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet must not read a cell as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

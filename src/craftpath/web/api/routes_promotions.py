@@ -37,7 +37,7 @@ class CommitteeOut(Schema):
     name: str
     family: str
     levels: list[str]
-    chair_id: int
+    chair_id: int | None  # None once the chair's account is erased
     member_ids: list[int]
 
 

@@ -10,6 +10,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
 from craftpath.core.progress import Scale, level_coverage
 from craftpath.web.checkins import history as histories
 from craftpath.web.checkins.models import Evidence
@@ -81,7 +84,8 @@ def committee_of(case: Case) -> Committee | None:
                                               family_slug=case.family_slug) \
             .prefetch_related("members"):
         if committee.decides(case):
-            committee._member_ids = {m.pk for m in committee.members.all()} | {committee.chair_id}
+            committee._member_ids = {m.pk for m in committee.members.all()} \
+                | ({committee.chair_id} if committee.chair_id else set())
             return committee
     return None
 
@@ -130,6 +134,18 @@ class Row:
     @property
     def decision_text(self) -> str:
         return OUTCOME_LABELS.get(self.outcome, "")
+
+    def html(self) -> str:
+        """The row's cells, escaped here: hundreds of rows rendered variable by variable by
+        the template engine cost most of the page's time (calibration.html has the header)."""
+        decision = (escape(self.decision_text) if self.outcome
+                    else '<span class="badge badge--in-progress">open</span>')
+        packet = f'<a href="{self.url}packet.pdf">PDF</a>' if self.has_packet else "—"
+        return mark_safe(  # every value is escaped above, or a number
+            f'<tr><td><a href="{self.url}">{escape(self.name)}</a></td>'
+            f"<td>{self.readiness_text}</td><td>{escape(self.outcomes_text)}</td>"
+            f"<td>{self.days_text}</td><td>{int(self.evidence)}</td><td>{int(self.votes_cast)}"
+            f"</td><td>{decision}</td><td>{packet}</td></tr>")
 
 
 SORTS = {"name": lambda r: (r.name.lower(),),

@@ -71,7 +71,9 @@ class Committee(models.Model):
     name = models.CharField(max_length=200)
     family_slug = models.SlugField(max_length=100)
     level_slugs = models.JSONField(default=list, blank=True)  # target levels; [] for all
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+    # None once the chair's account is erased: the people team names another.
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL,
                               related_name="promotion_committees_chaired")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL,
                                      related_name="promotion_committees")
@@ -85,7 +87,8 @@ class Committee(models.Model):
     def member_ids(self) -> set[int]:
         """The members' ids (the chair among them), read once per committee object."""
         if not hasattr(self, "_member_ids"):
-            self._member_ids = set(self.members.values_list("pk", flat=True)) | {self.chair_id}
+            self._member_ids = set(self.members.values_list("pk", flat=True)) \
+                | ({self.chair_id} if self.chair_id else set())
         return self._member_ids
 
     def decides(self, case: Case) -> bool:

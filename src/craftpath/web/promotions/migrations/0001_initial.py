@@ -177,7 +177,9 @@ class Migration(migrations.Migration):
                 (
                     "chair",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
                         related_name="promotion_committees_chaired",
                         to=settings.AUTH_USER_MODEL,
                     ),
