@@ -11,12 +11,20 @@ example there illustrates a statement of its own level): the family scope with n
 and a "stretch" reading where the item's level is the one below the gold's, so the gold sits at
 the next level.
 
+Learning from past links (core/match/learning.py): for each framework of the set, its pairs are
+split at random (five fixed seeds) into a test half and a training half; each training pair is
+a past link to one of its gold statements (chosen by the same seed); the ranker learns from the
+first 0, 25, 50, 100, 200 and all of the training links and is measured on the test half. The
+split is by pair, not by area as the tuning split is: links teach the areas they fall in.
+With --alternatives, the other ways of learning that were measured against it.
+
 Speed: model load time; items per second in a batch; p50/p95 for one item at a time (the web
 app's case) on the seed framework; CPU time per item; the installed size the model's packages
 add; the CPU time per item for other batch sizes. Wall-clock figures depend on what else runs on
 the machine, so the load average is printed.
 
     .venv/bin/python bench/matching.py [--split test|dev|all] [--threads 2] [--no-speed]
+        [--no-quality] [--no-curve] [--alternatives]
 """
 
 from __future__ import annotations
@@ -25,9 +33,11 @@ import argparse
 import importlib.metadata
 import itertools
 import os
+import random
 import statistics
 import sys
 import time
+import tracemalloc
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from matching_set import build  # noqa: E402
 
-from craftpath.core.match import Matcher, Query, Settings, load_embedder  # noqa: E402
+from craftpath.core.match import Link, Matcher, Query, Settings, load_embedder  # noqa: E402
 from craftpath.core.sample import load_bundled  # noqa: E402
 
 FINAL = Settings()
@@ -171,6 +181,146 @@ def quality(frameworks, pairs, embedder, split: str) -> None:
                   f"family {_cell(result, 'family'):>12}")
 
 
+CURVE = (0, 25, 50, 100, 200, None)  # None: every training link
+SEEDS = range(5)  # the learner's weights were chosen on these; --fresh-seeds reads 5-9
+
+
+def curve_split(pairs, source: str, seed: int):
+    """(test pairs, training links as (pair, Link)) of one framework for one seed."""
+    rng = random.Random(seed)
+    mine = [p for p in pairs if p.source == source]
+    rng.shuffle(mine)
+    half = len(mine) // 2
+    test, train = mine[:half], mine[half:]
+    return test, [(p, Link(p.text, p.gold[rng.randrange(len(p.gold))])) for p in train]
+
+
+def curve_counts(frameworks, pairs, embedder, source: str, count, seed: int, learn=None):
+    """{scope: [top-1 hits, top-3 hits, n]} on the test half after `count` training links;
+    None when the training half has fewer. `learn(matcher, links)` replaces Matcher.learn."""
+    test, train = curve_split(pairs, source, seed)
+    if count is not None and count > len(train):
+        return None
+    links = train if count is None else train[:count]
+    tally = {"next": [0, 0, 0], "family": [0, 0, 0]}
+    for family_slug in dict.fromkeys(p.family for p in test):
+        matcher = Matcher(frameworks[source].find_family(family_slug), embedder)
+        mine = [link for pair, link in links if pair.family == family_slug]
+        if mine:
+            (learn or Matcher.learn)(matcher, mine)
+        members = [p for p in test if p.family == family_slug]
+        for scope in ("next", "family"):
+            found = matcher.suggest_many([Query(p.text, p.level, scope, 3) for p in members])
+            for pair, suggestions in zip(members, found, strict=True):
+                ids = [s.statement.id for s in suggestions]
+                row = tally[scope]
+                row[0] += bool(set(ids[:1]) & set(pair.gold))
+                row[1] += bool(set(ids) & set(pair.gold))
+                row[2] += 1
+    return tally
+
+
+def curve_rows(frameworks, pairs, embedder, source: str, learn=None, seeds=SEEDS):
+    """[(count, training links, {scope: (top-1, top-3, lowest top-3, highest top-3)})]"""
+    rows = []
+    for count in CURVE:
+        per_seed = [curve_counts(frameworks, pairs, embedder, source, count, seed, learn)
+                    for seed in seeds]
+        if any(t is None for t in per_seed):
+            continue
+        train = len(curve_split(pairs, source, 0)[1])
+        figures = {}
+        for scope in ("next", "family"):
+            tops = [t[scope][1] / t[scope][2] for t in per_seed]
+            ones = [t[scope][0] / t[scope][2] for t in per_seed]
+            figures[scope] = (statistics.mean(ones), statistics.mean(tops), min(tops), max(tops))
+        rows.append((count, train if count is None else count, figures))
+    return rows
+
+
+def _linked(matcher, links):
+    """Each link's row index and evidence vector."""
+    index = {row.statement.id: i for i, row in enumerate(matcher.rows)}
+    return ([index[link.statement] for link in links],
+            matcher.embedder.embed_queries([link.text for link in links]))
+
+
+def _normalised(vectors):
+    import numpy
+
+    return vectors / numpy.maximum(numpy.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+def learn_prototypes(matcher, links, blend: float = 0.5):
+    """Tried: each linked statement's vector blended with the mean of its linked evidence."""
+    import numpy
+
+    matcher._index_vectors()
+    rows, vectors = _linked(matcher, links)
+    sums = numpy.zeros_like(matcher._vectors)
+    counts = numpy.zeros(len(matcher.rows))
+    numpy.add.at(sums, rows, vectors)
+    numpy.add.at(counts, rows, 1)
+    linked = counts > 0
+    blended = matcher._vectors.copy()
+    blended[linked] += blend * sums[linked] / counts[linked, None]
+    matcher._vectors = _normalised(blended)
+
+
+def learn_area_profiles(matcher, links, blend: float = 1.0):
+    """Tried: each area's profile blended with the mean of the evidence linked in the area."""
+    import numpy
+
+    matcher._index_vectors()
+    rows, vectors = _linked(matcher, links)
+    area_of = [row.area.slug for row in matcher.rows]
+    by_area: dict[str, list] = {}
+    for row, vector in zip(rows, vectors, strict=True):
+        by_area.setdefault(area_of[row], []).append(vector)
+    profiles = matcher._area_rows.copy()
+    for i, slug in enumerate(area_of):
+        if slug in by_area:
+            profiles[i] += blend * numpy.mean(by_area[slug], axis=0)
+    matcher._area_rows = _normalised(profiles)
+
+
+def learn_words(matcher, links):
+    """Tried: the words of linked evidence added to its statement's BM25 text (works without
+    the model too)."""
+    from craftpath.core.match.lexical import BM25, stems
+
+    extra: dict[int, list[str]] = {}
+    index = {row.statement.id: i for i, row in enumerate(matcher.rows)}
+    for link in links:
+        extra.setdefault(index[link.statement], []).extend(stems(link.text))
+    matcher.bm25 = BM25([row.stems + extra.get(i, []) for i, row in enumerate(matcher.rows)])
+
+
+ALTERNATIVES = [("tried: statement prototypes", learn_prototypes),
+                ("tried: area profiles + links", learn_area_profiles),
+                ("tried: link words in BM25", learn_words)]
+
+
+def learning_curve(frameworks, pairs, embedder, alternatives: bool = False,
+                   seeds=SEEDS) -> None:
+    print("\nlearning from past links: top-1 / top-3 on a random test half, the mean of "
+          f"seeds {seeds.start}-{seeds.stop - 1} (top-3's lowest-highest over seeds)")
+    print(f"{'framework':10} {'links':>9}   {'level and next':>26}   {'family':>26}")
+    ways = [("", None)] + (ALTERNATIVES if alternatives else [])
+    for source in ("monzo", "snowflake"):
+        test, train = curve_split(pairs, source, 0)
+        for name, learn in ways:
+            if name:
+                print(f"  {name}")
+            for count, used, figures in curve_rows(frameworks, pairs, embedder, source, learn,
+                                                   seeds):
+                label = f"{used}" + (" (all)" if count is None else "")
+                cells = [f"{f[0]:.2f} / {f[1]:.2f} ({f[2]:.2f}-{f[3]:.2f})"
+                         for f in (figures["next"], figures["family"])]
+                print(f"{source:10} {label:>9}   {cells[0]:>26}   {cells[1]:>26}")
+        print(f"{'':10} ({len(test)} test pairs, {len(train)} training links a seed)")
+
+
 def installed_megabytes(names) -> tuple[float, list[str]]:
     total, found = 0, []
     for name in names:
@@ -225,6 +375,7 @@ def speed(threads: int) -> None:
         started = time.process_time()
         embedder.embed_queries(texts, batch_size=batch_size)
         by_batch[batch_size] = (time.process_time() - started) / len(texts)
+    learned = learning_speed(matcher, level, texts)
     size, packages = installed_megabytes(MODEL_PACKAGES)
     print(f"\nspeed on the seed framework ({len(matcher.rows)} statements, {threads} threads, "
           f"load average {load_before:.1f} before the batch, {os.getloadavg()[0]:.1f} after, "
@@ -241,6 +392,54 @@ def speed(threads: int) -> None:
     print(f"  one at a time: p50 {statistics.median(one) * 1000:.1f} ms, "
           f"p95 {one[int(len(one) * 0.95)] * 1000:.1f} ms over {len(one)} items")
     print(f"  installed size of the model's packages: {size:.0f} MB ({', '.join(packages)})")
+    print(learned)
+
+
+def _generated_links(matcher, count: int) -> list[Link]:
+    rng = random.Random(0)
+    verbs = ["Led", "Ran", "Wrote", "Planned", "Automated", "Reviewed", "Fixed", "Shipped"]
+    things = ["the model drift dashboard", "a post-mortem on the edge fleet", "the data "
+              "pipeline tests", "an on-call runbook", "a design review", "the training jobs"]
+    return [Link(f"{rng.choice(verbs)} {rng.choice(things)} for team {i % 97}, week {i}",
+                 rng.choice(matcher.rows).statement.id) for i in range(count)]
+
+
+def learning_speed(matcher, level: str, texts: list[str], count: int = 10_000) -> str:
+    """Time and memory to learn from `count` generated links, then the speed figures with
+    them learned and the time to add one more."""
+    links = _generated_links(matcher, count + 1)
+    tracemalloc.start()
+    started, cpu = time.perf_counter(), time.process_time()
+    matcher.learn(links[:count])
+    learn_seconds, learn_cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    kept = matcher.learned.vectors.nbytes + matcher.learned.rows.nbytes
+    started, cpu = time.perf_counter(), time.process_time()
+    matcher.suggest_many([Query(text, level) for text in texts])
+    per_second = len(texts) / (time.perf_counter() - started)
+    cpu_per_item = (time.process_time() - cpu) / len(texts)
+    one = []
+    for text in texts[:300]:
+        started = time.perf_counter()
+        matcher.suggest(text, level)
+        one.append(time.perf_counter() - started)
+    one.sort()
+    vectors = matcher.embedder.embed_queries(texts)
+    cpu = time.process_time()
+    matcher._learned_signal(vectors)
+    signal_cpu = (time.process_time() - cpu) / len(texts)
+    started = time.perf_counter()
+    matcher.learn_more(links[count:])
+    update = time.perf_counter() - started
+    return (f"  learning from {count} links: {learn_seconds:.1f} s ({learn_cpu:.1f} s of CPU; "
+            f"almost all embedding their evidence), Python and NumPy memory peak "
+            f"{peak / 1e6:.0f} MB, kept {kept / 1e6:.1f} MB\n"
+            f"  with them learned: batch {per_second:.0f} items/s, {cpu_per_item * 1000:.2f} ms "
+            f"of CPU per item ({signal_cpu * 1000:.2f} ms of it the links' vote); "
+            f"one at a time p50 "
+            f"{statistics.median(one) * 1000:.1f} ms, p95 {one[int(len(one) * 0.95)] * 1000:.1f}"
+            f" ms; adding one more link {update * 1000:.0f} ms")
 
 
 def main() -> None:
@@ -249,13 +448,23 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--no-quality", action="store_true")
+    parser.add_argument("--no-curve", action="store_true")
+    parser.add_argument("--alternatives", action="store_true",
+                        help="also the ways of learning measured against the chosen one")
+    parser.add_argument("--fresh-seeds", action="store_true",
+                        help="the curve on seeds 5-9 instead of those the weights were chosen on")
     args = parser.parse_args()
     embedder, why = load_embedder()
     if embedder is None:
         sys.exit(f"the embedding model is not installed: {why}")
-    if not args.no_quality:
+    remembering = Remembering(embedder)
+    if not args.no_quality or not args.no_curve:
         frameworks, pairs = build()
-        quality(frameworks, pairs, Remembering(embedder), args.split)
+    if not args.no_quality:
+        quality(frameworks, pairs, remembering, args.split)
+    if not args.no_curve:
+        learning_curve(frameworks, pairs, remembering, args.alternatives,
+                       range(5, 10) if args.fresh_seeds else SEEDS)
     if not args.no_speed:
         speed(args.threads)
 

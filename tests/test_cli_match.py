@@ -108,3 +108,63 @@ def test_without_the_assistant_extra_bm25_answers_and_one_line_says_so(run, seed
     suggestions = json.loads(out)["suggestions"]
     assert suggestions[0]["statement"] == "edge-computing.level-3.2"
     assert set(suggestions[0]) == {"statement", "score", "why"}
+
+
+JARGON_ITEM = {"id": 1, "text": "Ran the quarterly zorblat quindle calibration", "level": "Mid"}
+JARGON_LINKS = [{"text": f"Led the zorblat quindle calibration {n}",
+                 "statement": "edge-computing.level-4.1"} for n in range(6)]
+
+
+def test_past_links_teach_the_ranker_and_the_reason_says_so(run, seeds_dir, tmp_path):
+    items = write_items(tmp_path / "items.jsonl", JARGON_ITEM)
+    links = write_items(tmp_path / "links.jsonl", *JARGON_LINKS, "",
+                        {"text": "Ran it", "statement": "no-such.level-4.1"}, "{oops",
+                        JARGON_LINKS[0])
+    code, out, err = run("match", seeds_dir, "--input", items, "--json")
+    assert code == 0
+    assert json.loads(out)["suggestions"][0]["statement"] != "edge-computing.level-4.1"
+    code, out, err = run("match", seeds_dir, "--input", items, "--links", links, "--json")
+    assert code == 0
+    first = json.loads(out)["suggestions"][0]
+    assert first["statement"] == "edge-computing.level-4.1"
+    assert first["why"].startswith("people linked similar evidence here; ")
+    assert set(first) == {"statement", "score", "why"}
+    assert ("craftpath match: 6 distinct links learned from 10 lines (7 read, 2 skipped)"
+            in err)
+    assert (f"{links}:8: no statement 'no-such.level-4.1' in ml-and-edge-ml-engineer-craft; "
+            "skipped") in err
+    assert f"{links}:9: not JSON" in err
+    assert "+ 6 past links" in err
+
+
+def test_an_empty_or_duplicated_link_file_changes_nothing(run, seeds_dir, tmp_path):
+    items = write_items(tmp_path / "items.jsonl", JARGON_ITEM,
+                        {"id": 2, "text": "Presented results to the board", "level": "Senior"})
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    _, plain, _ = run("match", seeds_dir, "--input", items, "--json")
+    code, with_empty, err = run("match", seeds_dir, "--input", items, "--links", empty, "--json")
+    assert code == 0 and with_empty == plain
+    assert "0 distinct links learned from 0 lines (0 read, 0 skipped)" in err
+    once = write_items(tmp_path / "once.jsonl", *JARGON_LINKS)
+    twice = write_items(tmp_path / "twice.jsonl", *JARGON_LINKS, *reversed(JARGON_LINKS))
+    _, from_once, _ = run("match", seeds_dir, "--input", items, "--links", once, "--json")
+    _, from_twice, _ = run("match", seeds_dir, "--input", items, "--links", twice, "--json")
+    assert from_once == from_twice != plain
+
+
+def test_a_missing_link_file_is_one_line(run, seeds_dir, tmp_path):
+    items = write_items(tmp_path / "items.jsonl", JARGON_ITEM)
+    code, out, err = run("match", seeds_dir, "--input", items, "--links", tmp_path / "no.jsonl")
+    assert code == 2 and out == ""
+    assert err.startswith("craftpath: error: ") and "no.jsonl" in err
+
+
+def test_without_the_assistant_extra_links_are_checked_but_not_used(run, seeds_dir, tmp_path,
+                                                                   without_assistant_extra):
+    items = write_items(tmp_path / "items.jsonl", JARGON_ITEM)
+    links = write_items(tmp_path / "links.jsonl", *JARGON_LINKS)
+    _, plain, _ = run("match", seeds_dir, "--input", items, "--json")
+    code, out, err = run("match", seeds_dir, "--input", items, "--links", links, "--json")
+    assert code == 0 and out == plain
+    assert "past links not used: learning needs the embedding model" in err

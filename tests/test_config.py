@@ -332,3 +332,9 @@ def test_a_bad_value_of_each_kind_stops_the_start_in_one_line(tmp_path, door, va
     assert done.stderr == f"craftpath: error: {message}\n"
     assert done.returncode == 2
     assert not (tmp_path / "data").exists()  # refused before anything was made
+
+
+def test_a_home_folder_of_an_unknown_user_is_one_line():
+    assert refusal("CRAFTPATH_DATA_DIR", "~nobody-here-at-all/data") == (
+        "CRAFTPATH_DATA_DIR names the home folder of an unknown user, got "
+        '"~nobody-here-at-all/data"')

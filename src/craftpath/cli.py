@@ -226,16 +226,22 @@ def cmd_match(args) -> int:
         raise UsageError(f"bad items, nothing matched:\n{error}") from None
     if args.top < 1:
         raise UsageError("--top must be 1 or more")
+    links = _read_links(args.links, items) if args.links else {}
     embedder, why = match.load_embedder()
     made = []
 
     def make_matcher(family):
         made.append(match.matcher_for(family, embedder, fallback_reason=why))
+        if links.get(family.slug):
+            made[-1].learn(links[family.slug])
         return made[-1]
 
     results = match.match_items(items, args.scope, args.top, make_matcher)
     if made:
         print(f"craftpath match: {made[0].method}", file=sys.stderr)
+        if links and made[0].embedder is None:
+            print("craftpath match: past links not used: learning needs the embedding model",
+                  file=sys.stderr)
     for result in results:
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
@@ -244,6 +250,24 @@ def cmd_match(args) -> int:
             for s in result["suggestions"]:
                 print(f"  {s['statement']}  {s['score']:.3f}  {s['why']}")
     return 0
+
+
+def _read_links(path: str, items) -> dict:
+    """The links of --links for the families the items are in (read as a stream); what was
+    learned and every bad line, by number, goes to standard error."""
+    from .core import match
+
+    families = {item.family.slug: frozenset(s.id for cell in item.family.expectations
+                                            for s in cell.statements) for item in items}
+    try:
+        with open(path, encoding="utf-8") as lines:
+            links, report = match.read_links(lines, families, path)
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    print(f"craftpath match: {report.summary()}", file=sys.stderr)
+    return links
 
 
 def cmd_schema(args) -> int:
@@ -568,6 +592,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="next: the item's level and the next (default); family: every level")
     p.add_argument("--top", type=int, default=3, help="suggestions per item (default 3)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--links", metavar="LINKS.jsonl",
+                   help='past links to learn from, one {"text", "statement"} per line '
+                        '("rejected": true for a suggestion turned down)')
     p.set_defaults(func=cmd_match)
 
     p = commands.add_parser("schema", help="print the JSON Schema of the canonical format")

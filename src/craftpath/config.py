@@ -56,7 +56,10 @@ class Folder(Text):
     strip = True
 
     def parse(self, text: str) -> Path:
-        return Path(text).expanduser()
+        try:
+            return Path(text).expanduser()
+        except RuntimeError:  # "~name" for a user this machine does not have
+            raise Unfit("names the home folder of an unknown user") from None
 
 
 class Flag:
@@ -292,6 +295,21 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
         Setting("CRAFTPATH_TRUSTED_PROXY", Items(item=Network()), "127.0.0.1",
                 "The proxies' addresses or networks whose X-Forwarded-* headers are "
                 "trusted (with CRAFTPATH_BEHIND_PROXY=1)."),
+        Setting("CRAFTPATH_READY_QUEUE_AGE",
+                Duration("s", timedelta(seconds=10), timedelta(days=1)), "300",
+                "/readyz answers 503 when the oldest task due has waited longer (no worker "
+                "running, or one falling behind)."),
+        Setting("CRAFTPATH_ACCESS_LOG", Flag(), "1",
+                "A log line per request (method, path, status, time, account id)."),
+        Setting("CRAFTPATH_LOG_FORMAT", Choice(("text", "json")), "text",
+                "How log lines are written: text, or one JSON object per line."),
+        Setting("CRAFTPATH_METRICS_TOKEN", Text(), None,
+                "/metrics answers a request carrying `Authorization: Bearer` with this token.",
+                shown_default="none: /metrics is off unless CRAFTPATH_METRICS_FROM is set",
+                secret=True),
+        Setting("CRAFTPATH_METRICS_FROM", Items(item=Network()), None,
+                "Addresses or networks that may scrape /metrics without the token.",
+                shown_default="none"),
         Setting("CRAFTPATH_REQUIRE_2FA", Flag(), "0",
                 "Admin and people-team accounts must use a second factor (TOTP)."),
         Setting("CRAFTPATH_AUDIT_RETENTION_DAYS", Whole(1), "730",
@@ -340,6 +358,10 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
         Setting("CRAFTPATH_EMAIL_TLS", Flag(), "1",
                 "STARTTLS; 0 for a relay on the same machine."),
         Setting("CRAFTPATH_EMAIL_FROM", Text(), "craftpath@localhost", "The sender address."),
+        Setting("CRAFTPATH_EMAIL_TIMEOUT",
+                Duration("s", timedelta(seconds=1), timedelta(minutes=5)), "30",
+                "How long the SMTP server has to answer each step before the send is retried "
+                "later."),
     ),
     "API and webhooks": (
         Setting("CRAFTPATH_API_RATE", Whole(1), "600",
@@ -359,6 +381,11 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
     "Set by craftpath or by convention": (
         Setting("DJANGO_SETTINGS_MODULE", Text(), "craftpath.web.settings",
                 "Django's settings module; set to craftpath's own when unset."),
+        Setting("CRAFTPATH_WORKER_LEASE",
+                Duration("s", timedelta(seconds=5), timedelta(hours=1)), "120",
+                "How long a worker's claim on emails and webhook deliveries lasts unrenewed; "
+                "after that a stopped worker's are queued again (and the schedule runs at "
+                "least twice as often)."),
         Setting("CRAFTPATH_WORKER_PARENT", Whole(0), "0",
                 "Set by `craftpath serve` for the worker it starts: the worker stops when "
                 "that process is gone."),

@@ -81,6 +81,8 @@ RULES = {
     **{f"v/<slug:version>/{route}": rule for route, rule in PAGES.items()},
     "versions/": PUBLIC,
     "healthz": PUBLIC,
+    "readyz": PUBLIC,
+    "metrics": Rule(each(404)),  # off unless a token or addresses are set (test_metrics.py)
     "favicon.ico": Rule(each(302)),  # to the static SVG
     # Importing a framework: admins and the people team; others are refused, not hidden.
     "import/": Rule(roles(302, 403, 403, 200, 200)),
@@ -225,6 +227,7 @@ PEOPLE_TEAM_ONLY = Rule(roles(302, 403, 403, 200, 403))
 RULES.update({
     "insights/": SIGNED_IN,
     "insights/settings/": PEOPLE_TEAM_ONLY,
+    "insights/settings/assistant/": Rule(roles(302, 403, 403, 302, 403), "post"),
     "insights/attributes/": SIGNED_IN,
     "insights/attributes/withdraw/": Rule(roles(302, 302, 302, 302, 302), "post"),
 })

@@ -178,7 +178,8 @@ def test_the_check_finds_what_suppression_without_complements_would_leak():
 # and after one person's event could subtract the two readings; so the fairness figures are
 # published per closed period (insights/periods.py). The property: whatever the organisation,
 # its attributes and its earlier results, no set of events in the current period (closes,
-# attributes recorded or changed) changes any published figure, on any attribute.
+# attributes recorded, changed or withdrawn, people erased) changes any published figure, on
+# any attribute: the figures are kept as first read in the period (FairnessFigures).
 
 PERIOD_EXAMPLES = 25
 
@@ -192,7 +193,7 @@ def organisation_and_events(draw):
     earlier = [draw(st.lists(st.tuples(st.integers(1, 3), means, means.map(lambda m: m - 1.5)),
                              max_size=2)) for _ in range(people)]
     attributes = [draw(values) for _ in range(people)]
-    events = draw(st.lists(st.tuples(st.sampled_from(["close", "record"]),
+    events = draw(st.lists(st.tuples(st.sampled_from(["close", "record", "withdraw", "erase"]),
                                      st.integers(0, max(people, 1) - 1), values, means),
                             min_size=1, max_size=6))
     return earlier, attributes, events
@@ -209,6 +210,7 @@ def test_no_event_of_the_current_period_changes_a_published_fairness_figure(case
     from django.http import QueryDict
 
     from craftpath.web.accounts.models import Role, User
+    from craftpath.web.actions import personal_data
     from craftpath.web.checkins.models import CheckIn
     from craftpath.web.insights import periods, reports
     from craftpath.web.insights.aggregates import quarter_of
@@ -255,12 +257,20 @@ def test_no_event_of_the_current_period_changes_a_published_fairness_figure(case
                                   for kind in AttributeKind.values)]
 
         before = published()
+        erased = set()
         for n, (kind, who, value, agreed) in enumerate(events):
             if not people:
                 break
             person = people[who % len(people)]
+            if person.pk in erased:
+                continue
             if kind == "close":
                 result(person, start + timedelta(hours=n + 1), agreed, agreed - 1)
+            elif kind == "withdraw":
+                PersonAttribute.objects.filter(person=person).delete()
+            elif kind == "erase":
+                personal_data.erase(person, personal_data.ERASED)
+                erased.add(person.pk)
             elif value:
                 periods.record_attribute(person, "gender", value,
                                          now=start + timedelta(hours=n + 1))

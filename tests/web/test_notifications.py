@@ -167,10 +167,41 @@ def test_two_workers_at_once_send_each_email_exactly_once(published_seed, smtp_s
     assert len(ran_on) == 2, "both workers took tasks"  # a race really happened
 
 
-def test_stuck_sends_are_marked_failed_not_sent_again(small_org):
+def test_a_stopped_workers_claim_runs_out_and_is_sent_again_under_the_same_id(
+        small_org, smtp_server):
     start = timezone.now()
     [pk] = notify(Kind.CHECKIN_CLOSED, [small_org.eva], "Closed", now=start)
     delivery.claim([pk], start)  # a worker claimed it and stopped
-    assert schedule.tick(start + timedelta(minutes=5)).given_up == 0
-    assert schedule.tick(start + timedelta(minutes=16)).given_up == 1
-    assert Notification.objects.get().email_state == EmailState.FAILED
+    assert schedule.tick(start + timedelta(minutes=1)).reclaimed == 0  # its lease holds
+    done = schedule.tick(start + timedelta(minutes=3))
+    assert (done.reclaimed, done.retried) == (1, 1)
+    note = Notification.objects.get()
+    assert note.email_state == EmailState.PENDING and "sent again" in note.email_error
+    run_queue()
+    [message] = smtp_server.to(small_org.eva.email)
+    assert message["Message-ID"] == delivery.message_id(note)
+    assert Notification.objects.get().email_state == EmailState.SENT
+
+
+def test_a_claim_on_its_last_try_is_marked_failed_when_it_runs_out(small_org):
+    start = timezone.now()
+    [pk] = notify(Kind.CHECKIN_CLOSED, [small_org.eva], "Closed", now=start)
+    Notification.objects.filter(pk=pk).update(email_attempts=delivery.MAX_ATTEMPTS - 1)
+    delivery.claim([pk], start)
+    assert schedule.tick(start + timedelta(minutes=3)).reclaimed == 0
+    note = Notification.objects.get()
+    assert note.email_state == EmailState.FAILED and "last try" in note.email_error
+
+
+def test_every_try_of_a_notification_carries_one_message_id(small_org, smtp_server):
+    smtp_server.refuse = True
+    [pk] = notify(Kind.CHECKIN_CLOSED, [small_org.eva], "Closed")
+    run_queue()
+    smtp_server.refuse = False
+    note = Notification.objects.get()
+    schedule.tick(note.email_retry_at)
+    run_queue()
+    [message] = smtp_server.to(small_org.eva.email)
+    assert message["Message-ID"] == delivery.message_id(note) == delivery.message_id(
+        Notification.objects.get())
+    assert message["Message-ID"].startswith(f"<notification.{pk}.")

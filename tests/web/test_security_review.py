@@ -365,12 +365,17 @@ def test_10_behind_a_proxy_forwarded_https_is_trusted_and_not_redirected(tmp_pat
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not status:
             try:
-                status = {proto: _status(f"http://127.0.0.1:{port}/healthz", proto)
+                status = {(path, proto): _status(f"http://127.0.0.1:{port}{path}", proto)
+                          for path in ("/accounts/login/", "/healthz", "/readyz")
                           for proto in ("https", None)}
             except OSError:
                 assert server.poll() is None, server.stdout.read().decode()
                 time.sleep(0.3)
-        assert status == {"https": 200, None: 301}
+        # Pages over plain HTTP are sent to HTTPS; the health probes answer as they are, since
+        # a load balancer probes the backend directly.
+        assert status == {("/accounts/login/", "https"): 200, ("/accounts/login/", None): 301,
+                          ("/healthz", "https"): 200, ("/healthz", None): 200,
+                          ("/readyz", "https"): 200, ("/readyz", None): 200}
     finally:
         server.terminate()
         server.wait(timeout=10)

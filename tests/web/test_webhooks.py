@@ -498,3 +498,32 @@ def test_delivery_to_a_name_turned_metadata_is_refused(small_org, admin_api, rec
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("failed", 1)
     assert "169.254.169.254 is where cloud metadata services answer" in delivery.error
+
+
+def test_a_stopped_workers_delivery_is_queued_again_under_the_same_id(small_org, admin_api,
+                                                                      receiver):
+    """A worker killed mid-try leaves the delivery claimed: once the lease has run out the
+    schedule queues it again, and the receiver can drop a repeat by its webhook-id."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from craftpath.web.api import webhooks
+    from craftpath.web.notifications import schedule
+
+    register(admin_api, receiver.url, ["person.created"])
+    _pending_event()
+    delivery = Delivery.objects.get()
+    DBTaskResult.objects.all().delete()  # the task died with its worker
+    claimed = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=claimed)
+    assert webhooks.attempt(delivery.pk) == "gone"  # held: no second try meanwhile
+    schedule.tick(claimed + timedelta(minutes=1))
+    assert not DBTaskResult.objects.exists()  # its lease still holds
+    schedule.tick(claimed + webhooks.lease() + timedelta(seconds=1))
+    run_worker()
+    [request] = receiver.requests
+    assert request.headers["webhook-id"] == delivery.message_id
+    stored = Delivery.objects.get()
+    assert (stored.status, stored.attempts, stored.claimed_at) == ("delivered", 1, None)

@@ -452,6 +452,11 @@ def can_change_insight_settings(viewer) -> bool:
     return _has(viewer, Role.PEOPLE)
 
 
+def can_switch_assistant_learning(viewer) -> bool:
+    """Whether the evidence assistant learns from people's links is the people team's call."""
+    return _has(viewer, Role.PEOPLE)
+
+
 def can_record_attributes(viewer, person) -> bool:
     """A person's optional attributes are theirs alone: nobody else reads or writes them."""
     return signed_in(viewer) and person.pk == viewer.pk

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
 
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -84,6 +86,25 @@ def no_store_for_personal_pages(get_response):
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/accounts/"):
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    return middleware
+
+
+access = logging.getLogger("craftpath.access")
+
+
+def access_log(get_response):
+    """One line per request: method, path (tokens in links masked by the logger's filter),
+    status, milliseconds, and who asked by account id (never a name or an email)."""
+
+    def middleware(request):
+        started = time.perf_counter()
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        who = user.pk if user is not None and user.is_authenticated else "-"
+        access.info("%s %s %s %.1fms person=%s", request.method, request.get_full_path(),
+                    response.status_code, (time.perf_counter() - started) * 1000, who)
         return response
 
     return middleware

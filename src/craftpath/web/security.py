@@ -4,6 +4,7 @@ here reads settings at import time."""
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -51,6 +52,18 @@ _SECRET_PATHS = re.compile(r"(/accounts/invitation/|/accounts/password/reset/[^/
 
 def mask_secrets(text: str) -> str:
     return _SECRET_PATHS.sub(r"\1…", text)
+
+
+class JsonLines(logging.Formatter):
+    """CRAFTPATH_LOG_FORMAT=json: one JSON object per line, for log pipelines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+                "level": record.levelname, "logger": record.name,
+                "message": record.getMessage()}
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
 
 
 class NoSecretsInLogs(logging.Filter):

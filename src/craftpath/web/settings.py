@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
+    "craftpath.web.metrics.count_requests",  # first: every answer, redirects included
+    *(["craftpath.web.middleware.access_log"] if config.get("CRAFTPATH_ACCESS_LOG") else []),
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,6 +143,8 @@ if config.given("CRAFTPATH_EMAIL_HOST"):
     # STARTTLS unless the port is SMTPS, or CRAFTPATH_EMAIL_TLS=0 (a relay on this machine).
     EMAIL_USE_TLS = EMAIL_PORT != 465 and config.get("CRAFTPATH_EMAIL_TLS")
     EMAIL_USE_SSL = EMAIL_PORT == 465
+    # A frozen server must not hold the worker: each connect, read and write gives up.
+    EMAIL_TIMEOUT = config.get("CRAFTPATH_EMAIL_TIMEOUT").total_seconds()
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = config.get("CRAFTPATH_EMAIL_FROM")
@@ -205,6 +209,7 @@ CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY  # enforced on every 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over HTTP
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -228,7 +233,10 @@ LOGGING = {
     "filters": {"no_client_error_tracebacks": {
         "()": "craftpath.web.security.NoTracebackForClientErrors"},
         "no_secrets": {"()": "craftpath.web.security.NoSecretsInLogs"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_secrets"]}},
+    "formatters": {"text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+                   "json": {"()": "craftpath.web.security.JsonLines"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_secrets"],
+                             "formatter": config.get("CRAFTPATH_LOG_FORMAT")}},
     # Every logger (waitress's too) writes through the one console handler, whose filter
     # masks tokens in links; Django's loggers reach it through the root.
     "root": {"handlers": ["console"], "level": "WARNING"},
@@ -239,6 +247,9 @@ LOGGING = {
         "django.request": {"level": "WARNING",
                            "filters": ["no_client_error_tracebacks", "no_secrets"]},
         "waitress": {"filters": ["no_secrets"]},
+        # One line per request (middleware.access_log), and the worker's failed deliveries.
+        "craftpath.access": {"level": "INFO", "filters": ["no_secrets"]},
+        "craftpath.worker": {"level": "INFO"},
         # These name the email and address of a failed sign-in; nothing personal is logged.
         "axes": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "mozilla_django_oidc": {"handlers": [], "level": "CRITICAL", "propagate": False},

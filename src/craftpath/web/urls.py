@@ -5,6 +5,7 @@ framework's routes start with a family slug, which matches almost anything."""
 from django.contrib import admin
 from django.urls import include, path
 
+from . import health, metrics
 from .accounts import urls as accounts
 from .cycles import home
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("notifications/", include("craftpath.web.notifications.urls")),
     path("audit/", include("craftpath.web.audit.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.alive, name="health"),
+    path("readyz", health.ready, name="ready"),
+    path("metrics", metrics.scrape, name="metrics"),
     path("", include("craftpath.web.api.urls")),  # /api/v1/, /api/tokens/, /scim/v2/
     path("", include("craftpath.web.frameworks.urls")),
 ]

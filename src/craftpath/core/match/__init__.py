@@ -10,10 +10,12 @@ from __future__ import annotations
 from ..model import Family
 from .embedding import Embedder, load_embedder
 from .items import Item, match_items, read_items
+from .learning import Learned, Link, LinkReport, parse_links, read_links
 from .ranker import SCOPES, Matcher, MatchError, Query, Settings, Suggestion
 
-__all__ = ["SCOPES", "Embedder", "Item", "Matcher", "MatchError", "Query", "Settings", "Suggestion",
-           "load_embedder", "match_items", "matcher_for", "read_items"]
+__all__ = ["SCOPES", "Embedder", "Item", "Learned", "Link", "LinkReport", "Matcher", "MatchError",
+           "Query", "Settings", "Suggestion", "load_embedder", "match_items", "matcher_for",
+           "parse_links", "read_items", "read_links"]
 
 
 def matcher_for(family: Family, embedder: Embedder | None = None,

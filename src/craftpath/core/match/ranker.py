@@ -12,8 +12,11 @@ Tried and measured, then left off (bench/matching.py shows them): the area's nam
 with the statement, centring on the family's mean statement vector (adapting to the framework's
 own register), re-ranking by the other statements of a cell, and reciprocal rank fusion of the
 dense and lexical rankings in place of the score mix.
+- learned: when the matcher has learned from past links (learning.py), the votes of the links
+  nearest the evidence for each statement, its cell and its area; a suggestion that rests on
+  them says "people linked similar evidence here".
 Without an embedding model only the lexical signal is used (with the level lift), and `method`
-says so.
+says so; past links are then not used.
 
 Suggestions never rate and never link: they are returned to whoever asked, nothing more.
 """
@@ -24,8 +27,9 @@ import threading
 from dataclasses import dataclass, field
 
 from ..model import Area, Family, Level, Statement
+from .learning import Learned, Link
 from .lexical import BM25, stems, words
-from .reasons import explain
+from .reasons import LEARNED, explain
 
 SCOPES = ("next", "family")
 
@@ -45,6 +49,13 @@ class Settings:
     centre: bool = False
     context: bool = False  # embed each statement with its area's name
     rank_fusion: bool = False  # reciprocal rank fusion of dense and BM25 instead of the mix
+    # Learning from past links (learning.py); chosen on the corpus's worked examples.
+    learned_statement: float = 0.2
+    learned_cell: float = 0.2
+    learned_area: float = 0.4
+    learned_temperature: float = 0.1
+    learned_statement_share: float = 0.2  # of a statement in the vote's denominator
+    learned_reason: float = 0.05  # the learned part of a score that the reason mentions
 
     @classmethod
     def lexical_only(cls, level: float = 0.0) -> Settings:
@@ -108,13 +119,61 @@ class Matcher:
         self._vectors = None
         self._area_rows = None
         self._mean = None
+        self.learned: Learned | None = None  # replaced whole, never changed in place
+        self.learned_state = None  # what the caller learned from, for its own bookkeeping
 
     @property
     def method(self) -> str:
         if self.embedder is not None:
-            return f"{self.embedder.label} + BM25"
+            learned = self.learned
+            links = f" + {len(learned)} past links" if learned is not None and len(learned) else ""
+            return f"{self.embedder.label} + BM25{links}"
         why = f" ({self.fallback_reason})" if self.fallback_reason else ""
         return f"BM25 only: no embedding model{why}"
+
+    @property
+    def statement_ids(self) -> frozenset[str]:
+        return frozenset(row.statement.id for row in self.rows)
+
+    def learned_from(self, links: list[Link]) -> Learned | None:
+        """What `links` teach (their evidence embedded as evidence is), or None without the
+        model: learning compares vectors. Links to statements not in the family are left out."""
+        if self.embedder is None:
+            return None
+        import numpy
+
+        index = {row.statement.id: i for i, row in enumerate(self.rows)}
+        links = [link for link in links if link.statement in index]
+        vectors = (self.embedder.embed_queries([link.text for link in links]) if links
+                   else numpy.zeros((0, 384), dtype=numpy.float32))
+        return self.learned_from_vectors(vectors, [link.statement for link in links],
+                                         [link.rejected for link in links])
+
+    def learned_from_vectors(self, vectors, statements: list[str],
+                             rejected: list[bool]) -> Learned:
+        """The same from vectors already made (the app keeps them, never the texts)."""
+        self._index_vectors()
+        index = {row.statement.id: i for i, row in enumerate(self.rows)}
+        cells: dict[tuple[str, str], int] = {}
+        areas: dict[str, int] = {}
+        cell_of = [cells.setdefault((r.area.slug, r.level.slug), len(cells)) for r in self.rows]
+        area_of = [areas.setdefault(r.area.slug, len(areas)) for r in self.rows]
+        keep = [i for i, statement in enumerate(statements) if statement in index]
+        return Learned(vectors[keep] if len(keep) != len(statements) else vectors,
+                       [index[statements[i]] for i in keep],
+                       [-1.0 if rejected[i] else 1.0 for i in keep], cell_of, area_of,
+                       self._vectors, self.settings.learned_statement_share)
+
+    def learn(self, links: list[Link]) -> None:
+        self.learned = self.learned_from(links)
+
+    def learn_more(self, links: list[Link]) -> None:
+        """Add `links` to what was learned, embedding only them (a link made just now)."""
+        more = self.learned_from(links)
+        if more is None or self.learned is None:
+            self.learned = more
+        else:
+            self.learned = self.learned.adding(more.vectors, more.rows, more.signs)
 
     @property
     def model_label(self) -> str:
@@ -188,28 +247,41 @@ class Matcher:
                   [i for i in among if self.rows[i].statement.id in q.within]
                   for q, among in zip(queries, scopes, strict=True)]
         own = [self._level_slug(q.level) for q in queries]
-        dense = None
+        dense = learned = None
         if self.embedder is not None and queries:
             self._index_vectors()
             dense = self._centred(self.embedder.embed_queries([q.text for q in queries]))
+            learned = self._learned_signal(dense)
         results = []
         for number, (query, among) in enumerate(zip(queries, scopes, strict=True)):
             evidence = dense[number] if dense is not None else None
             found = words(query.text)  # once: its stems rank, its words explain
+            from_links = learned[number][among] if learned is not None else None
             scores = self.scores(query.text, among, evidence, own[number],
-                                 [stem for stem, _, _, _ in found])
+                                 [stem for stem, _, _, _ in found], from_links)
             order = sorted(range(len(among)), key=lambda i: -scores[i])[: max(query.top, 0)]
-            results.append([self._suggestion(query.text, found, among[i], scores[i])
-                            for i in order])
+            results.append([self._suggestion(
+                query.text, found, among[i], scores[i],
+                from_links is not None and from_links[i] >= self.settings.learned_reason)
+                for i in order])
         return results
+
+    def _learned_signal(self, evidence):
+        learned, settings = self.learned, self.settings
+        if learned is None or not len(learned):
+            return None
+        return learned.signal(evidence, settings.learned_statement, settings.learned_cell,
+                              settings.learned_area, settings.learned_temperature)
 
     def _level_slug(self, level: str | None) -> str | None:
         found = self.family.find_level(level) if level else None
         return found.slug if found else None
 
     def scores(self, text: str, among: list[int], evidence_vector=None,
-               own_level: str | None = None, text_stems: list[str] | None = None) -> list[float]:
-        """The combined score of each row in `among` (same order)."""
+               own_level: str | None = None, text_stems: list[str] | None = None,
+               learned=None) -> list[float]:
+        """The combined score of each row in `among` (same order); `learned`, the learned
+        signal of the same rows, is added when given."""
         settings = self.settings
         lexical = self.bm25.scores(stems(text) if text_stems is None else text_stems, among)
         half = settings.lexical_half
@@ -233,6 +305,8 @@ class Matcher:
                         for c, i in zip(combined, among, strict=True)]
         if settings.cell:
             combined = self._rerank_by_cell(among, combined)
+        if learned is not None:
+            combined = [c + float(v) for c, v in zip(combined, learned, strict=True)]
         return combined
 
     def _rerank_by_cell(self, among: list[int], scores: list[float]) -> list[float]:
@@ -244,11 +318,13 @@ class Matcher:
             best_other.append(max(others) if others else score)
         return [s + self.settings.cell * o for s, o in zip(scores, best_other, strict=True)]
 
-    def _suggestion(self, text: str, text_words, index: int, score: float) -> Suggestion:
+    def _suggestion(self, text: str, text_words, index: int, score: float,
+                    from_links: bool = False) -> Suggestion:
         row = self.rows[index]
+        why = explain(text, row.statement.text, row.area.name, row.level.label, text_words,
+                      row.words)
         return Suggestion(row.statement, row.area, row.level, score,
-                          explain(text, row.statement.text, row.area.name, row.level.label,
-                                  text_words, row.words))
+                          f"{LEARNED}; {why}" if from_links else why)
 
 
 def _fused(dense: list[float], lexical: list[float], lexical_weight: float,

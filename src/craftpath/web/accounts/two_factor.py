@@ -204,7 +204,7 @@ class TwoFactorMiddleware:
 
     @staticmethod
     def _exempt(request) -> bool:
-        if request.path.startswith(settings.STATIC_URL) or request.path == "/healthz":
+        if request.path.startswith(settings.STATIC_URL) or request.path in ("/healthz", "/readyz"):
             return True
         from django.urls import Resolver404, resolve
 

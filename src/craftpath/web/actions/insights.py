@@ -8,6 +8,7 @@ from django.db import transaction
 
 from craftpath.web import access
 from craftpath.web.audit.models import Action
+from craftpath.web.checkins import learning, tasks
 from craftpath.web.insights import reports, settings_store
 
 from .errors import Refused, Stale
@@ -41,4 +42,23 @@ def change_settings(viewer, values: dict, revision: int):
         record(viewer, Action.CHANGED, target="insights settings",
                detail=f"minimum group size {values['min_group_size']}, readiness "
                       f"threshold {values['readiness_threshold']}%")
+    return stored
+
+
+def switch_assistant_learning(viewer, on: bool, revision: int):
+    """Whether the evidence assistant learns from the links people make, compare-and-set on
+    `revision`. Off forgets everything it learned, in the same transaction; on queues the
+    learning from the links there are."""
+    if not access.can_switch_assistant_learning(viewer):
+        raise Refused("Whether the assistant learns from links is the people team's call.")
+    with transaction.atomic():
+        try:
+            stored = learning.save_learning(on, revision, viewer)
+        except learning.StaleSettings as problem:
+            raise Stale(str(problem), current=learning.current()) from None
+        record(viewer, Action.CHANGED, target="assistant settings",
+               detail="learning from links " + ("on" if on else "off (what it learned is "
+                                                           "forgotten)"))
+        if on:
+            tasks.queue_learning()
     return stored

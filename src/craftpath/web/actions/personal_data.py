@@ -38,6 +38,7 @@ from craftpath.web.accounts.models import ErasedRatings, Invitation, Note, User
 from craftpath.web.api.models import AccessToken, ScimExternalId, WebhookEndpoint
 from craftpath.web.audit import trail
 from craftpath.web.audit.models import Event
+from craftpath.web.checkins import learning
 from craftpath.web.checkins.models import (
     SIDES,
     CheckIn,
@@ -185,6 +186,7 @@ NAMING_ME = (
     ("checkins.FeedbackRequest", "requested_by"), ("insights.Standing", "reviewer"),
     ("insights.StandingRating", "reviewer"), ("insights.QuarterResult", "reviewer"),
     ("insights.InsightSettings", "changed_by"), ("cycles.Cycle", "created_by"),
+    ("checkins.AssistantSettings", "changed_by"),
     ("promotions.Round", "opened_by"), ("promotions.Committee", "chair"),
     ("promotions.Committee", "members"), ("promotions.Case", "nominator"),
     ("promotions.Decision", "decided_by"),
@@ -407,6 +409,7 @@ def erase(person: User, mode: str) -> Erased:
         email = person.email
         kept = fold_ratings(person)
         forget_person(person.pk)  # out of every insights mean and tally, and their rows
+        learning.forget_person(person.pk)  # out of what the evidence assistant learned
         checkins = CheckIn.objects.filter(person=person)
         checkin_count = checkins.count()
         # Other people's inbox entries about the person's check-ins and feedback name them.

@@ -11,3 +11,9 @@ class ApiConfig(AppConfig):
         from . import events
 
         events.connect()
+        # The worker's schedule queues again the deliveries a stopped worker held.
+        from craftpath.web.notifications import schedule
+
+        from .webhooks import reclaim_expired
+
+        schedule.add_upkeep(reclaim_expired)

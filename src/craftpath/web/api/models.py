@@ -97,6 +97,8 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker tries it: a lease (webhooks.lease()) that a dead worker's try outlives.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     response_status = models.PositiveIntegerField(null=True, blank=True)
     response_body = models.TextField(blank=True)  # the first 2,000 characters
     error = models.CharField(max_length=300, blank=True)  # why no response came

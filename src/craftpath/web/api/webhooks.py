@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 import time
 from datetime import timedelta
@@ -19,13 +20,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from craftpath import config
 from craftpath.web import access
 
 from . import destinations
 from .models import Delivery, Event, WebhookEndpoint
+
+log = logging.getLogger("craftpath.worker")
 
 SECRET_PREFIX = "whsec_"
 BODY_KEPT = 2000
@@ -63,8 +68,40 @@ def deliver(delivery_id: int) -> str:
     return attempt(delivery_id)
 
 
+def lease() -> timedelta:
+    """A try that has not ended by then was a stopped worker's: CRAFTPATH_WORKER_LEASE (two
+    minutes), or the receiver's timeout and a few seconds more when that is longer."""
+    return max(config.get("CRAFTPATH_WORKER_LEASE"),
+               timedelta(seconds=settings.WEBHOOK_TIMEOUT + 5))
+
+
+def _claim(delivery_id: int, now) -> bool:
+    """Take the delivery for this try: pending, and nobody's or held by a stopped worker."""
+    return bool(Delivery.objects.filter(pk=delivery_id, status=Delivery.PENDING).filter(
+        Q(claimed_at=None) | Q(claimed_at__lt=now - lease())).update(claimed_at=now))
+
+
+def reclaim_expired(now=None) -> int:
+    """Deliveries a stopped worker was trying (its lease ran out) are queued again; the
+    receiver may get one twice, with the same webhook-id. The schedule calls this."""
+    now = now or timezone.now()
+    cutoff = now - lease()
+    expired = list(Delivery.objects.filter(status=Delivery.PENDING, claimed_at__lt=cutoff)
+                   .values_list("pk", flat=True))
+    taken = [pk for pk in expired if Delivery.objects.filter(
+        pk=pk, status=Delivery.PENDING, claimed_at__lt=cutoff).update(claimed_at=None)]
+    for pk in taken:
+        transaction.on_commit(lambda pk=pk: deliver.enqueue(pk))
+    if taken:
+        log.error("%s webhook deliveries were left by a worker that stopped; queued again",
+                  len(taken))
+    return len(taken)
+
+
 def attempt(delivery_id: int) -> str:
     """One try at one delivery; schedules the next try when it fails. Returns the status."""
+    if not _claim(delivery_id, timezone.now()):
+        return "gone"  # delivered, failed, or another worker is trying it now
     delivery = Delivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None or delivery.status != Delivery.PENDING:
         return "gone"
@@ -74,7 +111,8 @@ def attempt(delivery_id: int) -> str:
         delivery.status = Delivery.FAILED
         delivery.error = f"endpoint disabled: {endpoint.paused_reason}"[:300] \
             if endpoint.paused_reason else "endpoint disabled"
-        delivery.save(update_fields=["status", "error"])
+        delivery.claimed_at = None
+        delivery.save(update_fields=["status", "error", "claimed_at"])
         return delivery.status
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     timestamp = int(time.time())
@@ -104,8 +142,15 @@ def attempt(delivery_id: int) -> str:
     else:
         delivery.status = Delivery.FAILED
         _count_failure(endpoint)
+    delivery.claimed_at = None
     delivery.save(update_fields=["attempts", "last_attempt_at", "response_status",
-                                 "response_body", "error", "status"])
+                                 "response_body", "error", "status", "claimed_at"])
+    if delivery.status != Delivery.DELIVERED:
+        outcome = "gave up" if delivery.status == Delivery.FAILED else "will retry"
+        log.log(logging.ERROR if delivery.status == Delivery.FAILED else logging.WARNING,
+                "webhook delivery %s to endpoint %s failed (attempt %s, %s): %s",
+                delivery.message_id, endpoint.pk, delivery.attempts, outcome,
+                error or f"answered {status}")
     return delivery.status
 
 

@@ -250,3 +250,37 @@ class FeedbackRequest(models.Model):
 
     def __str__(self) -> str:
         return f"feedback from {self.colleague} on check-in {self.checkin_id}"
+
+
+class AssistantSettings(models.Model):
+    """One row: whether the evidence assistant learns from the links people make (the people
+    team's switch; on by default). `revision` detects two people editing at once."""
+
+    learning = models.BooleanField(default=True)
+    revision = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "assistant settings"
+
+
+class LearnedLink(models.Model):
+    """What the evidence assistant learned from one link of evidence to a statement: the
+    evidence's vector (never its text) and the statement, made by the background task
+    (checkins/learning.py). It goes with the link: unlinking, deleting the evidence or the
+    check-in, and erasing or anonymising its owner remove it."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+")
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="+")
+    family_slug = models.SlugField(max_length=100)
+    statement_id = models.CharField(max_length=200)
+    text_digest = models.CharField(max_length=32)  # of the text embedded: an edit re-embeds
+    vector = models.BinaryField()  # 384 float32 numbers
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "evidence"],
+                                               name="one_learned_link_per_link")]
+        indexes = [models.Index(fields=["family_slug", "id"])]

@@ -5,7 +5,8 @@ Suggestions come from core.match, computed on the server for the person's level 
 is open). They are shown with their reasons and never applied on their own: a link is made only
 when the person clicks one, and the link then records the model that suggested it.
 
-The model and each family's statement index are loaded once per process, on first use.
+The model and each family's statement index are loaded once per process, on first use; what
+was learned from past links (learning.py) is read again whenever it changed.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from craftpath.core.match import Matcher, MatchError, Query, Suggestion, load_em
 from craftpath.web.frameworks.models import FrameworkVersion
 from craftpath.web.frameworks.publishing import active_version, framework_of
 
-from . import loop
+from . import learning, loop
 from . import scope as scopes
+from .learning import evidence_text
 from .models import CheckIn, Entry, Evidence, SuggestedLink
 
 TOP = 3
@@ -55,7 +57,11 @@ def _matcher(version_pk: int, content_hash: str, family_slug: str) -> Matcher | 
 
 
 def matcher_of(context: Context) -> Matcher | None:
-    return _matcher(context.version.pk, context.version.content_hash, context.family_slug)
+    """The family's matcher, with what was learned from past links as it stands now."""
+    matcher = _matcher(context.version.pk, context.version.content_hash, context.family_slug)
+    if matcher is not None:
+        learning.refresh(matcher, context.family_slug)
+    return matcher
 
 
 def context_for(person) -> Context | None:
@@ -73,10 +79,6 @@ def context_for(person) -> Context | None:
     if version is None or not person.family_slug or not person.level_slug:
         return None
     return Context(version, person.family_slug, person.level_slug, tuple(person.track_slugs))
-
-
-def evidence_text(title: str, description: str) -> str:
-    return ". ".join(part.strip() for part in (title, description) if part and part.strip())
 
 
 def _within_tracks(matcher: Matcher, tracks: tuple[str, ...]) -> frozenset[str] | None:

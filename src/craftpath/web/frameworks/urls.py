@@ -46,7 +46,6 @@ urlpatterns = [
     path("versions/", views.versions, name="versions"),
     path("import/", importing.import_page, name="import"),
     path("import/publish/", importing.publish_import, name="import-publish"),
-    path("healthz", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("v/<slug:version>/", include(pages)),
     path("", include(pages)),

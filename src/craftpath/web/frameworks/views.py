@@ -181,12 +181,6 @@ def _pdf_response(page: Page, filename: str, where: Where) -> HttpResponse:
     return response
 
 
-def health(request):
-    """A constant answer that touches neither the database nor templates: for load balancers'
-    health checks, and as the baseline of bench/web_latency.py."""
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
 @require_safe
 def versions(request):
     from craftpath.web import access

@@ -16,6 +16,15 @@ class SettingsForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
+class AssistantLearningForm(forms.Form):
+    learning = forms.BooleanField(
+        label="The evidence assistant learns from the links people make", required=False,
+        help_text="Suggestions then lean to the statements people linked similar evidence to. "
+                  "It keeps each link's evidence as numbers, never its text, and shows only "
+                  "statements. Switching it off forgets everything it learned.")
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
 class AttributeForm(forms.Form):
     kind = forms.ChoiceField(label="Attribute", choices=AttributeKind.choices)
     value = forms.CharField(label="Your answer", max_length=80,

@@ -212,6 +212,26 @@ class QuarterTally(models.Model):
         indexes = [models.Index(fields=["organisation_id", "quarter"])]
 
 
+class FairnessFigures(models.Model):
+    """The fairness figures of one period as first published (insights/periods.py), kept so
+    that nothing during the period moves them: not a close, not an attribute recorded or
+    withdrawn, not a person erased. Only groups of at least `minimum` people are kept, each
+    summed (no person, no small group's value): {"everyone": tally, "groups": [[label,
+    tally], ...], "withheld": bool}, a tally being [people, agreed n, sum, squares, gap n,
+    sum, squares, ready, counted]."""
+
+    quarter = models.CharField(max_length=7)  # the period they are published in
+    kind = models.CharField(max_length=40)
+    threshold = models.FloatField()
+    minimum = models.PositiveIntegerField()
+    figures = models.JSONField()
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["quarter", "kind", "threshold", "minimum"], name="one_publication")]
+
+
 class InsightSettings(models.Model):
     """One row: what the people team decided. `revision` detects two people editing at once."""
 

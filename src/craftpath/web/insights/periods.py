@@ -6,8 +6,10 @@ published per closed period: as at the start of the current quarter, from each p
 check-in closed before it (their latest quarter's result before the current quarter) and
 attributes as they stood then. Nothing that happens during the quarter (a close, an attribute
 recorded or changed) changes them; they move once a quarter, by the whole quarter's changes.
-Two things take effect at once, by design: withdrawing an attribute (consent ends its use),
-and erasing or anonymising a person (data rights)."""
+Withdrawing an attribute and erasing a person remove the person's data at once, but not from
+the period's figures: those are kept as first read (pages/fairness.py, FairnessFigures), as
+sums of groups of at least the minimum size, because figures that moved with an erasure would
+show the erased person's group."""
 
 from __future__ import annotations
 

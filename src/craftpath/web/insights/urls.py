@@ -10,6 +10,7 @@ app_name = "insights"
 urlpatterns = [
     path("", views.index, name="index"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/assistant/", views.assistant_learning, name="assistant-learning"),
     path("attributes/", views.attributes, name="attributes"),
     path("attributes/withdraw/", views.withdraw_attribute, name="withdraw"),
 ]

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from craftpath.web import access
 from craftpath.web.actions import Stale
 from craftpath.web.actions import insights as actions
+from craftpath.web.checkins import learning
 
 from . import exports, periods, settings_store
-from .forms import AttributeForm, SettingsForm
+from .forms import AssistantLearningForm, AttributeForm, SettingsForm
 from .models import AttributeKind, PersonAttribute
 from .pages import VIEWS
 
@@ -128,20 +129,50 @@ def settings_page(request):
     stored = settings_store.current()
     initial = {"min_group_size": stored.min_group_size,
                "readiness_threshold": stored.readiness_threshold, "revision": stored.revision}
+    shown = {"stored": stored, "assistant_form": _assistant_form()}
     if request.method != "POST":
         return render(request, "insights/settings.html", {"form": SettingsForm(initial=initial),
-                                                          "stored": stored})
+                                                          **shown})
     form = SettingsForm(request.POST)
     if not form.is_valid():
-        return render(request, "insights/settings.html", {"form": form, "stored": stored},
-                      status=422)
+        return render(request, "insights/settings.html", {"form": form, **shown}, status=422)
     try:
         actions.change_settings(viewer, form.cleaned_data, form.cleaned_data["revision"])
     except Stale as problem:
         messages.error(request, problem.message)
         return render(request, "insights/settings.html", {
-            "form": SettingsForm(initial={**initial}), "stored": stored}, status=409)
+            "form": SettingsForm(initial={**initial}), **shown}, status=409)
     messages.success(request, "Saved. Every insights page and export uses the new values now.")
+    return redirect("insights:settings")
+
+
+def _assistant_form(data=None) -> AssistantLearningForm:
+    stored = learning.current()
+    return AssistantLearningForm(data, initial={"learning": stored.learning,
+                                                "revision": stored.revision})
+
+
+@login_required
+@require_POST
+def assistant_learning(request):
+    """The people team's switch for the evidence assistant's learning from links."""
+    viewer = request.user
+    if not access.can_switch_assistant_learning(viewer):
+        raise PermissionDenied("Whether the assistant learns from links is the people team's.")
+    form = _assistant_form(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not saved: the form was incomplete; try again.")
+        return redirect("insights:settings")
+    try:
+        actions.switch_assistant_learning(viewer, form.cleaned_data["learning"],
+                                          form.cleaned_data["revision"])
+    except Stale as problem:
+        messages.error(request, problem.message)
+        return redirect("insights:settings")
+    messages.success(request, "Saved. The evidence assistant learns from links now."
+                     if form.cleaned_data["learning"] else
+                     "Saved. The evidence assistant no longer learns from links, and what it "
+                     "had learned is forgotten.")
     return redirect("insights:settings")
 
 

@@ -88,3 +88,12 @@ class EmailOptOut(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "kind"],
                                                name="one_opt_out_per_kind")]
+
+
+class WorkerBeat(models.Model):
+    """A running worker's heartbeat (worker.py writes it from a thread of its own, so a long
+    task does not stop it): a task still marked running by a worker whose beat is older than
+    the lease was left by a worker that stopped, and goes back to the queue."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    beat_at = models.DateTimeField()

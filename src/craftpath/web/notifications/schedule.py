@@ -1,7 +1,8 @@
 """The schedule: what `craftpath worker` does once a minute besides running queued tasks.
 Reminders before and after cycle deadlines, emails whose retry time has come, and emails
-stuck with a worker that stopped. Safe to run from several workers at once (reminders carry a
-unique key; re-queued emails are claimed by compare-and-set).
+whose worker stopped while it held them (their lease ran out). Safe to run from several
+workers at once (reminders carry a unique key; re-queued emails are claimed by
+compare-and-set).
 
 The reminders belong to the apps above this one (the cycles app's deadlines): each registers
 its job from its AppConfig.ready(), so the schedule needs no import of them."""
@@ -28,18 +29,33 @@ def add_reminders(job: ReminderJob) -> None:
         _reminder_jobs.append(job)
 
 
+# Other apps' upkeep on every tick (webhook deliveries a stopped worker held, say).
+_upkeep_jobs: list[Callable[[datetime], int]] = []
+
+
+def add_upkeep(job: Callable[[datetime], int]) -> None:
+    if job not in _upkeep_jobs:
+        _upkeep_jobs.append(job)
+
+
 @dataclass(frozen=True)
 class Tick:
     reminders: int
-    retried: int
-    given_up: int
+    retried: int  # emails queued again: retries due, and the reclaimed among them
+    reclaimed: int  # emails a stopped worker held, back to pending
 
 
 def tick(now=None) -> Tick:
     now = now or timezone.now()
     with transaction.atomic():
         reminders = sum(job(now) for job in _reminder_jobs)
+    from .worker import requeue_orphaned_tasks
+
     with transaction.atomic():
+        requeue_orphaned_tasks(now)
+        reclaimed = delivery.reclaim_expired(now)  # due now: requeued just below
         retried = notify.requeue_due(now)
-        given_up = delivery.give_up_stuck(now)
-    return Tick(reminders, retried, given_up)
+    for job in _upkeep_jobs:
+        with transaction.atomic():
+            job(now)
+    return Tick(reminders, retried, reclaimed)

@@ -9,12 +9,13 @@ would be another total to subtract from."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, When
 
 from .. import charts, periods
-from ..models import AttributeKind, PersonAttribute, QuarterResult
+from ..models import AttributeKind, FairnessFigures, PersonAttribute, QuarterResult
 from ..privacy import Group, withheld
 from ..report import Cell, Chart, Report, Table, interval, number
 from ..stats import Moments, difference, proportion, proportion_difference
@@ -79,9 +80,19 @@ def _tallies(kind: str, threshold: float) -> dict[str | None, Tally]:
     return found
 
 
-def build(ctx: Context) -> Report:
-    kind = ctx.choice("attribute", list(AttributeKind.values), AttributeKind.GENDER)
-    threshold = ctx.threshold
+def _as_list(tally: Tally) -> list:
+    return [tally.people, *astuple(tally.agreed), *astuple(tally.gap), tally.ready,
+            tally.counted]
+
+
+def _from_list(values: list) -> Tally:
+    people, a_n, a_sum, a_sq, g_n, g_sum, g_sq, ready, counted = values
+    return Tally(people, Moments(a_n, a_sum, a_sq), Moments(g_n, g_sum, g_sq), ready, counted)
+
+
+def _publishable(kind: str, threshold: float, minimum: int) -> dict:
+    """The period's figures as they may be kept: everyone, and each group of at least
+    `minimum` people (after complementary suppression) by its most common spelling."""
     members: dict[str, Tally] = defaultdict(Tally)
     spellings: dict[str, Counter] = defaultdict(Counter)
     # In a fixed order: floats added in another order can differ in the last digit.
@@ -93,7 +104,41 @@ def build(ctx: Context) -> Report:
     everyone = sum((members[key] for key in sorted(members)), Tally())
     root = Group("everyone", everyone.people,
                  tuple(Group(("group", key), tally.people) for key, tally in members.items()))
-    hidden = withheld([root], ctx.minimum)
+    hidden = withheld([root], minimum)
+    if "everyone" in hidden:
+        return {"everyone": None, "groups": [], "withheld": True}
+    groups = []
+    for key in sorted(members, key=lambda k: (k == NOT_RECORDED, k)):
+        if ("group", key) in hidden:
+            continue  # not counted either: how many small groups exist is itself a figure
+        # The most common spelling names the group (the first in order on a tie).
+        label = NOT_RECORDED if key == NOT_RECORDED else min(
+            spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+        groups.append([label, _as_list(members[key])])
+    return {"everyone": _as_list(everyone), "groups": groups,
+            "withheld": any(("group", key) in hidden for key in members)}
+
+
+def published(kind: str, threshold: float, minimum: int) -> dict:
+    """The figures of the current period: as first read in it, kept (FairnessFigures)."""
+    found = {"quarter": periods.current_quarter(), "kind": kind, "threshold": threshold,
+             "minimum": minimum}
+    kept = FairnessFigures.objects.filter(**found).values_list("figures", flat=True).first()
+    if kept is not None:
+        return kept
+    figures = _publishable(kind, threshold, minimum)
+    try:
+        with transaction.atomic():
+            FairnessFigures.objects.create(figures=figures, **found)
+    except IntegrityError:  # someone else published them first: theirs stand
+        return FairnessFigures.objects.get(**found).figures
+    return figures
+
+
+def build(ctx: Context) -> Report:
+    kind = ctx.choice("attribute", list(AttributeKind.values), AttributeKind.GENDER)
+    threshold = ctx.threshold
+    figures = published(kind, threshold, ctx.minimum)
 
     end = periods.as_at()
     as_at = f"{end.day} {end:%B %Y}"
@@ -112,20 +157,16 @@ def build(ctx: Context) -> Report:
         "Mean self − manager gap", "Self − manager gap difference (95% interval)",
         "Past readiness threshold", "Readiness gap (95% interval)"])
     plotted = []
-    if "everyone" in hidden:
+    if figures["withheld"] and figures["everyone"] is None:
         report.withheld += 1
         report.notes.append(f"Fewer than {ctx.minimum} people had a check-in closed by "
                             f"{as_at}, so nothing is shown.")
         report.tables.append(table)
         return report
-    for key in sorted(members, key=lambda k: (k == NOT_RECORDED, k)):
-        if ("group", key) in hidden:
-            continue  # not counted either: how many small groups exist is itself a figure
-        mine = members[key]
+    everyone = _from_list(figures["everyone"])
+    for label, tally in figures["groups"]:
+        mine = _from_list(tally)
         rest = everyone - mine
-        # The most common spelling names the group (the first in order on a tie).
-        label = NOT_RECORDED if key == NOT_RECORDED else min(
-            spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
         agreed, agreed_rest = mine.agreed, rest.agreed
         gap, gap_rest = mine.gap, rest.gap
         hits, n = mine.ready, mine.counted
@@ -140,7 +181,7 @@ def build(ctx: Context) -> Report:
             interval(proportion_difference(hits, n, hits_rest, n_rest))])
         if rating_gap is not None:
             plotted.append((label, rating_gap.value, rating_gap.low, rating_gap.high))
-    if any(key in hidden for key in (("group", k) for k in members)):
+    if figures["withheld"]:
         report.notes.append(f"Groups of fewer than {ctx.minimum} people are withheld, names "
                             "and all; so is the next smallest group when one alone could be "
                             "worked out from the total.")
