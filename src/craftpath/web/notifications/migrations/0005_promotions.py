@@ -21,7 +21,7 @@ KINDS = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0003_email_changed"),
+        ("notifications", "0004_worker_beat"),
     ]
 
     operations = [
