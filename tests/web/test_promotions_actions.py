@@ -127,6 +127,8 @@ def test_votes_are_for_the_chair_the_people_team_and_members_once_they_voted(wor
     # The person and their managers never see votes; Mia is on the committee but recused.
     for name in ("ian", "leo", "mia"):
         assert actions.read_case(who(world, name), world["case"]).votes is None, name
+    rows = actions.calibration(who(world, "oto"), world["committee"]).groups[0][1]
+    assert [(r.pk, r.votes_cast) for r in rows] == [(world["case"], 2)]
 
 
 def test_the_person_never_sees_votes_even_in_the_people_team(world):

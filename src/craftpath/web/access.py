@@ -646,6 +646,13 @@ def can_nominate(viewer, person: User, promotion_round) -> bool:
     return person.pk in _managed_ids(viewer)
 
 
+def can_nominate_in(viewer, promotion_round) -> bool:
+    """Whether a round is offered to `viewer` for nominations: managers, and everyone signed
+    in when the round lets people nominate themselves (can_nominate decides per person)."""
+    return _has(viewer, Role.MANAGER) or (signed_in(viewer)
+                                          and bool(promotion_round.self_nomination))
+
+
 def can_read_case(viewer, case, committee=None) -> bool:
     """`committee` is the one deciding the case (None when no committee decides it yet)."""
     if not signed_in(viewer):

@@ -135,9 +135,7 @@ def nominable_rounds(viewer) -> list[Round]:
     today = timezone.localdate()
     rounds = Round.objects.filter(closed_at=None, nominate_due__gte=today) \
         .select_related("version").defer("version__document")
-    if not access.can_view_team_checkins(viewer):
-        rounds = rounds.filter(self_nomination=True)
-    return list(rounds)
+    return [found for found in rounds if access.can_nominate_in(viewer, found)]
 
 
 def close_round(viewer, pk) -> Round:

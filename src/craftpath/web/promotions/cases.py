@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -18,7 +20,7 @@ from craftpath.web.checkins import history as histories
 from craftpath.web.checkins.models import Evidence
 from craftpath.web.frameworks.publishing import framework_of
 
-from .models import Case, Committee, Outcome
+from .models import Case, Committee, Outcome, Vote
 
 
 class NominationError(Exception):
@@ -156,9 +158,11 @@ SORTS = {"name": lambda r: (r.name.lower(),),
 
 def calibration_rows(cases, level_order: dict[str, int], sort: str) -> list[tuple[str, list]]:
     """[(target level slug, [Row])], levels in rank order, rows sorted by `sort`."""
-    from django.db.models import Count
-
-    found = cases.annotate(vote_count=Count("votes")).order_by().values_list(
+    # Votes counted in a subquery: a GROUP BY over every column read (the snapshot among
+    # them) would cost PostgreSQL a sort of hundreds of JSON documents.
+    votes = Vote.objects.filter(case=OuterRef("pk")).order_by().values("case") \
+        .annotate(n=Count("pk")).values("n")
+    found = cases.annotate(vote_count=Coalesce(Subquery(votes), 0)).order_by().values_list(
         "pk", "person__name", "target_level_slug", "snapshot", "decision__outcome",
         "vote_count")
     grouped: dict[str, list[Row]] = {}
