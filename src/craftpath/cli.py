@@ -415,6 +415,19 @@ def cmd_invite(args) -> int:
     return 0
 
 
+def cmd_admin_create(args) -> int:
+    from .web.accounts import operations
+
+    email, link = operations.create_admin(args.email, args.name, data_dir=args.data_dir)
+    if link:
+        print(f"{email} is an admin. No mail server is set (CRAFTPATH_EMAIL_HOST), so give "
+              f"them this one-time link to choose a password:\n{link}")
+    else:
+        print(f"{email} is an admin; an invitation to choose a password is on its way "
+              "(`craftpath worker`, or `serve`, sends it)")
+    return 0
+
+
 def cmd_roles(args) -> int:
     from .web.accounts import operations
 
@@ -680,6 +693,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="everyone without a usable password (and no valid invitation yet)")
     p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
     p.set_defaults(func=cmd_invite)
+
+    p = commands.add_parser("admin", help="the first admin, without Django's createsuperuser")
+    admin = p.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    p = admin.add_parser("create", help="add someone as an admin and invite them")
+    p.add_argument("email", metavar="EMAIL", help="their sign-in address")
+    p.add_argument("--name", default="", help="their name (default: the address's first part)")
+    p.add_argument("--data-dir", metavar="DIR", help=data_dir_help)
+    p.set_defaults(func=cmd_admin_create)
 
     p = commands.add_parser("roles", help="show, give or take a person's roles (the first "
                                           "people-team member is named here)")

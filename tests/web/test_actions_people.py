@@ -532,3 +532,25 @@ def test_the_command_line_names_the_first_people_team_member(small_org, capsys):
     assert main(["roles", ian.email, "--add", "chief"]) == 2
     assert "unknown role(s) chief" in capsys.readouterr().err
     assert set(ian.roles.values_list("name", flat=True)) == {"engineer"}
+
+
+def test_the_command_line_creates_the_first_admin_and_invites_them(db, capsys, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # no mail server
+    settings.BASE_URL = "https://careers.example.com"
+    assert main(["admin", "create", "Ana@Example.com", "--name", "Ana"]) == 0
+    said = capsys.readouterr().out
+    ana = User.objects.get(email="ana@example.com")
+    assert ana.name == "Ana" and ana.has_role(Role.ADMIN) and not ana.has_usable_password()
+    link = said.strip().splitlines()[-1]
+    assert link.startswith("https://careers.example.com/accounts/invitation/")
+    assert Client().get(link.removeprefix("https://careers.example.com")).status_code == 200
+    assert Event.objects.filter(subject_pk=ana.pk, detail="invitation sent").exists()
+    # A mail server set: the invitation goes by email and no link is printed.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert main(["admin", "create", "bo@example.com"]) == 0
+    assert "invitation to choose a password is on its way" in capsys.readouterr().out
+    assert User.objects.get(email="bo@example.com").name == "bo"
+    # An address already in the directory: one line, nothing changed.
+    assert main(["admin", "create", "ana@example.com"]) == 2
+    assert "ana@example.com already has an account" in capsys.readouterr().err
+    assert User.objects.filter(email="ana@example.com").count() == 1

@@ -72,13 +72,19 @@ def test_1_a_reset_asked_with_a_foreign_host_is_refused(client, small_org, mailo
 
 @pytest.mark.django_db
 def test_2_a_production_start_on_an_empty_database_adds_no_demo_people():
+    """Nor does it publish the bundled sample as the company's first version: it says what to
+    do next instead."""
     from craftpath.web.accounts.models import User
+    from craftpath.web.frameworks.models import FrameworkVersion
     from craftpath.web.serve import prepare
 
     with override_settings(PRODUCTION=True):
         prepared = prepare()
-    assert prepared.demo is None and "not in production" in prepared.demo_problem
+    assert prepared.demo is None
+    assert prepared.demo_problem.startswith("production: no demo people")
     assert not User.objects.exists()
+    assert prepared.version is None and not FrameworkVersion.objects.exists()
+    assert prepared.needs_admin
 
 
 # --- 3. nobody grants themselves a role or a reporting line -----------------------------------

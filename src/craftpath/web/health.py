@@ -2,9 +2,12 @@
 else is touched, so it is also the baseline of bench/web_latency.py); `/readyz` says whether
 this instance can serve: the database answers, every migration is applied, and the task queue
 is not stuck (the oldest task due has waited less than CRAFTPATH_READY_QUEUE_AGE: a worker is
-running and keeping up). Not ready is 503 with the reasons, one per line. Both answer over
-plain HTTP even when HTTPS is enforced (settings.SECURE_REDIRECT_EXEMPT), as a load balancer
-probes the backend directly, and carry no personal data."""
+running and keeping up). Not ready is 503 with the reasons, one per line.
+
+A load balancer probes the backend directly: over plain HTTP, by its address. So `probes`,
+the first middleware, answers both before anything else looks at the request: no redirect to
+HTTPS, no check of the Host header against CRAFTPATH_ALLOWED_HOSTS, no session. They carry no
+personal data."""
 
 from __future__ import annotations
 
@@ -59,6 +62,19 @@ def oldest_due_task_age():
         since = enqueued if run_after == get_date_max() else max(enqueued, run_after)
         oldest = since if oldest is None else min(oldest, since)
     return None if oldest is None else now - oldest
+
+
+PROBES = {"/healthz": lambda request: alive(request), "/readyz": lambda request: ready(request)}
+
+
+def probes(get_response):
+    """Middleware: /healthz and /readyz answered as they come (see the module's docstring)."""
+
+    def middleware(request):
+        probe = PROBES.get(request.path_info)
+        return probe(request) if probe is not None else get_response(request)
+
+    return middleware
 
 
 @require_safe

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +27,17 @@ class ServeError(Exception):
 @dataclass(frozen=True)
 class Prepared:
     database: str
-    version: str  # the label of the active version
+    version: str | None  # the label of the active version (None: nothing published yet)
     published: bool  # True when this start published something new
     warnings: list
     demo: object = None  # accounts.demo.Demo when this start filled an empty directory
     demo_problem: str = ""  # why an empty directory was left empty
+
+    @property
+    def needs_admin(self) -> bool:
+        from .accounts.models import Role, User
+
+        return not User.objects.filter(is_active=True, roles__name=Role.ADMIN).exists()
 
 
 def setup_django(data_dir: str | Path | None = None, host: str = DEFAULT_HOST) -> None:
@@ -65,11 +72,35 @@ def migrate() -> str:
             not DatabaseCreation.is_in_memory_db(database["NAME"]):
         private_sqlite_file(Path(database["NAME"]))
     try:
-        call_command("migrate", interactive=False, verbosity=0)
+        with migration_lock():
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)  # the shared cache (settings.CACHES)
     except OperationalError as error:  # unreachable server, bad credentials, locked file
         reason = str(error).strip().splitlines()[0]
         raise ServeError(f"cannot use the database {database['NAME']}: {reason}") from None
     return str(database["NAME"])
+
+
+MIGRATION_LOCK = 7_246_681  # any fixed number: craftpath's advisory lock for migrating
+
+
+@contextmanager
+def migration_lock():
+    """Instances starting together on one PostgreSQL database migrate one after the other: a
+    session-level advisory lock, held while migrating (the second finds nothing left to do).
+    SQLite serialises writers itself."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
 
 
 def private_folder(folder: Path) -> None:
@@ -121,17 +152,21 @@ def sync(data_dir: str | Path | None = None, git_dir: str | None = None,
 
 
 def prepare(framework: str | Path | None = None) -> Prepared:
-    """Migrate, then publish `framework`, or the bundled one when nothing is published yet."""
+    """Migrate, then publish `framework`, or the bundled one when nothing is published yet
+    (not in production: a company's first version is its own framework)."""
+    from django.conf import settings
+
     from craftpath.core.sample import bundled_path
 
     from .frameworks import publishing
 
     database = migrate()
     source = framework
-    if source is None and publishing.active_version() is None:
-        source = bundled_path()
+    active = publishing.active_version()
+    if source is None and active is None and not settings.PRODUCTION:
+        source = bundled_path()  # something to look at on a first try; never a company's v1
     if source is None:
-        return Prepared(database, publishing.active_version().label, False, [], *_demo())
+        return Prepared(database, active.label if active else None, False, [], *_demo())
     try:
         result = publishing.publish_path(source)
     except publishing.PublishError as problem:
@@ -152,7 +187,7 @@ def _demo() -> tuple:
     if demo.has_people():
         return None, ""
     if settings.PRODUCTION:
-        return None, "not in production (`craftpath demo` adds them if you want them)"
+        return None, "production: no demo people (`craftpath demo` adds them if you want them)"
     try:
         return demo.create_demo(), ""
     except demo.DemoError as problem:
@@ -214,8 +249,13 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
         raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
     shown = f"[{host}]" if ":" in host else host
-    print(f"craftpath: version {prepared.version} of the framework, database {prepared.database}",
-          file=sys.stderr)
+    if prepared.version is None:
+        print(f"craftpath: no framework published yet, database {prepared.database}; publish "
+              "yours with `craftpath publish PATH` or as an admin on the Import page",
+              file=sys.stderr)
+    else:
+        print(f"craftpath: version {prepared.version} of the framework, database "
+              f"{prepared.database}", file=sys.stderr)
     if prepared.warnings:
         print(f"craftpath: lint found {len(prepared.warnings)} warning(s) when publishing; "
               "`craftpath lint PATH` lists them", file=sys.stderr)
@@ -223,7 +263,10 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
         for line in prepared.demo.lines():
             print(f"craftpath: {line}", file=sys.stderr)
     elif prepared.demo_problem:
-        print(f"craftpath: no demo people: {prepared.demo_problem}", file=sys.stderr)
+        print(f"craftpath: {prepared.demo_problem}", file=sys.stderr)
+    if prepared.needs_admin:
+        print("craftpath: no admin yet: `craftpath admin create EMAIL` adds and invites the "
+              "first", file=sys.stderr)
     background = start_worker() if worker else None
     print(f"craftpath: serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
     _stop_on_sigterm()

@@ -70,7 +70,8 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
-    "craftpath.web.metrics.count_requests",  # first: every answer, redirects included
+    "craftpath.web.health.probes",  # first: a load balancer's probe by address, over HTTP
+    "craftpath.web.metrics.count_requests",  # every answer, redirects included
     *(["craftpath.web.middleware.access_log"] if config.get("CRAFTPATH_ACCESS_LOG") else []),
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -133,6 +134,11 @@ AXES_VERBOSE = False
 # Failures from one address over all accounts before that address is paused too (an office
 # behind one address mistypes now and then; a guesser trying many accounts does not stop).
 SIGN_IN_ADDRESS_FAILURE_LIMIT = 20
+
+# One cache for every instance on the database (the API's rate limits count in it), not one
+# per process; `craftpath serve` and `worker` make its table (serve.migrate).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                      "LOCATION": "craftpath_cache"}}
 
 if config.given("CRAFTPATH_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -209,7 +215,6 @@ CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY  # enforced on every 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over HTTP
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -60,6 +60,27 @@ def invite(emails: list[str], pending: bool, data_dir=None):
     return invited, []
 
 
+def create_admin(email: str, name: str = "", data_dir=None) -> tuple[str, str]:
+    """`craftpath admin create`: add `email` as an admin and invite them, as the operator.
+    Returns (the address, the invitation link when email goes nowhere real, else "")."""
+    _ready(data_dir)
+    from django.conf import settings
+
+    from craftpath.web.actions import OPERATOR
+    from craftpath.web.actions import people as actions
+    from craftpath.web.notifications.models import Kind, Notification
+
+    person = actions.create_person(OPERATOR, {"email": email,
+                                              "name": name or email.split("@")[0]})
+    actions.set_roles(OPERATOR, person.pk, ["admin"])
+    actions.invite(OPERATOR, [person.pk])
+    if not settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        return person.email, ""
+    # No mail server: the operator hands the link over themselves.
+    invited = Notification.objects.filter(recipient=person, kind=Kind.INVITED).latest("pk")
+    return person.email, settings.BASE_URL + invited.email_only_link
+
+
 def set_roles(email: str, add: list[str], remove: list[str], data_dir=None) -> list[str]:
     """`craftpath roles`: give and take the person's roles as the operator (who names the first
     people-team member); returns the roles they hold after. Raises the action's errors."""

@@ -91,7 +91,7 @@ class EmailOptOut(models.Model):
 
 
 class WorkerBeat(models.Model):
-    """A running worker's heartbeat (worker.py writes it from a thread of its own, so a long
+    """A running worker's heartbeat (heartbeat.py writes it from a thread of its own, so a long
     task does not stop it): a task still marked running by a worker whose beat is older than
     the lease was left by a worker that stopped, and goes back to the queue."""
 

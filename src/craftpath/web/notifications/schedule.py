@@ -16,7 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from . import delivery, notify
+from . import delivery, heartbeat, notify
 
 # Each takes the time now and returns how many people it reminded.
 ReminderJob = Callable[[datetime], int]
@@ -49,10 +49,8 @@ def tick(now=None) -> Tick:
     now = now or timezone.now()
     with transaction.atomic():
         reminders = sum(job(now) for job in _reminder_jobs)
-    from .worker import requeue_orphaned_tasks
-
     with transaction.atomic():
-        requeue_orphaned_tasks(now)
+        heartbeat.requeue_orphaned_tasks(now)
         reclaimed = delivery.reclaim_expired(now)  # due now: requeued just below
         retried = notify.requeue_due(now)
     for job in _upkeep_jobs:

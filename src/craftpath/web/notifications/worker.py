@@ -17,6 +17,8 @@ from django.utils.crypto import get_random_string
 
 from craftpath import config
 
+from . import heartbeat
+
 
 def schedule_every() -> timedelta:
     """Once a minute, or twice per lease when leases are shorter (so a stopped worker's
@@ -31,45 +33,6 @@ def _queue_worker(worker_id: str | None = None):
     return Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
                   startup_delay=False, max_tasks=None, excluded_queue_names=[],
                   worker_id=worker_id or get_random_string(20))
-
-
-def beat(worker_id: str, now=None) -> None:
-    from .models import WorkerBeat
-
-    WorkerBeat.objects.update_or_create(worker_id=worker_id,
-                                        defaults={"beat_at": now or timezone.now()})
-
-
-def _keep_beating(worker_id: str, stop) -> None:
-    """The heartbeat, from its own thread with its own connection, a few times per lease."""
-    from django.db import connection
-
-    while not stop.wait((config.get("CRAFTPATH_WORKER_LEASE") / 4).total_seconds()):
-        try:
-            beat(worker_id)
-        except Exception:  # noqa: BLE001 - a busy database: the next beat is soon
-            pass
-        finally:
-            connection.close()
-
-
-def requeue_orphaned_tasks(now=None) -> int:
-    """Tasks marked running by a worker whose heartbeat stopped more than a lease ago go back
-    to the queue (their bodies claim their rows again, so nothing is done twice that was
-    finished). Returns how many."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from .models import WorkerBeat
-
-    now = now or timezone.now()
-    alive = set(WorkerBeat.objects.filter(beat_at__gte=now - config.get(
-        "CRAFTPATH_WORKER_LEASE")).values_list("worker_id", flat=True))
-    orphaned = [pk for pk, ids in DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING).values_list("pk", "worker_ids")
-        if not ids or ids[-1] not in alive]
-    return DBTaskResult.objects.filter(pk__in=orphaned, status=TaskResultStatus.RUNNING) \
-        .update(status=TaskResultStatus.READY, started_at=None)
 
 
 def drain(worker_id: str | None = None) -> None:
@@ -89,9 +52,9 @@ def run(interval: float = 1.0, once: bool = False,
     from .schedule import tick
 
     queue = _queue_worker()
-    beat(queue.worker_id)
+    heartbeat.beat(queue.worker_id)
     stop_beating = threading.Event()
-    threading.Thread(target=_keep_beating, args=(queue.worker_id, stop_beating),
+    threading.Thread(target=heartbeat.keep_beating, args=(queue.worker_id, stop_beating),
                      daemon=True, name="craftpath-heartbeat").start()
     if threading.current_thread() is threading.main_thread():
         queue.configure_signals()
