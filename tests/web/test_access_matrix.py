@@ -278,6 +278,30 @@ RULES.update({
     "admin/django_tasks_database/dbtaskresult/<path:object_id>/":
         Rule(roles(302, 302, 302, 302, 302)),
 })
+# Promotions. Objects: the person's own case (with the closed check-in it was assembled from)
+# in one open round, and one committee chaired by Oto, who plays no role here. Rounds,
+# committees and the export are the people team's; a case is seen as a person's progress
+# (the person, managers above, the people team; admins only their own). Posts carry no data:
+# whoever may make one is told what is missing (422) or sent on (302).
+CASE_POST = roles(ALL, (403, 404, 404), (403, 403, 404), (403, 403, 403), (403, 404, 404))
+RULES.update({
+    "promotions/": SIGNED_IN,
+    "promotions/rounds/new/": PEOPLE_TEAM_PAGE,
+    "promotions/rounds/<int:pk>/": PEOPLE_TEAM_PAGE,
+    "promotions/rounds/<int:pk>/committees/": Rule(roles(302, 403, 403, 422, 403), "post"),
+    "promotions/rounds/<int:pk>/close/": PEOPLE_TEAM_POST,
+    "promotions/rounds/<int:pk>/nominate/": Rule(roles(302, 403, 200, 403, 403)),
+    "promotions/cases/<int:pk>/": Rule(VIEW_PROGRESS),
+    "promotions/cases/<int:pk>/packet.<str:fmt>": Rule(VIEW_PROGRESS),
+    # Only the person writes their statement; only the committee votes and its chair decides.
+    "promotions/cases/<int:pk>/statement/": Rule(roles(
+        ALL, (302, 404, 404), (302, 403, 404), (302, 403, 403), (302, 404, 404)), "post"),
+    "promotions/cases/<int:pk>/vote/": Rule(CASE_POST, "post"),
+    "promotions/cases/<int:pk>/decide/": Rule(CASE_POST),
+    "promotions/committees/<int:pk>/": Rule(roles(302, 404, 404, 200, 404)),
+    "promotions/decisions.csv": PEOPLE_TEAM_PAGE,
+    "promotions/figures/": PEOPLE_TEAM_PAGE,
+})
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.
 for model in ("accessattempt", "accessfailurelog", "accesslog"):
     RULES.update({
@@ -350,6 +374,21 @@ RULES.update({
     **{f"api/v1/insights/{view}": Rule(roles(401, 403, 200, 200, 403)) for view in (
         "heatmap", "gaps", "calibration", "readiness", "completion", "trends")},
     "api/v1/insights/fairness": API_PEOPLE_TEAM,
+    # Promotions: rounds and committees the people team's; a case as a person's progress;
+    # votes the committee's and the people team's, never the person's (a matrix role's own
+    # case), the calibration view the committee's (Oto's, no role here) and the people team's.
+    "api/v1/promotions/rounds": API_PEOPLE_TEAM,
+    "api/v1/promotions/rounds/<int:pk>": API_PEOPLE_TEAM,
+    "api/v1/promotions/rounds/<int:pk>/committees": WRITE_ONLY,
+    "api/v1/promotions/rounds/<int:pk>/cases": WRITE_ONLY,
+    "api/v1/promotions/cases": API_SIGNED_IN,
+    "api/v1/promotions/cases/<int:pk>": Rule(API_VIEW_PROGRESS),
+    "api/v1/promotions/cases/<int:pk>/statement": WRITE_ONLY,
+    "api/v1/promotions/cases/<int:pk>/votes": Rule(roles(
+        API_ALL, (403, 404, 404), (403, 403, 404), (403, 200, 200), (403, 404, 404))),
+    "api/v1/promotions/cases/<int:pk>/vote": WRITE_ONLY,
+    "api/v1/promotions/cases/<int:pk>/decision": WRITE_ONLY,
+    "api/v1/promotions/committees/<int:pk>/cases": Rule(roles(401, 404, 404, 200, 404)),
     # The token page: everyone keeps their own; a post with no scope is refused (422).
     "api/tokens/": SIGNED_IN,
     "api/tokens/new/": Rule(roles(302, 422, 422, 422, 422), "post"),
@@ -425,6 +464,27 @@ API_WRITES = {
                                                          body={"date": "2030-02-01"}),
     "POST api/v1/cycles/<int:pk>/reviewers": Rule(roles(401, 403, 403, 422, 403), "post",
                                                   body={"to_email": "nobody@example.com"}),
+    # Promotions: the people team opens rounds and adds committees; nobody here is on the
+    # committee, so whoever may read a case is refused a vote or a decision on it (403); the
+    # nomination names nobody (404); the person writes their own statement.
+    "POST api/v1/promotions/rounds": Rule(roles(401, 403, 403, 201, 403), "post", body={
+        "name": "Autumn", "nominate_due": "2030-01-01", "review_due": "2030-01-08",
+        "decide_due": "2030-01-15"}),
+    "POST api/v1/promotions/rounds/<int:pk>/committees": Rule(
+        roles(401, 403, 403, 201, 403), "post",
+        body={"name": "X", "family": FAMILY, "chair_email": "oto@example.com"}),
+    "POST api/v1/promotions/rounds/<int:pk>/cases": Rule(
+        roles(401, 404, 404, 404, 404), "post",
+        body={"person_id": 999999, "target_level": "level-3", "statement": "x"}),
+    "PUT api/v1/promotions/cases/<int:pk>/statement": Rule(
+        roles(API_ALL, (200, 404, 404), (200, 403, 404), (200, 403, 403), (200, 404, 404)),
+        "put", body={"person_statement": "x"}),
+    "PUT api/v1/promotions/cases/<int:pk>/vote": Rule(
+        roles(API_ALL, (403, 404, 404), (403, 403, 404), (403, 403, 403), (403, 404, 404)),
+        "put", body={"choice": "promote"}),
+    "POST api/v1/promotions/cases/<int:pk>/decision": Rule(
+        roles(API_ALL, (403, 404, 404), (403, 403, 404), (403, 403, 403), (403, 404, 404)),
+        "post", body={"outcome": "promote", "reasons": "x", "effective_date": "2030-01-01"}),
     # Feedback: whoever may ask is told the colleague is unknown (422).
     "POST api/v1/checkins/<int:pk>/feedback": Rule(
         roles(API_ALL, (422, 404, 404), (422, 422, 404), (422, 403, 403), (422, 404, 404)),
@@ -560,9 +620,10 @@ def checkin_objects(person) -> dict:
     day = date(2030, 1, 1)
     cycle = Cycle.objects.create(name="x", version=open_one.version, self_due=day,
                                  review_due=day, agree_due=day, close_due=day)
+    promotions = promotion_objects(person, closed)
     feedback = FeedbackRequest.objects.create(checkin=open_one, colleague=person,
                                               statement_ids=["ml-ops.level-4.1"])
-    return {**api_objects(person, open_one.pk),
+    return {**promotions, **api_objects(person, open_one.pk),
             "api/v1/cycles/": cycle.pk, "api/v1/feedback-requests/": feedback.pk,
             "checkins/<int:pk>/packet": closed.pk, "checkins/<int:pk>/": open_one.pk,
             "checkins/feedback/": feedback.pk,
@@ -573,6 +634,31 @@ def checkin_objects(person) -> dict:
             "checkins/focus/": FocusStatement.objects.create(
                 person=person, family_slug=FAMILY, statement_id="ml-ops.level-3.1").pk,
             "checkins/goals/<int:pk>/": Goal.objects.create(person=person, title="x").pk}
+
+
+def promotion_objects(person, closed) -> dict:
+    """This person's case in the one open round, and the one committee (chaired by Oto)."""
+    from datetime import date
+
+    from craftpath.web.promotions.models import Case, Committee, Round
+
+    promotion_round = Round.objects.first() or Round.objects.create(
+        name="Spring", version=closed.version, nominate_due=date(2030, 1, 1),
+        review_due=date(2030, 1, 8), decide_due=date(2030, 1, 15))
+    committee = Committee.objects.first()
+    if committee is None:
+        committee = Committee.objects.create(round=promotion_round, name="Engineering",
+                                             family_slug=FAMILY,
+                                             chair=User.objects.get(email="oto@example.com"))
+    case = Case.objects.create(round=promotion_round, person=person, version=closed.version,
+                               family_slug=FAMILY, from_level_slug=person.level_slug,
+                               target_level_slug="level-3", statement="x",
+                               snapshot={"checkin": {"id": closed.pk}})
+    return {"promotions/rounds/": promotion_round.pk, "promotions/cases/": case.pk,
+            "promotions/committees/": committee.pk,
+            "api/v1/promotions/rounds/": promotion_round.pk,
+            "api/v1/promotions/cases/": case.pk,
+            "api/v1/promotions/committees/": committee.pk}
 
 
 def _values(route, obj, viewer, world) -> dict:

@@ -97,9 +97,44 @@ def eva_everywhere(small_org, client_as):
     LogEntry.objects.create(user=org.ada, content_type=ContentType.objects.get_for_model(User),
                             object_id=str(eva.pk), object_repr=f"{NAME} <{EMAIL}>",
                             action_flag=CHANGE, change_message="[]")
+    promotion_rows(eva, ian, leo, org.pia, mine.version)
     client_as(leo).get(f"/people/{eva.pk}/")
     client_as(eva).get(f"/checkins/{mine.pk}/")
     return org
+
+
+def promotion_rows(eva, ian, leo, pia, version):
+    """Eva's decided promotion case and level change; she opened a round, chairs and sits on
+    its committee, nominated Ian, voted on and decided his case."""
+    from datetime import date
+
+    from craftpath.web.promotions.models import (
+        Case,
+        Committee,
+        Decision,
+        LevelHistory,
+        Round,
+        Vote,
+    )
+
+    day = date(2030, 1, 1)
+    made = Round.objects.create(name="Spring", version=version, nominate_due=day,
+                                review_due=day, decide_due=day, opened_by=eva)
+    committee = Committee.objects.create(round=made, name="Eng", family_slug="x", chair=eva)
+    committee.members.add(eva, pia)
+    hers = Case.objects.create(round=made, person=eva, nominator=leo, version=version,
+                               family_slug="x", from_level_slug="level-4",
+                               target_level_slug="level-3", statement="Eva ships.")
+    Decision.objects.create(case=hers, outcome="promote", reasons="Ready.", effective_date=day,
+                            decided_by=pia)
+    LevelHistory.objects.create(person=eva, family_slug="x", from_level_slug="level-4",
+                                to_level_slug="level-3", effective_date=day, case=hers)
+    his = Case.objects.create(round=made, person=ian, nominator=eva, version=version,
+                              family_slug="x", from_level_slug="level-4",
+                              target_level_slug="level-3", statement="Ian ships.")
+    Vote.objects.create(case=his, member=eva, choice="promote")
+    Decision.objects.create(case=his, outcome="not_yet", reasons="Soon.", effective_date=day,
+                            decided_by=eva)
 
 
 # --- the export -------------------------------------------------------------------------------
@@ -178,6 +213,10 @@ KEPT_AS_TOMBSTONE = {
     ("cycles.Cycle", "created_by"), ("insights.InsightSettings", "changed_by"),
     ("insights.Standing", "reviewer"), ("insights.StandingRating", "reviewer"),
     ("insights.QuarterResult", "reviewer"), ("admin.LogEntry", "user"),
+    # Their part in others' promotions (opened a round, nominated, voted, decided) stays the
+    # record of what was decided, under the tombstone's name; chairs and seats are given up.
+    ("promotions.Round", "opened_by"), ("promotions.Case", "nominator"),
+    ("promotions.Vote", "member"), ("promotions.Decision", "decided_by"),
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 

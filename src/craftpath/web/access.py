@@ -592,3 +592,144 @@ def can_own_webhooks(owner) -> bool:
 
 def can_decline_feedback(viewer, request) -> bool:
     return signed_in(viewer) and request.colleague_id == viewer.pk
+
+
+# --- promotions -----------------------------------------------------------------------------
+# A case is seen by its person, the managers above them, the people team, and the members of
+# the committee that decides it, minus recusals: a member who is the person, the nominator or
+# anyone above the person in the org chart never sees the case. Votes are private: the chair,
+# the people team, and each member once they cast their own see them; the person never does,
+# whatever roles they hold. Admins see nothing of cases (unless another role lets them).
+
+def people_below_ids(viewer) -> set[int]:
+    """Everyone below `viewer` in the org chart, whatever roles they hold (for recusals)."""
+    cached = getattr(viewer, "_below_ids", None)
+    if cached is None:
+        cached = viewer._below_ids = orgchart.below(viewer.pk)
+    return cached
+
+
+def is_recused(viewer, case) -> bool:
+    """A committee member never decides a case they are too close to."""
+    return (case.person_id == viewer.pk or case.nominator_id == viewer.pk
+            or case.person_id in people_below_ids(viewer))
+
+
+def _deciding_member(viewer, case, committee) -> bool:
+    return (signed_in(viewer) and committee is not None and committee.decides(case)
+            and viewer.pk in committee.member_ids() and not is_recused(viewer, case))
+
+
+def can_open_round(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_view_rounds(viewer) -> bool:
+    """Every round with its progress and committees: the people team."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_close_round(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_set_committee(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_nominate(viewer, person: User, promotion_round) -> bool:
+    """A manager nominates someone below them; a person themselves when the round allows it."""
+    if not signed_in(viewer) or not person.is_active:
+        return False
+    if person.pk == viewer.pk:
+        return bool(promotion_round.self_nomination)
+    return person.pk in _managed_ids(viewer)
+
+
+def can_nominate_in(viewer, promotion_round) -> bool:
+    """Whether a round is offered to `viewer` for nominations: managers, and everyone signed
+    in when the round lets people nominate themselves (can_nominate decides per person)."""
+    return _has(viewer, Role.MANAGER) or (signed_in(viewer)
+                                          and bool(promotion_round.self_nomination))
+
+
+def can_read_case(viewer, case, committee=None) -> bool:
+    """`committee` is the one deciding the case (None when no committee decides it yet)."""
+    if not signed_in(viewer):
+        return False
+    return (case.person_id == viewer.pk or _has(viewer, Role.PEOPLE)
+            or case.person_id in _managed_ids(viewer)
+            or _deciding_member(viewer, case, committee))
+
+
+def can_read_case_packet(viewer, case, committee=None) -> bool:
+    """The packet of the check-in a case was assembled from: whoever may read the case."""
+    return can_read_case(viewer, case, committee)
+
+
+def can_add_person_statement(viewer, case) -> bool:
+    return signed_in(viewer) and case.person_id == viewer.pk
+
+
+def can_cast_vote(viewer, case, committee) -> bool:
+    return _deciding_member(viewer, case, committee)
+
+
+def can_read_votes(viewer, case, committee, has_voted: bool) -> bool:
+    """The chair and the people team; a member once they have voted; never the person."""
+    if not signed_in(viewer) or case.person_id == viewer.pk:
+        return False
+    if _has(viewer, Role.PEOPLE):
+        return True
+    if not _deciding_member(viewer, case, committee):
+        return False
+    return committee.chair_id == viewer.pk or has_voted
+
+
+def can_decide_case(viewer, case, committee) -> bool:
+    """The committee's chair, unless recused."""
+    return _deciding_member(viewer, case, committee) and committee.chair_id == viewer.pk
+
+
+def can_view_calibration(viewer, committee) -> bool:
+    """A committee's cases side by side: its members (each minus their recusals) and the
+    people team."""
+    return signed_in(viewer) and (_has(viewer, Role.PEOPLE)
+                                  or viewer.pk in committee.member_ids())
+
+
+def can_export_decisions(viewer) -> bool:
+    """Every decision as a file for the HR system: the people team."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_read_level_history(viewer, person: User) -> bool:
+    return can_view_progress(viewer, person)
+
+
+def case_people_ids(viewer) -> set[int]:
+    """Whose cases are listed on `viewer`'s promotions page: their own and those below them
+    as a manager (a committee's cases are on its calibration page)."""
+    if not signed_in(viewer):
+        return set()
+    return {viewer.pk} | _managed_ids(viewer)
+
+
+def can_apply_promotions(viewer) -> bool:
+    """Running the effective-date job by hand (the worker runs it as the command line)."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_send_promotion_reminders(viewer) -> bool:
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_view_promotion_figures(viewer) -> bool:
+    """Promotion rates and time in level by group (withheld below the minimum group size):
+    the people team."""
+    return _has(viewer, Role.PEOPLE)
+
+
+def can_view_committee_rates(viewer, committee) -> bool:
+    """The same figures for a committee's family beside its cases: whoever sees the view."""
+    return can_view_calibration(viewer, committee)

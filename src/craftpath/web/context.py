@@ -12,7 +12,7 @@ from . import access
 
 SECTIONS = (("/people/org/", "org"), ("/people/", "people"), ("/checkins/", "checkins"),
             ("/home/", "home"), ("/insights/", "insights"), ("/notifications/", "inbox"),
-            ("/cycles/", "cycles"))
+            ("/cycles/", "cycles"), ("/promotions/", "promotions"))
 
 
 def layout(request):

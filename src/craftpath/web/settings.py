@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "craftpath.web.insights",
     "craftpath.web.api",
     "craftpath.web.cycles",
+    "craftpath.web.promotions",
     "craftpath.web.notifications",
     "django_tasks",
     "django_tasks_db",

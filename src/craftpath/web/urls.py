@@ -17,6 +17,7 @@ urlpatterns = [
     path("insights/", include("craftpath.web.insights.urls")),
     path("home/", home.home, name="my-home"),
     path("cycles/", include("craftpath.web.cycles.urls")),
+    path("promotions/", include("craftpath.web.promotions.urls")),
     path("notifications/", include("craftpath.web.notifications.urls")),
     path("audit/", include("craftpath.web.audit.urls")),
     path("admin/", admin.site.urls),

@@ -53,6 +53,9 @@ from craftpath.web.frameworks.models import ImportDraft
 from craftpath.web.insights.aggregates import forget_person
 from craftpath.web.insights.models import PersonAttribute
 from craftpath.web.notifications.models import EmailOptOut, Notification
+from craftpath.web.promotions.models import Case as PromotionCase
+from craftpath.web.promotions.models import Committee, LevelHistory
+from craftpath.web.promotions.models import Decision as PromotionDecision
 
 ANONYMISED, ERASED = "anonymise", "erase"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -113,6 +116,11 @@ def personal_data(person: User) -> dict:
             FeedbackRequest.objects.filter(checkin__person=person)
             .select_related("checkin", "colleague").order_by("created_at", "id")
             if access.can_read_feedback(person, request.checkin)],
+        # Their promotion cases as they see them: the statements, what the case was assembled
+        # from, the decision and its reasons; never the committee's votes.
+        "promotion_cases": [_promotion_case(case) for case in PromotionCase.objects.filter(
+            person=person).select_related("round", "version").defer("version__document")
+            .order_by("created_at", "id")],
         "reports": [{"id": report.pk, "name": report.name, "email": report.email}
                     for report in User.objects.filter(manager=person).order_by("name", "id")],
         **{section: _own_rows(person, label, column) for (label, column), section in
@@ -163,6 +171,8 @@ OWN_ROWS = {
     ("insights.AreaResult", "person"): "insights_area_results",
     ("insights.RatingCount", "person"): "insights_rating_counts",
     ("insights.ClosedStart", "person"): "insights_closed_starts",
+    ("promotions.LevelHistory", "person"): "level_history",
+    ("promotions.Vote", "member"): "promotion_votes_cast",
 }
 SECRET_COLUMNS = {"password", "secret", "digest", "token_hash", "archive", "last_step",
                   "prefix", "email_only_link"}
@@ -177,6 +187,9 @@ NAMING_ME = (
     ("insights.StandingRating", "reviewer"), ("insights.QuarterResult", "reviewer"),
     ("insights.InsightSettings", "changed_by"), ("cycles.Cycle", "created_by"),
     ("checkins.AssistantSettings", "changed_by"),
+    ("promotions.Round", "opened_by"), ("promotions.Committee", "chair"),
+    ("promotions.Committee", "members"), ("promotions.Case", "nominator"),
+    ("promotions.Decision", "decided_by"),
 )
 # Relations to people the sections above export in their own shape: (label, column) → section.
 SHAPED = {
@@ -187,7 +200,21 @@ SHAPED = {
     ("checkins.Goal", "person"): "growth_plan.goals",
     ("checkins.FeedbackRequest", "colleague"): "feedback_given",
     ("insights.PersonAttribute", "person"): "attributes",
+    ("promotions.Case", "person"): "promotion_cases",
 }
+
+
+def _promotion_case(case) -> dict:
+    decision = PromotionDecision.objects.filter(case=case).first()
+    return {"id": case.pk, "round": case.round.name, "version": case.version.label,
+            "family": case.family_slug, "from_level": case.from_level_slug,
+            "target_level": case.target_level_slug, "statement": case.statement,
+            "my_statement": case.person_statement, "assembled_from": case.snapshot,
+            "readiness_by_area": case.readiness_areas, "nominated": _when(case.created_at),
+            "decision": None if decision is None else {
+                "outcome": decision.outcome, "reasons": decision.reasons,
+                "effective": _when(decision.effective_date),
+                "decided": _when(decision.decided_at)}}
 
 
 def _model(label: str):
@@ -389,12 +416,19 @@ def erase(person: User, mode: str) -> Erased:
         paths = [f"/checkins/{pk}/" for pk in checkins.values_list("pk", flat=True)]
         paths += [f"/checkins/feedback/{pk}/" for pk in FeedbackRequest.objects.filter(
             checkin__person=person).values_list("pk", flat=True)]
+        # Promotion cases are theirs too (the nominator's and the committee's words about them).
+        cases = PromotionCase.objects.filter(person=person)
+        paths += [f"/promotions/cases/{pk}/" for pk in cases.values_list("pk", flat=True)]
         about_them = Q(pk__in=[])
         for path in paths:
             about_them |= Q(link__startswith=path)
         Notification.objects.filter(about_them | Q(recipient=person)).delete()
         Participant.objects.filter(person=person).delete()
         checkins.delete()
+        cases.delete()
+        LevelHistory.objects.filter(person=person).delete()
+        Committee.objects.filter(chair=person).update(chair=None)
+        person.promotion_committees.clear()
         Evidence.objects.filter(owner=person).delete()
         FocusStatement.objects.filter(person=person).delete()
         Goal.objects.filter(person=person).delete()

@@ -70,6 +70,7 @@ def build_api() -> NinjaAPI:
         routes_frameworks,
         routes_insights,
         routes_people,
+        routes_promotions,
         routes_webhooks,
     )
 
@@ -105,6 +106,7 @@ def build_api() -> NinjaAPI:
     api.add_router("/evidence", routes_evidence.evidence)
     api.add_router("/growth-plans", routes_evidence.plans)
     api.add_router("/webhooks", routes_webhooks.router)
+    api.add_router("/promotions", routes_promotions.router)
     return api
 
 

@@ -14,6 +14,7 @@ from craftpath.web.accounts.models import Role, RoleGrant, User
 from craftpath.web.checkins.models import CheckIn
 from craftpath.web.cycles.models import Cycle
 from craftpath.web.frameworks.models import FrameworkVersion
+from craftpath.web.promotions.models import Case, Decision
 
 from . import webhooks
 from .models import Event
@@ -31,6 +32,8 @@ def connect() -> None:
     pre_save.connect(_person_before, sender=User, dispatch_uid="api-person-before")
     post_save.connect(_person_after, sender=User, dispatch_uid="api-person-after")
     post_delete.connect(_role_removed, sender=RoleGrant, dispatch_uid="api-role-removed")
+    post_save.connect(_case_made, sender=Case, dispatch_uid="api-promotion-nominated")
+    post_save.connect(_decision_made, sender=Decision, dispatch_uid="api-promotion-decided")
 
 
 def _checkin_before(sender, instance: CheckIn, update_fields=None, **kwargs) -> None:
@@ -79,6 +82,30 @@ def _cycle_after(sender, instance: Cycle, created=False, **kwargs) -> None:
                 "skipped": len(instance.skipped or ()),
                 "deadlines": {stage: due.isoformat() if due else None
                               for stage, _, due in instance.deadlines()}})
+
+
+def _case_made(sender, instance: Case, created=False, **kwargs) -> None:
+    # Levels and ids only: the statements and the snapshot stay in craftpath.
+    if created:
+        webhooks.emit(Event.PROMOTION_NOMINATED, {
+            "case_id": instance.pk, "round_id": instance.round_id,
+            "person_id": instance.person_id, "nominator_id": instance.nominator_id,
+            "family": instance.family_slug, "from_level": instance.from_level_slug,
+            "target_level": instance.target_level_slug})
+
+
+def _decision_made(sender, instance: Decision, created=False, **kwargs) -> None:
+    # The outcome and its date, never the reasons or the votes.
+    if created:
+        case = Case.objects.filter(pk=instance.case_id).values(
+            "round_id", "person_id", "family_slug", "from_level_slug",
+            "target_level_slug").first()
+        webhooks.emit(Event.PROMOTION_DECIDED, {
+            "case_id": instance.case_id, "round_id": case["round_id"],
+            "person_id": case["person_id"], "family": case["family_slug"],
+            "from_level": case["from_level_slug"], "target_level": case["target_level_slug"],
+            "outcome": instance.outcome,
+            "effective_date": instance.effective_date.isoformat()})
 
 
 def _person_before(sender, instance: User, update_fields=None, **kwargs) -> None:

@@ -60,6 +60,8 @@ class Event(models.TextChoices):
     CYCLE_CLOSED = "cycle.closed", "Review cycle closed"
     PERSON_CREATED = "person.created", "Person created"
     PERSON_DEACTIVATED = "person.deactivated", "Person deactivated"
+    PROMOTION_NOMINATED = "promotion.nominated", "Someone nominated for promotion"
+    PROMOTION_DECIDED = "promotion.decided", "A promotion case decided"
 
 
 class WebhookEndpoint(models.Model):

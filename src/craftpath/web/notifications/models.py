@@ -26,6 +26,9 @@ class Kind(models.TextChoices):
     DEADLINE_MISSED = "deadline_missed", "A deadline was missed"
     VERSION_PUBLISHED = "version_published", "A new framework version is out"
     EMAIL_CHANGED = "email_changed", "Your sign-in address was changed"
+    PROMOTION_NOMINATED = "promotion_nominated", "Someone was nominated for promotion"
+    PROMOTION_DECIDED = "promotion_decided", "A promotion case was decided"
+    LEVEL_CHANGED = "level_changed", "A level changed"
 
 
 class EmailState(models.TextChoices):
