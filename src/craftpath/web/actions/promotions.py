@@ -138,6 +138,15 @@ def nominable_rounds(viewer) -> list[Round]:
     return [found for found in rounds if access.can_nominate_in(viewer, found)]
 
 
+def nominable_people(viewer, promotion_round: Round) -> list[User]:
+    """Whom the nomination form offers `viewer` in the round: the active people below them
+    (at most 500, by name), and themselves first when the round takes self-nominations."""
+    people = list(access.team_members(viewer).filter(is_active=True).order_by("name")[:500])
+    if promotion_round.self_nomination:
+        people.insert(0, viewer)
+    return people
+
+
 def close_round(viewer, pk) -> Round:
     _allowed(access.can_close_round, viewer)
     with transaction.atomic():

@@ -115,9 +115,7 @@ def nominate(request, pk: int):
     if promotion_round is None:
         raise PermissionDenied("Nominations in this round are made by managers, and are open "
                                "until its nominations deadline.")
-    people = list(access.team_members(viewer).filter(is_active=True).order_by("name")[:500])
-    if promotion_round.self_nomination:
-        people.insert(0, viewer)
+    people = actions.nominable_people(viewer, promotion_round)
     values = {"person": request.POST.get("person", ""),
               "target_level": request.POST.get("target_level", ""),
               "statement": request.POST.get("statement", "")}
