@@ -10,7 +10,6 @@ import http.cookiejar
 import os
 import re
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_security_review import PRODUCTION_KEY
+from .test_security_review import PRODUCTION_KEY, _free_port, _NoRedirects
 
 EMAIL, PASSWORD = "ana@example.com", "a long enough password 42"
 SETUP = """
@@ -64,12 +63,6 @@ def test_the_proxy_block_is_the_production_guides():
     for line in NGINX.splitlines():
         if line.strip().startswith(("proxy_set_header", "client_max_body_size")):
             assert line.strip() in guide, line
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_for(url: str, opener, process, seconds: float = 120) -> None:
@@ -147,8 +140,3 @@ def test_a_person_signs_in_through_nginx_with_tls(tmp_path: Path):
         for process in (proxy, app):
             process.terminate()
             process.wait(timeout=30)
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args):
-        return None

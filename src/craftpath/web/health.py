@@ -64,7 +64,16 @@ def oldest_due_task_age():
     return None if oldest is None else now - oldest
 
 
-PROBES = {"/healthz": lambda request: alive(request), "/readyz": lambda request: ready(request)}
+@require_safe
+def ready(request):
+    found = problems()
+    if found:
+        return HttpResponse("not ready\n" + "".join(f"{line}\n" for line in found),
+                            status=503, content_type="text/plain")
+    return HttpResponse("ready\n", content_type="text/plain")
+
+
+PROBES = {"/healthz": alive, "/readyz": ready}
 
 
 def probes(get_response):
@@ -75,12 +84,3 @@ def probes(get_response):
         return probe(request) if probe is not None else get_response(request)
 
     return middleware
-
-
-@require_safe
-def ready(request):
-    found = problems()
-    if found:
-        return HttpResponse("not ready\n" + "".join(f"{line}\n" for line in found),
-                            status=503, content_type="text/plain")
-    return HttpResponse("ready\n", content_type="text/plain")
