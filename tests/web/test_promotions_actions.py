@@ -331,6 +331,48 @@ def test_the_level_changes_on_the_effective_date_once(world):
         actions.level_history(who(world, "zed"), world["ian"])
 
 
+def test_the_open_checkin_moves_to_the_new_levels_statements_with_its_ratings(world):
+    from craftpath.web.checkins import loop
+    from craftpath.web.checkins import scope as scopes
+    from craftpath.web.checkins.models import CheckIn
+
+    checkin = CheckIn.objects.get(person_id=world["ian"], closed_at=None)
+    assert (checkin.level_slug, checkin.next_level_slug) == ("level-4", "level-3")
+    items = scopes.of_checkin(checkin).items
+    upper = [i.statement.id for i in items if i.level.slug == "level-3"]
+    lower = {i.statement.id for i in items if i.level.slug == "level-4"} - set(upper)
+    rated = checkin.entries.get(statement_id=upper[0])
+    loop.save_voice(checkin, "self", upper[0], value="Meets", reason="", comment="kept",
+                    revision=rated.self_revision)
+    version = checkin.version_id
+    _decide(world)
+    assert actions.apply_due_decisions(OPERATOR) == 1
+    checkin.refresh_from_db()
+    assert (checkin.level_slug, checkin.version_id) == ("level-3", version)
+    assert checkin.next_level_slug not in ("level-3", "level-4")
+    carried = checkin.entries.get(statement_id=upper[0])
+    assert (carried.self_value, carried.self_comment) == ("Meets", "kept")
+    assert lower and not checkin.entries.filter(statement_id__in=lower).exists()
+    assert set(checkin.entries.values_list("statement_id", flat=True)) == {
+        i.statement.id for i in scopes.of_checkin(checkin).items}
+    assert AuditEntry.objects.filter(subject_pk=world["ian"], target=f"check-in {checkin.pk}",
+                                     detail__startswith="moved from level-4 to level-3").exists()
+    told = Notification.objects.get(recipient_id=world["ian"], kind=Kind.LEVEL_CHANGED)
+    assert "open check-in now shows your new level" in told.body
+
+
+def test_a_checkin_that_cannot_move_stays_and_the_trail_says_why(world):
+    from craftpath.web.checkins.models import CheckIn
+
+    Case.objects.filter(pk=world["case"]).update(target_level_slug="level-9")
+    _decide(world)
+    assert actions.apply_due_decisions(OPERATOR) == 1  # the level changes all the same
+    checkin = CheckIn.objects.get(person_id=world["ian"], closed_at=None)
+    assert checkin.level_slug == "level-4"
+    assert AuditEntry.objects.filter(target=f"check-in {checkin.pk}",
+                                     detail__startswith="not moved to level-9").exists()
+
+
 def test_not_yet_changes_no_level(world):
     _decide(world, outcome="not_yet")
     assert actions.apply_due_decisions(OPERATOR) == 0

@@ -24,8 +24,8 @@ from craftpath.web import access
 from craftpath.web.accounts.models import User
 from craftpath.web.audit.models import Action
 from craftpath.web.cells import defuse
-from craftpath.web.checkins import packet
-from craftpath.web.checkins.models import CheckIn
+from craftpath.web.checkins import loop, packet
+from craftpath.web.checkins.models import CheckIn, ClosedCheckInError
 from craftpath.web.cycles.launch import audience_people
 from craftpath.web.cycles.models import Audience
 from craftpath.web.frameworks.publishing import active_version, framework_of
@@ -592,9 +592,52 @@ def _apply(viewer, decision_ids: list[int]) -> int:
         record(viewer, Action.CHANGED, target="promotion decisions", subjects=moved,
                detail=f"level changed from {before or 'none'} to {after}, effective "
                       f"{effective.isoformat()}")
+    moved = _carry_open_checkins(viewer, decisions)
+    for index, (recipient, title, body, link) in enumerate(told):
+        if recipient in moved:
+            told[index] = (recipient, title, f"{body} {moved[recipient]}", link)
     Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(applied_at=now)
     notify_each(Kind.LEVEL_CHANGED, told + managers, now=now)
     return len(decisions)
+
+
+def _carry_open_checkins(viewer, decisions: list[Decision]) -> dict[int, str]:
+    """Move each promoted person's open check-in to their new level's statements with the
+    carry a new framework version uses (checkins/loop.py, carry_to): ratings of the statements
+    both levels share are kept, what was submitted stays submitted. On the check-in's own
+    version when it has the level, else the active one; a check-in that cannot move stays as
+    it was, with the reason in the trail. Returns person id → what the person is told."""
+    targets = {d.case.person_id: d.case for d in decisions}
+    told = {}
+    active = active_version()
+    for checkin in CheckIn.objects.select_related("version", "person") \
+            .filter(person_id__in=targets, closed_at=None):
+        case = targets[checkin.person_id]
+        if checkin.family_slug != case.family_slug:
+            continue  # a check-in in another family (a track change) keeps its level
+        before = checkin.level_slug
+        problem = ""
+        for version in dict.fromkeys(v for v in (checkin.version, active) if v is not None):
+            try:
+                loop.carry_to(checkin, version, case.target_level_slug)
+            except (loop.LoopError, ClosedCheckInError) as refused:
+                problem = str(refused)
+            else:
+                problem = ""
+                break
+        target = f"check-in {checkin.pk}"
+        if problem:
+            record(viewer, Action.CHANGED, checkin.person, target=target,
+                   detail=f"not moved to {case.target_level_slug} (promotion case {case.pk}): "
+                          f"{problem}"[:300])
+            continue
+        record(viewer, Action.CHANGED, checkin.person, target=target,
+               detail=f"moved from {before} to {case.target_level_slug} (promotion case "
+                      f"{case.pk} took effect)")
+        told[checkin.person_id] = ("Your open check-in now shows your new level's "
+                                   "statements; the ratings of statements both levels share "
+                                   "are kept.")
+    return told
 
 
 REMIND_BEFORE_DAYS = 3
