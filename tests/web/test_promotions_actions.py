@@ -388,6 +388,27 @@ def test_only_the_people_team_runs_the_job_by_hand(world):
     assert actions.apply_due_decisions(who(world, "pia")) == 1
 
 
+def test_managers_who_nominated_nobody_are_reminded_before_the_nominations_deadline(world):
+    key = f"promotion-{world['round']}-nominate-{SOON}"
+    assert actions.remind_due(OPERATOR, SOON - timedelta(days=4)) == 0  # not yet
+    assert actions.remind_due(OPERATOR, SOON - timedelta(days=2)) == 2
+    reminded = Notification.objects.filter(kind=Kind.DEADLINE_APPROACHING, key=key)
+    # Leo nominated Ian; Mia (above Leo) and Oto (above Sol) nominated nobody.
+    assert {n.recipient_id for n in reminded} == {world["mia"], world["oto"]}
+    assert reminded.first().link == f"/promotions/rounds/{world['round']}/nominate/"
+    assert actions.remind_due(OPERATOR, SOON - timedelta(days=1)) == 0  # once per deadline
+    with pytest.raises(Refused):
+        actions.remind_due(who(world, "leo"), SOON)
+
+
+def test_a_manager_whose_reports_are_all_nominated_is_not_reminded(world):
+    Round.objects.filter(pk=world["round"]).update(self_nomination=True)
+    actions.nominate(who(world, "sol"), world["round"], world["sol"], "level-3", "Mine.")
+    actions.remind_due(OPERATOR, SOON)
+    reminded = Notification.objects.filter(key=f"promotion-{world['round']}-nominate-{SOON}")
+    assert {n.recipient_id for n in reminded} == {world["mia"]}
+
+
 # --- rounds, committees, export ---------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["leo", "ian", "ada", "dee"])

@@ -644,14 +644,24 @@ REMIND_BEFORE_DAYS = 3
 
 
 def remind_due(viewer, today: date | None = None) -> int:
-    """Reminders before each deadline of an open round: the committee members before the
-    review deadline, the chairs before the decisions deadline (once per deadline, keyed)."""
+    """Reminders before each deadline of an open round: the managers who have nominated
+    nobody yet before the nominations deadline, the committee members before the review
+    deadline, the chairs before the decisions deadline (once per deadline, keyed)."""
     _allowed(access.can_send_promotion_reminders, viewer)
     today = today or timezone.localdate()
     told = 0
     for promotion_round in Round.objects.filter(closed_at=None):
-        for stage, label, due in promotion_round.deadlines()[1:]:
+        for stage, label, due in promotion_round.deadlines():
             if not 0 <= (due - today).days <= REMIND_BEFORE_DAYS:
+                continue
+            if stage == "nominate":
+                told += len(notify(
+                    Kind.DEADLINE_APPROACHING, _managers_yet_to_nominate(promotion_round),
+                    f"{label} for {promotion_round.name}: {due:%d %b %Y}",
+                    "You have not nominated anyone in this round yet. Nominate the people "
+                    "below you who are ready for their next level, if any are.",
+                    f"/promotions/rounds/{promotion_round.pk}/nominate/",
+                    key=f"promotion-{promotion_round.pk}-{stage}-{due}"))
                 continue
             for committee in promotion_round.committees.all():
                 people = [committee.chair_id] if stage == "decide" else \
@@ -662,6 +672,17 @@ def remind_due(viewer, today: date | None = None) -> int:
                     "", f"/promotions/committees/{committee.pk}/",
                     key=f"promotion-{promotion_round.pk}-{committee.pk}-{stage}-{due}"))
     return told
+
+
+def _managers_yet_to_nominate(promotion_round: Round) -> list[int]:
+    """The ids of the active managers of the round's audience who have nominated nobody in
+    it (the people someone else nominated, themselves included, leave their manager alone)."""
+    audience = audience_people(promotion_round).exclude(manager_id=None)
+    nominated = Case.objects.filter(round=promotion_round)
+    waiting = audience.exclude(pk__in=nominated.values("person_id"))
+    return list(User.objects.filter(is_active=True, pk__in=waiting.values("manager_id"))
+                .exclude(pk__in=nominated.exclude(nominator_id=None).values("nominator_id"))
+                .order_by("pk").values_list("pk", flat=True))
 
 
 # --- the decisions export ---------------------------------------------------------------------
