@@ -300,6 +300,7 @@ RULES.update({
     "promotions/cases/<int:pk>/decide/": Rule(CASE_POST),
     "promotions/committees/<int:pk>/": Rule(roles(302, 404, 404, 200, 404)),
     "promotions/decisions.csv": PEOPLE_TEAM_PAGE,
+    "promotions/decisions.xlsx": PEOPLE_TEAM_PAGE,
     "promotions/figures/": PEOPLE_TEAM_PAGE,
 })
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.

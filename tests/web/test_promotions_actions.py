@@ -463,6 +463,29 @@ def test_the_decisions_export_has_no_reasons_and_defuses_formulas(world):
     assert "'=HYPERLINK(1)" in lines[1] and "Consistently" not in text
 
 
+def test_the_decisions_xlsx_has_the_csvs_rows_with_dates_as_dates_and_text_as_text(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    User.objects.filter(pk=world["ian"]).update(name="=HYPERLINK(1)")
+    _decide(world)
+    body = actions.export_decisions(who(world, "pia"), "xlsx")
+    sheet = load_workbook(io.BytesIO(body)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert tuple(rows[0]) == actions.EXPORT_COLUMNS and len(rows) == 2
+    values = dict(zip(rows[0], rows[1], strict=True))
+    assert values["email"] == "ian@example.com" and values["name"] == "'=HYPERLINK(1)"
+    assert values["effective_date"].date() == timezone.localdate()
+    assert values["decision"] == "promote" and values["applied"] == "no"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert "Consistently" not in str(rows)
+    assert AuditEntry.objects.filter(target="promotion decisions",
+                                     detail="decisions XLSX (1 rows)").exists()
+    with pytest.raises(NotFound):
+        actions.export_decisions(who(world, "pia"), "ods")
+
+
 def test_closing_a_round_stops_nominations(world):
     actions.close_round(who(world, "pia"), world["round"])
     with pytest.raises(Refused, match="closed"):

@@ -142,6 +142,10 @@ def test_the_decisions_export_is_the_people_teams(world, client):
     answer = signed_in(client, world, "pia").get("/promotions/decisions.csv")
     assert answer.status_code == 200 and "ian@example.com" in answer.content.decode()
     assert signed_in(client, world, "leo").get("/promotions/decisions.csv").status_code == 403
+    workbook = signed_in(client, world, "pia").get("/promotions/decisions.xlsx")
+    assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    assert "promotion-decisions.xlsx" in workbook["Content-Disposition"]
+    assert signed_in(client, world, "leo").get("/promotions/decisions.xlsx").status_code == 403
 
 
 def test_the_figures_page_groups_by_level_or_team_and_refuses_anything_else(world, client):

@@ -691,21 +691,54 @@ EXPORT_COLUMNS = ("round", "email", "name", "family", "from_level", "to_level", 
                   "effective_date", "decided_at", "decided_by", "applied")
 
 
-def export_decisions(viewer) -> str:
-    """Every decision as CSV for the HR system (reasons and votes stay in craftpath)."""
+def export_decisions(viewer, fmt: str = "csv") -> str | bytes:
+    """Every decision for the HR system (reasons and votes stay in craftpath): CSV text, or an
+    XLSX workbook's bytes with `fmt="xlsx"` (the effective date a date cell; text stays text)."""
     if not access.can_export_decisions(viewer):
         raise Refused("The decisions export is the people team's.")
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("format", "The decisions come as .csv or .xlsx.")
+    rows = Decision.objects.select_related("case", "case__round", "case__person", "decided_by") \
+        .order_by("case__round_id", "case__person__email")
+    table = [(d.case.round.name, d.case.person.email, d.case.person.name, d.case.family_slug,
+              d.case.from_level_slug, d.case.target_level_slug, d.outcome, d.effective_date,
+              d.decided_at.isoformat(timespec="seconds"),
+              d.decided_by.email if d.decided_by else "", "yes" if d.applied_at else "no")
+             for d in rows]
+    body = _decisions_xlsx(table) if fmt == "xlsx" else _decisions_csv(table)
+    record(viewer, Action.EXPORTED, target="promotion decisions",
+           detail=f"decisions {fmt.upper()} ({len(table)} rows)")
+    return body
+
+
+def _decisions_csv(table: list[tuple]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    rows = Decision.objects.select_related("case", "case__round", "case__person", "decided_by") \
-        .order_by("case__round_id", "case__person__email")
-    for d in rows:
-        writer.writerow([defuse(str(v)) for v in (
-            d.case.round.name, d.case.person.email, d.case.person.name, d.case.family_slug,
-            d.case.from_level_slug, d.case.target_level_slug, d.outcome,
-            d.effective_date.isoformat(), d.decided_at.isoformat(timespec="seconds"),
-            d.decided_by.email if d.decided_by else "", "yes" if d.applied_at else "no")])
-    record(viewer, Action.EXPORTED, target="promotion decisions",
-           detail=f"decisions CSV ({rows.count()} rows)")
+    for row in table:
+        writer.writerow([defuse(v.isoformat() if isinstance(v, date) else str(v))
+                         for v in row])
+    return out.getvalue()
+
+
+def _decisions_xlsx(table: list[tuple]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Decisions"
+    sheet.append(EXPORT_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table:
+        sheet.append([v if isinstance(v, date) else defuse(str(v)) for v in row])
+        for written in sheet[sheet.max_row]:
+            if isinstance(written.value, str):
+                written.data_type = "s"  # text stays text, never a formula
+            else:
+                written.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()

@@ -20,5 +20,6 @@ urlpatterns = [
     path("cases/<int:pk>/packet.<str:fmt>", views.case_packet, name="packet"),
     path("committees/<int:pk>/", views.calibration, name="calibration"),
     path("decisions.csv", views.decisions_csv, name="decisions-csv"),
+    path("decisions.xlsx", views.decisions_xlsx, name="decisions-xlsx"),
     path("figures/", views.figures_page, name="figures"),
 ]

@@ -217,6 +217,18 @@ def decisions_csv(request):
 
 @login_required
 @require_safe
+def decisions_xlsx(request):
+    body = actions.export_decisions(request.user, "xlsx")
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="promotion-decisions.xlsx"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_safe
 def case_packet(request, pk: int, fmt: str):
     try:
         case, body = actions.case_packet(request.user, pk, fmt)
