@@ -296,6 +296,9 @@ RULES.update({
     # Only the person writes their statement; only the committee votes and its chair decides.
     "promotions/cases/<int:pk>/statement/": Rule(roles(
         ALL, (302, 404, 404), (302, 403, 404), (302, 403, 403), (302, 404, 404)), "post"),
+    # Only the person chooses the peer feedback the committee reads (an empty post: none).
+    "promotions/cases/<int:pk>/feedback/": Rule(roles(
+        ALL, (302, 404, 404), (302, 403, 404), (302, 403, 403), (302, 404, 404)), "post"),
     "promotions/cases/<int:pk>/vote/": Rule(CASE_POST, "post"),
     "promotions/cases/<int:pk>/decide/": Rule(CASE_POST),
     "promotions/committees/<int:pk>/": Rule(roles(302, 404, 404, 200, 404)),

@@ -250,6 +250,60 @@ def _decide(world, name="oto", **kwargs):
     return actions.decide(who(world, name), world["case"], **args)
 
 
+def given_feedback(world, colleague, person="ian", state="submitted"):
+    """A colleague's answered feedback request on the person's latest check-in."""
+    from craftpath.web.checkins.models import CheckIn, FeedbackRequest
+
+    checkin = CheckIn.objects.filter(person_id=world[person]).order_by("-pk").first()
+    statement = checkin.entries.order_by("pk").first().statement_id
+    return FeedbackRequest.objects.create(
+        checkin=checkin, colleague_id=world[colleague], statement_ids=[statement],
+        state=state, answers={statement: {"comment": f"{colleague}: unblocked our release.",
+                                          "evidence": []}}, answered_at=timezone.now())
+
+
+def test_the_person_chooses_which_peer_feedback_the_committee_reads(world):
+    chosen, kept_back = given_feedback(world, "eva"), given_feedback(world, "sol")
+    assert actions.read_case(who(world, "oto"), world["case"]).feedback == []
+    mine = actions.read_case(who(world, "ian"), world["case"])
+    assert {r.pk for r in mine.shareable} == {chosen.pk, kept_back.pk}
+    assert actions.read_case(who(world, "oto"), world["case"]).shareable is None
+    case = actions.share_feedback(who(world, "ian"), world["case"], [str(chosen.pk)])
+    assert case.revision == 1
+    assert [r.pk for r in actions.read_case(who(world, "oto"), world["case"]).feedback] == [
+        chosen.pk]
+    assert [r.pk for r in actions.read_case(who(world, "leo"), world["case"]).feedback] == [
+        chosen.pk]
+    assert AuditEntry.objects.filter(subject_pk=world["ian"],
+                                     detail="person's shared peer feedback (1 answers)").exists()
+    with pytest.raises(Stale):  # the chair's page was read before the feedback was shared
+        _decide(world)
+    actions.share_feedback(who(world, "ian"), world["case"], [])
+    assert actions.read_case(who(world, "oto"), world["case"]).feedback == []
+
+
+def test_only_the_person_shares_and_only_their_own_answered_feedback(world):
+    asked = given_feedback(world, "eva", state="requested")
+    open_and_closed(who(world, "sol"))
+    others = given_feedback(world, "eva", person="sol")
+    given = given_feedback(world, "zed")
+    before = stored(world)
+    for name in ("leo", "oto", "pia"):
+        with pytest.raises(Refused):
+            actions.share_feedback(who(world, name), world["case"], [given.pk])
+    for bad in ([asked.pk], [others.pk], ["x"], [given.pk, 10**9]):
+        with pytest.raises(Invalid) as refused:
+            actions.share_feedback(who(world, "ian"), world["case"], bad)
+        assert refused.value.field == "feedback"
+    with pytest.raises(NotFound):
+        actions.share_feedback(who(world, "zed"), world["case"], [given.pk])
+    assert stored(world) == before
+    assert not Case.objects.get(pk=world["case"]).shared_feedback.exists()
+    _decide(world)
+    with pytest.raises(Refused, match="decided"):
+        actions.share_feedback(who(world, "ian"), world["case"], [given.pk])
+
+
 def test_a_decision_needs_reasons(world):
     before = stored(world)
     with pytest.raises(Invalid) as refused:

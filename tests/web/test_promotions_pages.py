@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from craftpath.web.accounts.models import User
@@ -14,7 +15,7 @@ from craftpath.web.actions import promotions as actions
 from craftpath.web.promotions.models import Case, Committee, Decision, Round
 
 from .conftest import FAMILY, built_once_per_module
-from .test_promotions_actions import SOON, build_world
+from .test_promotions_actions import SOON, build_world, given_feedback
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +135,23 @@ def test_the_calibration_view_escapes_what_people_typed(world, client):
 def test_the_packet_is_one_click_from_the_case(world, client):
     answer = signed_in(client, world, "sol").get(f"/promotions/cases/{world['case']}/packet.md")
     assert answer.status_code == 200 and "# Promotion packet: Ian" in answer.content.decode()
+
+
+def test_the_person_shares_peer_feedback_and_the_chair_reads_it(world, client):
+    request = given_feedback(world, "eva")
+    own = signed_in(client, world, "ian").get(f"/promotions/cases/{world['case']}/")
+    assert f'name="feedback" value="{request.pk}"' in own.content.decode()
+    chair_page = signed_in(Client(), world, "oto").get(f"/promotions/cases/{world['case']}/")
+    assert "unblocked our release" not in chair_page.content.decode()
+    shared = signed_in(client, world, "ian").post(f"/promotions/cases/{world['case']}/feedback/",
+                                                  {"feedback": [request.pk]})
+    assert shared.status_code == 302
+    chair_page = signed_in(Client(), world, "oto").get(f"/promotions/cases/{world['case']}/")
+    assert "eva: unblocked our release." in chair_page.content.decode()
+    assert 'name="feedback"' not in chair_page.content.decode()
+    wrong = signed_in(client, world, "ian").post(f"/promotions/cases/{world['case']}/feedback/",
+                                                 {"feedback": ["nine"]})
+    assert wrong.status_code == 422 and 'href="#f-feedback"' in wrong.content.decode()
 
 
 def test_the_decisions_export_is_the_people_teams(world, client):

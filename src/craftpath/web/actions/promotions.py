@@ -25,7 +25,7 @@ from craftpath.web.accounts.models import User
 from craftpath.web.audit.models import Action
 from craftpath.web.cells import defuse
 from craftpath.web.checkins import loop, packet
-from craftpath.web.checkins.models import CheckIn, ClosedCheckInError
+from craftpath.web.checkins.models import CheckIn, ClosedCheckInError, FeedbackRequest
 from craftpath.web.cycles.launch import audience_people
 from craftpath.web.cycles.models import Audience
 from craftpath.web.frameworks.publishing import active_version, framework_of
@@ -332,6 +332,38 @@ def add_person_statement(viewer, case_pk, text: str) -> Case:
     return case
 
 
+def share_feedback(viewer, case_pk, request_ids) -> Case:
+    """The peer feedback the person shows the committee in their case: exactly the answered
+    requests listed (none to share nothing), each one answered about one of their check-ins."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_pk).first() \
+            if str(case_pk).isdigit() else None
+        if case is None or not access.can_read_case(viewer, case, building.committee_of(case)):
+            raise NotFound("case")
+        if not access.can_share_feedback_in_case(viewer, case):
+            raise Refused("The person chooses which of their peer feedback the committee "
+                          "reads.")
+        if Decision.objects.filter(case=case).exists():
+            raise Refused("The case is decided; what it shows is kept as it was.")
+        wanted = {str(pk).strip() for pk in request_ids or () if str(pk).strip()}
+        if not all(pk.isdigit() for pk in wanted):
+            raise Invalid("Choose feedback from the list.", field="feedback")
+        found = list(_shareable_feedback(case).filter(pk__in=[int(pk) for pk in wanted]))
+        if len(found) != len(wanted):
+            raise Invalid("Only feedback colleagues gave on your own check-ins can be shared.",
+                          field="feedback")
+        case.shared_feedback.set(found)
+        Case.objects.filter(pk=case.pk).update(revision=F("revision") + 1)
+        case.refresh_from_db()
+        _record(viewer, case, f"person's shared peer feedback ({len(found)} answers)")
+    return case
+
+
+def _shareable_feedback(case: Case):
+    return FeedbackRequest.objects.filter(checkin__person_id=case.person_id,
+                                          state=FeedbackRequest.SUBMITTED)
+
+
 # --- reading a case ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -345,6 +377,8 @@ class CaseView:
     can_decide: bool
     can_write_statement: bool
     recused: list[User]  # committee members recused from it (for whoever may see votes)
+    feedback: list[FeedbackRequest]  # the peer feedback the person shared in the case
+    shareable: list[FeedbackRequest] | None  # what the person may share; None: not theirs to
 
 
 def _find_case(viewer, pk, lock: bool = False) -> tuple[Case, Committee | None]:
@@ -370,12 +404,17 @@ def read_case(viewer, pk) -> CaseView:
         votes = list(case.votes.select_related("member"))
         if committee is not None:
             recused = [m for m in committee.members.all() if access.is_recused(m, case)]
+    feedback = list(case.shared_feedback.select_related("colleague").order_by("answered_at"))
+    shareable = None
+    if decision is None and access.can_share_feedback_in_case(viewer, case):
+        shareable = list(_shareable_feedback(case).select_related("colleague")
+                         .order_by("-answered_at")[:100])
     record_read(viewer, case.person, f"promotion case {case.pk}")
     return CaseView(case, committee, decision, votes, my_vote,
                     decision is None and access.can_cast_vote(viewer, case, committee),
                     decision is None and access.can_decide_case(viewer, case, committee),
                     decision is None and access.can_add_person_statement(viewer, case),
-                    recused)
+                    recused, feedback, shareable)
 
 
 def case_packet(viewer, pk, fmt: str) -> tuple[Case, str | bytes]:

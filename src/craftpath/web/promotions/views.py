@@ -146,7 +146,12 @@ def _case_context(viewer, pk, error=None, values=None) -> dict:
     framework = framework_of(view.case.version)
     family = framework.find_family(view.case.family_slug)
     levels = {level.slug: level for level in family.levels} if family else {}
+    texts = {statement.id: statement.text for statement in family.statements} if family else {}
     return {"v": view, "case": view.case, "snapshot": view.case.snapshot,
+            "feedback": [(request, [(texts.get(sid, sid), (answer or {}).get("comment", ""))
+                                    for sid, answer in (request.answers or {}).items()])
+                         for request in view.feedback],
+            "shared_ids": {request.pk for request in view.feedback},
             "from_level": levels.get(view.case.from_level_slug),
             "target_level": levels.get(view.case.target_level_slug),
             "outcomes": Outcome.choices, "error": error, "values": values or {},
@@ -158,6 +163,18 @@ def _case_context(viewer, pk, error=None, values=None) -> dict:
 def person_statement(request, pk: int):
     actions.add_person_statement(request.user, pk, request.POST.get("person_statement", ""))
     messages.success(request, "Your statement is saved.")
+    return redirect("promotions:case", pk=pk)
+
+
+@login_required
+@require_POST
+def share_feedback(request, pk: int):
+    try:
+        actions.share_feedback(request.user, pk, request.POST.getlist("feedback"))
+    except Invalid as problem:
+        return render(request, "promotions/case.html",
+                      _case_context(request.user, pk, problem, request.POST), status=422)
+    messages.success(request, "The committee reads the feedback you chose.")
     return redirect("promotions:case", pk=pk)
 
 
