@@ -577,6 +577,46 @@ def test_promotion_rates_withhold_small_groups_and_the_part_that_would_give_them
     assert not guarded[(FAMILY,)].withheld and guarded[(FAMILY,)].decided == 5
 
 
+def test_promotion_rates_by_a_consented_attribute_leave_small_groups_out_by_name(world):
+    from craftpath.web.insights.models import PersonAttribute
+    from craftpath.web.promotions import figures
+
+    Case.objects.filter(pk=world["case"]).delete()
+    for name, outcome in (("ian", "promote"), ("eva", "promote"), ("sol", "not_yet"),
+                          ("zed", "decline"), ("leo", "promote")):
+        _decided(world, name, "level-3", outcome)
+    for name, value in (("ian", "Woman"), ("eva", "woman "), ("sol", " Woman"), ("zed", "Man")):
+        PersonAttribute.objects.create(person_id=world[name], kind="gender", value=value)
+    rows = figures.rates(by="attribute", attribute="gender", minimum=2)
+    # Zed alone says Man, Leo recorded nothing: both under 2, left out, names and all.
+    assert [(r.label, r.decided, r.promoted, r.withheld) for r in rows] == [
+        ("Everyone", 5, 3, False), ("Woman", 3, 2, False)]
+    assert rows[1].rate.value == 2 / 3 and rows[1].rate.low < rows[1].rate.value
+    assert [r.label for r in figures.rates(by="attribute", attribute="location",
+                                           minimum=2)] == ["Everyone", "(not recorded)"]
+
+
+def test_time_in_level_now_per_family_and_level_keeps_the_minimum(world):
+    from craftpath.web.promotions import figures
+
+    today = timezone.localdate()
+    User.objects.filter(pk__in=[world[n] for n in ("eva", "sol")]).update(
+        level_since=today - timedelta(days=100))
+    rows = {r.key: r for r in figures.time_in_level(minimum=1, today=today)}
+    level_four = rows[(FAMILY, "level-4")]
+    assert level_four.people == 3 and level_four.median_days == 100  # Ian, Eva and Sol
+    assert rows[()].people == 3
+    hidden = {r.key: r for r in figures.time_in_level(minimum=4, today=today)}
+    assert hidden[()].withheld and hidden[()].median_days is None and hidden[()].people == 0
+    shown = actions.time_in_level_figures(who(world, "pia"), "team")
+    assert shown and shown[0].label == "Everyone"
+    with pytest.raises(Refused):
+        actions.time_in_level_figures(who(world, "leo"))
+    with pytest.raises(Invalid) as refused:
+        actions.promotion_figures(who(world, "pia"), "attribute", "shoe size")
+    assert refused.value.field == "attribute"
+
+
 def test_promotion_figures_are_the_people_teams(world):
     for name in ("leo", "oto", "ian", "ada", "dee"):
         with pytest.raises(Refused):

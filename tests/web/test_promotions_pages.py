@@ -174,4 +174,8 @@ def test_the_figures_page_groups_by_level_or_team_and_refuses_anything_else(worl
     assert "Everyone" in page and "withheld" in page  # one decided case: under the minimum
     assert client.get("/promotions/figures/?by=team").status_code == 200
     assert client.get("/promotions/figures/?by=planet").status_code == 400
+    by_attribute = client.get("/promotions/figures/?by=attribute&attribute=location")
+    assert by_attribute.status_code == 200
+    assert "Time in level now" in by_attribute.content.decode()
+    assert client.get("/promotions/figures/?by=attribute&attribute=shoes").status_code == 400
     assert signed_in(client, world, "leo").get("/promotions/figures/").status_code == 403

@@ -567,16 +567,34 @@ def calibration(viewer, committee_pk, sort: str = "name") -> Calibration:
 
 # --- group figures --------------------------------------------------------------------------
 
-def promotion_figures(viewer, by: str = "level") -> list:
-    """Promotion rates and time in level by family and target level, or by team, with the
-    insights minimum group size (promotions/figures.py)."""
+def promotion_figures(viewer, by: str = "level", attribute: str = "") -> list:
+    """Promotion rates and time in level at nomination, by family and target level, by team,
+    or by one consented attribute, with the insights minimum group size
+    (promotions/figures.py)."""
+    _check_figures(viewer, by, attribute)
+    rows = figures.rates(by=by, attribute=attribute or figures.ATTRIBUTES[0])
+    record(viewer, Action.VIEWED, target="promotion figures",
+           detail=f"by {by}{f' ({attribute})' if by == 'attribute' else ''}")
+    return rows
+
+
+def time_in_level_figures(viewer, by: str = "level", attribute: str = "") -> list:
+    """How long people have been in their level now, grouped as promotion_figures."""
+    _check_figures(viewer, by, attribute)
+    rows = figures.time_in_level(by=by, attribute=attribute or figures.ATTRIBUTES[0])
+    record(viewer, Action.VIEWED, target="time in level figures",
+           detail=f"by {by}{f' ({attribute})' if by == 'attribute' else ''}")
+    return rows
+
+
+def _check_figures(viewer, by: str, attribute: str) -> None:
     if not access.can_view_promotion_figures(viewer):
         raise Refused("Promotion figures are the people team's.")
     if by not in figures.BY:
         raise Invalid(f"“{by}” is not a grouping; one of {', '.join(figures.BY)}.", field="by")
-    rows = figures.rates(by=by)
-    record(viewer, Action.VIEWED, target="promotion figures", detail=f"by {by}")
-    return rows
+    if attribute and attribute not in figures.ATTRIBUTES:
+        raise Invalid(f"“{attribute}” is not an attribute; one of "
+                      f"{', '.join(figures.ATTRIBUTES)}.", field="attribute")
 
 
 # --- the effective-date job -------------------------------------------------------------------

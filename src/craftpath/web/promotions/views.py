@@ -22,6 +22,7 @@ from craftpath.web.actions import promotions as actions
 from craftpath.web.cycles.models import Audience
 from craftpath.web.frameworks.pdf import PdfUnavailable
 from craftpath.web.frameworks.publishing import framework_of
+from craftpath.web.insights.models import AttributeKind
 
 from .cases import OUTCOME_LABELS, SORTS
 from .figures import minimum_group_size as min_group_size
@@ -263,9 +264,12 @@ def case_packet(request, pk: int, fmt: str):
 @require_safe
 def figures_page(request):
     by = request.GET.get("by", "level")
+    attribute = request.GET.get("attribute", "") if by == "attribute" else ""
     try:
-        rows = actions.promotion_figures(request.user, by)
+        rows = actions.promotion_figures(request.user, by, attribute)
+        times = actions.time_in_level_figures(request.user, by, attribute)
     except Invalid as problem:
         return HttpResponse(problem.message, status=400, content_type="text/plain")
     return render(request, "promotions/figures.html", {
-        "rows": rows, "by": by, "minimum": min_group_size()})
+        "rows": rows, "times": times, "by": by, "minimum": min_group_size(),
+        "attribute": attribute or AttributeKind.GENDER, "attributes": AttributeKind.choices})
