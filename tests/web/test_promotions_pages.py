@@ -179,3 +179,20 @@ def test_the_figures_page_groups_by_level_or_team_and_refuses_anything_else(worl
     assert "Time in level now" in by_attribute.content.decode()
     assert client.get("/promotions/figures/?by=attribute&attribute=shoes").status_code == 400
     assert signed_in(client, world, "leo").get("/promotions/figures/").status_code == 403
+
+
+def test_the_persons_page_shows_their_level_history_to_whoever_sees_their_progress(world,
+                                                                                   client):
+    from craftpath.web.actions import OPERATOR
+
+    actions.decide(User.objects.get(pk=world["oto"]), world["case"], "promote", "Ready.",
+                   timezone.localdate(), 0)
+    actions.apply_due_decisions(OPERATOR)
+    page = signed_in(client, world, "leo").get(f"/people/{world['ian']}/").content.decode()
+    assert "Level history" in page and f'/promotions/cases/{world["case"]}/' in page
+    history = page[page.index("Level history"):]
+    assert "level-4 →" not in history and "→ level-3" not in history  # the framework's names
+    people = signed_in(Client(), world, "pia").get("/people/").content.decode()
+    assert timezone.localdate().strftime("%-d %b %Y") in people  # "in level since" today
+    admin = signed_in(Client(), world, "ada").get(f"/people/{world['ian']}/")
+    assert admin.status_code == 200 and "Level history" not in admin.content.decode()
