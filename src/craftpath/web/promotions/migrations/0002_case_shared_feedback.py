@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='shared_feedback',
-            field=models.ManyToManyField(blank=True, related_name='+', to='checkins.feedbackrequest'),
+            field=models.ManyToManyField(blank=True, related_name='+',
+                                         to='checkins.feedbackrequest'),
         ),
     ]
