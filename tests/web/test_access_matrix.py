@@ -388,6 +388,7 @@ RULES.update({
     "api/v1/promotions/cases": API_SIGNED_IN,
     "api/v1/promotions/cases/<int:pk>": Rule(API_VIEW_PROGRESS),
     "api/v1/promotions/cases/<int:pk>/statement": WRITE_ONLY,
+    "api/v1/promotions/cases/<int:pk>/feedback": WRITE_ONLY,
     "api/v1/promotions/cases/<int:pk>/votes": Rule(roles(
         API_ALL, (403, 404, 404), (403, 403, 404), (403, 200, 200), (403, 404, 404))),
     "api/v1/promotions/cases/<int:pk>/vote": WRITE_ONLY,
@@ -483,6 +484,9 @@ API_WRITES = {
     "PUT api/v1/promotions/cases/<int:pk>/statement": Rule(
         roles(API_ALL, (200, 404, 404), (200, 403, 404), (200, 403, 403), (200, 404, 404)),
         "put", body={"person_statement": "x"}),
+    "PUT api/v1/promotions/cases/<int:pk>/feedback": Rule(
+        roles(API_ALL, (200, 404, 404), (200, 403, 404), (200, 403, 403), (200, 404, 404)),
+        "put", body={"feedback_ids": []}),
     "PUT api/v1/promotions/cases/<int:pk>/vote": Rule(
         roles(API_ALL, (403, 404, 404), (403, 403, 404), (403, 403, 403), (403, 404, 404)),
         "put", body={"choice": "promote"}),
