@@ -427,6 +427,23 @@ def test_a_checkin_that_cannot_move_stays_and_the_trail_says_why(world):
                                      detail__startswith="not moved to level-9").exists()
 
 
+def test_a_level_set_by_hand_or_by_the_directory_is_kept_in_the_history_too(world):
+    from craftpath.web.actions import people
+
+    people.update_person(who(world, "ada"), world["eva"],
+                         {"level": "level-3", "level_since": date(2026, 1, 5)})
+    people.update_person(who(world, "ada"), world["eva"], {"name": "Eva Again"})  # no level
+    people.import_directory(who(world, "ada"), (
+        "email,name,manager_email,team,family,tracks,level,level_since\n"
+        f"sol@example.com,Sol,oto@example.com,,{FAMILY},all,level-3,\n"), dry_run=False)
+    kept = [(h.person_id, h.from_level_slug, h.to_level_slug, h.effective_date, h.case_id)
+            for h in LevelHistory.objects.order_by("pk")]
+    assert kept == [(world["eva"], "level-4", "level-3", date(2026, 1, 5), None),
+                    (world["sol"], "level-4", "level-3", timezone.localdate(), None)]
+    assert [h.to_level_slug for h in actions.level_history(who(world, "leo"),
+                                                           world["eva"])] == ["level-3"]
+
+
 def test_not_yet_changes_no_level(world):
     _decide(world, outcome="not_yet")
     assert actions.apply_due_decisions(OPERATOR) == 0
