@@ -388,7 +388,7 @@ def test_the_level_changes_on_the_effective_date_once(world):
 def test_the_open_checkin_moves_to_the_new_levels_statements_with_its_ratings(world):
     from craftpath.web.checkins import loop
     from craftpath.web.checkins import scope as scopes
-    from craftpath.web.checkins.models import CheckIn
+    from craftpath.web.checkins.models import CheckIn, Evidence
 
     checkin = CheckIn.objects.get(person_id=world["ian"], closed_at=None)
     assert (checkin.level_slug, checkin.next_level_slug) == ("level-4", "level-3")
@@ -398,6 +398,8 @@ def test_the_open_checkin_moves_to_the_new_levels_statements_with_its_ratings(wo
     rated = checkin.entries.get(statement_id=upper[0])
     loop.save_voice(checkin, "self", upper[0], value="Meets", reason="", comment="kept",
                     revision=rated.self_revision)
+    cited = Evidence.objects.create(owner_id=world["ian"], title="Edge rollout notes")
+    rated.evidence.add(cited)
     version = checkin.version_id
     _decide(world)
     assert actions.apply_due_decisions(OPERATOR) == 1
@@ -406,6 +408,7 @@ def test_the_open_checkin_moves_to_the_new_levels_statements_with_its_ratings(wo
     assert checkin.next_level_slug not in ("level-3", "level-4")
     carried = checkin.entries.get(statement_id=upper[0])
     assert (carried.self_value, carried.self_comment) == ("Meets", "kept")
+    assert list(carried.evidence.all()) == [cited]
     assert lower and not checkin.entries.filter(statement_id__in=lower).exists()
     assert set(checkin.entries.values_list("statement_id", flat=True)) == {
         i.statement.id for i in scopes.of_checkin(checkin).items}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.db.models.signals import m2m_changed
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -426,18 +427,31 @@ def carry_to(checkin: CheckIn, version, level_slug: str = "") -> CheckIn:
         revisions = {f"{side}_revision": 1 + max((getattr(old, f"{side}_revision")
                                                   for old in old_entries), default=0)
                      for side in ("self", "manager", "agreed")}
-        for item in scope.items:
-            source = by_new_id.get(item.statement.id)
-            entry = Entry.objects.create(
-                checkin=checkin, statement_id=item.statement.id, position=item.position,
-                **revisions,
-                **({name: getattr(source, name) for name in fields} if source
-                   else {"added_by_move": any_submitted}))
-            if source is not None:
-                entry.evidence.set(source.evidence.all())
-                SuggestedLink.objects.bulk_create(
-                    SuggestedLink(entry=entry, evidence_id=link.evidence_id, model=link.model)
-                    for link in suggested.get(source.pk, ()))
+        # Made in a few statements whatever the scope's size (a promotion's job carries
+        # hundreds of check-ins): the entries, then their links and the suggestions'.
+        sources = [by_new_id.get(item.statement.id) for item in scope.items]
+        entries = Entry.objects.bulk_create(
+            Entry(checkin=checkin, statement_id=item.statement.id, position=item.position,
+                  **revisions,
+                  **({name: getattr(source, name) for name in fields} if source
+                     else {"added_by_move": any_submitted}))
+            for item, source in zip(scope.items, sources, strict=True))
+        carried_links = [Entry.evidence.through(entry_id=entry.pk, evidence_id=evidence.pk)
+                         for entry, source in zip(entries, sources, strict=True) if source
+                         for evidence in source.evidence.all()]
+        Entry.evidence.through.objects.bulk_create(carried_links)
+        SuggestedLink.objects.bulk_create(
+            SuggestedLink(entry=entry, evidence_id=link.evidence_id, model=link.model)
+            for entry, source in zip(entries, sources, strict=True) if source
+            for link in suggested.get(source.pk, ()))
+        if carried_links:
+            # What the assistant learned went with the old entries; a bulk insert sends no
+            # m2m_changed, so it is sent here, as one add, for the learning to be queued.
+            m2m_changed.send(sender=Entry.evidence.through,
+                             instance=next(e for e in entries if e.pk == carried_links[0]
+                                           .entry_id),
+                             action="post_add", reverse=False, model=Evidence,
+                             pk_set={link.evidence_id for link in carried_links}, using="default")
         checkin.version, checkin.level_slug = version, level_slug
         checkin.next_level_slug = next_slug
         checkin.save(update_fields=["version", "level_slug", "next_level_slug"])
