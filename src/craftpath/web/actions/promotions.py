@@ -599,7 +599,10 @@ def _check_figures(viewer, by: str, attribute: str) -> None:
 
 # --- the effective-date job -------------------------------------------------------------------
 
-JOB_BATCH = 200  # decisions applied per transaction
+# Decisions applied per transaction. Each carries the person's open check-in, tens of
+# milliseconds apiece: small batches keep each transaction (on SQLite, the one write lock every
+# page's save waits for) to about a second.
+JOB_BATCH = 20
 
 
 def apply_due_decisions(viewer, today: date | None = None) -> int:
