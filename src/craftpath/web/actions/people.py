@@ -348,7 +348,7 @@ def _apply(viewer, person: User, plan: _Plan, creating: bool) -> None:
     if plan.team_ids is not None:
         person.teams.set(plan.team_ids)
     if not creating:
-        keep_level_history(old_level, [person])
+        _keep_level_history(old_level, [person])
     if plan.external_id is not None:
         ScimExternalId.objects.update_or_create(person=person,
                                                 defaults={"value": plan.external_id})
@@ -540,7 +540,7 @@ def invite_pending(viewer, result: Invited | None = None) -> Invited:
                   result)
 
 
-def keep_level_history(before: dict[int, str], people) -> None:
+def _keep_level_history(before: dict[int, str], people) -> None:
     """A level history row (without a case) for each of `people` whose level is no longer the
     one in `before` (id → level): a level set in the directory, the admin site, the API or SCIM
     is kept as a promotion's is, dated by the "in level since" given with it, else today."""
@@ -567,7 +567,7 @@ def import_directory(viewer, data, dry_run: bool, invite_added: bool = False):
             actor_gives_people_role=_may(viewer, access.can_give_or_take_role,
                                          User(pk=-1), Role.PEOPLE))
         if report.applied:
-            keep_level_history(levels, User.objects.filter(email__in=report.updated))
+            _keep_level_history(levels, User.objects.filter(email__in=report.updated))
             changed = report.created + report.updated
             if changed:
                 record(viewer, Action.CHANGED, subjects=list(
