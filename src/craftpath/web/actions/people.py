@@ -39,6 +39,7 @@ from craftpath.web.audit.models import Action
 from craftpath.web.ids import parse_id
 from craftpath.web.notifications.models import Kind
 from craftpath.web.notifications.notify import notify
+from craftpath.web.promotions.models import LevelHistory
 
 from .errors import Invalid, NotFound, Refused
 from .recording import OPERATOR, record, record_read
@@ -331,6 +332,7 @@ def _check_rules(viewer, person: User, plan: _Plan, creating: bool) -> None:
 
 def _apply(viewer, person: User, plan: _Plan, creating: bool) -> None:
     old_email = person.email
+    old_level = {person.pk: person.level_slug}
     for name, value in plan.values.items():
         setattr(person, name, value)
     if plan.manager_set:
@@ -345,6 +347,8 @@ def _apply(viewer, person: User, plan: _Plan, creating: bool) -> None:
         raise Taken("email: already has an account", field="email") from None
     if plan.team_ids is not None:
         person.teams.set(plan.team_ids)
+    if not creating:
+        _keep_level_history(old_level, [person])
     if plan.external_id is not None:
         ScimExternalId.objects.update_or_create(person=person,
                                                 defaults={"value": plan.external_id})
@@ -536,6 +540,19 @@ def invite_pending(viewer, result: Invited | None = None) -> Invited:
                   result)
 
 
+def _keep_level_history(before: dict[int, str], people) -> None:
+    """A level history row (without a case) for each of `people` whose level is no longer the
+    one in `before` (id → level): a level set in the directory, the admin site, the API or SCIM
+    is kept as a promotion's is, dated by the "in level since" given with it, else today."""
+    today = timezone.localdate()
+    LevelHistory.objects.bulk_create(
+        LevelHistory(person=person, family_slug=person.family_slug,
+                     from_level_slug=before[person.pk], to_level_slug=person.level_slug,
+                     effective_date=person.level_since or today)
+        for person in people
+        if person.pk in before and person.level_slug and before[person.pk] != person.level_slug)
+
+
 # --- the directory ------------------------------------------------------------------------------
 
 def import_directory(viewer, data, dry_run: bool, invite_added: bool = False):
@@ -543,12 +560,14 @@ def import_directory(viewer, data, dry_run: bool, invite_added: bool = False):
     anyone under the importer. Returns (report, Invited or None)."""
     if not _may(viewer, access.can_import_directory):
         raise Refused("Only admins import a directory.")
+    levels = dict(User.objects.values_list("pk", "level_slug")) if not dry_run else {}
     with trail.acting_as(_actor(viewer)):
         report = directory.import_csv(
             data, dry_run=dry_run, actor=_actor(viewer),
             actor_gives_people_role=_may(viewer, access.can_give_or_take_role,
                                          User(pk=-1), Role.PEOPLE))
         if report.applied:
+            _keep_level_history(levels, User.objects.filter(email__in=report.updated))
             changed = report.created + report.updated
             if changed:
                 record(viewer, Action.CHANGED, subjects=list(
