@@ -50,6 +50,19 @@ def seed_family(seed_framework):
     return seed_framework.families[0]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2 with its smallest costs in this process (tests/cheap_hashing.py); programs the
+    tests start keep the app's own setting."""
+    from django.test import override_settings
+
+    cheap = override_settings(PASSWORD_HASHERS=[
+        "cheap_hashing.CheapArgon2", "django.contrib.auth.hashers.PBKDF2PasswordHasher"])
+    cheap.enable()
+    yield
+    cheap.disable()
+
+
 # --- the evidence assistant without its optional extra -------------------------------------------
 
 # What `craftpath[assistant]` installs, by the names the code imports or looks up.
