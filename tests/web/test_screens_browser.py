@@ -167,7 +167,8 @@ def watched(browser, width: int, theme: str, state):
     """A new page at that width and theme with the session `state`, recording console errors
     and failed requests in page.problems."""
     context = browser.new_context(viewport={"width": width, "height": 900},
-                                  color_scheme=theme, storage_state=state)
+                                  color_scheme=theme, reduced_motion="reduce",
+                                  storage_state=state)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.problems = []
@@ -199,21 +200,33 @@ def session(browser, base: str, role: str):
     return state
 
 
-def visit(page, base: str, path: str, axe: str | None) -> dict[str, list[str]]:
-    """The findings of one visit by check; axe's contrast scan too when given its script."""
+def visit(page, base: str, path: str, axe: str | None, folder: Path | None = None,
+          shot: str = "") -> dict[str, dict[str, list[str]]]:
+    """The findings of one page by theme and check; axe's contrast scan too when given its
+    script. The page loads once and is judged in each theme in turn: the themes are the
+    system setting, read by the style sheet alone (no script asks for it), so switching the
+    emulated setting repaints the page as a fresh load in that theme would show it."""
     page.problems.clear()
+    page.emulate_media(color_scheme=THEMES[0])
     page.goto(base + path)
     if page.locator("[hx-trigger*=load]").count():  # parts that load after the page
         page.wait_for_load_state("networkidle")
-    found = page.evaluate(CHECKS_JS, INTERNAL)
-    if axe:
-        page.evaluate(axe)  # through DevTools, so under the page's own CSP
-        found["contrast"] += [f"axe: {node}" for node in page.evaluate(CONTRAST_JS)]
-    problems = list(page.problems)
-    if path == MISSING:
-        problems = [p for p in problems if "status of 404" not in p]
-    found["console"] = problems
-    return {check: items for check, items in found.items() if items}
+    by_theme = {}
+    for theme in THEMES:
+        page.emulate_media(color_scheme=theme)
+        found = page.evaluate(CHECKS_JS, INTERNAL)
+        if axe:
+            page.evaluate(axe)  # through DevTools, so under the page's own CSP
+            found["contrast"] += [f"axe: {node}" for node in page.evaluate(CONTRAST_JS)]
+        problems = list(page.problems)  # the load's in the first theme, then any since
+        page.problems.clear()
+        if path == MISSING:
+            problems = [p for p in problems if "status of 404" not in p]
+        found["console"] = problems
+        by_theme[theme] = {check: items for check, items in found.items() if items}
+        if folder:
+            page.screenshot(path=str(folder / f"{shot}-{theme}.png"), full_page=True)
+    return by_theme
 
 
 def screenshot_folder() -> Path | None:
@@ -253,22 +266,20 @@ def test_every_page_of_the_role_reads_well(browser, demo, role):
     axe = AXE.read_text()
     findings, visits = [], 0
     for width in WIDTHS:
-        for theme in THEMES:
-            context, page = watched(browser, width, theme, state)
-            try:
-                for name, path in pages(role).items():
+        context, page = watched(browser, width, THEMES[0], state)
+        try:
+            for name, path in pages(role).items():
+                # axe's scan is the slow part, and colours do not change with the width: it
+                # runs at 1280 only, in both themes (the SVG check runs at both widths).
+                by_theme = visit(page, demo, path, axe if width == 1280 else None, folder,
+                                 f"{role}-{name}-{width}")
+                for theme, found in by_theme.items():
                     visits += 1
-                    # axe's scan is the slow part, and colours do not change with the width:
-                    # it runs at 1280 only, in both themes (the SVG check runs at both widths).
-                    found = visit(page, demo, path, axe if width == 1280 else None)
                     for check, items in found.items():
                         findings.append({"page": name, "width": width, "theme": theme,
                                          "check": check, "found": items[:5]})
-                    if folder:
-                        page.screenshot(path=str(folder / f"{role}-{name}-{width}-{theme}.png"),
-                                        full_page=True)
-            finally:
-                context.close()
+        finally:
+            context.close()
     counts = {}
     for finding in findings:
         counts[finding["check"]] = counts.get(finding["check"], 0) + 1
