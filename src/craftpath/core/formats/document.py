@@ -46,7 +46,7 @@ from .tree import SUFFIXES, build, kind_of
 
 NAME = "document"
 SECTION_KINDS = ("file-name", "folder", "sheet", "table-row", "table-column") + tuple(
-    f"heading-{n}" for n in range(1, 7))
+    f"heading-{n}" for n in range(1, 7)) + ("bold-paragraph",)
 HINT_VALUES = {
     "level": SECTION_KINDS,
     "area": SECTION_KINDS + ("bold-lead-in",),
@@ -58,8 +58,10 @@ FREE_HINTS = ("split", "levels", "name")
 OTHER_READERS_HINTS = ("level_heading", "area_heading", "bullet_area", "separator",
                        "level_order", "orientation", "family_column", "level_column",
                        "area_column", "statement_column", "sheet")
-NOT_FRAMEWORK = re.compile(r"^(licen[cs]e|copying|notice|authors|contributors|changelog|"
-                           r"code[_-]of[_-]conduct|security|\.)", re.I)
+# a project's own files: the whole name before its suffixes (`LICENSE`, `SECURITY.md`,
+# `LICENSE-MIT.txt`), so that `security-engineer.md` is a ladder, not a project file
+NOT_FRAMEWORK = re.compile(r"^((licen[cs]e|copying)([_.-].*)?|(notice|authors|contributors|"
+                           r"changelog|code[_-]of[_-]conduct|security)(\.[^.]+)*|\..*)$", re.I)
 
 
 SCHEMA = re.compile(r'^\s*\{\s*"\$schema"\s*:|^\$schema:', re.M)
@@ -281,7 +283,8 @@ def _framework(families: list[InferredFamily], root: Section, hints: dict,
             cells.append(make_expectation(area_slug_of[(track, area)], slug_of[level],
                                           [text for text, _ in items],
                                           Source(first.file, first.line)))
-        name = _family_name(inferred.root) or hints.get("name") or _set_name(root)
+        name = inferred.role or _family_name(inferred.root) or hints.get("name") or \
+            _set_name(root)
         family = make_family(name, slugify(name) or "family", levels, model_tracks, cells,
                              Source(inferred.root.file, inferred.root.line))
         built.append(family)
