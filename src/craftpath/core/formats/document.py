@@ -6,8 +6,8 @@ relational YAML, front-matter topics, JSON references) do not claim. It returns 
 diagnostics, and an import report that accounts for every block of every file.
 
 Hints (apply before detection; an unknown key or a bad value is an error naming it):
-  level=DESCRIPTOR    the sections that are levels: heading-1 … heading-6, file-name, folder,
-                      sheet, table-row, table-column
+  level=DESCRIPTOR    the sections that are levels: heading-1 … heading-6, bold-paragraph,
+                      file-name, folder, sheet, table-row, table-column
   area=DESCRIPTOR     the same kinds, or bold-lead-in (`**Area:** text`)
   family=DESCRIPTOR   file-name, folder, sheet, heading-N, or one (everything is one family)
   split=TEXT          split every statement on TEXT (for example ";")
