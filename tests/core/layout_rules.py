@@ -211,6 +211,63 @@ def grid_file_beside_series_file(seed: int) -> tuple[Spec, Written]:
     return spec, Written(files)
 
 
+def bold_line_levels(seed: int) -> tuple[Spec, Written]:
+    """Levels as stand-alone bold lines (`**L2 - Engineer II**`), areas as bold lead-ins."""
+    spec = random_spec(seed)
+    fam = spec.families[0]
+    lines = [f"# {fam.name}", "", "The ladder, one level after another.", ""]
+    for level in fam.levels:
+        lines += [f"**{level}**", ""]
+        lines += [f"- **{area}:** {t}" for area in fam.areas for t in fam.cells[(area, level)]]
+        lines += [""]
+    return spec, Written({f"{_file(fam.name)}.md": "\n".join(lines)})
+
+
+def one_area_level(seed: int) -> tuple[Spec, Written]:
+    """The most junior level holds only one of the areas."""
+    spec = random_spec(seed)
+    fam = spec.families[0]
+    first = fam.levels[0]
+    for area in fam.areas[1:]:
+        del fam.cells[(area, first)]
+    files = {}
+    for n, level in enumerate(fam.levels, start=1):
+        lines = [f"# {level}", ""]
+        for area in fam.areas:
+            if (area, level) in fam.cells:
+                lines += [f"## {area}", ""] + [f"- {t}" for t in fam.cells[(area, level)]] + [""]
+        files[f"{n}-{_file(level)}.md"] = "\n".join(lines)
+    return spec, Written(files)
+
+
+def intro_sections_before_series(seed: int) -> tuple[Spec, Written]:
+    """One page: two sections of principles and how-to before the numbered levels."""
+    spec = random_spec(seed)
+    fam = spec.families[0]
+    lines = [f"# {fam.name}", "", "## Our principles", "",
+             "- We grow people before titles", "- Impact matters more than activity", "",
+             "## How promotions work", "", "- Your manager writes the case",
+             "- A committee reviews it each half", ""]
+    for level in fam.levels:
+        lines += [f"## {level}", ""]
+        for area in fam.areas:
+            lines += [f"### {area}", ""] + [f"- {t}" for t in fam.cells[(area, level)]] + [""]
+    return spec, Written({f"{_file(fam.name)}.md": "\n".join(lines)})
+
+
+def notes_column(seed: int) -> tuple[Spec, Written]:
+    """A table with levels as columns and a last column of notes, which is not a level."""
+    spec = random_spec(seed)
+    fam = spec.families[0]
+    lines = [f"# {fam.name}", "", "| Area | " + " | ".join(fam.levels) + " | Notes |",
+             "|---" * (len(fam.levels) + 2) + "|"]
+    for area in fam.areas:
+        lines.append(f"| {area} | " + " | ".join("<br>".join(fam.cells[(area, lv)])
+                                                for lv in fam.levels)
+                     + f" | Ask your manager about {area.lower()} |")
+    return spec, Written({f"{_file(fam.name)}.md": "\n".join(lines) + "\n"})
+
+
 def _page(body: str) -> str:
     return ("<!doctype html><html><head><title>Ladder</title></head><body class='wiki-nav'>"
             "<div class='sidebar'><ul><li><a href='/'>Home</a></li>"
@@ -220,7 +277,8 @@ def _page(body: str) -> str:
 
 RULES = {f.__name__: f for f in (
     bold_paragraph_areas_md, bold_paragraph_areas_html, wrapper_in_every_file,
-    families_share_numbers, differing_level, with_distractors, grid_file_beside_series_file)}
+    families_share_numbers, differing_level, with_distractors, grid_file_beside_series_file,
+    bold_line_levels, one_area_level, intro_sections_before_series, notes_column)}
 
 
 def try_rule(rule: str, seed: int, folder: Path) -> list[str]:

@@ -25,3 +25,20 @@ def test_the_seeds_draw_different_frameworks():
               for f in random_spec(seed).families}
     assert len(shapes) == len(SEEDS)
     assert len({len(random_spec(seed).families[0].levels) for seed in SEEDS}) >= 3
+
+
+def test_items_no_level_could_hold_are_a_warning_with_file_and_line(tmp_path):
+    from layout_rules import intro_sections_before_series
+    from layouts import write
+
+    from craftpath.core.formats import load
+
+    _, written = intro_sections_before_series(3)
+    write(written, tmp_path)
+    (name, text), = written.files.items()
+    warnings = [d for d in load([tmp_path]).diagnostics if d.code == "CP026"]
+    lines = text.splitlines()
+    assert [(d.source.file, d.source.line) for d in warnings] == [
+        (str(tmp_path / name), lines.index("- We grow people before titles") + 1),
+        (str(tmp_path / name), lines.index("- Your manager writes the case") + 1)]
+    assert "2 list item(s) under 'Our principles'" in warnings[0].message

@@ -174,6 +174,7 @@ def read_with_report(files: list[TextFile], hints: dict | None = None):
     _name_roles(root, axes, families)
     _explain_left_out(root, axes, families)
     _warn_left_out_sections(root, families, notes)
+    _warn_not_under_a_level(root, notes)
     for file_report in report.files:
         if file_report.status == "read" and not any(e.role == "statement"
                                                     for e in file_report.entries):
@@ -223,6 +224,22 @@ def _name_roles(root: Section, axes, families: list[InferredFamily]) -> None:
         else:
             entry.role = "left-out"
             entry.reason = left_out_reason(section.name) or "a section with no statements"
+
+
+def _warn_not_under_a_level(root: Section, notes: list[Diagnostic]) -> None:
+    """List items inside a family that no level could hold: a warning per section, with the
+    file and line of the first, so that content is never dropped without a word. (Prose there
+    is an introduction, reported but not warned about.)"""
+    for section in root.walk():
+        items = [e for e in section.content if e.kind == "item" and e.role == "left-out"
+                 and e.reason == "not under any level"]
+        if items:
+            first = items[0]
+            notes.append(Diagnostic(
+                "CP026", Severity.WARNING,
+                f"{len(items)} list item(s) under {section.name or 'the file'!r} are not under "
+                f"any level and were left out (first: {first.text[:60]!r})",
+                Source(first.file, first.line)))
 
 
 def _warn_left_out_sections(root: Section, families: list[InferredFamily],
