@@ -268,6 +268,48 @@ def notes_column(seed: int) -> tuple[Spec, Written]:
     return spec, Written({f"{_file(fam.name)}.md": "\n".join(lines) + "\n"})
 
 
+KEYWORDS = ("Adopts", "Designs", "Owns", "Leads", "Shapes", "Drives", "Guides")
+
+
+def keywords_under_area_headings(seed: int) -> tuple[Spec, Written]:
+    """Under each area heading, each statement opens with a bold proficiency keyword
+    (`- **Adopts:** …`): the keyword is part of the statement, not an area."""
+    spec = random_spec(seed)
+    fam = spec.families[0]
+    rng = random.Random(seed)
+    files = {}
+    for n, level in enumerate(fam.levels, start=1):
+        lines = [f"# {level}", ""]
+        for area in fam.areas:
+            keyed = [f"{rng.choice(KEYWORDS)}: {t}" for t in fam.cells[(area, level)]]
+            fam.cells[(area, level)] = keyed
+            lines += [f"## {area}", ""] + [f"- **{k.split(': ', 1)[0]}:** {k.split(': ', 1)[1]}"
+                                           for k in keyed] + [""]
+        files[f"{n}-{_file(level)}.md"] = "\n".join(lines)
+    return spec, Written(files)
+
+
+def one_file_per_ladder_with_own_levels(seed: int) -> tuple[Spec, Written]:
+    """Two ladders, a file each, one with a level the other lacks: that level stays in its
+    own ladder."""
+    spec = random_spec(seed, families=2)
+    first = spec.families[0]
+    extra = "Distinguished Fellow"
+    first.levels.append(extra)
+    for area in first.areas:
+        first.cells[(area, extra)] = [f"Sets the direction of {area.lower()} for the company"]
+    files = {}
+    for fam in spec.families:
+        lines = [f"# {fam.name}", ""]
+        for level in fam.levels:
+            lines += [f"## {level}", ""]
+            for area in fam.areas:
+                lines += [f"### {area}", ""] + [f"- {t}" for t in fam.cells[(area, level)]]
+                lines += [""]
+        files[f"{_file(fam.name)}.md"] = "\n".join(lines)
+    return spec, Written(files)
+
+
 def _page(body: str) -> str:
     return ("<!doctype html><html><head><title>Ladder</title></head><body class='wiki-nav'>"
             "<div class='sidebar'><ul><li><a href='/'>Home</a></li>"
@@ -278,7 +320,8 @@ def _page(body: str) -> str:
 RULES = {f.__name__: f for f in (
     bold_paragraph_areas_md, bold_paragraph_areas_html, wrapper_in_every_file,
     families_share_numbers, differing_level, with_distractors, grid_file_beside_series_file,
-    bold_line_levels, one_area_level, intro_sections_before_series, notes_column)}
+    bold_line_levels, one_area_level, intro_sections_before_series, notes_column,
+    keywords_under_area_headings, one_file_per_ladder_with_own_levels)}
 
 
 def try_rule(rule: str, seed: int, folder: Path) -> list[str]:
