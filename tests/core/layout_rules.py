@@ -25,6 +25,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import yaml
 from layouts import FamilySpec, Spec, Written, recovered, write
 
 WORDS = ("reviews", "designs", "delivers", "mentors", "plans", "owns", "explains", "tests",
@@ -310,6 +311,20 @@ def one_file_per_ladder_with_own_levels(seed: int) -> tuple[Spec, Written]:
     return spec, Written(files)
 
 
+def positions_named_in_readme(seed: int) -> tuple[Spec, Written]:
+    """Levels only as positions in each area's list (as Snowflake's milestones), their names
+    given by a numbered list in the README."""
+    spec = random_spec(seed)
+    fam = spec.families[0]
+    data = {"areas": [{"displayName": area, "description": "What the area covers.",
+                       "milestones": [{"signals": fam.cells[(area, lv)]} for lv in fam.levels]}
+                      for area in fam.areas]}
+    readme = ["# Our ladder", "", "Each area lists its milestones in this order:", ""]
+    readme += [f"{n}. {level}" for n, level in enumerate(fam.levels, start=1)] + [""]
+    return spec, Written({"ladder.yml": yaml.safe_dump(data, sort_keys=False),
+                          "README.md": "\n".join(readme)})
+
+
 def _page(body: str) -> str:
     return ("<!doctype html><html><head><title>Ladder</title></head><body class='wiki-nav'>"
             "<div class='sidebar'><ul><li><a href='/'>Home</a></li>"
@@ -321,7 +336,8 @@ RULES = {f.__name__: f for f in (
     bold_paragraph_areas_md, bold_paragraph_areas_html, wrapper_in_every_file,
     families_share_numbers, differing_level, with_distractors, grid_file_beside_series_file,
     bold_line_levels, one_area_level, intro_sections_before_series, notes_column,
-    keywords_under_area_headings, one_file_per_ladder_with_own_levels)}
+    keywords_under_area_headings, one_file_per_ladder_with_own_levels,
+    positions_named_in_readme)}
 
 
 def try_rule(rule: str, seed: int, folder: Path) -> list[str]:

@@ -42,7 +42,7 @@ from .infer import (
 from .inputs import TextFile
 from .report import FileReport, ImportReport
 from .sections import Section, build_sections, left_out_reason
-from .tree import SUFFIXES, build, kind_of
+from .tree import SUFFIXES, build, clean, kind_of
 
 NAME = "document"
 SECTION_KINDS = ("file-name", "folder", "sheet", "table-row", "table-column") + tuple(
@@ -270,13 +270,15 @@ def _framework(families: list[InferredFamily], root: Section, hints: dict,
     name_lists = [names for section in root.walk() for names in section.name_lists]
     for inferred in families:
         levels_in_order = _declared(ordered_levels(inferred, hints), name_lists)
+        named = {} if hints.get("levels") else _position_names(levels_in_order, root)
         taken: set[str] = set()
         levels, slug_of = [], {}
         for rank, name in enumerate(levels_in_order):
-            number = number_in(name)
+            shown = named.get(name, name)
+            number = number_in(shown)
             whole = int(number) if number is not None and number == int(number) else None
-            label = LevelLabel(name, whole, "")
-            slug = unique_slug(name, taken, f"level-{rank + 1}")
+            label = LevelLabel(shown, whole, "")
+            slug = unique_slug(shown, taken, f"level-{rank + 1}")
             levels.append(Level(slug, label.code, rank, label.number, "", "",
                                 missing=False,
                                 source=Source(inferred.root.file, inferred.root.line)))
@@ -309,6 +311,29 @@ def _framework(families: list[InferredFamily], root: Section, hints: dict,
     name = hints.get("name") or (built[0].name if len(built) == 1 else _set_name(root))
     framework = make_framework(name, built, Source(root.file))
     return replace(framework, families=tuple(built))
+
+
+def _position_names(levels: list[str], root: Section) -> dict[str, str]:
+    """Names for levels that are only positions (`1`, `2`, `3`: the order of each area's
+    list): the one numbered list of as many short names left out elsewhere in the input (a
+    README listing the levels in order), else none."""
+    if not levels or levels != [str(n) for n in range(1, len(levels) + 1)]:
+        return {}
+    runs = []
+    for section in root.walk():
+        run: list[str] = []
+        for entry in section.content + [None]:
+            block = entry.block if entry is not None else None
+            if entry is not None and entry.kind == "item" and block is not None and \
+                    block.numbered and block.depth == 0 and entry.role != "statement" and \
+                    0 < len(entry.text.split()) <= 5:
+                run.append(clean(entry.text))
+                continue
+            if run:
+                runs.append(run)
+            run = []
+    fitting = [run for run in runs if len(run) == len(levels) and len(set(run)) == len(run)]
+    return dict(zip(levels, fitting[0], strict=True)) if len(fitting) == 1 else {}
 
 
 def _family_name(section: Section) -> str:
