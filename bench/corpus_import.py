@@ -1,9 +1,12 @@
 """Per corpus framework: the layout inferred, the counts, the share of the input's text that
 became statements, and the whole-process import time (median of N runs of `craftpath import
 FOLDER -o FILE`); then the layout generator's pass rate (tests/core/layouts.py: every layout ×
-the seeds and each corpus framework, imported by the same command).
+the seeds and each corpus framework, imported by the same command); then the rule layouts'
+pass rate (tests/core/layout_rules.py: random frameworks in the shapes that break the
+inference's general rules, over many seeds).
 
     .venv/bin/python bench/corpus_import.py [--craftpath PATH] [--runs N] [--no-layouts]
+                                            [--rule-seeds N]
 
 `--craftpath` points at another checkout's command (e.g. /work/main/.venv/bin/craftpath) to
 measure it the same way: everything goes through the command line, so an older version
@@ -108,11 +111,23 @@ def layout_pass_rate(craftpath: Path) -> tuple[int, int, dict[str, int]]:
     return passed, tried, failures
 
 
+def rule_pass_rate(seeds: int) -> tuple[int, int, dict[str, list[int]]]:
+    """(passed, tried, failing seeds per rule) of the rule layouts (tests/core/layout_rules.py)
+    over `seeds` seeds, imported in this process with this checkout's importer."""
+    sys.path.insert(0, str(ROOT / "tests" / "core"))
+    import layout_rules
+
+    with tempfile.TemporaryDirectory() as scratch:
+        return layout_rules.pass_rate(range(seeds), Path(scratch))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--craftpath", type=Path, default=DEFAULT_CRAFTPATH)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-layouts", action="store_true")
+    parser.add_argument("--rule-seeds", type=int, default=50,
+                        help="seeds per rule layout (0: skip the rule layouts)")
     args = parser.parse_args()
     header = ("framework", "layout inferred", "families", "levels", "areas", "statements",
               "text imported", "import s")
@@ -129,6 +144,12 @@ def main() -> None:
         print(f"\nlayout generator: {passed}/{tried} passed ({passed / tried:.0%})")
         for layout, count in sorted(failures.items()):
             print(f"  {layout}: {count} failed")
+    if args.rule_seeds:
+        passed, tried, failing = rule_pass_rate(args.rule_seeds)
+        print(f"\nrule layouts: {passed}/{tried} passed ({passed / tried:.0%}) over "
+              f"{args.rule_seeds} seeds each (this checkout's importer, in process)")
+        for rule, seeds in sorted(failing.items()):
+            print(f"  {rule}: {len(seeds)} failed (seeds {seeds[:8]})")
 
 
 if __name__ == "__main__":

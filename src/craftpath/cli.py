@@ -13,6 +13,7 @@ from .core import lint as linting
 from .core.compare import compare_levels, compare_versions
 from .core.formats import Loaded, canonical, jtd, load, read_hints
 from .core.formats.inputs import InputError
+from .core.formats.report import tree_lines
 from .core.lint import report
 from .core.model import Family, Framework
 from .core.sample import bundled_path, load_bundled
@@ -111,6 +112,12 @@ def cmd_import(args) -> int:
         if args.report:
             _write(json.dumps(loaded.report.as_dict(), indent=1, ensure_ascii=False) + "\n",
                    args.report)
+    if args.tree:
+        if loaded.report is None or not loaded.report.files:
+            raise UsageError(f"no document tree: the files were read by the {loaded.reader} "
+                             "reader, which reads them whole")
+        _write("\n".join(tree_lines(loaded.report)) + "\n", args.output)
+        return 0
     sources = ", ".join(Path(file).name for file in loaded.reasons)
     header = (f"craftpath framework, canonical format {canonical.FORMAT_VERSION}.\n"
               f"Converted by `craftpath import` ({loaded.reader} reader) from: {sources}")
@@ -551,6 +558,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="FILE.json",
                    help="write the import report: every block of every file, imported or "
                         "left out and why, with character totals")
+    p.add_argument("--tree", action="store_true",
+                   help="print the document tree instead of the framework: every block of "
+                        "every file with its line, kind and role (level, area, statement, or "
+                        "left out and why)")
     p.set_defaults(func=cmd_import)
 
     p = commands.add_parser("summary", help="count families, levels, areas, statements…")

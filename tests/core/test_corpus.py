@@ -124,7 +124,7 @@ DOCUMENT_TREE = {
                           "Principal Engineer"], 7, 120)], 0.646),
     "dskst__em-competency-matrix": (
         "28 file-name sections repeating the same 6 heading-1 sections; levels are the latter",
-        [("imported-framework", ["L1", "L2", "L3", "L4", "L5", "L6"], 28, 281)], 0.789),
+        [("em-competency-matrix", ["L1", "L2", "L3", "L4", "L5", "L6"], 28, 281)], 0.808),
 }
 
 

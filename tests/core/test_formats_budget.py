@@ -152,6 +152,13 @@ def test_document_tree_refuses_a_deep_javascript_literal():
     refused("levels.js", document_read, text, "in the literal levels")
 
 
+def test_document_tree_refuses_constants_named_over_and_over():
+    # each literal names the one before ten times: counted as it expands, refused early
+    lines = ["const c0 = ['x'];"] + [f"const c{n} = [{', '.join([f'c{n - 1}'] * 10)}];"
+                                    for n in range(1, 8)]
+    refused("levels.js", document_read, "\n".join(lines) + "\n", "values")
+
+
 def test_document_tree_refuses_deep_html():
     text = "<html><body>" + "<div>" * 3000 + "deep" + "</div>" * 3000 + "</body></html>"
     refused("deep.html", document_read, text, f"nest more than {MAX_MARKUP_DEPTH} levels")

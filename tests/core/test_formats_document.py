@@ -104,6 +104,52 @@ def test_import_writes_the_report_and_summarises_it(tmp_path, capsys):
     assert data["files"][0]["file"].endswith("ladder.md")
 
 
+def test_import_tree_prints_every_block_nested_with_its_role(tmp_path, capsys):
+    folder = write(tmp_path, {"ladder.md": "# Ladder\n\nAn intro.\n\n## Level 1\n\n"
+                                           "**Craft**\n\n- one thing\n  - a detail\n\n"
+                                           "## Level 2\n\n**Craft**\n\n- two things\n\n"
+                                           "## Further reading\n\n- A book\n"})
+    out = tmp_path / "fw.yaml"
+    assert main(["import", str(folder), "--tree", "-o", str(out)]) == 0
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("layout: ")
+    assert lines[1].startswith(str(folder / "ladder.md")) and "[document reader, read]" in lines[1]
+    body = [line.split(None, 1)[1] for line in lines[2:]]
+    assert lines[2].split()[0] == "1"  # each block with its line
+    assert body[:6] == [
+        'Header1 "Ladder"  family',
+        'Para "An intro."  left out: not under any level',
+        'Header2 "Level 1"  level',
+        'BoldName "Craft"  area',
+        'Item "one thing"  statement → Ladder › Level 1 › Craft',
+        'Item "a detail"  statement → Ladder › Level 1 › Craft']
+    nested = [line for line in lines if '"a detail"' in line][0]
+    item = [line for line in lines if '"one thing"' in line][0]
+    assert nested.index("Item") == item.index("Item") + 2  # a nested item sits deeper
+    assert any('"A book"  left out: reading list' in line for line in lines)
+
+
+def test_import_tree_shows_a_file_a_direct_reader_took_as_a_whole(tmp_path, capsys):
+    from craftpath.core.sample import bundled_path
+
+    assert main(["import", str(bundled_path()), "--tree"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("[canonical reader, read]")
+    assert [line.split()[1] for line in lines[1:]] == ["File", "File"]
+
+
+def test_a_file_named_after_a_role_is_not_a_project_file(tmp_path):
+    folder = write(tmp_path, {
+        "security-engineer.md": "# Security Engineer\n## Level 1\n- Threat models\n"
+                                "## Level 2\n- Leads reviews\n",
+        "SECURITY.md": "# Security policy\nReport issues by mail.\n",
+        "LICENSE-MIT.txt": "MIT License\n"})
+    loaded = load([folder])
+    assert [f.name for f in loaded.framework.families] == ["Security Engineer"]
+    skipped = {f.file.rsplit("/", 1)[-1] for f in loaded.report.files if f.status == "skipped"}
+    assert skipped >= {"SECURITY.md", "LICENSE-MIT.txt"}
+
+
 def test_a_hint_rescues_a_file_detection_rejected(tmp_path):
     text = "# Guide\n## Alpha\n- first thing\n## Beta\n- second thing\n"
     folder = write(tmp_path, {"guide.md": text})

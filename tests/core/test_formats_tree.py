@@ -158,3 +158,21 @@ def test_a_workbook_that_inflates_past_the_cap_is_a_problem_and_is_not_read():
     assert doc.blocks == []
     assert doc.problems == [(0, "not a usable XLSX workbook: 120 MB once uncompressed, "
                                 "more than 50 MB")]
+
+
+def test_javascript_computed_keys_and_the_constants_a_literal_names_are_kept():
+    source = ("const LEVELS = ['Junior', 'Senior'];\nconst KEY = 'craft';\n"
+              "export const ladder = {\n"
+              "  [KEY]: { Junior: ['Writes tests'], Senior: ['Designs the test strategy'] },\n"
+              "  ['people']: { Junior: ['Asks for help'], Senior: ['Mentors two people'] },\n"
+              "  [`${x}`]: ['Kept under its key as written'],\n"
+              "  levels: LEVELS, unknown: someVariable,\n"
+              "};\n")
+    doc = tree("ladder.ts", source)
+    assert [(b.kind, b.depth, b.lead, b.text) for b in doc.blocks] == [
+        ("heading", 1, "", "ladder"), ("heading", 2, "", "craft"),
+        ("item", 0, "Junior", "Writes tests"), ("item", 0, "Senior", "Designs the test strategy"),
+        ("heading", 2, "", "people"),
+        ("item", 0, "Junior", "Asks for help"), ("item", 0, "Senior", "Mentors two people"),
+        ("item", 0, "`${x}`", "Kept under its key as written"),
+        ("item", 0, "levels", "Junior"), ("item", 0, "levels", "Senior")]

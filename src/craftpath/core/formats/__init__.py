@@ -260,7 +260,10 @@ def _keyword_ladders(rest: list[TextFile], picked: dict, reasons: dict) -> list[
     the set (a README defining `**Adopts**` under `## Technology`) go to the headings reader,
     which follows those definitions; the rest go on to the document reader."""
     sniffed = {file.name: headings.sniff(file) for file in rest}
-    if not any(reason and reason.startswith("Markdown defining") for reason in sniffed.values()):
+    defining = [r for r in sniffed.values() if r and r.startswith("Markdown defining")]
+    # definitions with no ladder beside them are not definitions: pages whose area headings
+    # hold bold proficiency keywords (`## Craft` / `- **Adopts:** …`) are the ladder itself
+    if not defining or len(defining) == len([r for r in sniffed.values() if r]):
         return rest
     keep = []
     for file in rest:

@@ -17,6 +17,7 @@ class Cell:
 
     parts: list[str]
     line: int = 0
+    link: bool = False  # the cell is one link and nothing else (a title linking to its section)
 
     @property
     def text(self) -> str:
@@ -35,6 +36,9 @@ class Block:
     rows: list[list[Cell]] = field(default_factory=list)  # a table's grid, header row first
     order: float | None = None  # a heading's explicit order (front matter weight, a key)
     skip: str = ""  # set by a builder when it knows the block is not content (navigation)
+    # a paragraph that is only a bold name, perhaps with an emphasised description
+    # (`**Impact**`, `<p><strong>Scope</strong> <em>what it covers</em></p>`): the name
+    title: str = ""
 
 
 @dataclass

@@ -6,8 +6,8 @@ relational YAML, front-matter topics, JSON references) do not claim. It returns 
 diagnostics, and an import report that accounts for every block of every file.
 
 Hints (apply before detection; an unknown key or a bad value is an error naming it):
-  level=DESCRIPTOR    the sections that are levels: heading-1 … heading-6, file-name, folder,
-                      sheet, table-row, table-column
+  level=DESCRIPTOR    the sections that are levels: heading-1 … heading-6, bold-paragraph,
+                      file-name, folder, sheet, table-row, table-column
   area=DESCRIPTOR     the same kinds, or bold-lead-in (`**Area:** text`)
   family=DESCRIPTOR   file-name, folder, sheet, heading-N, or one (everything is one family)
   split=TEXT          split every statement on TEXT (for example ";")
@@ -42,11 +42,11 @@ from .infer import (
 from .inputs import TextFile
 from .report import FileReport, ImportReport
 from .sections import Section, build_sections, left_out_reason
-from .tree import SUFFIXES, build, kind_of
+from .tree import SUFFIXES, build, clean, kind_of
 
 NAME = "document"
 SECTION_KINDS = ("file-name", "folder", "sheet", "table-row", "table-column") + tuple(
-    f"heading-{n}" for n in range(1, 7))
+    f"heading-{n}" for n in range(1, 7)) + ("bold-paragraph",)
 HINT_VALUES = {
     "level": SECTION_KINDS,
     "area": SECTION_KINDS + ("bold-lead-in",),
@@ -58,8 +58,10 @@ FREE_HINTS = ("split", "levels", "name")
 OTHER_READERS_HINTS = ("level_heading", "area_heading", "bullet_area", "separator",
                        "level_order", "orientation", "family_column", "level_column",
                        "area_column", "statement_column", "sheet")
-NOT_FRAMEWORK = re.compile(r"^(licen[cs]e|copying|notice|authors|contributors|changelog|"
-                           r"code[_-]of[_-]conduct|security|\.)", re.I)
+# a project's own files: the whole name before its suffixes (`LICENSE`, `SECURITY.md`,
+# `LICENSE-MIT.txt`), so that `security-engineer.md` is a ladder, not a project file
+NOT_FRAMEWORK = re.compile(r"^((licen[cs]e|copying)([_.-].*)?|(notice|authors|contributors|"
+                           r"changelog|code[_-]of[_-]conduct|security)(\.[^.]+)*|\..*)$", re.I)
 
 
 SCHEMA = re.compile(r'^\s*\{\s*"\$schema"\s*:|^\$schema:', re.M)
@@ -172,6 +174,7 @@ def read_with_report(files: list[TextFile], hints: dict | None = None):
     _name_roles(root, axes, families)
     _explain_left_out(root, axes, families)
     _warn_left_out_sections(root, families, notes)
+    _warn_not_under_a_level(root, notes)
     for file_report in report.files:
         if file_report.status == "read" and not any(e.role == "statement"
                                                     for e in file_report.entries):
@@ -223,6 +226,22 @@ def _name_roles(root: Section, axes, families: list[InferredFamily]) -> None:
             entry.reason = left_out_reason(section.name) or "a section with no statements"
 
 
+def _warn_not_under_a_level(root: Section, notes: list[Diagnostic]) -> None:
+    """List items inside a family that no level could hold: a warning per section, with the
+    file and line of the first, so that content is never dropped without a word. (Prose there
+    is an introduction, reported but not warned about.)"""
+    for section in root.walk():
+        items = [e for e in section.content if e.kind == "item" and e.role == "left-out"
+                 and e.reason == "not under any level"]
+        if items:
+            first = items[0]
+            notes.append(Diagnostic(
+                "CP026", Severity.WARNING,
+                f"{len(items)} list item(s) under {section.name or 'the file'!r} are not under "
+                f"any level and were left out (first: {first.text[:60]!r})",
+                Source(first.file, first.line)))
+
+
 def _warn_left_out_sections(root: Section, families: list[InferredFamily],
                             notes: list[Diagnostic]) -> None:
     """A section left out although its name reads like one of the levels or areas."""
@@ -251,13 +270,15 @@ def _framework(families: list[InferredFamily], root: Section, hints: dict,
     name_lists = [names for section in root.walk() for names in section.name_lists]
     for inferred in families:
         levels_in_order = _declared(ordered_levels(inferred, hints), name_lists)
+        named = {} if hints.get("levels") else _position_names(levels_in_order, root)
         taken: set[str] = set()
         levels, slug_of = [], {}
         for rank, name in enumerate(levels_in_order):
-            number = number_in(name)
+            shown = named.get(name, name)
+            number = number_in(shown)
             whole = int(number) if number is not None and number == int(number) else None
-            label = LevelLabel(name, whole, "")
-            slug = unique_slug(name, taken, f"level-{rank + 1}")
+            label = LevelLabel(shown, whole, "")
+            slug = unique_slug(shown, taken, f"level-{rank + 1}")
             levels.append(Level(slug, label.code, rank, label.number, "", "",
                                 missing=False,
                                 source=Source(inferred.root.file, inferred.root.line)))
@@ -281,7 +302,8 @@ def _framework(families: list[InferredFamily], root: Section, hints: dict,
             cells.append(make_expectation(area_slug_of[(track, area)], slug_of[level],
                                           [text for text, _ in items],
                                           Source(first.file, first.line)))
-        name = _family_name(inferred.root) or hints.get("name") or _set_name(root)
+        name = inferred.role or _family_name(inferred.root) or hints.get("name") or \
+            _set_name(root)
         family = make_family(name, slugify(name) or "family", levels, model_tracks, cells,
                              Source(inferred.root.file, inferred.root.line))
         built.append(family)
@@ -289,6 +311,29 @@ def _framework(families: list[InferredFamily], root: Section, hints: dict,
     name = hints.get("name") or (built[0].name if len(built) == 1 else _set_name(root))
     framework = make_framework(name, built, Source(root.file))
     return replace(framework, families=tuple(built))
+
+
+def _position_names(levels: list[str], root: Section) -> dict[str, str]:
+    """Names for levels that are only positions (`1`, `2`, `3`: the order of each area's
+    list): the one numbered list of as many short names left out elsewhere in the input (a
+    README listing the levels in order), else none."""
+    if not levels or levels != [str(n) for n in range(1, len(levels) + 1)]:
+        return {}
+    runs = []
+    for section in root.walk():
+        run: list[str] = []
+        for entry in section.content + [None]:
+            block = entry.block if entry is not None else None
+            if entry is not None and entry.kind == "item" and block is not None and \
+                    block.numbered and block.depth == 0 and entry.role != "statement" and \
+                    0 < len(entry.text.split()) <= 5:
+                run.append(clean(entry.text))
+                continue
+            if run:
+                runs.append(run)
+            run = []
+    fitting = [run for run in runs if len(run) == len(levels) and len(set(run)) == len(run)]
+    return dict(zip(levels, fitting[0], strict=True)) if len(fitting) == 1 else {}
 
 
 def _family_name(section: Section) -> str:

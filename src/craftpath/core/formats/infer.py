@@ -67,6 +67,7 @@ class InferredFamily:
     areas: list[tuple[str, str]] = field(default_factory=list)  # (track, area), first seen
     how: str = ""
     warnings: list[tuple[Section, str]] = field(default_factory=list)
+    role: str = ""  # the role its level names share, when ladders share one root
 
 
 class InferenceError(Exception):
@@ -134,7 +135,8 @@ def _content_children(section: Section) -> list[Section]:
 def find_grids(root: Section) -> list[tuple[list[Section], list[str]]]:
     """Groups of sections (parents) that repeat the same child names, with those names; the
     groups covering the most content first."""
-    candidates = [s for s in root.walk() if _content_children(s)]
+    # a section named as no content (a glossary, an appendix) is never a level or a ladder
+    candidates = [s for s in root.walk() if _content_children(s) and not left_out_reason(s.name)]
     groups: list[tuple[list[Section], list[str]]] = []
     used: set[int] = set()
     for seed in candidates:
@@ -204,9 +206,13 @@ def _nested_grid_covers(outer, groups) -> bool:
     members = outer[0]
     ids = {id(m) for m in members}
     total = sum(m.statement_like() for m in members)
+    # a group whose members all share one name (`## Results` on every level's page) is a
+    # heading repeated inside each member, not a grid of its own, when this group's members
+    # repeat several names (a lone repeated name, `milestones:` in each area, is a wrapper)
+    several = len(outer[1]) > 1
     inside = sum(sum(m.statement_like() for m in other[0]) for other in groups
-                 if other is not outer and all(any(id(a) in ids for a in m.ancestors)
-                                               for m in other[0]))
+                 if other is not outer and (len({m.key for m in other[0]}) > 1 or not several)
+                 and all(any(id(a) in ids for a in m.ancestors) for m in other[0]))
     return inside >= 0.8 * total
 
 
@@ -221,10 +227,23 @@ def _display(members: list[Section]) -> list[Section]:
     return climbed
 
 
+def _holds_ladders(section: Section, score: float) -> bool:
+    """Whether two or more of the children hold a series that reads more like levels than
+    the children themselves: those children are ladders (a file per role, each with its
+    numbered levels), not the levels of one."""
+    inner = 0
+    for child in _content_children(section):
+        grand = _content_children(child)
+        if len(grand) >= 2 and level_score(grand) > max(score, 0.5):
+            inner += 1
+    return inner >= 2
+
+
 def all_series(root: Section) -> list[Section]:
     """Every parent whose children read as a series of levels, the largest first."""
     found = [s for s in root.walk() if len(_content_children(s)) >= 2
-             and level_score(_content_children(s)) > 0.5]
+             and level_score(_content_children(s)) > 0.5
+             and not _holds_ladders(s, level_score(_content_children(s)))]
     return sorted(found, key=lambda s: -s.statement_like())
 
 
@@ -236,7 +255,7 @@ def find_series(root: Section) -> Section | None:
         if len(children) < 2:
             continue
         score = level_score(children)
-        if score > 0.5 and (best is None or
+        if score > 0.5 and not _holds_ladders(section, score) and (best is None or
                             section.statement_like() > best.statement_like() or
                             section.statement_like() == best.statement_like() and
                             score > best_score):
@@ -281,19 +300,37 @@ def choose_axes(root: Section, hints: dict) -> list[Axis]:
         return [choose_axis(root, hints)]
     grids = grid_axes(root, hints)
     if grids:
-        return grids
+        # a file or folder whose ladder is a series (level headings holding lists) beside
+        # files that form grids is kept: each complete ladder is considered on its own
+        taken = [s for axis in grids for s in axis.levels + axis.areas]
+        known = {s.key for axis in grids for s in axis.levels}
+        grid_files = {s.file for s in taken}
+        series = _series_axes(root, taken, known)
+        return grids + [axis for axis in series
+                        if not {s.file for s in axis.levels} & grid_files]
     first = choose_axis(root, hints)
     axes = [first]
     if first.outer_is_level and first.levels and first.levels[0].parent is not None:
-        taken = [first.levels[0].parent]
-        for parent in all_series(root):
-            if any(parent is t or t in parent.ancestors or parent in t.ancestors
-                   for t in taken):
-                continue
-            levels = _content_children(parent)
-            axes.append(Axis(levels, [], True, True, f"a series of {_describe(levels)} "
-                                                     "holding content"))
-            taken.append(parent)
+        axes += _series_axes(root, [first.levels[0].parent])
+    return axes
+
+
+def _series_axes(root: Section, taken: list[Section], known: set[str] = frozenset()
+                 ) -> list[Axis]:
+    """An axis for every series of levels that neither holds nor sits in a taken section.
+    A series naming only `known` levels with one line each (a table defining the levels
+    beside the ladder) is a legend, not another ladder."""
+    axes = []
+    taken = list(taken)
+    for parent in all_series(root):
+        if any(parent is t or t in parent.ancestors or parent in t.ancestors for t in taken):
+            continue
+        levels = _content_children(parent)
+        if all(s.key in known and s.statement_like() <= 1 for s in levels):
+            continue
+        axes.append(Axis(levels, [], True, True, f"a series of {_describe(levels)} "
+                                                 "holding content"))
+        taken.append(parent)
     return axes
 
 
@@ -356,13 +393,19 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
     outer = [display[id(s)] for s in named_as] if axis.outer_is_level else axis.areas
     family_roots = _family_roots(root, outer, hints, axis.levels)
     families = []
+    own_levels: dict[int, set[int]] = {}  # a family's level sections, when it shares its root
     for family_root, name in family_roots:
-        family = InferredFamily(name, family_root, how=axis.how)
-        families.append(family)
-        for section in family_root.walk():
-            if id(section) in level_ids:
+        inside = [s for s in family_root.walk() if id(s) in level_ids]
+        roles = _role_groups([display.get(id(s), s).name for s in inside]) \
+            if not hints.get("family") else []
+        for role, names in roles or [("", set())]:
+            family = InferredFamily(role or name, family_root, how=axis.how, role=role)
+            families.append(family)
+            for section in inside:
                 level_name = display.get(id(section), section).name
-                _add_level(family, level_name, section)
+                if not role or level_name in names:
+                    _add_level(family, level_name, section)
+                    own_levels.setdefault(id(family), set()).add(id(section))
     split = hints.get("split")
     positions = _lead_positions(axis.levels) if axis.lead_areas else {}
     for family in families:
@@ -374,7 +417,7 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
                 chain = chain[: next((i for i, s in enumerate(chain) if s is family.root),
                                      len(chain))]
                 level = next((s for s in chain if id(s) in level_ids), None)
-                if level is None:
+                if level is None or id(level) not in own_levels.get(id(family), ()):
                     continue
                 if axis.areas:
                     area_section = next((s for s in chain if id(s) in area_ids), None)
@@ -420,6 +463,51 @@ def assign(root: Section, axis: Axis, hints: dict) -> list[InferredFamily]:
                 level_name = display.get(id(level), level).name
                 _place(family, entry, track, area, level_name, split)
     return [f for f in families if f.cells]
+
+
+def _role_key(name: str) -> tuple[str, str, float] | None:
+    """(code prefix, role words, number) of a level name: `IC5 Staff Software Engineer` is
+    ("ic", "software engineer", 5), `M6 Engineering Director` ("m", "engineering", 6). The
+    number's token gives the prefix; seniority words and roman numerals are not the role."""
+    words = re.findall(r"[A-Za-z]+\d+(?:\.\d+)?[a-z]?|\d+(?:\.\d+)?|[A-Za-z]+", name)
+    numbered = [w for w in words if any(ch.isdigit() for ch in w)]
+    if len(numbered) != 1:
+        return None
+    code = numbered[0]
+    prefix = re.match(r"[A-Za-z]*", code).group().lower()
+    role = [w.lower() for w in words if w is not code and w.lower() not in SENIORITY
+            and not ROMAN.fullmatch(w)]
+    return prefix, " ".join(role), number_in(code)
+
+
+def _role_groups(names: list[str]) -> list[tuple[str, set[str]]]:
+    """Ladders that share one folder or page, told apart by their level names: when two
+    different level names carry the same code and number (`IC1 Software Engineer`, `IC1 Data
+    Engineer`), the levels are grouped by code and role words, one ladder each. Nothing when
+    the numbers do not repeat (one ladder whose titles change), or a group would not be a
+    ladder (one level, or a number twice)."""
+    distinct = list(dict.fromkeys(names))
+    keys = {n: _role_key(n) for n in distinct}
+    if len(distinct) < 4 or any(k is None for k in keys.values()):
+        return []
+    numbers = [(k[0], k[2]) for k in keys.values()]
+    if len(set(numbers)) == len(numbers):
+        return []
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name, (prefix, role, _) in keys.items():
+        groups.setdefault((prefix, role), []).append(name)
+    if len(groups) < 2 or any(len(g) < 2 or len({keys[n][2] for n in g}) < len(g)
+                              for g in groups.values()):
+        return []
+    return [(_role_name(g), set(g)) for g in groups.values()]
+
+
+def _role_name(names: list[str]) -> str:
+    """The words the level names of one ladder share, in the first name's spelling."""
+    words = [re.findall(r"\S+", n) for n in names]
+    shared = [w for w in words[0] if all(w in other for other in words[1:])
+              and not any(ch.isdigit() for ch in w)]
+    return " ".join(shared) or names[0]
 
 
 def _holds_a_list(section: Section) -> bool:
@@ -543,7 +631,7 @@ def _place(family: InferredFamily, entry: Entry, track: str, area: str, level: s
     for part in parts:
         bucket.append((part, entry))
     entry.role = "statement"
-    entry.where = f"{family.name} › {level} › {area}"
+    entry.where = " › ".join(part for part in (family.name, level, area) if part)
 
 
 def _is_data(entry: Entry) -> bool:

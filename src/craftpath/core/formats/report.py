@@ -7,10 +7,11 @@ statement or named a family, track, level or area; everything else is left out w
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .sections import Entry
+from .sections import BOLD_DEPTH, Entry
 
 IMPORTED_ROLES = ("statement", "family", "track", "level", "area", "title")
 
@@ -86,3 +87,69 @@ class ImportReport:
             if f.status != "read":
                 lines.append(f"  {f.file}: {f.status} — {f.reason}")
         return lines
+
+
+# --- the document tree as text (`craftpath import --tree`) ------------------------------------
+
+TREE_TEXT = 72  # characters of a block's text shown
+
+
+def tree_lines(report: ImportReport) -> list[str]:
+    """Every file's blocks in order, nested under their headings and lists, each with its line,
+    kind and role (and why it was left out, or where a statement went): what the importer saw
+    and made of it, for people and for bug reports."""
+    lines = []
+    if report.layout:
+        lines.append(f"layout: {report.layout}")
+    for file in report.files:
+        status = file.status + (f": {file.reason}" if file.reason else "")
+        lines.append(f"{file.file}  [{file.reader} reader, {status}]")
+        open_headings: list[int] = []  # depths of the headings the next block sits under
+        for entry in file.entries:
+            block = entry.block
+            heading = entry.kind in ("heading", "title") and block is not None and \
+                block.kind in ("heading", "para")
+            # a bold name before a list heads it, below every real heading
+            depth = (block.depth if block.kind == "heading" else BOLD_DEPTH) if heading else 0
+            if heading:
+                while open_headings and open_headings[-1] >= depth:
+                    open_headings.pop()
+            indent = len(open_headings) + (block.depth if block is not None and
+                                           block.kind == "item" else 0)
+            lines.append(f"{entry.line:>6}  {'  ' * indent}{_kind(entry)} "
+                         f"{json.dumps(_short(entry.text), ensure_ascii=False)}  "
+                         f"{_role(entry)}")
+            if heading:
+                open_headings.append(depth)
+    return lines
+
+
+def _kind(entry: Entry) -> str:
+    block = entry.block
+    if entry.chars is not None:
+        return "File"
+    if entry.kind == "heading":
+        if block is None or block.kind == "table":
+            return "TableHeader"
+        if block.kind == "para":
+            return "BoldName"
+        return f"Header{block.depth}"
+    if entry.kind == "item" and block is not None and block.kind == "item":
+        return "Numbered" if block.numbered else "Checkbox" if block.checked is not None \
+            else "Item"
+    return {"para": "Para", "item": "Part", "cell": "Cell", "title": "Title",
+            "comment": "Comment", "code": "Code"}.get(entry.kind, entry.kind.capitalize())
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TREE_TEXT else text[: TREE_TEXT - 1] + "…"
+
+
+def _role(entry: Entry) -> str:
+    role = entry.role or "left-out"
+    if role == "statement":
+        return f"statement → {entry.where}" if entry.where else "statement"
+    if role in IMPORTED_ROLES:
+        return role
+    return f"left out: {entry.reason or 'not under a level'}"

@@ -27,7 +27,7 @@ LEFT_OUT_SECTIONS = (
                 r"bibliography|see also|useful links)$", re.I), "reading list"),
     (re.compile(r"^(navigation|nav|menu|contents|table of contents|toc|sidebar|breadcrumbs?|"
                 r"other pages|on this page)$", re.I), "navigation"),
-    (re.compile(r"^(legend|key|glossary|changelog|change log|licen[cs]e|faq|"
+    (re.compile(r"^(legend|key|glossary|appendix|appendices|changelog|change log|licen[cs]e|faq|"
                 r"frequently asked questions)$", re.I), "not framework content"),
     # `Misc: Tech Lead` after the ladder: a role taken at any level, not a rung of it
     (re.compile(r"^(misc|miscellaneous)\b", re.I), "miscellaneous, outside the ladder"),
@@ -111,6 +111,8 @@ class Section:
     @property
     def descriptor(self) -> str:
         """How hints name this kind of section: heading-2, file-name, sheet, table-row…"""
+        if self.kind == "heading" and self.depth == BOLD_DEPTH:
+            return "bold-paragraph"
         return {"heading": f"heading-{self.depth}", "file": "file-name", "folder": "folder",
                 "sheet": "sheet", "row": "table-row", "column": "table-column"}.get(self.kind,
                                                                                     self.kind)
@@ -122,6 +124,7 @@ def build_sections(documents: list[Document]) -> tuple[Section, list[Entry]]:
     entries: list[Entry] = []
     common = _common_folder([d.path for d in documents])
     repeated = _repeated_texts(documents)
+    wrappers = _wrappers(documents)
     folders: dict[tuple[str, ...], Section] = {(): root}
     for document in documents:
         parent = root
@@ -132,7 +135,7 @@ def build_sections(documents: list[Document]) -> tuple[Section, list[Entry]]:
             if key not in folders:
                 folders[key] = parent.add(Section(clean(parts[k]), "folder", str(document.path)))
             parent = folders[key]
-        _add_document(parent, document, entries, repeated)
+        _add_document(parent, document, entries, repeated, wrappers)
     for section in list(root.walk()):
         _split_compound_names(section)
     for section in list(root.walk()):
@@ -215,6 +218,27 @@ def _repeated_texts(documents: list[Document]) -> set[str]:
     return {text for text, n in counts.items() if n >= max(3, 0.6 * len(pages))}
 
 
+def _top_headings(document: Document) -> list[Block]:
+    headings = [b for b in document.blocks if b.kind == "heading" and b.text and not b.skip]
+    top = min((h.depth for h in headings), default=0)
+    return [h for h in headings if h.depth == top]
+
+
+def _wrappers(documents: list[Document]) -> set[str]:
+    """Top headings repeated on three or more pages, each time beside a top heading of that
+    page's own (`# IC3 Engineer` then `# Core Responsibilities` on every level's page): a
+    wrapper around the page's content, neither a level nor a family."""
+    pages = [d for d in documents if d.kind in ("markdown", "html", "rst", "latex", "text")]
+    if len(pages) < 3:
+        return set()
+    tops = [[normalise_space(h.text) for h in _top_headings(d)] for d in pages]
+    counts: Counter[str] = Counter(name for names in tops for name in set(names))
+    beside_own: Counter[str] = Counter(
+        name for names in tops if any(counts[n] == 1 for n in names)
+        for name in set(names) if counts[name] >= 3)
+    return {name for name, n in beside_own.items() if n >= 3}
+
+
 def _page_edges(blocks: list[Block]) -> list[Block]:
     """The blocks before a page's first heading, where a menu rendered on every page sits
     (a footer is found by its tag; after the last heading, repeats are usually content)."""
@@ -228,10 +252,11 @@ def _file_name(path: Path) -> str:
 
 
 def _add_document(parent: Section, document: Document, entries: list[Entry],
-                  repeated: set[str]) -> None:
+                  repeated: set[str], wrappers: set[str] = frozenset()) -> None:
     name = str(document.path)
     blocks = document.blocks
-    headings = [b for b in blocks if b.kind == "heading" and b.text and not b.skip]
+    headings = [b for b in blocks if b.kind == "heading" and b.text and not b.skip
+                and normalise_space(b.text) not in wrappers]
     lone_title = None
     if headings and headings[0].depth == min(h.depth for h in headings) and \
             sum(1 for h in headings if h.depth == headings[0].depth) == 1 and \
@@ -242,10 +267,35 @@ def _add_document(parent: Section, document: Document, entries: list[Entry],
     file_section = parent.add(Section(title, "file", name, 1, order=document.order,
                                       number=_leading_number(document.path.stem)))
     stack: list[Section] = [file_section]
-    for block in blocks:
+    for index, block in enumerate(blocks):
+        if _names_a_list(blocks, index):
+            # a stand-alone bold name before a list heads that list, one step below every
+            # heading: the next heading (or bold name) closes it
+            while len(stack) > 1 and stack[-1].kind == "heading" and \
+                    stack[-1].depth >= BOLD_DEPTH:
+                stack.pop()
+            entry = Entry(name, block.line, "heading", block.title, block)
+            entries.append(entry)
+            section = stack[-1].add(Section(block.title, "heading", name, block.line,
+                                            BOLD_DEPTH, entry=entry))
+            stack.append(section)
+            described = normalise_space(block.text)[len(block.title):].strip()
+            if described:
+                note = Entry(name, block.line, "para", described, None, "left-out",
+                             "a description of what follows")
+                entries.append(note)
+                section.content.append(note)
+            continue
         if block.kind == "heading" and block.text and not block.skip:
             entry = Entry(name, block.line, "heading", block.text, block)
             entries.append(entry)
+            if normalise_space(block.text) in wrappers:
+                # its content belongs to what is around it: the page
+                entry.role, entry.reason = "left-out", "a wrapper repeated on every page"
+                while len(stack) > 1 and stack[-1].kind in ("heading", "sheet") and \
+                        stack[-1].depth >= block.depth:
+                    stack.pop()
+                continue
             if block is lone_title:
                 entry.role, entry.reason = "title", "the page's title"
                 file_section.entry = entry
@@ -268,6 +318,16 @@ def _add_document(parent: Section, document: Document, entries: list[Entry],
         elif block.kind in ("para", "item") and normalise_space(block.text) in repeated:
             entry.role, entry.reason = "left-out", "navigation (repeated on most pages)"
         stack[-1].content.append(entry)
+
+
+BOLD_DEPTH = 7  # a bold name before a list: below headings 1 to 6
+
+
+def _names_a_list(blocks: list[Block], index: int) -> bool:
+    block = blocks[index]
+    following = next((b for b in blocks[index + 1:] if not b.skip), None)
+    return block.kind == "para" and bool(block.title) and not block.skip and \
+        following is not None and following.kind == "item" and following.depth == 0
 
 
 def _leading_number(stem: str) -> int | None:
@@ -340,11 +400,20 @@ def _only_names(body) -> bool:
     """Whether most cells are figures (`0-1`, `**5**`), or every cell is a short name and
     names come back (`L3`, `VS Architect` in a table of next levels): a table of points,
     titles or paths, never of expectations, whatever its shape."""
-    cells = [cell.text for row in body for cell in row[1:] if cell.text]
+    filled = [cell for row in body for cell in row[1:] if cell.text]
+    cells = [cell.text for cell in filled]
     figures = [text for text in cells if not any(ch.isalpha() for ch in text)]
-    names = all(len(text.split()) <= 3 and len(text) <= 30 for text in cells) and \
+    # a cell that is only a link is a title pointing at its section, however long
+    names = all(cell.link or _words(cell.text) <= 3 and len(cell.text) <= 30
+                for cell in filled) and \
         len(set(cells)) <= 0.8 * len(cells)
     return len(cells) >= 4 and (len(figures) >= 0.6 * len(cells) or names)
+
+
+def _words(text: str) -> int:
+    """Words of a name, neither a dash between its code and title nor a bare number counted
+    (`TL4 - Tech Lead 4` has three)."""
+    return sum(1 for word in text.split() if any(ch.isalpha() for ch in word))
 
 
 def _add_pairs(parent: Section, body, header, file: str, block, entries) -> None:

@@ -209,6 +209,10 @@ def js_document(file: TextFile) -> Document:
     tokens = _tokens(data)
     blocks: list[Block] = []
     problems: list[tuple[int, str]] = []
+    # constants a literal may name (`[KEY]: …`, `levels: LEVELS`): texts and earlier literals
+    constants: dict[str, object] = _string_constants(tokens)
+    used: set[str] = set()  # constants another literal names: read where they are used
+    parsed = []
     for name, start, end, line, depth in _literals(tokens):
         if depth > MAX_DEPTH:  # refused before its value is read (which recurses)
             raise too_deep(file.name, f"values (in the literal {name})", MAX_DEPTH)
@@ -218,9 +222,13 @@ def js_document(file: TextFile) -> Document:
             problems.append((line, f"the literal {name} could not be parsed (not valid "
                                    f"JavaScript at line {line + _first_error(tree.root_node)})"))
             continue
-        value = _literal_value(tree.root_node.named_children[0].named_children[0])  # the ( … )
+        value = _literal_value(tree.root_node.named_children[0].named_children[0],  # the ( … )
+                               constants, used)
         check_data(value, file.name)
-        if value in (None, {}, []):
+        constants[name] = value
+        parsed.append((name, value, source, line))
+    for name, value, source, line in parsed:
+        if value in (None, {}, []) or name in used:
             continue
         blocks.append(Block("heading", name, line, depth=1))
         inner = data_blocks(value, LineFinder(source, line))
@@ -315,27 +323,43 @@ def _matching(tokens: list[_Token], index: int) -> tuple[int | None, int]:
     return None, deepest
 
 
-def _literal_value(node):
+def _string_constants(tokens: list[_Token]) -> dict[str, object]:
+    """`const NAME = 'text'` (or a number) at any place in the file: NAME → its value."""
+    found: dict[str, object] = {}
+    for k in range(len(tokens) - 3):
+        if tokens[k].value in ("const", "let", "var") and _is_name(tokens[k + 1].value) and \
+                tokens[k + 2].value == "=" and tokens[k + 3].kind in ("string", "number"):
+            raw = tokens[k + 3].value
+            found[tokens[k + 1].value] = (_unescape(raw[1:-1]) if tokens[k + 3].kind == "string"
+                                          else _number(raw))
+    return found
+
+
+def _literal_value(node, constants: dict | None = None, used: set | None = None):
+    """The data of a literal; a constant of the file it names (`levels: LEVELS`, `{ LEVELS }`)
+    is its value, and is added to `used`; any other reference or code is None."""
+    constants = constants if constants is not None else {}
+    used = used if used is not None else set()
     kind = node.type
     if kind == "parenthesized_expression":
         inner = [n for n in node.named_children if n.type != "comment"]
-        return _literal_value(inner[0]) if inner else None
+        return _literal_value(inner[0], constants, used) if inner else None
     if kind == "object":
         result = {}
         for prop in node.named_children:
             if prop.type == "pair":
                 key, value = prop.child_by_field_name("key"), prop.child_by_field_name("value")
-                if key.type != "computed_property_name":
-                    result[_key(key)] = _literal_value(value)
+                result[_key(key, constants)] = _literal_value(value, constants, used)
             elif prop.type == "shorthand_property_identifier":
-                result[_text(prop)] = None  # a reference to a variable: not data
+                result[_text(prop)] = _constant(_text(prop), constants, used)
             elif prop.type == "method_definition":
-                key = prop.child_by_field_name("name")
-                if key.type != "computed_property_name":
-                    result[_key(key)] = None  # code
+                result[_key(prop.child_by_field_name("name"), constants)] = None  # code
         return result
+    if kind == "identifier":
+        return _constant(_text(node), constants, used)
     if kind == "array":
-        return [_literal_value(e) for e in node.named_children if e.type != "comment"]
+        return [_literal_value(e, constants, used) for e in node.named_children
+                if e.type != "comment"]
     if kind == "string":
         return _unescape(_text(node)[1:-1])
     if kind == "template_string":
@@ -349,7 +373,7 @@ def _literal_value(node):
     if kind == "unary_expression" and _text(node.child_by_field_name("operator")) == "-":
         argument = node.child_by_field_name("argument")
         if argument.type in ("number", "true", "false"):
-            value = _literal_value(argument)
+            value = _literal_value(argument, constants)
             return -value
     return None  # code (functions, references, calls) is not data
 
@@ -358,8 +382,24 @@ def _text(node) -> str:
     return node.text.decode("utf-8", "replace")
 
 
-def _key(node) -> str:
-    """A property's name: an identifier as written, a string's value, a number's value."""
+def _constant(name: str, constants: dict, used: set):
+    if name in constants:
+        used.add(name)
+        return constants[name]
+    return None  # a variable the file does not define as data
+
+
+def _key(node, constants: dict | None = None) -> str:
+    """A property's name: an identifier as written, a string's value, a number's value; a
+    computed name (`[KEY]`, `['people']`) by the string or constant inside, else as written."""
+    if node.type == "computed_property_name":
+        inner = [n for n in node.named_children if n.type != "comment"]
+        if inner and inner[0].type in ("string", "number"):
+            return _key(inner[0])
+        if inner and inner[0].type == "identifier" and \
+                isinstance((constants or {}).get(_text(inner[0])), str | int | float):
+            return str(constants[_text(inner[0])])
+        return _text(node)[1:-1].strip()
     if node.type == "string":
         return _unescape(_text(node)[1:-1])
     if node.type == "number":

@@ -151,7 +151,8 @@ class MarkdownWalk:
                         self.out[-1] is item:
                     item.text += "\n" + text  # a second paragraph of the same item
                 else:
-                    self.out.append(Block("para", text, self.line(tokens[i - 1]), lead=lead))
+                    self.out.append(Block("para", text, self.line(tokens[i - 1]), lead=lead,
+                                          title=bold_title(token)))
             elif kind == "table_open":
                 i = self.table(i)
                 continue
@@ -182,7 +183,8 @@ class MarkdownWalk:
             elif token.type == "inline" and row is not None:
                 text, _ = inline_text(token)
                 parts = [normalise_space(p) for p in text.split("\n")]
-                row.append(Cell([p for p in parts if p], self.line(token) or block.line))
+                row.append(Cell([p for p in parts if p], self.line(token) or block.line,
+                                link=_only_a_link(token)))
             i += 1
         self.out.append(block)
         return i + 1
@@ -195,6 +197,29 @@ def _only_a_link(token) -> bool:
     return len(children) >= 3 and children[0].type == "link_open" and \
         children[-1].type == "link_close" and \
         not any(c.type in ("link_open", "link_close") for c in children[1:-1])
+
+
+def bold_title(token) -> str:
+    """The bold name of a paragraph that is only that name, maybe followed by an emphasised
+    description on its own (`**Impact**`, `**Scope**\\n*what it covers*`); else ""."""
+    children = [c for c in token.children or [] if not (c.type == "text" and
+                                                        not c.content.strip())]
+    if len(children) < 3 or children[0].type != "strong_open":
+        return ""
+    close = next((i for i, c in enumerate(children) if c.type == "strong_close"), None)
+    if close is None or any(c.type not in ("text", "code_inline") for c in children[1:close]):
+        return ""
+    rest = [c.type for c in children[close + 1:] if c.type not in ("softbreak", "hardbreak")]
+    if rest and (rest[0] != "em_open" or rest[-1] != "em_close" or
+                 rest.count("em_open") != 1):
+        return ""
+    return _title_name("".join(c.content for c in children[1:close]))
+
+
+def _title_name(text: str) -> str:
+    """A bold line as a name: short, and not a sentence."""
+    name = clean(text)
+    return name if 0 < len(name) < 80 and not name.endswith((".", "!", "?")) else ""
 
 
 def inline_text(token) -> tuple[str, str]:
@@ -386,7 +411,7 @@ class HtmlWalk:
             self.flush(skip)
             text, lead = lead_in(node)
             if text or lead:
-                self.add(Block("para", text, lead=lead), skip)
+                self.add(Block("para", text, lead=lead, title=html_bold_title(node)), skip)
         elif tag in ("ul", "ol"):
             self.flush(skip)
             self.items(node, tag == "ol", 0, skip)
@@ -492,6 +517,22 @@ def text_of(node, keep_breaks: bool = True, nested_lists: bool = True) -> str:
     visit(node, True)
     text = "".join(pieces).replace("\xa0", " ")
     return "\n".join(p for p in (normalise_space(x) for x in text.split("\n")) if p)
+
+
+def html_bold_title(node) -> str:
+    """The bold name of a paragraph that is only that name, maybe followed by an emphasised
+    description (`<p><strong>Scope</strong> <em>what it covers</em></p>`); else ""."""
+    children = [c for c in node if isinstance(c.tag, str)]
+    if not children or (node.text or "").strip() or children[0].tag.lower() not in ("strong",
+                                                                                     "b"):
+        return ""
+    first, rest = children[0], children[1:]
+    if any(isinstance(c.tag, str) and c.tag.lower() not in ("em", "i") for c in first):
+        return ""
+    if any(c.tag.lower() not in ("em", "i", "br") or (c.tail or "").strip() for c in rest) or \
+            (first.tail or "").strip():
+        return ""
+    return _title_name("".join(first.itertext()))
 
 
 def lead_in(node, nested_lists: bool = True) -> tuple[str, str]:
