@@ -254,17 +254,24 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
           port: int = DEFAULT_PORT, data_dir: str | Path | None = None,
           threads: int = 8, worker: bool = True) -> None:
     setup_django(data_dir, host, port)
-    prepared = prepare(framework)
     import waitress
 
     from .wsgi import application
 
     served, options = behind_proxy(application)
-    try:  # bind first, so a taken port is reported before "serving on" is printed
+    # Bind before anything else, so a taken port is reported at once: before the database is
+    # migrated and a demo made for a server that cannot start. (Connections that come while
+    # it prepares wait in the socket's queue.)
+    try:
         server = waitress.create_server(served, host=host, port=port, threads=threads,
                                         ident="craftpath", **options)
     except OSError as error:
         raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    try:
+        prepared = prepare(framework)
+    except BaseException:
+        server.close()
+        raise
 
     shown = f"[{host}]" if ":" in host else host
     if prepared.version is None:
