@@ -221,9 +221,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def keep_screenshot(page, name: str) -> None:
+    """A full-page screenshot named `name`.png for a person to look at, in the folder named by
+    CRAFTPATH_SCREENSHOTS (scripts/screenshots sets it); none otherwise, as a screenshot
+    asserts nothing and each one costs the suite a fraction of a second."""
+    import os
+
+    folder = os.environ.get("CRAFTPATH_SCREENSHOTS")  # a test's switch, not an app setting
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
 @pytest.fixture(scope="module")
 def browser(chromium):
-    """Debian's Chromium under Playwright, one per test module; screenshots go to ARTIFACTS."""
+    """Debian's Chromium under Playwright, one per test module."""
     import os
 
     from playwright.sync_api import sync_playwright

@@ -1,12 +1,13 @@
 """In a real browser (Debian's Chromium driven by Playwright): every page type opens, passes an
 axe-core scan with no serious or critical violation, and the main journeys work, in the app and
-in the static site opened from disk. Screenshots are kept in test-artifacts/."""
+in the static site opened from disk. Screenshots are kept when CRAFTPATH_SCREENSHOTS names a
+folder."""
 
 from __future__ import annotations
 
 import pytest
 
-from .conftest import ARTIFACTS, FAMILY, serious_violations
+from .conftest import ARTIFACTS, FAMILY, keep_screenshot, serious_violations
 
 PAGE_TYPES = {
     "home": "index.html",
@@ -51,7 +52,7 @@ def static_site(seed_framework, tmp_path_factory) -> str:
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    keep_screenshot(page, name)
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)

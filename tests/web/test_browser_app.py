@@ -1,8 +1,8 @@
-"""The whole app in Chromium (Debian's, through Playwright): every page type at 1280 and 390
-pixels wide, under the real content security policy. Each visit saves a screenshot in
-test-artifacts/, must raise no console error and no failed request (the favicon included),
-and must pass axe-core with no serious or critical violation. Then a keyboard-only walk starts
-and completes a self-assessment. Chromium missing fails (the `chromium` fixture)."""
+"""The whole app in Chromium (Debian's, through Playwright): every page type at 1280 and 390 pixels
+wide, under the real content security policy. Each visit must raise no console error and no
+failed request (the favicon included), and must pass axe-core with no serious or critical
+violation. Then a keyboard-only walk starts and completes a self-assessment. Chromium missing
+fails (the `chromium` fixture)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import re
 import pytest
 
 from .checkin_helpers import start_for
-from .conftest import ARTIFACTS, AXE, DEMO_PASSWORD, DOMAIN, FAMILY
+from .conftest import AXE, DEMO_PASSWORD, DOMAIN, FAMILY, keep_screenshot
 
 WIDTHS = {"wide": 1280, "narrow": 390}
 
@@ -106,8 +106,9 @@ def test_every_page_type_is_clean_at_both_widths(browser, demo, who, width):
         for name, path in paths(who).items():
             page.problems.clear()
             page.goto(demo + path)
-            page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(ARTIFACTS / f"app-{name}-{width}.png"), full_page=True)
+            if page.locator("[hx-trigger*=load]").count():  # parts that load after the page
+                page.wait_for_load_state("networkidle")
+            keep_screenshot(page, f"app-{name}-{width}")
             problems = list(page.problems)
             if path == EXPECTED_404:  # the page itself is the one 404 asked for
                 problems = [p for p in problems if "status of 404" not in p]
@@ -132,11 +133,11 @@ def test_dark_mode_keeps_contrast(browser, demo):
         findings = {}
         for name in ("checkin-area", "progress", "closed-checkin"):
             page.goto(demo + paths("farah")[name])
-            page.screenshot(path=str(ARTIFACTS / f"app-{name}-dark.png"), full_page=True)
+            keep_screenshot(page, f"app-{name}-dark")
             findings[name] = axe_findings(page)
         for name in ("compare", "matrix", "level"):
             page.goto(demo + paths("public")[name])
-            page.screenshot(path=str(ARTIFACTS / f"app-{name}-dark.png"), full_page=True)
+            keep_screenshot(page, f"app-{name}-dark")
             findings[name] = axe_findings(page)
         assert {name: found for name, found in findings.items() if found} == {}
     finally:

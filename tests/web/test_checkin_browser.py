@@ -1,8 +1,9 @@
-"""The whole check-in loop in Chromium with two people in two browser contexts: the engineer
-(Ian) rates with autosave, adds evidence from a statement, meets a conflict from a second tab
-and submits; his manager (Leo) rates blind and submits; then both see the side-by-side view,
-agree, and Leo closes. Each step checks what each of them sees. Screenshots go to
-test-artifacts/. Chromium missing fails the test (the `chromium` fixture), never skips it."""
+"""The whole check-in loop in Chromium with two people in two browser contexts: the engineer (Ian)
+rates with autosave, adds evidence from a statement, meets a conflict from a second tab and
+submits; his manager (Leo) rates blind and submits; then both see the side-by-side view, agree,
+and Leo closes. Each step checks what each of them sees (conftest.keep_screenshot keeps a
+picture of each when asked). Chromium missing fails the test (the `chromium` fixture), never
+skips it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 
 import pytest
 
-from .conftest import ARTIFACTS, BROWSER_PASSWORD, serious_violations, signed_in
+from .conftest import BROWSER_PASSWORD, keep_screenshot, serious_violations, signed_in
 
 PASSWORD = BROWSER_PASSWORD
 SELF_COMMENT = "I moved our training jobs to the shared pipeline"
@@ -26,7 +27,7 @@ def people(live_server, transactional_db, small_org):
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"checkin-{name}.png"), full_page=True)
+    keep_screenshot(page, f"checkin-{name}")
 
 
 def rate_every_area(page, value: str, first_value: str | None = None) -> None:

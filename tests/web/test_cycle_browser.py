@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from .conftest import ARTIFACTS, BROWSER_PASSWORD, serious_violations, signed_in
+from .conftest import BROWSER_PASSWORD, keep_screenshot, serious_violations, signed_in
 
 PASSWORD = BROWSER_PASSWORD
 
@@ -26,7 +26,7 @@ def people(live_server, transactional_db, small_org):
 
 
 def checked(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"cycle-{name}.png"), full_page=True)
+    keep_screenshot(page, f"cycle-{name}")
     assert serious_violations(page) == [], name
 
 

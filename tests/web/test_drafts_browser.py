@@ -11,7 +11,13 @@ import pytest
 
 from craftpath.web.accounts.models import Role, User
 
-from .conftest import ARTIFACTS, BROWSER_PASSWORD, FAMILY, serious_violations, signed_in
+from .conftest import (
+    BROWSER_PASSWORD,
+    FAMILY,
+    keep_screenshot,
+    serious_violations,
+    signed_in,
+)
 
 PASSWORD = BROWSER_PASSWORD
 
@@ -51,7 +57,7 @@ def test_two_editors_edit_review_and_publish(browser, live_server, editors):
     expect(eda.locator(".toast")).to_contain_text("Statement saved.")
     assert eda.evaluate("window.notReloaded") is True
     expect(eda.locator("#lint-summary")).to_contain_text("revision 1")
-    eda.screenshot(path=str(ARTIFACTS / "drafts-edited.png"), full_page=True)
+    keep_screenshot(eda, "drafts-edited")
     assert serious_violations(eda) == []
 
     # Eli, on the page drawn before Eda's save, rewords the same statement: refused, both shown.
@@ -61,16 +67,16 @@ def test_two_editors_edit_review_and_publish(browser, live_server, editors):
     expect(conflict).to_contain_text("someone else changed this first")
     expect(conflict.locator(".stored")).to_contain_text("I use my team's ML tools well.")
     expect(conflict.locator(".yours")).to_contain_text("Eli's wording of it.")
-    eli.screenshot(path=str(ARTIFACTS / "drafts-conflict.png"), full_page=True)
+    keep_screenshot(eli, "drafts-conflict")
 
     # Review: the rewording, with the new words marked.
     eda.goto(draft_url + "review/")
     expect(eda.locator("ins").first).to_be_visible()
     expect(eda.locator("body")).to_contain_text("1 reworded")
-    eda.screenshot(path=str(ARTIFACTS / "drafts-review.png"), full_page=True)
+    keep_screenshot(eda, "drafts-review")
     assert serious_violations(eda) == []
     eda.goto(f"{draft_url}{FAMILY}/")
-    eda.screenshot(path=str(ARTIFACTS / "drafts-family.png"), full_page=True)
+    keep_screenshot(eda, "drafts-family")
     assert serious_violations(eda) == []
 
     # Publish with a change note; the versions page lists it with the author.

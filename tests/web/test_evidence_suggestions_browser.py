@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import ARTIFACTS, serious_violations
+from .conftest import keep_screenshot, serious_violations
 
 PASSWORD = "a long browser-test password"
 
@@ -43,7 +43,7 @@ def test_typing_shows_suggestions_and_one_click_links(browser, live_server, ian)
         "Moved our training jobs to cloud GPUs and automated the retraining pipeline")
     expect(panel.locator("li")).to_have_count(3, timeout=60_000)
     expect(panel).to_contain_text("Why: evidence “automated the retraining pipeline”")
-    page.screenshot(path=str(ARTIFACTS / "evidence-suggestions.png"), full_page=True)
+    keep_screenshot(page, "evidence-suggestions")
     assert serious_violations(page) == []
 
     panel.locator("button[value='ml-ops.level-4.3']").click()

@@ -1,6 +1,6 @@
 """The insights pages in Chromium: the people team signs in, opens each page, sorts the
 heatmap, records nothing, and axe-core finds no serious accessibility problem. A person
-records and withdraws an attribute. Screenshots go to test-artifacts/."""
+records and withdraws an attribute. Screenshots: conftest.keep_screenshot."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from .conftest import ARTIFACTS, BROWSER_PASSWORD, serious_violations, signed_in
+from .conftest import BROWSER_PASSWORD, keep_screenshot, serious_violations, signed_in
 from .insights_helpers import closed_checkin, team_of
 
 PASSWORD = BROWSER_PASSWORD
@@ -34,8 +34,7 @@ def test_the_people_team_reads_every_page(browser, live_server, org):
         page.wait_for_selector("h1")
         assert page.locator("figure.chart svg, .empty-state, table").count() > 0
         assert serious_violations(page) == [], title
-        page.screenshot(path=str(ARTIFACTS / f"insights-{page.url.split('/')[-2]}.png"),
-                        full_page=True)
+        keep_screenshot(page, f"insights-{page.url.split('/')[-2]}")
         page.goto(live_server.url + "/insights/")
     page.goto(live_server.url + "/insights/heatmap/")
     page.get_by_role("link", name="Toward next").click()

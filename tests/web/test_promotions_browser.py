@@ -11,7 +11,13 @@ import pytest
 
 from craftpath.web.actions import promotions as actions
 
-from .conftest import ARTIFACTS, BROWSER_PASSWORD, FAMILY, serious_violations, signed_in
+from .conftest import (
+    BROWSER_PASSWORD,
+    FAMILY,
+    keep_screenshot,
+    serious_violations,
+    signed_in,
+)
 
 
 @pytest.fixture
@@ -29,7 +35,7 @@ def people(live_server, transactional_db, small_org):
 
 
 def checked(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"promotion-{name}.png"), full_page=True)
+    keep_screenshot(page, f"promotion-{name}")
     assert serious_violations(page) == [], name
 
 
