@@ -4,7 +4,7 @@ twice changes nothing, and export reads back unchanged. In the CLI and the admin
 import pytest
 
 from craftpath.cli import main
-from craftpath.web.accounts.directory import export_csv, import_csv
+from craftpath.web.accounts.directory import COLUMNS, export_csv, import_csv
 from craftpath.web.accounts.models import Role, Team, User
 from craftpath.web.accounts.problems import DirectoryError
 
@@ -98,12 +98,13 @@ def test_a_circle_through_people_already_in_the_directory_is_caught(published_se
 
 def test_the_header_is_checked_first(published_seed):
     assert problems_of("email,nmae\nx@example.com,X\n") == [
-        "line 1, nmae: unknown column (known: email, name, manager_email, team, family, "
-        "tracks, level, level_since, roles)",
-        "line 1, name: required column is missing"]
+        "line 1, nmae: unknown column (known: email, name, given_name, family_name, "
+        "department, manager_email, team, family, tracks, level, level_since, roles)",
+        "line 1, name: required column is missing (or give given_name and family_name)"]
     assert problems_of("") == ["line 1: the file is empty; expected a header row with the "
-                               "columns email, name, manager_email, team, family, tracks, "
-                               "level, level_since, roles"]
+                               "columns email, name, given_name, family_name, department, "
+                               "manager_email, team, family, tracks, level, level_since, "
+                               "roles"]
     assert problems_of(b"email,name\n\xff\xfe,x\n") == [
         "line 0: the file is not UTF-8 text (byte 11)"]
 
@@ -118,8 +119,8 @@ def test_a_bad_row_leaves_an_earlier_import_untouched(published_seed):
 def test_export_reads_back_unchanged(published_seed):
     import_csv(GOOD)
     exported = export_csv(User.objects.all())
-    assert exported.splitlines()[0] == HEADER.strip() + ",roles"
-    assert "dev@example.com,Dev One,lead@example.com,Edge;Vision," in exported
+    assert exported.splitlines()[0] == ",".join(COLUMNS)  # with the names and department
+    assert "dev@example.com,Dev One,,,,lead@example.com,Edge;Vision," in exported
     report = import_csv(exported)
     assert len(report.unchanged) == 3 and not report.created and not report.updated
 
