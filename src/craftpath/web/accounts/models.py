@@ -109,6 +109,11 @@ class User(AbstractBaseUser):
         if self.manager_id is not None:
             check_no_cycle(self, self.manager)
 
+    def can_sign_in(self) -> bool:
+        """Active, with a password or having signed in before (by single sign-on, say): an
+        invitation is not for them."""
+        return self.is_active and (self.has_usable_password() or self.last_login is not None)
+
     # --- roles ------------------------------------------------------------------------------
     def role_names(self) -> set[str]:
         if not hasattr(self, "_role_names"):

@@ -525,22 +525,26 @@ def _email_changed(viewer, person: User, old: str) -> None:
 @dataclass
 class Invited:
     sent: list[str] = field(default_factory=list)  # emails
-    has_password: list[str] = field(default_factory=list)
+    can_sign_in: list[str] = field(default_factory=list)  # a password, or signed in before
     inactive: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # address set by someone else, not proven
     covered: int = 0  # --pending: left alone, a valid invitation is on its way
 
     def lines(self) -> list[str]:
+        """What was done; when nothing was sent only why not (one line for one person)."""
+        left_out = self.left_out()
+        if left_out and not self.sent and not self.covered:
+            return left_out
         return [f"sent {len(self.sent)} invitation(s)"
                 + (f"; {self.covered} already had a valid invitation" if self.covered else ""),
-                *self.left_out()]
+                *left_out]
 
     def left_out(self) -> list[str]:
         """Whom it did not invite, and why."""
         said = []
-        if self.has_password:
-            said.append(f"not invited, they already have a password (a reset link is for "
-                        f"them): {', '.join(self.has_password)}")
+        if self.can_sign_in:
+            said.append(f"not invited, they can already sign in (a password reset link is "
+                        f"for a forgotten password): {', '.join(self.can_sign_in)}")
         if self.inactive:
             said.append(f"not invited, deactivated: {', '.join(self.inactive)}")
         if self.held:
@@ -550,8 +554,8 @@ class Invited:
 
 
 def invite(viewer, person_ids, result: Invited | None = None) -> Invited:
-    """Send each person an invitation (earlier links stop working), except those who have a
-    password already (an invitation would say "you are invited" to someone who is in), the
+    """Send each person an invitation (earlier links stop working), except those who can
+    sign in already (an invitation would say "you are invited" to someone who is in), the
     deactivated, and those whose address someone else set and who have not signed in since
     (the command line's operator may still invite them)."""
     if not _may(viewer, access.can_invite):
@@ -562,10 +566,10 @@ def invite(viewer, person_ids, result: Invited | None = None) -> Invited:
         for person in _people(viewer).filter(pk__in=ids).order_by("pk"):
             if not person.is_active:
                 result.inactive.append(person.email)
-            elif person.has_usable_password():
-                result.has_password.append(person.email)
             elif not person.email_confirmed and viewer is not OPERATOR:
                 result.held.append(person.email)
+            elif person.can_sign_in():
+                result.can_sign_in.append(person.email)
             else:
                 invitations.invite(person, by=_actor(viewer))
                 record(viewer, Action.CHANGED, person, target="account",
@@ -589,7 +593,7 @@ def unknown_emails(emails) -> list[str]:
 
 
 def invite_pending(viewer, result: Invited | None = None) -> Invited:
-    """Everyone active without a usable password and without a valid invitation."""
+    """Everyone active who cannot sign in yet and has no valid invitation."""
     if not _may(viewer, access.can_invite):
         raise Refused("Invitations are sent by admins and the people team.")
     result = result or Invited()
