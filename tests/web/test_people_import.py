@@ -215,3 +215,40 @@ def test_roles_come_with_the_file_when_it_has_the_column(published_seed, small_o
     actions.import_directory(ada, with_roles(eva="people", ada="admin;people").encode(),
                              dry_run=False)
     assert User.objects.get(pk=eva.pk).has_role("people")
+
+
+def test_the_file_carries_names_department_track_and_roles(published_seed):
+    """The same as SCIM brings: a person the file adds is ready to join a cycle."""
+    sheet = ("email,given_name,family_name,department,family,track,level,roles\n"
+             "nia@example.com,Nia,Okafor,Research,ML and Edge ML Engineer Craft,"
+             "all;edge-ml-engineer,Level 4,editor\n")
+    import_csv(sheet)
+    nia = User.objects.get(email="nia@example.com")
+    assert (nia.name, nia.given_name, nia.family_name, nia.department) == (
+        "Nia Okafor", "Nia", "Okafor", "Research")
+    assert (nia.family_slug, nia.track_slugs, nia.level_slug) == (
+        "ml-and-edge-ml-engineer-craft", ["all", "edge-ml-engineer"], "level-4")
+    assert nia.role_names() == {"engineer", "editor"}
+    assert import_csv(sheet).unchanged == ["nia@example.com"]
+    exported = export_csv(User.objects.all())
+    assert "nia@example.com,Nia Okafor,Nia,Okafor,Research," in exported
+    assert import_csv(exported).unchanged == ["nia@example.com"]
+
+    # A file without those columns leaves them as they are.
+    import_csv("email,name\nnia@example.com,Nia Okafor\n")
+    nia.refresh_from_db()
+    assert (nia.given_name, nia.department) == ("Nia", "Research")
+
+
+def test_an_unknown_family_or_level_names_its_line_and_column(published_seed):
+    assert problems_of("email,given_name,family,level\n"
+                       "ok@example.com,Ok,ml-and-edge-ml-engineer-craft,Level 4\n"
+                       "a@example.com,A,Plumbing,\n"
+                       "b@example.com,B,ml-and-edge-ml-engineer-craft,Level 9\n") == [
+        "line 3, family: no family 'Plumbing' in the published framework (known: "
+        "ml-and-edge-ml-engineer-craft)",
+        "line 4, level: no level 'Level 9' in ML and Edge ML Engineer Craft (known: level-5, "
+        "level-4, level-3, level-2, level-1)"]
+    assert not User.objects.exists()  # the good line is not imported either
+    assert problems_of("email,name,track,tracks\nx@example.com,X,all,all\n") == [
+        "line 1, tracks: the column is there twice"]

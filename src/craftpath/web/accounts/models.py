@@ -65,10 +65,11 @@ class User(AbstractBaseUser):
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200)
     # As the identity provider or the directory file gives them (SCIM name.givenName and
-    # name.familyName); `name` is what is shown, made from these when none is given.
-    given_name = models.CharField(max_length=100, blank=True, default="")
-    family_name = models.CharField(max_length=100, blank=True, default="")
-    department = models.CharField(max_length=200, blank=True, default="")
+    # name.familyName); `name` is what is shown, made from these when none is given. The
+    # database's own default too, for rows written by code that predates them (migrations).
+    given_name = models.CharField(max_length=100, blank=True, default="", db_default="")
+    family_name = models.CharField(max_length=100, blank=True, default="", db_default="")
+    department = models.CharField(max_length=200, blank=True, default="", db_default="")
     is_active = models.BooleanField(default=True)
     # False while the address was last set by someone else and the person has not signed in
     # since: a reset link or an invitation sent to it would hand the account to whoever set

@@ -190,9 +190,13 @@ def _set(change: UserChange, path: str, value) -> None:
     elif key.startswith(f"{CRAFTPATH}:".lower()) and key.removeprefix(
             f"{CRAFTPATH}:".lower()) in FRAMEWORK_ATTRIBUTES:
         attribute = key.removeprefix(f"{CRAFTPATH}:".lower())
-        if isinstance(value, list) and attribute == "track":
-            value = SEPARATOR.join(_text(item, attribute) for item in value)
-        change.framework[FRAMEWORK_ATTRIBUTES[attribute]] = _text(value, attribute)
+        if attribute == "track":  # the action takes a list of tracks
+            items = value if isinstance(value, list) else [value]
+            value = [part.strip() for item in items
+                     for part in _text(item, attribute).split(SEPARATOR) if part.strip()]
+        else:
+            value = _text(value, attribute)
+        change.framework[FRAMEWORK_ATTRIBUTES[attribute]] = value
     elif key == CRAFTPATH.lower():
         if not isinstance(value, dict):
             raise invalid(f"{CRAFTPATH} must be an object")
@@ -298,7 +302,8 @@ def scim_error(error: ActionError) -> ScimError:
     if isinstance(error, NotFound):
         return ScimError(404, error.message)
     if isinstance(error, Refused):
-        return ScimError(403, error.message)
+        attribute = ATTRIBUTES.get(error.field or "", error.field)
+        return ScimError(403, f"{attribute}: {error.message}" if attribute else error.message)
     problems = error.problems or [{"field": error.field or "", "detail": error.message}]
     first = problems[0]
     attribute = ATTRIBUTES.get(first["field"], first["field"])
