@@ -4,8 +4,9 @@ asks (the admin site, the API, SCIM, the command line), and the reads of someone
 Changes are given as a dict of what the door was sent, by the API's field names:
 email, name, given_name, family_name, department, manager_id (or manager_email), team_ids,
 family, tracks, level, level_since, active, external_id. A name made of given and family names
-follows them (when none is given, or the stored one was made so). Only values that differ from what is stored count as changes, so a form
-that sends every field back asks only the rules of what it changes.
+follows them (when none is given, or the stored one was made so). Only values that differ
+from what is stored count as changes, so a form that sends every field back asks only the
+rules of what it changes.
 
 Who is recorded: role and manager changes are recorded by audit/signals.py as the rows
 change (so a change made in `manage shell` is on the record too); each action names its
@@ -291,8 +292,9 @@ def _plan(viewer, person: User, changes: dict, creating: bool) -> _Plan:
                                        _external_length(), problems, required=False)
     _refuse_invalid(problems)
     names = {"email": "email", "name": "name", "given_name": "given_name",
-             "family_name": "family_name", "department": "department", "family_slug": "family", "track_slugs": "tracks",
-             "level_slug": "level", "level_since": "level_since", "is_active": "active"}
+             "family_name": "family_name", "department": "department", "family_slug": "family",
+             "track_slugs": "tracks", "level_slug": "level", "level_since": "level_since",
+             "is_active": "active"}
     plan.changed = [names[key] for key in plan.values]
     if plan.manager_set:
         plan.changed.append("manager")
