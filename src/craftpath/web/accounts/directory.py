@@ -4,9 +4,9 @@ Columns: email, name, given_name, family_name, department, manager_email, team, 
 tracks (or track), level, level_since, roles. Several teams, tracks or roles go in one cell
 separated by ";". A row without a name takes it from the given and family names. Without the
 given_name, family_name or department column, nobody's is changed. Roles are optional: without
-the column nobody's roles change; with it, a person's roles become the cell's (engineer always, manager
-for whoever has reports), under set_roles' rules when imported from the app. Levels are
-accepted by slug, code, number or name ("level-3", "Level 3", "3", "Senior"); tracks and
+the column nobody's roles change; with it, a person's roles become the cell's (engineer
+always, manager for whoever has reports), under set_roles' rules when imported from the app.
+Levels are accepted by slug, code, number or name ("level-3", "Level 3", "3", "Senior"); tracks and
 families by slug or name; each is checked against the active framework version and stored as
 its slug.
 
