@@ -15,7 +15,9 @@ whole answer: the action, the recusals, the template):
 - the calibration view (/promotions/committees/<id>/) for the chair (every case) and for a
   member who is a line manager (minus their recusals), --requests times each;
 - a decision (actions.decide) for every case, each timed, with an effective date of today;
-- the effective-date job (actions.apply_due_decisions) over those decisions, once.
+- the effective-date job (actions.apply_due_decisions) over those decisions, once: each
+  nominated person has an open check-in (started untimed before the decisions), which the job
+  carries to the new level's statements.
 
 PostgreSQL is a throwaway cluster started like the test suite's (tests/postgres.py, fsync off)
 and deleted afterwards.
@@ -112,6 +114,15 @@ def worker(args) -> None:
             assert answer.status_code == 200
         pages[name] = {**figures(latencies), "bytes": len(answer.content)}
 
+    from django.db.models import F
+
+    from craftpath.web.checkins import loop
+    from craftpath.web.checkins.models import CheckIn
+
+    for person in User.objects.filter(promotion_cases__round=promotion_round).exclude(
+            pk__in=CheckIn.objects.filter(closed_at=None).values("person_id")):
+        loop.start(person, include_next=True)
+
     chair = User.objects.get(pk=pia.pk)
     deciding = []
     for case in Case.objects.filter(round=promotion_round).order_by("pk").values("pk",
@@ -124,11 +135,14 @@ def worker(args) -> None:
     started = time.perf_counter()
     applied = actions.apply_due_decisions(OPERATOR, today)
     job = time.perf_counter() - started
+    carried = CheckIn.objects.filter(  # open, and at the level their case was for
+        closed_at=None, person__promotion_cases__round=promotion_round,
+        person__promotion_cases__target_level_slug=F("level_slug")).count()
 
     print(json.dumps({
         "people": User.objects.count(), "cases": len(nominating), "open_round": round(opened, 3),
         "nominate": figures(nominating), "calibration": pages, "decide": figures(deciding),
-        "job": round(job, 2), "applied": applied}))
+        "job": round(job, 2), "applied": applied, "carried": carried}))
 
 
 def run_one(database: str, args) -> None:
@@ -164,8 +178,8 @@ def run_one(database: str, args) -> None:
                       f"ms  ({page['n']} requests, {page['bytes']} bytes)")
             d = facts["decide"]
             print(f"  decide: p50 {d['p50']} ms  p95 {d['p95']} ms  ({d['n']} decisions)")
-            print(f"  effective-date job: {facts['applied']} levels changed in "
-                  f"{facts['job']:.2f} s")
+            print(f"  effective-date job: {facts['applied']} levels changed and "
+                  f"{facts['carried']} open check-ins carried in {facts['job']:.2f} s")
         finally:
             if cluster is not None:
                 cluster.stop()

@@ -296,10 +296,14 @@ RULES.update({
     # Only the person writes their statement; only the committee votes and its chair decides.
     "promotions/cases/<int:pk>/statement/": Rule(roles(
         ALL, (302, 404, 404), (302, 403, 404), (302, 403, 403), (302, 404, 404)), "post"),
+    # Only the person chooses the peer feedback the committee reads (an empty post: none).
+    "promotions/cases/<int:pk>/feedback/": Rule(roles(
+        ALL, (302, 404, 404), (302, 403, 404), (302, 403, 403), (302, 404, 404)), "post"),
     "promotions/cases/<int:pk>/vote/": Rule(CASE_POST, "post"),
     "promotions/cases/<int:pk>/decide/": Rule(CASE_POST),
     "promotions/committees/<int:pk>/": Rule(roles(302, 404, 404, 200, 404)),
     "promotions/decisions.csv": PEOPLE_TEAM_PAGE,
+    "promotions/decisions.xlsx": PEOPLE_TEAM_PAGE,
     "promotions/figures/": PEOPLE_TEAM_PAGE,
 })
 # django-axes' records of sign-in attempts: admins read them, nobody adds or edits them.
@@ -384,6 +388,7 @@ RULES.update({
     "api/v1/promotions/cases": API_SIGNED_IN,
     "api/v1/promotions/cases/<int:pk>": Rule(API_VIEW_PROGRESS),
     "api/v1/promotions/cases/<int:pk>/statement": WRITE_ONLY,
+    "api/v1/promotions/cases/<int:pk>/feedback": WRITE_ONLY,
     "api/v1/promotions/cases/<int:pk>/votes": Rule(roles(
         API_ALL, (403, 404, 404), (403, 403, 404), (403, 200, 200), (403, 404, 404))),
     "api/v1/promotions/cases/<int:pk>/vote": WRITE_ONLY,
@@ -479,6 +484,9 @@ API_WRITES = {
     "PUT api/v1/promotions/cases/<int:pk>/statement": Rule(
         roles(API_ALL, (200, 404, 404), (200, 403, 404), (200, 403, 403), (200, 404, 404)),
         "put", body={"person_statement": "x"}),
+    "PUT api/v1/promotions/cases/<int:pk>/feedback": Rule(
+        roles(API_ALL, (200, 404, 404), (200, 403, 404), (200, 403, 403), (200, 404, 404)),
+        "put", body={"feedback_ids": []}),
     "PUT api/v1/promotions/cases/<int:pk>/vote": Rule(
         roles(API_ALL, (403, 404, 404), (403, 403, 404), (403, 403, 403), (403, 404, 404)),
         "put", body={"choice": "promote"}),

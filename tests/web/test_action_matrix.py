@@ -63,6 +63,8 @@ EXPECTED = {
     # admin): an admin cannot make an account on their own mailbox people team.
     "give the people-team role": _row("refused", "refused", "refused", "refused", "refused",
                                       "refused", "refused", "out"),
+    "export the promotion decisions": _row("refused", "refused", "refused", "yes", "refused",
+                                           "refused", "refused", "out"),
 }
 
 
@@ -191,6 +193,9 @@ def _doors(action: str, world: dict, role: str, run=_undone) -> dict[str, str]:
             f"/api/v1/checkins/{checkin.pk}/ratings/{statement}", {"value": "Meets"},
             if_match='"0"'))
         return {"page": _page_outcome(page), "api write": _api_outcome(put)}
+    if action == "export the promotion decisions":  # the CSV and the XLSX: one action
+        return {f"page {fmt}": _page_outcome(_page(world, role).get(
+            f"/promotions/decisions.{fmt}")) for fmt in ("csv", "xlsx")}
     if action in PEOPLE_CHANGES:
         return _people_change_doors(action, world, role, run)
     raise AssertionError(action)

@@ -250,6 +250,60 @@ def _decide(world, name="oto", **kwargs):
     return actions.decide(who(world, name), world["case"], **args)
 
 
+def given_feedback(world, colleague, person="ian", state="submitted"):
+    """A colleague's answered feedback request on the person's latest check-in."""
+    from craftpath.web.checkins.models import CheckIn, FeedbackRequest
+
+    checkin = CheckIn.objects.filter(person_id=world[person]).order_by("-pk").first()
+    statement = checkin.entries.order_by("pk").first().statement_id
+    return FeedbackRequest.objects.create(
+        checkin=checkin, colleague_id=world[colleague], statement_ids=[statement],
+        state=state, answers={statement: {"comment": f"{colleague}: unblocked our release.",
+                                          "evidence": []}}, answered_at=timezone.now())
+
+
+def test_the_person_chooses_which_peer_feedback_the_committee_reads(world):
+    chosen, kept_back = given_feedback(world, "eva"), given_feedback(world, "sol")
+    assert actions.read_case(who(world, "oto"), world["case"]).feedback == []
+    mine = actions.read_case(who(world, "ian"), world["case"])
+    assert {r.pk for r in mine.shareable} == {chosen.pk, kept_back.pk}
+    assert actions.read_case(who(world, "oto"), world["case"]).shareable is None
+    case = actions.share_feedback(who(world, "ian"), world["case"], [str(chosen.pk)])
+    assert case.revision == 1
+    assert [r.pk for r in actions.read_case(who(world, "oto"), world["case"]).feedback] == [
+        chosen.pk]
+    assert [r.pk for r in actions.read_case(who(world, "leo"), world["case"]).feedback] == [
+        chosen.pk]
+    assert AuditEntry.objects.filter(subject_pk=world["ian"],
+                                     detail="person's shared peer feedback (1 answers)").exists()
+    with pytest.raises(Stale):  # the chair's page was read before the feedback was shared
+        _decide(world)
+    actions.share_feedback(who(world, "ian"), world["case"], [])
+    assert actions.read_case(who(world, "oto"), world["case"]).feedback == []
+
+
+def test_only_the_person_shares_and_only_their_own_answered_feedback(world):
+    asked = given_feedback(world, "eva", state="requested")
+    open_and_closed(who(world, "sol"))
+    others = given_feedback(world, "eva", person="sol")
+    given = given_feedback(world, "zed")
+    before = stored(world)
+    for name in ("leo", "oto", "pia"):
+        with pytest.raises(Refused):
+            actions.share_feedback(who(world, name), world["case"], [given.pk])
+    for bad in ([asked.pk], [others.pk], ["x"], [given.pk, 10**9]):
+        with pytest.raises(Invalid) as refused:
+            actions.share_feedback(who(world, "ian"), world["case"], bad)
+        assert refused.value.field == "feedback"
+    with pytest.raises(NotFound):
+        actions.share_feedback(who(world, "zed"), world["case"], [given.pk])
+    assert stored(world) == before
+    assert not Case.objects.get(pk=world["case"]).shared_feedback.exists()
+    _decide(world)
+    with pytest.raises(Refused, match="decided"):
+        actions.share_feedback(who(world, "ian"), world["case"], [given.pk])
+
+
 def test_a_decision_needs_reasons(world):
     before = stored(world)
     with pytest.raises(Invalid) as refused:
@@ -331,6 +385,68 @@ def test_the_level_changes_on_the_effective_date_once(world):
         actions.level_history(who(world, "zed"), world["ian"])
 
 
+def test_the_open_checkin_moves_to_the_new_levels_statements_with_its_ratings(world):
+    from craftpath.web.checkins import loop
+    from craftpath.web.checkins import scope as scopes
+    from craftpath.web.checkins.models import CheckIn, Evidence
+
+    checkin = CheckIn.objects.get(person_id=world["ian"], closed_at=None)
+    assert (checkin.level_slug, checkin.next_level_slug) == ("level-4", "level-3")
+    items = scopes.of_checkin(checkin).items
+    upper = [i.statement.id for i in items if i.level.slug == "level-3"]
+    lower = {i.statement.id for i in items if i.level.slug == "level-4"} - set(upper)
+    rated = checkin.entries.get(statement_id=upper[0])
+    loop.save_voice(checkin, "self", upper[0], value="Meets", reason="", comment="kept",
+                    revision=rated.self_revision)
+    cited = Evidence.objects.create(owner_id=world["ian"], title="Edge rollout notes")
+    rated.evidence.add(cited)
+    version = checkin.version_id
+    _decide(world)
+    assert actions.apply_due_decisions(OPERATOR) == 1
+    checkin.refresh_from_db()
+    assert (checkin.level_slug, checkin.version_id) == ("level-3", version)
+    assert checkin.next_level_slug not in ("level-3", "level-4")
+    carried = checkin.entries.get(statement_id=upper[0])
+    assert (carried.self_value, carried.self_comment) == ("Meets", "kept")
+    assert list(carried.evidence.all()) == [cited]
+    assert lower and not checkin.entries.filter(statement_id__in=lower).exists()
+    assert set(checkin.entries.values_list("statement_id", flat=True)) == {
+        i.statement.id for i in scopes.of_checkin(checkin).items}
+    assert AuditEntry.objects.filter(subject_pk=world["ian"], target=f"check-in {checkin.pk}",
+                                     detail__startswith="moved from level-4 to level-3").exists()
+    told = Notification.objects.get(recipient_id=world["ian"], kind=Kind.LEVEL_CHANGED)
+    assert "open check-in now shows your new level" in told.body
+
+
+def test_a_checkin_that_cannot_move_stays_and_the_trail_says_why(world):
+    from craftpath.web.checkins.models import CheckIn
+
+    Case.objects.filter(pk=world["case"]).update(target_level_slug="level-9")
+    _decide(world)
+    assert actions.apply_due_decisions(OPERATOR) == 1  # the level changes all the same
+    checkin = CheckIn.objects.get(person_id=world["ian"], closed_at=None)
+    assert checkin.level_slug == "level-4"
+    assert AuditEntry.objects.filter(target=f"check-in {checkin.pk}",
+                                     detail__startswith="not moved to level-9").exists()
+
+
+def test_a_level_set_by_hand_or_by_the_directory_is_kept_in_the_history_too(world):
+    from craftpath.web.actions import people
+
+    people.update_person(who(world, "ada"), world["eva"],
+                         {"level": "level-3", "level_since": date(2026, 1, 5)})
+    people.update_person(who(world, "ada"), world["eva"], {"name": "Eva Again"})  # no level
+    people.import_directory(who(world, "ada"), (
+        "email,name,manager_email,team,family,tracks,level,level_since\n"
+        f"sol@example.com,Sol,oto@example.com,,{FAMILY},all,level-3,\n"), dry_run=False)
+    kept = [(h.person_id, h.from_level_slug, h.to_level_slug, h.effective_date, h.case_id)
+            for h in LevelHistory.objects.order_by("pk")]
+    assert kept == [(world["eva"], "level-4", "level-3", date(2026, 1, 5), None),
+                    (world["sol"], "level-4", "level-3", timezone.localdate(), None)]
+    assert [h.to_level_slug for h in actions.level_history(who(world, "leo"),
+                                                           world["eva"])] == ["level-3"]
+
+
 def test_not_yet_changes_no_level(world):
     _decide(world, outcome="not_yet")
     assert actions.apply_due_decisions(OPERATOR) == 0
@@ -344,6 +460,27 @@ def test_only_the_people_team_runs_the_job_by_hand(world):
         actions.apply_due_decisions(who(world, "oto"))
     assert stored(world) == before
     assert actions.apply_due_decisions(who(world, "pia")) == 1
+
+
+def test_managers_who_nominated_nobody_are_reminded_before_the_nominations_deadline(world):
+    key = f"promotion-{world['round']}-nominate-{SOON}"
+    assert actions.remind_due(OPERATOR, SOON - timedelta(days=4)) == 0  # not yet
+    assert actions.remind_due(OPERATOR, SOON - timedelta(days=2)) == 2
+    reminded = Notification.objects.filter(kind=Kind.DEADLINE_APPROACHING, key=key)
+    # Leo nominated Ian; Mia (above Leo) and Oto (above Sol) nominated nobody.
+    assert {n.recipient_id for n in reminded} == {world["mia"], world["oto"]}
+    assert reminded.first().link == f"/promotions/rounds/{world['round']}/nominate/"
+    assert actions.remind_due(OPERATOR, SOON - timedelta(days=1)) == 0  # once per deadline
+    with pytest.raises(Refused):
+        actions.remind_due(who(world, "leo"), SOON)
+
+
+def test_a_manager_whose_reports_are_all_nominated_is_not_reminded(world):
+    Round.objects.filter(pk=world["round"]).update(self_nomination=True)
+    actions.nominate(who(world, "sol"), world["round"], world["sol"], "level-3", "Mine.")
+    actions.remind_due(OPERATOR, SOON)
+    reminded = Notification.objects.filter(key=f"promotion-{world['round']}-nominate-{SOON}")
+    assert {n.recipient_id for n in reminded} == {world["mia"]}
 
 
 # --- rounds, committees, export ---------------------------------------------------------------
@@ -400,6 +537,29 @@ def test_the_decisions_export_has_no_reasons_and_defuses_formulas(world):
     assert "'=HYPERLINK(1)" in lines[1] and "Consistently" not in text
 
 
+def test_the_decisions_xlsx_has_the_csvs_rows_with_dates_as_dates_and_text_as_text(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    User.objects.filter(pk=world["ian"]).update(name="=HYPERLINK(1)")
+    _decide(world)
+    body = actions.export_decisions(who(world, "pia"), "xlsx")
+    sheet = load_workbook(io.BytesIO(body)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert tuple(rows[0]) == actions.EXPORT_COLUMNS and len(rows) == 2
+    values = dict(zip(rows[0], rows[1], strict=True))
+    assert values["email"] == "ian@example.com" and values["name"] == "'=HYPERLINK(1)"
+    assert values["effective_date"].date() == timezone.localdate()
+    assert values["decision"] == "promote" and values["applied"] == "no"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert "Consistently" not in str(rows)
+    assert AuditEntry.objects.filter(target="promotion decisions",
+                                     detail="decisions XLSX (1 rows)").exists()
+    with pytest.raises(NotFound):
+        actions.export_decisions(who(world, "pia"), "ods")
+
+
 def test_closing_a_round_stops_nominations(world):
     actions.close_round(who(world, "pia"), world["round"])
     with pytest.raises(Refused, match="closed"):
@@ -435,6 +595,46 @@ def test_promotion_rates_withhold_small_groups_and_the_part_that_would_give_them
     assert guarded[(FAMILY, "level-1")].withheld and guarded[(FAMILY, "level-3")].withheld
     assert guarded[(FAMILY, "level-3")].rate is None and guarded[(FAMILY, "level-3")].decided == 0
     assert not guarded[(FAMILY,)].withheld and guarded[(FAMILY,)].decided == 5
+
+
+def test_promotion_rates_by_a_consented_attribute_leave_small_groups_out_by_name(world):
+    from craftpath.web.insights.models import PersonAttribute
+    from craftpath.web.promotions import figures
+
+    Case.objects.filter(pk=world["case"]).delete()
+    for name, outcome in (("ian", "promote"), ("eva", "promote"), ("sol", "not_yet"),
+                          ("zed", "decline"), ("leo", "promote")):
+        _decided(world, name, "level-3", outcome)
+    for name, value in (("ian", "Woman"), ("eva", "woman "), ("sol", " Woman"), ("zed", "Man")):
+        PersonAttribute.objects.create(person_id=world[name], kind="gender", value=value)
+    rows = figures.rates(by="attribute", attribute="gender", minimum=2)
+    # Zed alone says Man, Leo recorded nothing: both under 2, left out, names and all.
+    assert [(r.label, r.decided, r.promoted, r.withheld) for r in rows] == [
+        ("Everyone", 5, 3, False), ("Woman", 3, 2, False)]
+    assert rows[1].rate.value == 2 / 3 and rows[1].rate.low < rows[1].rate.value
+    assert [r.label for r in figures.rates(by="attribute", attribute="location",
+                                           minimum=2)] == ["Everyone", "(not recorded)"]
+
+
+def test_time_in_level_now_per_family_and_level_keeps_the_minimum(world):
+    from craftpath.web.promotions import figures
+
+    today = timezone.localdate()
+    User.objects.filter(pk__in=[world[n] for n in ("eva", "sol")]).update(
+        level_since=today - timedelta(days=100))
+    rows = {r.key: r for r in figures.time_in_level(minimum=1, today=today)}
+    level_four = rows[(FAMILY, "level-4")]
+    assert level_four.people == 3 and level_four.median_days == 100  # Ian, Eva and Sol
+    assert rows[()].people == 3
+    hidden = {r.key: r for r in figures.time_in_level(minimum=4, today=today)}
+    assert hidden[()].withheld and hidden[()].median_days is None and hidden[()].people == 0
+    shown = actions.time_in_level_figures(who(world, "pia"), "team")
+    assert shown and shown[0].label == "Everyone"
+    with pytest.raises(Refused):
+        actions.time_in_level_figures(who(world, "leo"))
+    with pytest.raises(Invalid) as refused:
+        actions.promotion_figures(who(world, "pia"), "attribute", "shoe size")
+    assert refused.value.field == "attribute"
 
 
 def test_promotion_figures_are_the_people_teams(world):

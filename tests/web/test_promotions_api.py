@@ -14,7 +14,7 @@ from craftpath.web.promotions.models import Case, Committee, Decision, Round, Vo
 
 from .api_helpers import token_client
 from .conftest import FAMILY, built_once_per_module
-from .test_promotions_actions import build_world
+from .test_promotions_actions import build_world, given_feedback
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +125,20 @@ def test_a_read_token_cannot_vote_and_the_calibration_view_leaves_out_recusals(w
     assert [c["id"] for c in api(world, "sol").get(
         f"/api/v1/promotions/committees/{committee.pk}/cases").json()["items"]] == [
         world["case"]]
+
+
+def test_the_person_shares_peer_feedback_and_the_committee_reads_it(world):
+    request = given_feedback(world, "eva")
+    url = f"/api/v1/promotions/cases/{world['case']}"
+    assert api(world, "oto", "read").get(url).json()["shared_feedback"] == []
+    refused = api(world, "leo").put(f"{url}/feedback", {"feedback_ids": [request.pk]})
+    assert refused.status_code == 403
+    wrong = api(world, "ian").put(f"{url}/feedback", {"feedback_ids": [10**9]})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "feedback"
+    shared = api(world, "ian").put(f"{url}/feedback", {"feedback_ids": [request.pk]})
+    assert shared.status_code == 200 and shared["ETag"] == '"1"'
+    seen = api(world, "oto", "read").get(url).json()["shared_feedback"]
+    assert [(f["id"], f["colleague_id"]) for f in seen] == [(request.pk, world["eva"])]
+    assert "unblocked our release" in str(seen[0]["answers"])
+    assert api(world, "ian", "read").put(f"{url}/feedback",
+                                         {"feedback_ids": []}).status_code == 403

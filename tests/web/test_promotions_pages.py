@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from craftpath.web.accounts.models import User
@@ -14,7 +15,7 @@ from craftpath.web.actions import promotions as actions
 from craftpath.web.promotions.models import Case, Committee, Decision, Round
 
 from .conftest import FAMILY, built_once_per_module
-from .test_promotions_actions import SOON, build_world
+from .test_promotions_actions import SOON, build_world, given_feedback
 
 
 @pytest.fixture(scope="module")
@@ -136,12 +137,33 @@ def test_the_packet_is_one_click_from_the_case(world, client):
     assert answer.status_code == 200 and "# Promotion packet: Ian" in answer.content.decode()
 
 
+def test_the_person_shares_peer_feedback_and_the_chair_reads_it(world, client):
+    request = given_feedback(world, "eva")
+    own = signed_in(client, world, "ian").get(f"/promotions/cases/{world['case']}/")
+    assert f'name="feedback" value="{request.pk}"' in own.content.decode()
+    chair_page = signed_in(Client(), world, "oto").get(f"/promotions/cases/{world['case']}/")
+    assert "unblocked our release" not in chair_page.content.decode()
+    shared = signed_in(client, world, "ian").post(f"/promotions/cases/{world['case']}/feedback/",
+                                                  {"feedback": [request.pk]})
+    assert shared.status_code == 302
+    chair_page = signed_in(Client(), world, "oto").get(f"/promotions/cases/{world['case']}/")
+    assert "eva: unblocked our release." in chair_page.content.decode()
+    assert 'name="feedback"' not in chair_page.content.decode()
+    wrong = signed_in(client, world, "ian").post(f"/promotions/cases/{world['case']}/feedback/",
+                                                 {"feedback": ["nine"]})
+    assert wrong.status_code == 422 and 'href="#f-feedback"' in wrong.content.decode()
+
+
 def test_the_decisions_export_is_the_people_teams(world, client):
     actions.decide(User.objects.get(pk=world["oto"]), world["case"], "promote", "Ready.",
                    timezone.localdate(), 0)
     answer = signed_in(client, world, "pia").get("/promotions/decisions.csv")
     assert answer.status_code == 200 and "ian@example.com" in answer.content.decode()
     assert signed_in(client, world, "leo").get("/promotions/decisions.csv").status_code == 403
+    workbook = signed_in(client, world, "pia").get("/promotions/decisions.xlsx")
+    assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    assert "promotion-decisions.xlsx" in workbook["Content-Disposition"]
+    assert signed_in(client, world, "leo").get("/promotions/decisions.xlsx").status_code == 403
 
 
 def test_the_figures_page_groups_by_level_or_team_and_refuses_anything_else(world, client):
@@ -152,4 +174,25 @@ def test_the_figures_page_groups_by_level_or_team_and_refuses_anything_else(worl
     assert "Everyone" in page and "withheld" in page  # one decided case: under the minimum
     assert client.get("/promotions/figures/?by=team").status_code == 200
     assert client.get("/promotions/figures/?by=planet").status_code == 400
+    by_attribute = client.get("/promotions/figures/?by=attribute&attribute=location")
+    assert by_attribute.status_code == 200
+    assert by_attribute.content.decode().count("<h2>Time in level now</h2>") == 1
+    assert client.get("/promotions/figures/?by=attribute&attribute=shoes").status_code == 400
     assert signed_in(client, world, "leo").get("/promotions/figures/").status_code == 403
+
+
+def test_the_persons_page_shows_their_level_history_to_whoever_sees_their_progress(world,
+                                                                                   client):
+    from craftpath.web.actions import OPERATOR
+
+    actions.decide(User.objects.get(pk=world["oto"]), world["case"], "promote", "Ready.",
+                   timezone.localdate(), 0)
+    actions.apply_due_decisions(OPERATOR)
+    page = signed_in(client, world, "leo").get(f"/people/{world['ian']}/").content.decode()
+    assert "Level history" in page and f'/promotions/cases/{world["case"]}/' in page
+    history = page[page.index("Level history"):]
+    assert "level-4 →" not in history and "→ level-3" not in history  # the framework's names
+    people = signed_in(Client(), world, "pia").get("/people/").content.decode()
+    assert timezone.localdate().strftime("%-d %b %Y") in people  # "in level since" today
+    admin = signed_in(Client(), world, "ada").get(f"/people/{world['ian']}/")
+    assert admin.status_code == 200 and "Level history" not in admin.content.decode()

@@ -160,7 +160,7 @@ def test_a_users_groups_bring_roles_too(raw, small_org):
 
 
 def test_only_a_token_of_someone_holding_the_people_team_role_brings_it(raw, small_org):
-    """Decision 0047: the token acts as its owner, who must hold the role to give it."""
+    """Decision 0048: the token acts as its owner, who must hold the role to give it."""
     ian = small_org.ian
     answer = raw.post("/Groups", json={"schemas": ["urn:ietf:params:scim:schemas:core:2.0:"
                                                    "Group"], "displayName": "People Team",

@@ -671,6 +671,12 @@ def can_add_person_statement(viewer, case) -> bool:
     return signed_in(viewer) and case.person_id == viewer.pk
 
 
+def can_share_feedback_in_case(viewer, case) -> bool:
+    """Peer feedback goes to the person and their reviewers; only the person shows it to the
+    committee, choosing which answers."""
+    return signed_in(viewer) and case.person_id == viewer.pk
+
+
 def can_cast_vote(viewer, case, committee) -> bool:
     return _deciding_member(viewer, case, committee)
 

@@ -22,6 +22,7 @@ from craftpath.web import access
 from craftpath.web.actions import Invalid
 from craftpath.web.actions import notes as note_actions
 from craftpath.web.actions import people as people_actions
+from craftpath.web.actions import promotions as promotion_actions
 from craftpath.web.frameworks import publishing
 
 from . import browse, invitations, oidc
@@ -47,6 +48,25 @@ def _framework_words(person: User) -> dict:
     names = {track.slug: track.name for track in family.tracks}
     words["tracks"] = [names.get(slug, slug) for slug in person.track_slugs]
     return words
+
+
+def _level_history(viewer, person: User) -> list[dict]:
+    """The person's level changes, newest first, with the framework's names for the levels;
+    for whoever sees their progress (nobody else: the action refuses, and nothing shows)."""
+    if not access.can_read_level_history(viewer, person):
+        return []
+    changes = promotion_actions.level_history(viewer, person.pk)
+    version = publishing.active_version()
+    framework = publishing.framework_of(version) if version else None
+
+    def label(family_slug: str, slug: str) -> str:
+        family = framework.find_family(family_slug) if framework else None
+        level = family.find_level(slug) if family and slug else None
+        return level.label if level is not None else (slug or "none")
+
+    return [{"from": label(c.family_slug, c.from_level_slug),
+             "to": label(c.family_slug, c.to_level_slug), "date": c.effective_date,
+             "case_id": c.case_id} for c in reversed(changes)]
 
 
 # --- sign-in ----------------------------------------------------------------------------------
@@ -162,6 +182,7 @@ def person(request, pk: int):
         "note_form": NoteForm() if access.can_write_note_about(viewer, shown) else None,
         "is_me": shown.pk == viewer.pk,
         "sees_progress": access.can_view_progress(viewer, shown),
+        "level_history": _level_history(viewer, shown),
         # An invitation only for someone who cannot sign in yet (actions.people.invite).
         "can_invite": access.can_invite(viewer) and shown.is_active
         and not shown.can_sign_in(),

@@ -42,6 +42,7 @@ from craftpath.web.audit.models import Action
 from craftpath.web.ids import parse_id
 from craftpath.web.notifications.models import Kind
 from craftpath.web.notifications.notify import notify
+from craftpath.web.promotions.models import LevelHistory
 
 from .errors import Invalid, NotFound, Refused
 from .recording import OPERATOR, record, record_read
@@ -365,6 +366,7 @@ def _apply(viewer, person: User, plan: _Plan, creating: bool) -> dict[int, set[s
     """Save the plan; returns the teams the person joined or left ({their id: names})."""
     old_email = person.email
     old_teams = set() if creating else set(person.teams.values_list("name", flat=True))
+    old_level = {person.pk: person.level_slug}
     for name, value in plan.values.items():
         setattr(person, name, value)
     if plan.manager_set:
@@ -381,6 +383,8 @@ def _apply(viewer, person: User, plan: _Plan, creating: bool) -> dict[int, set[s
     if plan.team_ids is not None:
         person.teams.set(plan.team_ids)
         moved[person.pk] = old_teams ^ set(person.teams.values_list("name", flat=True))
+    if not creating:
+        _keep_level_history(old_level, [person])
     if plan.external_id is not None:
         ScimExternalId.objects.update_or_create(person=person,
                                                 defaults={"value": plan.external_id})
@@ -471,7 +475,7 @@ def follow_groups(viewer, moved: dict[int, set[str]]) -> None:
     teams bring is held by whoever is now in a team that brings it, and only by them. Only
     the roles of the teams that moved are touched: a role given by hand stays until a group
     that brings it is joined or left. The change is set_roles', under its rules: nobody's
-    own roles, and the people-team role only from someone who holds it (decision 0047)."""
+    own roles, and the people-team role only from someone who holds it (decision 0048)."""
     brings = role_groups()
     for pk, names in sorted(moved.items()):
         touched = {brings[name.lower()] for name in names if name.lower() in brings}
@@ -611,6 +615,19 @@ def invite_pending(viewer, result: Invited | None = None) -> Invited:
                   result)
 
 
+def _keep_level_history(before: dict[int, str], people) -> None:
+    """A level history row (without a case) for each of `people` whose level is no longer the
+    one in `before` (id → level): a level set in the directory, the admin site, the API or SCIM
+    is kept as a promotion's is, dated by the "in level since" given with it, else today."""
+    today = timezone.localdate()
+    LevelHistory.objects.bulk_create(
+        LevelHistory(person=person, family_slug=person.family_slug,
+                     from_level_slug=before[person.pk], to_level_slug=person.level_slug,
+                     effective_date=person.level_since or today)
+        for person in people
+        if person.pk in before and person.level_slug and before[person.pk] != person.level_slug)
+
+
 # --- the directory ------------------------------------------------------------------------------
 
 def import_directory(viewer, data, dry_run: bool, invite_added: bool = False):
@@ -618,12 +635,14 @@ def import_directory(viewer, data, dry_run: bool, invite_added: bool = False):
     anyone under the importer. Returns (report, Invited or None)."""
     if not _may(viewer, access.can_import_directory):
         raise Refused("Only admins import a directory.")
+    levels = dict(User.objects.values_list("pk", "level_slug")) if not dry_run else {}
     with trail.acting_as(_actor(viewer)):
         report = directory.import_csv(
             data, dry_run=dry_run, actor=_actor(viewer),
             actor_gives_people_role=_may(viewer, access.can_give_or_take_role,
                                          User(pk=-1), Role.PEOPLE))
         if report.applied:
+            _keep_level_history(levels, User.objects.filter(email__in=report.updated))
             changed = report.created + report.updated
             if changed:
                 record(viewer, Action.CHANGED, subjects=list(

@@ -24,8 +24,8 @@ from craftpath.web import access
 from craftpath.web.accounts.models import User
 from craftpath.web.audit.models import Action
 from craftpath.web.cells import defuse
-from craftpath.web.checkins import packet
-from craftpath.web.checkins.models import CheckIn
+from craftpath.web.checkins import loop, packet
+from craftpath.web.checkins.models import CheckIn, ClosedCheckInError, FeedbackRequest
 from craftpath.web.cycles.launch import audience_people
 from craftpath.web.cycles.models import Audience
 from craftpath.web.frameworks.publishing import active_version, framework_of
@@ -332,6 +332,38 @@ def add_person_statement(viewer, case_pk, text: str) -> Case:
     return case
 
 
+def share_feedback(viewer, case_pk, request_ids) -> Case:
+    """The peer feedback the person shows the committee in their case: exactly the answered
+    requests listed (none to share nothing), each one answered about one of their check-ins."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_pk).first() \
+            if str(case_pk).isdigit() else None
+        if case is None or not access.can_read_case(viewer, case, building.committee_of(case)):
+            raise NotFound("case")
+        if not access.can_share_feedback_in_case(viewer, case):
+            raise Refused("The person chooses which of their peer feedback the committee "
+                          "reads.")
+        if Decision.objects.filter(case=case).exists():
+            raise Refused("The case is decided; what it shows is kept as it was.")
+        wanted = {str(pk).strip() for pk in request_ids or () if str(pk).strip()}
+        if not all(pk.isdigit() for pk in wanted):
+            raise Invalid("Choose feedback from the list.", field="feedback")
+        found = list(_shareable_feedback(case).filter(pk__in=[int(pk) for pk in wanted]))
+        if len(found) != len(wanted):
+            raise Invalid("Only feedback colleagues gave on your own check-ins can be shared.",
+                          field="feedback")
+        case.shared_feedback.set(found)
+        Case.objects.filter(pk=case.pk).update(revision=F("revision") + 1)
+        case.refresh_from_db()
+        _record(viewer, case, f"person's shared peer feedback ({len(found)} answers)")
+    return case
+
+
+def _shareable_feedback(case: Case):
+    return FeedbackRequest.objects.filter(checkin__person_id=case.person_id,
+                                          state=FeedbackRequest.SUBMITTED)
+
+
 # --- reading a case ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -345,6 +377,8 @@ class CaseView:
     can_decide: bool
     can_write_statement: bool
     recused: list[User]  # committee members recused from it (for whoever may see votes)
+    feedback: list[FeedbackRequest]  # the peer feedback the person shared in the case
+    shareable: list[FeedbackRequest] | None  # what the person may share; None: not theirs to
 
 
 def _find_case(viewer, pk, lock: bool = False) -> tuple[Case, Committee | None]:
@@ -370,12 +404,17 @@ def read_case(viewer, pk) -> CaseView:
         votes = list(case.votes.select_related("member"))
         if committee is not None:
             recused = [m for m in committee.members.all() if access.is_recused(m, case)]
+    feedback = list(case.shared_feedback.select_related("colleague").order_by("answered_at"))
+    shareable = None
+    if decision is None and access.can_share_feedback_in_case(viewer, case):
+        shareable = list(_shareable_feedback(case).select_related("colleague")
+                         .order_by("-answered_at")[:100])
     record_read(viewer, case.person, f"promotion case {case.pk}")
     return CaseView(case, committee, decision, votes, my_vote,
                     decision is None and access.can_cast_vote(viewer, case, committee),
                     decision is None and access.can_decide_case(viewer, case, committee),
                     decision is None and access.can_add_person_statement(viewer, case),
-                    recused)
+                    recused, feedback, shareable)
 
 
 def case_packet(viewer, pk, fmt: str) -> tuple[Case, str | bytes]:
@@ -528,21 +567,42 @@ def calibration(viewer, committee_pk, sort: str = "name") -> Calibration:
 
 # --- group figures --------------------------------------------------------------------------
 
-def promotion_figures(viewer, by: str = "level") -> list:
-    """Promotion rates and time in level by family and target level, or by team, with the
-    insights minimum group size (promotions/figures.py)."""
+def promotion_figures(viewer, by: str = "level", attribute: str = "") -> list:
+    """Promotion rates and time in level at nomination, by family and target level, by team,
+    or by one consented attribute, with the insights minimum group size
+    (promotions/figures.py)."""
+    _check_figures(viewer, by, attribute)
+    rows = figures.rates(by=by, attribute=attribute or figures.ATTRIBUTES[0])
+    record(viewer, Action.VIEWED, target="promotion figures",
+           detail=f"by {by}{f' ({attribute})' if by == 'attribute' else ''}")
+    return rows
+
+
+def time_in_level_figures(viewer, by: str = "level", attribute: str = "") -> list:
+    """How long people have been in their level now, grouped as promotion_figures."""
+    _check_figures(viewer, by, attribute)
+    rows = figures.time_in_level(by=by, attribute=attribute or figures.ATTRIBUTES[0])
+    record(viewer, Action.VIEWED, target="time in level figures",
+           detail=f"by {by}{f' ({attribute})' if by == 'attribute' else ''}")
+    return rows
+
+
+def _check_figures(viewer, by: str, attribute: str) -> None:
     if not access.can_view_promotion_figures(viewer):
         raise Refused("Promotion figures are the people team's.")
     if by not in figures.BY:
         raise Invalid(f"“{by}” is not a grouping; one of {', '.join(figures.BY)}.", field="by")
-    rows = figures.rates(by=by)
-    record(viewer, Action.VIEWED, target="promotion figures", detail=f"by {by}")
-    return rows
+    if attribute and attribute not in figures.ATTRIBUTES:
+        raise Invalid(f"“{attribute}” is not an attribute; one of "
+                      f"{', '.join(figures.ATTRIBUTES)}.", field="attribute")
 
 
 # --- the effective-date job -------------------------------------------------------------------
 
-JOB_BATCH = 200  # decisions applied per transaction
+# Decisions applied per transaction. Each carries the person's open check-in, tens of
+# milliseconds apiece: small batches keep each transaction (on SQLite, the one write lock every
+# page's save waits for) to about a second.
+JOB_BATCH = 20
 
 
 def apply_due_decisions(viewer, today: date | None = None) -> int:
@@ -592,23 +652,76 @@ def _apply(viewer, decision_ids: list[int]) -> int:
         record(viewer, Action.CHANGED, target="promotion decisions", subjects=moved,
                detail=f"level changed from {before or 'none'} to {after}, effective "
                       f"{effective.isoformat()}")
+    moved = _carry_open_checkins(viewer, decisions)
+    for index, (recipient, title, body, link) in enumerate(told):
+        if recipient in moved:
+            told[index] = (recipient, title, f"{body} {moved[recipient]}", link)
     Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(applied_at=now)
     notify_each(Kind.LEVEL_CHANGED, told + managers, now=now)
     return len(decisions)
+
+
+def _carry_open_checkins(viewer, decisions: list[Decision]) -> dict[int, str]:
+    """Move each promoted person's open check-in to their new level's statements with the
+    carry a new framework version uses (checkins/loop.py, carry_to): ratings of the statements
+    both levels share are kept, what was submitted stays submitted. On the check-in's own
+    version when it has the level, else the active one; a check-in that cannot move stays as
+    it was, with the reason in the trail. Returns person id → what the person is told."""
+    targets = {d.case.person_id: d.case for d in decisions}
+    told = {}
+    active = active_version()
+    for checkin in CheckIn.objects.select_related("version", "person") \
+            .filter(person_id__in=targets, closed_at=None):
+        case = targets[checkin.person_id]
+        if checkin.family_slug != case.family_slug:
+            continue  # a check-in in another family (a track change) keeps its level
+        before = checkin.level_slug
+        problem = ""
+        for version in dict.fromkeys(v for v in (checkin.version, active) if v is not None):
+            try:
+                loop.carry_to(checkin, version, case.target_level_slug)
+            except (loop.LoopError, ClosedCheckInError) as refused:
+                problem = str(refused)
+            else:
+                problem = ""
+                break
+        target = f"check-in {checkin.pk}"
+        if problem:
+            record(viewer, Action.CHANGED, checkin.person, target=target,
+                   detail=f"not moved to {case.target_level_slug} (promotion case {case.pk}): "
+                          f"{problem}"[:300])
+            continue
+        record(viewer, Action.CHANGED, checkin.person, target=target,
+               detail=f"moved from {before} to {case.target_level_slug} (promotion case "
+                      f"{case.pk} took effect)")
+        told[checkin.person_id] = ("Your open check-in now shows your new level's "
+                                   "statements; the ratings of statements both levels share "
+                                   "are kept.")
+    return told
 
 
 REMIND_BEFORE_DAYS = 3
 
 
 def remind_due(viewer, today: date | None = None) -> int:
-    """Reminders before each deadline of an open round: the committee members before the
-    review deadline, the chairs before the decisions deadline (once per deadline, keyed)."""
+    """Reminders before each deadline of an open round: the managers who have nominated
+    nobody yet before the nominations deadline, the committee members before the review
+    deadline, the chairs before the decisions deadline (once per deadline, keyed)."""
     _allowed(access.can_send_promotion_reminders, viewer)
     today = today or timezone.localdate()
     told = 0
     for promotion_round in Round.objects.filter(closed_at=None):
-        for stage, label, due in promotion_round.deadlines()[1:]:
+        for stage, label, due in promotion_round.deadlines():
             if not 0 <= (due - today).days <= REMIND_BEFORE_DAYS:
+                continue
+            if stage == "nominate":
+                told += len(notify(
+                    Kind.DEADLINE_APPROACHING, _managers_yet_to_nominate(promotion_round),
+                    f"{label} for {promotion_round.name}: {due:%d %b %Y}",
+                    "You have not nominated anyone in this round yet. Nominate the people "
+                    "below you who are ready for their next level, if any are.",
+                    f"/promotions/rounds/{promotion_round.pk}/nominate/",
+                    key=f"promotion-{promotion_round.pk}-{stage}-{due}"))
                 continue
             for committee in promotion_round.committees.all():
                 people = [committee.chair_id] if stage == "decide" else \
@@ -621,27 +734,71 @@ def remind_due(viewer, today: date | None = None) -> int:
     return told
 
 
+def _managers_yet_to_nominate(promotion_round: Round) -> list[int]:
+    """The ids of the active managers of the round's audience who have nominated nobody in
+    it (the people someone else nominated, themselves included, leave their manager alone)."""
+    audience = audience_people(promotion_round).exclude(manager_id=None)
+    nominated = Case.objects.filter(round=promotion_round)
+    waiting = audience.exclude(pk__in=nominated.values("person_id"))
+    return list(User.objects.filter(is_active=True, pk__in=waiting.values("manager_id"))
+                .exclude(pk__in=nominated.exclude(nominator_id=None).values("nominator_id"))
+                .order_by("pk").values_list("pk", flat=True))
+
+
 # --- the decisions export ---------------------------------------------------------------------
 
 EXPORT_COLUMNS = ("round", "email", "name", "family", "from_level", "to_level", "decision",
                   "effective_date", "decided_at", "decided_by", "applied")
 
 
-def export_decisions(viewer) -> str:
-    """Every decision as CSV for the HR system (reasons and votes stay in craftpath)."""
+def export_decisions(viewer, fmt: str = "csv") -> str | bytes:
+    """Every decision for the HR system (reasons and votes stay in craftpath): CSV text, or an
+    XLSX workbook's bytes with `fmt="xlsx"` (the effective date a date cell; text stays text)."""
     if not access.can_export_decisions(viewer):
         raise Refused("The decisions export is the people team's.")
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound("format", "The decisions come as .csv or .xlsx.")
+    rows = Decision.objects.select_related("case", "case__round", "case__person", "decided_by") \
+        .order_by("case__round_id", "case__person__email")
+    table = [(d.case.round.name, d.case.person.email, d.case.person.name, d.case.family_slug,
+              d.case.from_level_slug, d.case.target_level_slug, d.outcome, d.effective_date,
+              d.decided_at.isoformat(timespec="seconds"),
+              d.decided_by.email if d.decided_by else "", "yes" if d.applied_at else "no")
+             for d in rows]
+    body = _decisions_xlsx(table) if fmt == "xlsx" else _decisions_csv(table)
+    record(viewer, Action.EXPORTED, target="promotion decisions",
+           detail=f"decisions {fmt.upper()} ({len(table)} rows)")
+    return body
+
+
+def _decisions_csv(table: list[tuple]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    rows = Decision.objects.select_related("case", "case__round", "case__person", "decided_by") \
-        .order_by("case__round_id", "case__person__email")
-    for d in rows:
-        writer.writerow([defuse(str(v)) for v in (
-            d.case.round.name, d.case.person.email, d.case.person.name, d.case.family_slug,
-            d.case.from_level_slug, d.case.target_level_slug, d.outcome,
-            d.effective_date.isoformat(), d.decided_at.isoformat(timespec="seconds"),
-            d.decided_by.email if d.decided_by else "", "yes" if d.applied_at else "no")])
-    record(viewer, Action.EXPORTED, target="promotion decisions",
-           detail=f"decisions CSV ({rows.count()} rows)")
+    for row in table:
+        writer.writerow([defuse(v.isoformat() if isinstance(v, date) else str(v))
+                         for v in row])
+    return out.getvalue()
+
+
+def _decisions_xlsx(table: list[tuple]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Decisions"
+    sheet.append(EXPORT_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table:
+        sheet.append([v if isinstance(v, date) else defuse(str(v)) for v in row])
+        for written in sheet[sheet.max_row]:
+            if isinstance(written.value, str):
+                written.data_type = "s"  # text stays text, never a formula
+            else:
+                written.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()

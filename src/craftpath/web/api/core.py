@@ -3,7 +3,8 @@ and the OpenAPI document's finishing touches."""
 
 from __future__ import annotations
 
-from functools import cache
+import copy
+from functools import cache, cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -41,8 +42,22 @@ class ObjectBodyParser(Parser):
 
 
 class CraftpathAPI(NinjaAPI):
-    def get_openapi_schema(self, *args, **kwargs):
-        schema = super().get_openapi_schema(*args, **kwargs)
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document, made once per process for each root path: making it takes seconds
+        (every schema of every route) and the routes do not change while the app runs. Each
+        caller gets its own copy, so none can change another's."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        if path_prefix not in self._documents:
+            self._documents[path_prefix] = self._make_document(path_prefix)
+        return copy.deepcopy(self._documents[path_prefix])
+
+    @cached_property
+    def _documents(self) -> dict:
+        return {}
+
+    def _make_document(self, path_prefix: str) -> dict:
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         # Error answers are problem documents; say so in the document, as they are served.
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():

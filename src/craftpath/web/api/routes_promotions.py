@@ -92,6 +92,13 @@ class DecisionOut(Schema):
     applied_at: datetime | None
 
 
+class SharedFeedbackOut(Schema):
+    id: int  # the feedback request's
+    colleague_id: int
+    answered_at: datetime | None
+    answers: dict  # statement id → {"comment", "evidence"}, as the colleague gave them
+
+
 class CaseOut(Schema):
     id: int
     round_id: int
@@ -107,6 +114,8 @@ class CaseOut(Schema):
     created_at: datetime
     revision: int
     decision: DecisionOut | None
+    # The peer feedback the person shared with the committee: on one case read, not in lists.
+    shared_feedback: list[SharedFeedbackOut] | None = None
 
 
 class CasesPage(Schema):
@@ -116,6 +125,10 @@ class CasesPage(Schema):
 
 class StatementIn(Schema):
     person_statement: str = Field(max_length=10000)
+
+
+class SharedFeedbackIn(Schema):
+    feedback_ids: list[int] = Field(max_length=100)  # [] shares none
 
 
 class VoteIn(Schema):
@@ -254,7 +267,22 @@ def _decision_of(case: Case) -> Decision | None:
             summary="One case: the statements, the snapshot it was assembled from, the decision")
 def get_case(request, pk: int):
     view = actions.read_case(caller(request), pk)
-    return with_etag(case_out(view.case, view.decision), view.case.revision)
+    return with_etag(case_view_out(view), view.case.revision)
+
+
+def case_view_out(view) -> dict:
+    return {**case_out(view.case, view.decision), "shared_feedback": [
+        {"id": r.pk, "colleague_id": r.colleague_id, "answered_at": r.answered_at,
+         "answers": r.answers} for r in view.feedback]}
+
+
+@router.put("/cases/{int:pk}/feedback", response=answers({200: CaseOut}),
+            summary="The peer feedback the person shares with the committee (theirs to choose)")
+def put_shared_feedback(request, pk: int, payload: SharedFeedbackIn):
+    viewer = caller(request, Scope.WRITE)
+    case = actions.share_feedback(viewer, pk, payload.feedback_ids)
+    view = actions.read_case(viewer, case.pk)
+    return with_etag(case_view_out(view), view.case.revision)
 
 
 @router.put("/cases/{int:pk}/statement", response=answers({200: CaseOut}),

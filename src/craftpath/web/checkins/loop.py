@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.db.models.signals import m2m_changed
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -363,10 +364,12 @@ def mark_suggested(checkin: CheckIn, cited: dict[str, list[dict]]) -> dict[str, 
 
 # --- carrying to a new framework version ------------------------------------------------------
 
-def carry_to(checkin: CheckIn, version) -> CheckIn:
-    """Move an open check-in to `version`, taking each rating along the statement mapping of
-    core.compare (kept and reworded statements keep their rating; a split statement's rating
-    goes to each part; merged ones keep the first rated). New statements start unrated.
+def carry_to(checkin: CheckIn, version, level_slug: str = "") -> CheckIn:
+    """Move an open check-in to `version` (and to `level_slug`, when a promotion takes effect),
+    taking each rating along the statement mapping of core.compare (kept and reworded
+    statements keep their rating; a split statement's rating goes to each part; merged ones
+    keep the first rated). New statements start unrated. Moved to a new level, a check-in that
+    also looked at the next level looks at the one above the new level.
 
     What a side submitted stays submitted: its ratings were given blind, and reopening it
     after both sides had submitted would let it be rewritten with the other side in view. A
@@ -378,13 +381,19 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
     old_framework, new_framework = framework_of(checkin.version), framework_of(version)
     old_family = old_framework.find_family(checkin.family_slug)
     new_family = new_framework.find_family(checkin.family_slug)
-    if new_family is None or new_family.find_level(checkin.level_slug) is None:
+    level_slug = level_slug or checkin.level_slug
+    level = new_family.find_level(level_slug) if new_family else None
+    if level is None or level.missing:
         raise LoopError("The new version has no such family or level; this check-in stays on "
                         "its version.")
     carried = compare_family_versions(old_family, new_family).carried()
-    next_slug = checkin.next_level_slug if checkin.next_level_slug and \
-        new_family.find_level(checkin.next_level_slug) else ""
-    scope = scopes.build(new_framework, checkin.family_slug, checkin.level_slug, next_slug,
+    if level_slug == checkin.level_slug:
+        next_slug = checkin.next_level_slug if checkin.next_level_slug and \
+            new_family.find_level(checkin.next_level_slug) else ""
+    else:
+        following = new_family.next_level(level) if checkin.next_level_slug else None
+        next_slug = following.slug if following else ""
+    scope = scopes.build(new_framework, checkin.family_slug, level_slug, next_slug,
                          tuple(checkin.track_slugs))
     with transaction.atomic():
         # The row lock every save of a rating takes: a rating saved meanwhile is carried, not
@@ -393,8 +402,10 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
         current = CheckIn.objects.select_for_update().get(pk=checkin.pk)
         if current.is_closed:
             raise ClosedCheckInError("a closed check-in keeps the version it was made against")
-        if current.version_id != checkin.version_id:
-            raise LoopError("This check-in was moved to another version meanwhile; reload it.")
+        if (current.version_id, current.level_slug) != (checkin.version_id,
+                                                         checkin.level_slug):
+            raise LoopError("This check-in was moved to another version meanwhile (or to "
+                            "another level); reload it.")
         checkin.refresh_from_db()
         old_entries = list(checkin.entries.prefetch_related("evidence"))
         suggested: dict[int, list[SuggestedLink]] = {}  # old entry id → links from suggestions
@@ -416,18 +427,32 @@ def carry_to(checkin: CheckIn, version) -> CheckIn:
         revisions = {f"{side}_revision": 1 + max((getattr(old, f"{side}_revision")
                                                   for old in old_entries), default=0)
                      for side in ("self", "manager", "agreed")}
-        for item in scope.items:
-            source = by_new_id.get(item.statement.id)
-            entry = Entry.objects.create(
-                checkin=checkin, statement_id=item.statement.id, position=item.position,
-                **revisions,
-                **({name: getattr(source, name) for name in fields} if source
-                   else {"added_by_move": any_submitted}))
-            if source is not None:
-                entry.evidence.set(source.evidence.all())
-                SuggestedLink.objects.bulk_create(
-                    SuggestedLink(entry=entry, evidence_id=link.evidence_id, model=link.model)
-                    for link in suggested.get(source.pk, ()))
-        checkin.version, checkin.next_level_slug = version, next_slug
-        checkin.save(update_fields=["version", "next_level_slug"])
+        # Made in a few statements whatever the scope's size (a promotion's job carries
+        # hundreds of check-ins): the entries, then their links and the suggestions'.
+        sources = [by_new_id.get(item.statement.id) for item in scope.items]
+        entries = Entry.objects.bulk_create(
+            Entry(checkin=checkin, statement_id=item.statement.id, position=item.position,
+                  **revisions,
+                  **({name: getattr(source, name) for name in fields} if source
+                     else {"added_by_move": any_submitted}))
+            for item, source in zip(scope.items, sources, strict=True))
+        carried_links = [Entry.evidence.through(entry_id=entry.pk, evidence_id=evidence.pk)
+                         for entry, source in zip(entries, sources, strict=True) if source
+                         for evidence in source.evidence.all()]
+        Entry.evidence.through.objects.bulk_create(carried_links)
+        SuggestedLink.objects.bulk_create(
+            SuggestedLink(entry=entry, evidence_id=link.evidence_id, model=link.model)
+            for entry, source in zip(entries, sources, strict=True) if source
+            for link in suggested.get(source.pk, ()))
+        if carried_links:
+            # What the assistant learned went with the old entries; a bulk insert sends no
+            # m2m_changed, so it is sent here, as one add, for the learning to be queued.
+            m2m_changed.send(sender=Entry.evidence.through,
+                             instance=next(e for e in entries if e.pk == carried_links[0]
+                                           .entry_id),
+                             action="post_add", reverse=False, model=Evidence,
+                             pk_set={link.evidence_id for link in carried_links}, using="default")
+        checkin.version, checkin.level_slug = version, level_slug
+        checkin.next_level_slug = next_slug
+        checkin.save(update_fields=["version", "level_slug", "next_level_slug"])
     return checkin

@@ -117,6 +117,10 @@ class Case(models.Model):
     # Readiness per area of the target level with its reasons, apart from the snapshot so
     # that the calibration view reads the figures without every case's reasons.
     readiness_areas = models.JSONField(default=list)
+    # Peer feedback the person chose to show the committee (answers to their own requests),
+    # read live: erasing the colleague takes their words out of the case too.
+    shared_feedback = models.ManyToManyField("checkins.FeedbackRequest", blank=True,
+                                             related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     revision = models.PositiveIntegerField(default=0)
 

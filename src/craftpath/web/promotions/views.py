@@ -22,6 +22,7 @@ from craftpath.web.actions import promotions as actions
 from craftpath.web.cycles.models import Audience
 from craftpath.web.frameworks.pdf import PdfUnavailable
 from craftpath.web.frameworks.publishing import framework_of
+from craftpath.web.insights.models import AttributeKind
 
 from .cases import OUTCOME_LABELS, SORTS
 from .figures import minimum_group_size as min_group_size
@@ -146,7 +147,12 @@ def _case_context(viewer, pk, error=None, values=None) -> dict:
     framework = framework_of(view.case.version)
     family = framework.find_family(view.case.family_slug)
     levels = {level.slug: level for level in family.levels} if family else {}
+    texts = {statement.id: statement.text for statement in family.statements} if family else {}
     return {"v": view, "case": view.case, "snapshot": view.case.snapshot,
+            "feedback": [(request, [(texts.get(sid, sid), (answer or {}).get("comment", ""))
+                                    for sid, answer in (request.answers or {}).items()])
+                         for request in view.feedback],
+            "shared_ids": {request.pk for request in view.feedback},
             "from_level": levels.get(view.case.from_level_slug),
             "target_level": levels.get(view.case.target_level_slug),
             "outcomes": Outcome.choices, "error": error, "values": values or {},
@@ -158,6 +164,18 @@ def _case_context(viewer, pk, error=None, values=None) -> dict:
 def person_statement(request, pk: int):
     actions.add_person_statement(request.user, pk, request.POST.get("person_statement", ""))
     messages.success(request, "Your statement is saved.")
+    return redirect("promotions:case", pk=pk)
+
+
+@login_required
+@require_POST
+def share_feedback(request, pk: int):
+    try:
+        actions.share_feedback(request.user, pk, request.POST.getlist("feedback"))
+    except Invalid as problem:
+        return render(request, "promotions/case.html",
+                      _case_context(request.user, pk, problem, request.POST), status=422)
+    messages.success(request, "The committee reads the feedback you chose.")
     return redirect("promotions:case", pk=pk)
 
 
@@ -217,6 +235,18 @@ def decisions_csv(request):
 
 @login_required
 @require_safe
+def decisions_xlsx(request):
+    body = actions.export_decisions(request.user, "xlsx")
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="promotion-decisions.xlsx"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_safe
 def case_packet(request, pk: int, fmt: str):
     try:
         case, body = actions.case_packet(request.user, pk, fmt)
@@ -234,9 +264,12 @@ def case_packet(request, pk: int, fmt: str):
 @require_safe
 def figures_page(request):
     by = request.GET.get("by", "level")
+    attribute = request.GET.get("attribute", "") if by == "attribute" else ""
     try:
-        rows = actions.promotion_figures(request.user, by)
+        rows = actions.promotion_figures(request.user, by, attribute)
+        times = actions.time_in_level_figures(request.user, by, attribute)
     except Invalid as problem:
         return HttpResponse(problem.message, status=400, content_type="text/plain")
     return render(request, "promotions/figures.html", {
-        "rows": rows, "by": by, "minimum": min_group_size()})
+        "rows": rows, "times": times, "by": by, "minimum": min_group_size(),
+        "attribute": attribute or AttributeKind.GENDER, "attributes": AttributeKind.choices})
