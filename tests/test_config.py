@@ -169,6 +169,27 @@ def test_a_list_drops_empty_items_and_checks_each_one():
         '(not "proxy.example"), got "127.0.0.1, proxy.example"')
 
 
+def test_role_groups_pair_a_group_with_a_role_a_group_may_bring():
+    name = "CRAFTPATH_SCIM_ROLE_GROUPS"
+    assert config.get(name, {name: "Engineering Managers=manager, People Team = people,"}) \
+        == {"engineering managers": "manager", "people team": "people"}
+    assert config.get(name, {}) is None
+    assert refusal(name, "Admins") == (
+        f'{name} must list GROUP=ROLE pairs such as "Engineering Managers=manager" '
+        '(not "Admins"), got "Admins"')
+    assert refusal(name, "Everyone=engineer") == (
+        f'{name} names the role "engineer"; a group may bring manager, people, admin, '
+        'editor, got "Everyone=engineer"')
+    assert refusal(name, "Admins=admin,ADMINS=editor").startswith(
+        f'{name} names the group "ADMINS" twice')
+
+
+def test_the_roles_a_group_may_bring_are_the_roles_but_engineer():
+    from craftpath.web.accounts.models import Role
+
+    assert set(config.GROUP_ROLES) == set(Role.values) - {Role.ENGINEER}
+
+
 def test_a_url_needs_its_scheme_and_a_host():
     assert Url().parse("https://craftpath.example.com/") == "https://craftpath.example.com/"
     for text in ("craftpath.example.com", "http://", "https:/x", "/path"):

@@ -157,6 +157,36 @@ class Network:
             raise Unfit("must list IP addresses or networks such as 10.0.0.0/8") from None
 
 
+# The roles an identity provider's group may bring (accounts.models.Role, less engineer, which
+# everyone holds); plain names here, as this module has no Django. tests/test_config.py
+# checks they match.
+GROUP_ROLES = ("manager", "people", "admin", "editor")
+
+
+class RoleGroups:
+    """Identity-provider groups and the craftpath role each brings: "Group name=role,...".
+    Read as {group name in lower case: role}; group names are matched without regard to
+    case, so the same group may not be named twice."""
+    label = "list of GROUP=ROLE, comma-separated"
+
+    def parse(self, text: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for part in (p.strip() for p in text.split(",")):
+            if not part:
+                continue
+            group, equals, role = (piece.strip() for piece in part.partition("="))
+            if not equals or not group or not role:
+                raise Unfit(f"must list GROUP=ROLE pairs such as \"Engineering Managers="
+                            f"manager\" (not {_quoted(part)})")
+            if role.lower() not in GROUP_ROLES:
+                raise Unfit(f"names the role {_quoted(role)}; a group may bring "
+                            + ", ".join(GROUP_ROLES))
+            if group.lower() in found:
+                raise Unfit(f"names the group {_quoted(group)} twice")
+            found[group.lower()] = role.lower()
+        return found
+
+
 @dataclass(frozen=True)
 class Url:
     """An address with one of `schemes`; `shape` shows what one looks like."""
@@ -327,6 +357,11 @@ SECTIONS: dict[str, tuple[Setting, ...]] = {
     "People and sign-in": (
         Setting("CRAFTPATH_INVITATION_DAYS", Whole(1), "7",
                 "Days an invitation link works."),
+        Setting("CRAFTPATH_SCIM_ROLE_GROUPS", RoleGroups(), None,
+                "Identity-provider groups that bring a role through SCIM, such as "
+                "\"Engineering Managers=manager,Craftpath Admins=admin\" (roles: "
+                + ", ".join(GROUP_ROLES) + "); a member holds the role, and loses it on "
+                "leaving the group."),
         Setting("CRAFTPATH_SSO_REQUIRED", Flag(), "0",
                 "Sign-in only through single sign-on (needs the CRAFTPATH_OIDC_* settings)."),
         Setting("CRAFTPATH_OIDC_CLIENT_ID", Text(), None,

@@ -10,6 +10,7 @@ import json
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from craftpath.cli import main
 from craftpath.web import access
@@ -259,8 +260,6 @@ def test_an_address_changed_through_scim_is_recorded_told_and_cannot_take_the_ac
 @pytest.mark.django_db(transaction=True)
 def test_someone_who_signs_in_by_sso_is_not_invited_at_an_address_someone_else_set(
         small_org, mailoutbox):
-    from django.utils import timezone
-
     sol = small_org.sol  # no password: signs in through single sign-on
     User.objects.filter(pk=sol.pk).update(last_login=timezone.now())
     assert Scim(small_org.ada).patch_user(sol, "userName", "inbox-of-ada@example.com") \
@@ -269,7 +268,8 @@ def test_someone_who_signs_in_by_sso_is_not_invited_at_an_address_someone_else_s
     invited = actions.invite(small_org.pia, [sol.pk])
     assert invited.held == ["inbox-of-ada@example.com"] and not invited.sent
     assert snapshot() == before
-    assert actions.invite(OPERATOR, [sol.pk]).sent  # the operator may, on the record
+    # Nor by the operator: single sign-on still lets her in (User.can_sign_in).
+    assert actions.invite(OPERATOR, [sol.pk]).can_sign_in == ["inbox-of-ada@example.com"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -315,10 +315,21 @@ def test_craftpath_invite_says_who_has_a_password_instead_of_inviting_them(
     assert main(["invite", "eva@example.com", "ian@example.com"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "sent 1 invitation(s)"
-    assert "already have a password" in out and "eva@example.com" in out
+    assert "can already sign in" in out and "eva@example.com" in out
     run_queue()
     assert [m.to for m in mailoutbox] == [["ian@example.com"]]
     assert not Invitation.objects.filter(person=small_org.eva).exists()
+
+    # Someone who can sign in is told in one line, as is someone who signed in by single
+    # sign-on (no password, but a sign-in behind them).
+    small_org.sol.last_login = timezone.now()
+    small_org.sol.save()
+    for email in ("eva@example.com", "sol@example.com"):
+        assert main(["invite", email]) == 0
+        assert capsys.readouterr().out.splitlines() == [
+            "not invited, they can already sign in (a password reset link is for a forgotten "
+            f"password): {email}"]
+    assert not Invitation.objects.filter(person__in=[small_org.eva, small_org.sol]).exists()
 
 
 @pytest.mark.django_db(transaction=True)

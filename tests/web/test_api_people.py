@@ -64,6 +64,18 @@ def test_admins_add_and_change_people_with_if_match(small_org, api_as):
     assert stale.status_code == 412 and stale.json()["current"]["name"] == "Nia B"
 
 
+def test_the_api_carries_given_and_family_names_and_the_department(small_org, api_as):
+    api = api_as(small_org.ada, "admin")
+    made = api.post("/api/v1/people", {"email": "nia@example.com", "name": "Nia Okafor",
+                                       "given_name": "Nia", "family_name": "Okafor",
+                                       "department": "Research"}).json()
+    assert (made["given_name"], made["family_name"], made["department"]) == (
+        "Nia", "Okafor", "Research")
+    url = f"/api/v1/people/{made['id']}"
+    changed = api.patch(url, {"family_name": "Bello"}, if_match=api.get(url)["ETag"]).json()
+    assert (changed["family_name"], changed["name"]) == ("Bello", "Nia Bello")  # made of them
+
+
 def test_bad_people_are_refused_naming_every_field(small_org, api_as):
     api = api_as(small_org.ada, "admin")
     answer = api.post("/api/v1/people", {"email": "not-an-email", "name": "X",

@@ -4,7 +4,7 @@ twice changes nothing, and export reads back unchanged. In the CLI and the admin
 import pytest
 
 from craftpath.cli import main
-from craftpath.web.accounts.directory import export_csv, import_csv
+from craftpath.web.accounts.directory import COLUMNS, export_csv, import_csv
 from craftpath.web.accounts.models import Role, Team, User
 from craftpath.web.accounts.problems import DirectoryError
 
@@ -98,12 +98,13 @@ def test_a_circle_through_people_already_in_the_directory_is_caught(published_se
 
 def test_the_header_is_checked_first(published_seed):
     assert problems_of("email,nmae\nx@example.com,X\n") == [
-        "line 1, nmae: unknown column (known: email, name, manager_email, team, family, "
-        "tracks, level, level_since, roles)",
-        "line 1, name: required column is missing"]
+        "line 1, nmae: unknown column (known: email, name, given_name, family_name, "
+        "department, manager_email, team, family, tracks, level, level_since, roles)",
+        "line 1, name: required column is missing (or give given_name and family_name)"]
     assert problems_of("") == ["line 1: the file is empty; expected a header row with the "
-                               "columns email, name, manager_email, team, family, tracks, "
-                               "level, level_since, roles"]
+                               "columns email, name, given_name, family_name, department, "
+                               "manager_email, team, family, tracks, level, level_since, "
+                               "roles"]
     assert problems_of(b"email,name\n\xff\xfe,x\n") == [
         "line 0: the file is not UTF-8 text (byte 11)"]
 
@@ -118,8 +119,8 @@ def test_a_bad_row_leaves_an_earlier_import_untouched(published_seed):
 def test_export_reads_back_unchanged(published_seed):
     import_csv(GOOD)
     exported = export_csv(User.objects.all())
-    assert exported.splitlines()[0] == HEADER.strip() + ",roles"
-    assert "dev@example.com,Dev One,lead@example.com,Edge;Vision," in exported
+    assert exported.splitlines()[0] == ",".join(COLUMNS)  # with the names and department
+    assert "dev@example.com,Dev One,,,,lead@example.com,Edge;Vision," in exported
     report = import_csv(exported)
     assert len(report.unchanged) == 3 and not report.created and not report.updated
 
@@ -214,3 +215,40 @@ def test_roles_come_with_the_file_when_it_has_the_column(published_seed, small_o
     actions.import_directory(ada, with_roles(eva="people", ada="admin;people").encode(),
                              dry_run=False)
     assert User.objects.get(pk=eva.pk).has_role("people")
+
+
+def test_the_file_carries_names_department_track_and_roles(published_seed):
+    """The same as SCIM brings: a person the file adds is ready to join a cycle."""
+    sheet = ("email,given_name,family_name,department,family,track,level,roles\n"
+             "nia@example.com,Nia,Okafor,Research,ML and Edge ML Engineer Craft,"
+             "all;edge-ml-engineer,Level 4,editor\n")
+    import_csv(sheet)
+    nia = User.objects.get(email="nia@example.com")
+    assert (nia.name, nia.given_name, nia.family_name, nia.department) == (
+        "Nia Okafor", "Nia", "Okafor", "Research")
+    assert (nia.family_slug, nia.track_slugs, nia.level_slug) == (
+        "ml-and-edge-ml-engineer-craft", ["all", "edge-ml-engineer"], "level-4")
+    assert nia.role_names() == {"engineer", "editor"}
+    assert import_csv(sheet).unchanged == ["nia@example.com"]
+    exported = export_csv(User.objects.all())
+    assert "nia@example.com,Nia Okafor,Nia,Okafor,Research," in exported
+    assert import_csv(exported).unchanged == ["nia@example.com"]
+
+    # A file without those columns leaves them as they are.
+    import_csv("email,name\nnia@example.com,Nia Okafor\n")
+    nia.refresh_from_db()
+    assert (nia.given_name, nia.department) == ("Nia", "Research")
+
+
+def test_an_unknown_family_or_level_names_its_line_and_column(published_seed):
+    assert problems_of("email,given_name,family,level\n"
+                       "ok@example.com,Ok,ml-and-edge-ml-engineer-craft,Level 4\n"
+                       "a@example.com,A,Plumbing,\n"
+                       "b@example.com,B,ml-and-edge-ml-engineer-craft,Level 9\n") == [
+        "line 3, family: no family 'Plumbing' in the published framework (known: "
+        "ml-and-edge-ml-engineer-craft)",
+        "line 4, level: no level 'Level 9' in ML and Edge ML Engineer Craft (known: level-5, "
+        "level-4, level-3, level-2, level-1)"]
+    assert not User.objects.exists()  # the good line is not imported either
+    assert problems_of("email,name,track,tracks\nx@example.com,X,all,all\n") == [
+        "line 1, tracks: the column is there twice"]

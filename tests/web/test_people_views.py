@@ -1,6 +1,8 @@
 """The people pages: the directory list, a person's page, notes."""
 
-from craftpath.web.accounts.models import Note
+from django.utils import timezone
+
+from craftpath.web.accounts.models import Invitation, Note
 
 
 def test_the_people_list_shows_only_visible_people(client_as_manager, small_org):
@@ -100,3 +102,33 @@ def test_the_org_chart_nests_reports_under_managers_the_viewer_may_see(client_as
     assert ">Sol</a>" not in tree  # not Mia's to see
     ian_view = client_as(small_org.ian).get("/people/org/").content.decode()
     assert ">Ian</a>" in ian_view and ">Leo</a>" not in ian_view
+
+
+def test_an_inactive_person_page_says_so_and_offers_no_invitation(client_as, small_org):
+    eva = small_org.eva
+    eva.is_active = False
+    eva.save()
+    admin = client_as(small_org.ada)
+    page = admin.get(f"/people/{eva.pk}/").content.decode()
+    assert "Inactive</span> Eva cannot sign in" in page
+    assert f'action="/people/{eva.pk}/invite/"' not in page
+    answer = admin.post(f"/people/{eva.pk}/invite/", follow=True).content.decode()
+    assert "Eva is not active, so no invitation was sent." in answer
+    assert not Invitation.objects.filter(person=eva).exists()
+
+
+def test_someone_who_can_sign_in_is_offered_no_invitation(client_as, small_org):
+    ian, sol = small_org.ian, small_org.sol
+    admin = client_as(small_org.ada)
+    assert f'action="/people/{ian.pk}/invite/"' in admin.get(f"/people/{ian.pk}/").content \
+        .decode()  # no password, never signed in: the invitation is for him
+    ian.set_password("a long and unusual passphrase 42")
+    ian.save()
+    sol.last_login = timezone.now()  # signed in by single sign-on; no password
+    sol.save()
+    for person in (ian, sol):
+        page = admin.get(f"/people/{person.pk}/").content.decode()
+        assert f'action="/people/{person.pk}/invite/"' not in page and "Inactive" not in page
+        answer = admin.post(f"/people/{person.pk}/invite/", follow=True).content.decode()
+        assert "can already sign in, so no invitation was sent" in answer
+    assert not Invitation.objects.filter(person__in=[ian, sol]).exists()

@@ -60,8 +60,8 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email", "name", "is_active", "manager", "teams", "family_slug",
-                  "track_slugs", "level_slug", "level_since"]
+        fields = ["email", "name", "given_name", "family_name", "department", "is_active",
+                  "manager", "teams", "family_slug", "track_slugs", "level_slug", "level_since"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,6 +103,9 @@ class PersonForm(forms.ModelForm):
         """The form's values, as actions.update_person takes them."""
         data = self.cleaned_data
         return {"email": data["email"], "name": data["name"], "active": data["is_active"],
+                "given_name": data.get("given_name") or "",
+                "family_name": data.get("family_name") or "",
+                "department": data.get("department") or "",
                 "manager_id": data["manager"].pk if data.get("manager") else None,
                 "team_ids": [team.pk for team in data.get("teams") or []],
                 "family": data.get("family_slug") or "",

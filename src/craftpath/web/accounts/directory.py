@@ -1,10 +1,12 @@
 """The people directory as CSV: a checked, transactional, idempotent import, and the export.
 
-Columns: email, name, manager_email, team, family, tracks, level, level_since, roles. Several
-teams, tracks or roles go in one cell separated by ";". Roles are optional: without the column
-nobody's roles change; with it, a person's roles become the cell's (engineer always, manager
-for whoever has reports), under set_roles' rules when imported from the app. Levels are
-accepted by slug, code, number or name ("level-3", "Level 3", "3", "Senior"); tracks and
+Columns: email, name, given_name, family_name, department, manager_email, team, family,
+tracks (or track), level, level_since, roles. Several teams, tracks or roles go in one cell
+separated by ";". A row without a name takes it from the given and family names. Without the
+given_name, family_name or department column, nobody's is changed. Roles are optional: without
+the column nobody's roles change; with it, a person's roles become the cell's (engineer
+always, manager for whoever has reports), under set_roles' rules when imported from the app.
+Levels are accepted by slug, code, number or name ("level-3", "Level 3", "3", "Senior"); tracks and
 families by slug or name; each is checked against the active framework version and stored as
 its slug.
 
@@ -30,9 +32,12 @@ from ..cells import defuse, undefuse
 from .models import Role, Team, User, normalise_email
 from .problems import DirectoryError, RowProblem
 
-COLUMNS = ("email", "name", "manager_email", "team", "family", "tracks", "level", "level_since",
-           "roles")
-REQUIRED = ("email", "name")
+COLUMNS = ("email", "name", "given_name", "family_name", "department", "manager_email", "team",
+           "family", "tracks", "level", "level_since", "roles")
+REQUIRED = ("email",)
+OPTIONAL_PARTS = ("given_name", "family_name", "department")  # None: the file has no column
+ALIASES = {"track": "tracks"}
+PART_LENGTHS = {"given_name": 100, "family_name": 100, "department": 200}  # as User's
 SEPARATOR = ";"
 
 
@@ -67,6 +72,7 @@ class _Row:
     level: str
     level_since: date | None
     roles: list[str] | None = None  # None: the file has no roles column (roles left alone)
+    parts: dict = field(default_factory=dict)  # given_name, family_name, department: as given
 
 
 def import_csv(text: str | bytes, dry_run: bool = False, actor=None,
@@ -97,7 +103,8 @@ def import_csv(text: str | bytes, dry_run: bool = False, actor=None,
 # --- reading and checking rows --------------------------------------------------------------
 
 def _header_key(name: str) -> str:
-    return "_".join((name or "").strip().lower().replace("-", " ").split())
+    key = "_".join((name or "").strip().lower().replace("-", " ").split())
+    return ALIASES.get(key, key)
 
 
 def _split(cell: str) -> list[str]:
@@ -136,6 +143,12 @@ def _parse(text: str | bytes, problems: list[RowProblem]) -> list[_Row]:
     for key in REQUIRED:
         if key not in keys:
             problems.append(RowProblem(1, key, "required column is missing"))
+    if "name" not in keys and not {"given_name", "family_name"} & set(keys):
+        problems.append(RowProblem(1, "name", "required column is missing (or give "
+                                              "given_name and family_name)"))
+    for key in set(keys):
+        if keys.count(key) > 1:
+            problems.append(RowProblem(1, key, "the column is there twice"))
     if problems:
         return []
     framework = active_framework()
@@ -188,9 +201,17 @@ def _row(line: int, values: dict, framework, problems: list[RowProblem]) -> _Row
     email = _email(line, "email", values.get("email", ""), problems)
     if not values.get("email"):
         problems.append(RowProblem(line, "email", "is empty; every person needs one"))
-    name = values.get("name", "")
+    parts = {key: values[key] for key in OPTIONAL_PARTS if key in values}
+    for key, text in parts.items():
+        if len(text) > PART_LENGTHS[key]:
+            problems.append(RowProblem(line, key, f"is longer than {PART_LENGTHS[key]} "
+                                                  "characters"))
+    name = values.get("name", "") or " ".join(
+        part for part in (parts.get("given_name"), parts.get("family_name")) if part)
     if not name:
-        problems.append(RowProblem(line, "name", "is empty"))
+        both = {"given_name", "family_name"} & set(parts)
+        problems.append(RowProblem(line, "name", "is empty" + (
+            f" (and so is {' and '.join(sorted(both))})" if both else "")))
     elif len(name) > 200:
         problems.append(RowProblem(line, "name", "is longer than 200 characters"))
     manager = _email(line, "manager_email", values.get("manager_email", ""), problems)
@@ -205,7 +226,7 @@ def _row(line: int, values: dict, framework, problems: list[RowProblem]) -> _Row
     if since and not level:
         problems.append(RowProblem(line, "level_since", "is given but level is empty"))
     roles = _roles(line, values["roles"], problems) if "roles" in values else None
-    return _Row(line, email, name, manager, teams, family, tracks, level, since, roles)
+    return _Row(line, email, name, manager, teams, family, tracks, level, since, roles, parts)
 
 
 def _roles(line: int, cell: str, problems: list[RowProblem]) -> list[str]:
@@ -368,15 +389,16 @@ def _state(person: User, row: _Row) -> tuple:
     # Manager is not compared: whoever has reports after the import holds it (_apply).
     roles = None if row.roles is None else sorted(
         ({g.name for g in person.roles.all()} | {Role.ENGINEER.value}) - {Role.MANAGER.value})
+    parts = {key: getattr(person, key) for key in row.parts}
     return (person.name, person.family_slug, list(person.track_slugs), person.level_slug,
             person.level_since, person.manager.email if person.manager_id else "",
-            sorted(team.name for team in person.teams.all()), roles)
+            sorted(team.name for team in person.teams.all()), roles, parts)
 
 
 def _wanted(row: _Row) -> tuple:
     roles = None if row.roles is None else sorted(set(row.roles) - {Role.MANAGER.value})
     return (row.name, row.family, row.tracks, row.level, row.level_since, row.manager_email,
-            sorted(row.teams), roles)
+            sorted(row.teams), roles, row.parts)
 
 
 def _plan(rows: list[_Row], report: ImportReport) -> None:
@@ -404,6 +426,8 @@ def _apply(rows: list[_Row]) -> None:
             person = people[row.email] = User.objects.create_user(row.email, name=row.name)
         person.name, person.family_slug, person.track_slugs = row.name, row.family, row.tracks
         person.level_slug, person.level_since = row.level, row.level_since
+        for key, text in row.parts.items():
+            setattr(person, key, text)
     managers = {p.email: p for p in User.objects.filter(
         email__in=[r.manager_email for r in rows if r.manager_email])}
     managers.update(people)
@@ -434,7 +458,8 @@ def export_csv(people) -> str:
     for person in people.select_related("manager").prefetch_related("teams", "roles") \
             .order_by("email"):
         writer.writerow(defuse(cell) for cell in [
-            person.email, person.name, person.manager.email if person.manager_id else "",
+            person.email, person.name, person.given_name, person.family_name, person.department,
+            person.manager.email if person.manager_id else "",
             SEPARATOR.join(sorted(team.name for team in person.teams.all())),
             person.family_slug, SEPARATOR.join(person.track_slugs), person.level_slug,
             person.level_since.isoformat() if person.level_since else "",

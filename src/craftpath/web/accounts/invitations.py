@@ -52,8 +52,9 @@ def invite(person: User, by: User | None = None, now=None) -> Invitation:
 
 
 def without_password():
-    """Active people who cannot sign in with a password yet."""
-    return User.objects.filter(is_active=True, password__startswith="!")
+    """Active people who cannot sign in yet: no usable password, and never signed in (by
+    single sign-on) either (User.can_sign_in)."""
+    return User.objects.filter(is_active=True, password__startswith="!", last_login=None)
 
 
 def invite_pending(by: User | None = None, now=None) -> tuple[int, int]:

@@ -64,6 +64,12 @@ class Team(models.Model):
 class User(AbstractBaseUser):
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200)
+    # As the identity provider or the directory file gives them (SCIM name.givenName and
+    # name.familyName); `name` is what is shown, made from these when none is given. The
+    # database's own default too, for rows written by code that predates them (migrations).
+    given_name = models.CharField(max_length=100, blank=True, default="", db_default="")
+    family_name = models.CharField(max_length=100, blank=True, default="", db_default="")
+    department = models.CharField(max_length=200, blank=True, default="", db_default="")
     is_active = models.BooleanField(default=True)
     # False while the address was last set by someone else and the person has not signed in
     # since: a reset link or an invitation sent to it would hand the account to whoever set
@@ -103,6 +109,11 @@ class User(AbstractBaseUser):
         self.email = normalise_email(self.email)
         if self.manager_id is not None:
             check_no_cycle(self, self.manager)
+
+    def can_sign_in(self) -> bool:
+        """Active, with a password or having signed in before (by single sign-on, say): an
+        invitation is not for them."""
+        return self.is_active and (self.has_usable_password() or self.last_login is not None)
 
     # --- roles ------------------------------------------------------------------------------
     def role_names(self) -> set[str]:

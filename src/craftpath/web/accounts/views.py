@@ -183,7 +183,9 @@ def person(request, pk: int):
         "is_me": shown.pk == viewer.pk,
         "sees_progress": access.can_view_progress(viewer, shown),
         "level_history": _level_history(viewer, shown),
-        "can_invite": access.can_invite(viewer),
+        # An invitation only for someone who cannot sign in yet (actions.people.invite).
+        "can_invite": access.can_invite(viewer) and shown.is_active
+        and not shown.can_sign_in(),
         "can_erase": access.can_erase_person(viewer, shown),
     })
 
@@ -281,9 +283,9 @@ def invite(request, pk: int):
                          "link no longer works.")
     elif invited.inactive:
         messages.error(request, f"{shown} is not active, so no invitation was sent.")
-    elif invited.has_password:
-        messages.error(request, f"{shown} already has a password, so no invitation was sent; "
-                       "a password reset link is what they need.")
+    elif invited.can_sign_in:
+        messages.error(request, f"{shown} can already sign in, so no invitation was sent; "
+                       "a password reset link is for a forgotten password.")
     else:
         messages.error(request, f"No invitation was sent: {shown}'s address was changed by "
                        "someone else and they have not signed in since.")

@@ -2,9 +2,11 @@
 asks (the admin site, the API, SCIM, the command line), and the reads of someone's record.
 
 Changes are given as a dict of what the door was sent, by the API's field names:
-email, name, manager_id (or manager_email), team_ids, family, tracks, level, level_since,
-active, external_id. Only values that differ from what is stored count as changes, so a form
-that sends every field back asks only the rules of what it changes.
+email, name, given_name, family_name, department, manager_id (or manager_email), team_ids,
+family, tracks, level, level_since, active, external_id. A name made of given and family names
+follows them (when none is given, or the stored one was made so). Only values that differ
+from what is stored count as changes, so a form that sends every field back asks only the
+rules of what it changes.
 
 Who is recorded: role and manager changes are recorded by audit/signals.py as the rows
 change (so a change made in `manage shell` is on the record too); each action names its
@@ -21,6 +23,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from craftpath import config
 from craftpath.web import access
 from craftpath.web.accounts import directory, invitations
 from craftpath.web.accounts.models import (
@@ -58,6 +61,9 @@ def _length(model, name: str) -> int:
 
 
 NAME_LENGTH = _length(User, "name")
+PART_LENGTHS = {"given_name": _length(User, "given_name"),
+                "family_name": _length(User, "family_name"),
+                "department": _length(User, "department")}
 EMAIL_LENGTH = _length(User, "email")
 TEAM_NAME_LENGTH = _length(Team, "name")
 
@@ -229,10 +235,17 @@ def _plan(viewer, person: User, changes: dict, creating: bool) -> _Plan:
                     plan.values["email"] = email
     elif creating:
         problems.append({"field": "email", "detail": "is required"})
+    for part, most in PART_LENGTHS.items():
+        if changes.get(part) is not None:
+            text = _clean_text(changes[part], part, most, problems, required=False)
+            if text != getattr(person, part):
+                plan.values[part] = text
     if "name" in changes and changes["name"] is not None:
         name = _clean_text(changes["name"], "name", NAME_LENGTH, problems)
         if name != person.name:
             plan.values["name"] = name
+    elif {"given_name", "family_name"} & set(plan.values):
+        _name_from_parts(person, plan)
     if "manager_id" in changes or "manager_email" in changes:
         plan.manager = _resolve_manager(changes, problems)
         if plan.manager is not None and not creating and not problems:
@@ -279,8 +292,10 @@ def _plan(viewer, person: User, changes: dict, creating: bool) -> _Plan:
         plan.external_id = _clean_text(changes["external_id"], "external_id",
                                        _external_length(), problems, required=False)
     _refuse_invalid(problems)
-    names = {"email": "email", "name": "name", "family_slug": "family", "track_slugs": "tracks",
-             "level_slug": "level", "level_since": "level_since", "is_active": "active"}
+    names = {"email": "email", "name": "name", "given_name": "given_name",
+             "family_name": "family_name", "department": "department", "family_slug": "family",
+             "track_slugs": "tracks", "level_slug": "level", "level_since": "level_since",
+             "is_active": "active"}
     plan.changed = [names[key] for key in plan.values]
     if plan.manager_set:
         plan.changed.append("manager")
@@ -288,6 +303,23 @@ def _plan(viewer, person: User, changes: dict, creating: bool) -> _Plan:
         plan.changed.append("teams")
     _check_rules(viewer, person, plan, creating)
     return plan
+
+
+def _joined(given: str, family: str) -> str:
+    return " ".join(part for part in (given, family) if part)
+
+
+def _name_from_parts(person: User, plan: _Plan) -> None:
+    """A new given or family name changes the shown name when it was made of them (or, for
+    someone whose parts were never given, of its first word and the rest)."""
+    given, family = person.given_name, person.family_name
+    if not (given or family):
+        given, _, family = person.name.partition(" ")
+    if person.name and person.name != _joined(given, family):
+        return  # a name of their own (a display name): kept
+    new = _joined(plan.values.get("given_name", given), plan.values.get("family_name", family))
+    if new and new != person.name:
+        plan.values["name"] = new
 
 
 def _resolve_manager(changes: dict, problems: list) -> User | None:
@@ -330,8 +362,10 @@ def _check_rules(viewer, person: User, plan: _Plan, creating: bool) -> None:
                       field="manager_id")
 
 
-def _apply(viewer, person: User, plan: _Plan, creating: bool) -> None:
+def _apply(viewer, person: User, plan: _Plan, creating: bool) -> dict[int, set[str]]:
+    """Save the plan; returns the teams the person joined or left ({their id: names})."""
     old_email = person.email
+    old_teams = set() if creating else set(person.teams.values_list("name", flat=True))
     old_level = {person.pk: person.level_slug}
     for name, value in plan.values.items():
         setattr(person, name, value)
@@ -345,8 +379,10 @@ def _apply(viewer, person: User, plan: _Plan, creating: bool) -> None:
             person.save()
     except IntegrityError:
         raise Taken("email: already has an account", field="email") from None
+    moved: dict[int, set[str]] = {}
     if plan.team_ids is not None:
         person.teams.set(plan.team_ids)
+        moved[person.pk] = old_teams ^ set(person.teams.values_list("name", flat=True))
     if not creating:
         _keep_level_history(old_level, [person])
     if plan.external_id is not None:
@@ -354,26 +390,32 @@ def _apply(viewer, person: User, plan: _Plan, creating: bool) -> None:
                                                 defaults={"value": plan.external_id})
     if creating:
         record(viewer, Action.CHANGED, person, target="account", detail="added")
-        return
+        return moved
     if "email" in plan.values:
         _email_changed(viewer, person, old_email)
     others = [name for name in plan.changed if name not in ("email", "manager")]
     if others:
         record(viewer, Action.CHANGED, person, target="account", detail="changed "
                + ", ".join(others))
+    return moved
 
 
-def create_person(viewer, changes: dict) -> User:
-    """Add someone (they get no usable password: SSO, an invitation or a reset link)."""
+def create_person(viewer, changes: dict, roles_follow_groups: bool = False) -> User:
+    """Add someone (they get no usable password: SSO, an invitation or a reset link).
+    `roles_follow_groups`: the teams they join bring the roles CRAFTPATH_SCIM_ROLE_GROUPS
+    names (follow_groups)."""
     with transaction.atomic(), trail.acting_as(_actor(viewer)):
         person = User()
         _check_may_change(viewer, person, creating=True)
         plan = _plan(viewer, person, changes, creating=True)
-        _apply(viewer, person, plan, creating=True)
+        moved = _apply(viewer, person, plan, creating=True)
+        if roles_follow_groups:
+            follow_groups(viewer, moved)
     return person
 
 
-def update_person(viewer, person_id, changes: dict, precondition=None) -> User:
+def update_person(viewer, person_id, changes: dict, precondition=None,
+                  roles_follow_groups: bool = False) -> User:
     """Change someone's account. `precondition(person)` is the door's own check of what is
     stored, made under the row lock (the API's If-Match), raising to refuse."""
     with transaction.atomic(), trail.acting_as(_actor(viewer)):
@@ -382,7 +424,9 @@ def update_person(viewer, person_id, changes: dict, precondition=None) -> User:
         if precondition is not None:
             precondition(person)
         plan = _plan(viewer, person, changes, creating=False)
-        _apply(viewer, person, plan, creating=False)
+        moved = _apply(viewer, person, plan, creating=False)
+        if roles_follow_groups:
+            follow_groups(viewer, moved)
     return person
 
 
@@ -417,6 +461,33 @@ def set_roles(viewer, person_id, roles, precondition=None) -> User:
             RoleGrant.objects.get_or_create(person=person, name=name)
         person.__dict__.pop("_role_names", None)
     return person
+
+
+# --- roles that come with groups ----------------------------------------------------------------
+
+def role_groups() -> dict[str, str]:
+    """{team name in lower case: the role it brings}, from CRAFTPATH_SCIM_ROLE_GROUPS."""
+    return config.get("CRAFTPATH_SCIM_ROLE_GROUPS") or {}
+
+
+def follow_groups(viewer, moved: dict[int, set[str]]) -> None:
+    """After people joined or left teams ({person id: the teams' names}), each role those
+    teams bring is held by whoever is now in a team that brings it, and only by them. Only
+    the roles of the teams that moved are touched: a role given by hand stays until a group
+    that brings it is joined or left. The change is set_roles', under its rules: nobody's
+    own roles, and the people-team role only from someone who holds it (decision 0048)."""
+    brings = role_groups()
+    for pk, names in sorted(moved.items()):
+        touched = {brings[name.lower()] for name in names if name.lower() in brings}
+        if not touched:
+            continue
+        person = User.objects.get(pk=pk)
+        given = {brings.get(name.lower())
+                 for name in person.teams.values_list("name", flat=True)}
+        held = set(person.roles.values_list("name", flat=True))
+        wanted = (held - touched) | (touched & given)
+        if wanted != held:
+            set_roles(viewer, pk, sorted(wanted))
 
 
 # --- the sign-in address ------------------------------------------------------------------------
@@ -460,22 +531,26 @@ def _email_changed(viewer, person: User, old: str) -> None:
 @dataclass
 class Invited:
     sent: list[str] = field(default_factory=list)  # emails
-    has_password: list[str] = field(default_factory=list)
+    can_sign_in: list[str] = field(default_factory=list)  # a password, or signed in before
     inactive: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # address set by someone else, not proven
     covered: int = 0  # --pending: left alone, a valid invitation is on its way
 
     def lines(self) -> list[str]:
+        """What was done; when nothing was sent only why not (one line for one person)."""
+        left_out = self.left_out()
+        if left_out and not self.sent and not self.covered:
+            return left_out
         return [f"sent {len(self.sent)} invitation(s)"
                 + (f"; {self.covered} already had a valid invitation" if self.covered else ""),
-                *self.left_out()]
+                *left_out]
 
     def left_out(self) -> list[str]:
         """Whom it did not invite, and why."""
         said = []
-        if self.has_password:
-            said.append(f"not invited, they already have a password (a reset link is for "
-                        f"them): {', '.join(self.has_password)}")
+        if self.can_sign_in:
+            said.append(f"not invited, they can already sign in (a password reset link is "
+                        f"for a forgotten password): {', '.join(self.can_sign_in)}")
         if self.inactive:
             said.append(f"not invited, deactivated: {', '.join(self.inactive)}")
         if self.held:
@@ -485,8 +560,8 @@ class Invited:
 
 
 def invite(viewer, person_ids, result: Invited | None = None) -> Invited:
-    """Send each person an invitation (earlier links stop working), except those who have a
-    password already (an invitation would say "you are invited" to someone who is in), the
+    """Send each person an invitation (earlier links stop working), except those who can
+    sign in already (an invitation would say "you are invited" to someone who is in), the
     deactivated, and those whose address someone else set and who have not signed in since
     (the command line's operator may still invite them)."""
     if not _may(viewer, access.can_invite):
@@ -497,10 +572,10 @@ def invite(viewer, person_ids, result: Invited | None = None) -> Invited:
         for person in _people(viewer).filter(pk__in=ids).order_by("pk"):
             if not person.is_active:
                 result.inactive.append(person.email)
-            elif person.has_usable_password():
-                result.has_password.append(person.email)
             elif not person.email_confirmed and viewer is not OPERATOR:
                 result.held.append(person.email)
+            elif person.can_sign_in():
+                result.can_sign_in.append(person.email)
             else:
                 invitations.invite(person, by=_actor(viewer))
                 record(viewer, Action.CHANGED, person, target="account",
@@ -524,7 +599,7 @@ def unknown_emails(emails) -> list[str]:
 
 
 def invite_pending(viewer, result: Invited | None = None) -> Invited:
-    """Everyone active without a usable password and without a valid invitation."""
+    """Everyone active who cannot sign in yet and has no valid invitation."""
     if not _may(viewer, access.can_invite):
         raise Refused("Invitations are sent by admins and the people team.")
     result = result or Invited()
@@ -592,17 +667,21 @@ def _locked_team(team_id) -> Team:
     return team
 
 
-def create_team(viewer, name, member_ids=None, external_id=None) -> Team:
+def create_team(viewer, name, member_ids=None, external_id=None,
+                roles_follow_groups: bool = False) -> Team:
     if not _may(viewer, access.can_manage_teams):
         raise Refused("Only admins change teams.")
     with transaction.atomic(), trail.acting_as(_actor(viewer)):
         team = Team()
-        _change_team(viewer, team, name=name, members=member_ids, external_id=external_id)
+        moved = _change_team(viewer, team, name=name, members=member_ids,
+                             external_id=external_id)
+        if roles_follow_groups:
+            follow_groups(viewer, moved)
     return team
 
 
 def change_team(viewer, team_id, *, name=None, members=None, add=(), remove=(),
-                external_id=None, precondition=None) -> Team:
+                external_id=None, precondition=None, roles_follow_groups: bool = False) -> Team:
     """Rename a team, or change who is in it (`members` replaces, `add`/`remove` adjust)."""
     if not _may(viewer, access.can_manage_teams):
         raise Refused("Only admins change teams.")
@@ -610,8 +689,10 @@ def change_team(viewer, team_id, *, name=None, members=None, add=(), remove=(),
         team = _locked_team(team_id)
         if precondition is not None:
             precondition(team)
-        _change_team(viewer, team, name=name, members=members, add=add, remove=remove,
-                     external_id=external_id)
+        moved = _change_team(viewer, team, name=name, members=members, add=add,
+                             remove=remove, external_id=external_id)
+        if roles_follow_groups:
+            follow_groups(viewer, moved)
     return team
 
 
@@ -628,7 +709,9 @@ def _member_ids(values, problems: list) -> list[int]:
 
 
 def _change_team(viewer, team: Team, *, name=None, members=None, add=(), remove=(),
-                 external_id=None) -> None:
+                 external_id=None) -> dict[int, set[str]]:
+    """Returns who joined or left the team, or was in it when it was renamed ({person id:
+    the names it had and has})."""
     problems: list = []
     old_name = team.name
     if name is not None or team.pk is None:
@@ -666,10 +749,14 @@ def _change_team(viewer, team: Team, *, name=None, members=None, add=(), remove=
     elif team.name != old_name:
         record(viewer, Action.CHANGED, target="teams",
                detail=f"team {old_name} renamed {team.name}")
+    if not creating and team.name != old_name:
+        return {pk: {old_name, team.name} for pk in before | after}
+    return {pk: {team.name} for pk in before ^ after}
 
 
-def delete_team(viewer, team_id) -> None:
-    """A team is only a grouping: its members and their history stay."""
+def delete_team(viewer, team_id, roles_follow_groups: bool = False) -> None:
+    """A team is only a grouping: its members and their history stay (and lose the role it
+    brought, with `roles_follow_groups`)."""
     if not _may(viewer, access.can_manage_teams):
         raise Refused("Only admins change teams.")
     with transaction.atomic(), trail.acting_as(_actor(viewer)):
@@ -679,3 +766,5 @@ def delete_team(viewer, team_id) -> None:
         team.delete()
         record(viewer, Action.CHANGED, subjects=members or [None], target="teams",
                detail=f"team {name} deleted")
+        if roles_follow_groups:
+            follow_groups(viewer, {member.pk: {name} for member in members})

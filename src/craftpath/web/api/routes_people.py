@@ -34,7 +34,9 @@ roles = Router(tags=["roles"])
 
 def person_out(person: User, team_ids=None, role_names=None) -> dict:
     return {"id": person.pk, "email": person.email, "name": person.name,
-            "active": person.is_active, "manager_id": person.manager_id,
+            "given_name": person.given_name, "family_name": person.family_name,
+            "department": person.department, "active": person.is_active,
+            "manager_id": person.manager_id,
             "team_ids": sorted(t.pk for t in person.teams.all()) if team_ids is None
             else sorted(team_ids),
             "roles": sorted(r.name for r in person.roles.all()) if role_names is None

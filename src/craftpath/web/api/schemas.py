@@ -81,6 +81,9 @@ class PersonOut(Schema):
     id: int
     email: str
     name: str
+    given_name: str
+    family_name: str
+    department: str
     active: bool
     manager_id: int | None
     team_ids: list[int]
@@ -99,6 +102,9 @@ class PeoplePage(Schema):
 class PersonIn(Schema):
     email: str = Field(max_length=254)
     name: str = Field(max_length=200)
+    given_name: str = Field("", max_length=100)
+    family_name: str = Field("", max_length=100)
+    department: str = Field("", max_length=200)
     manager_id: Id | None = None
     team_ids: list[Id] = []
     family: str = ""
@@ -111,6 +117,9 @@ class PersonIn(Schema):
 class PersonPatch(Schema):
     email: str | None = Field(None, max_length=254)
     name: str | None = Field(None, max_length=200)
+    given_name: str | None = Field(None, max_length=100)
+    family_name: str | None = Field(None, max_length=100)
+    department: str | None = Field(None, max_length=200)
     manager_id: Id | None = None
     team_ids: list[Id] | None = None
     family: str | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from craftpath.web.accounts.directory import SEPARATOR
 from craftpath.web.accounts.models import Team, User
 from craftpath.web.actions import ActionError, NotFound, Refused
 from craftpath.web.actions import people as actions
@@ -17,6 +18,8 @@ from .models import ScimExternalId
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+# craftpath's own extension: where the person stands in the framework.
+CRAFTPATH = "urn:craftpath:params:scim:schemas:extension:craftpath:2.0:User"
 LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -43,17 +46,26 @@ def invalid(detail: str, scim_type: str = "invalidValue") -> ScimError:
 def user_resource(person: User, base: str) -> dict:
     external = getattr(person, "scim_external", None) if hasattr(person, "scim_external") \
         else None
+    name = {"formatted": person.name}
+    name.update({key: value for key, value in (("givenName", person.given_name),
+                                               ("familyName", person.family_name)) if value})
+    enterprise = {"department": person.department} if person.department else {}
+    if person.manager_id:
+        enterprise["manager"] = {"value": str(person.manager_id),
+                                 "$ref": f"{base}/Users/{person.manager_id}",
+                                 "displayName": person.manager.name}
+    framework = {key: value for key, value in (
+        ("family", person.family_slug), ("track", SEPARATOR.join(person.track_slugs or [])),
+        ("level", person.level_slug)) if value}
     resource = {
-        "schemas": [USER, ENTERPRISE], "id": str(person.pk), "userName": person.email,
-        "name": {"formatted": person.name}, "displayName": person.name,
+        "schemas": [USER, ENTERPRISE, CRAFTPATH], "id": str(person.pk),
+        "userName": person.email, "name": name, "displayName": person.name,
         "emails": [{"value": person.email, "type": "work", "primary": True}],
         "active": person.is_active,
         "groups": [{"value": str(t.pk), "display": t.name, "$ref": f"{base}/Groups/{t.pk}"}
                    for t in person.teams.all()],
-        ENTERPRISE: ({"manager": {"value": str(person.manager_id),
-                                  "$ref": f"{base}/Users/{person.manager_id}",
-                                  "displayName": person.manager.name}}
-                     if person.manager_id else {}),
+        ENTERPRISE: enterprise,
+        CRAFTPATH: framework,
         "meta": {"resourceType": "User", "created": person.date_joined.isoformat(),
                  "location": f"{base}/Users/{person.pk}"},
     }
@@ -103,6 +115,12 @@ class UserChange:
     manager: object = field(default=None)  # ("id", 7) or ("email", "x@y"); None to remove
     manager_set: bool = False
     external_id: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    department: str | None = None
+    framework: dict = field(default_factory=dict)  # family, tracks, level as the action names
+    groups: list | None = None  # the groups as sent (a User's groups), when sent
+    groups_op: str = "replace"  # or add, remove (a PATCH of groups)
 
 
 def _text(value, attribute: str) -> str:
@@ -150,24 +168,46 @@ def _set(change: UserChange, path: str, value) -> None:
             _set(change, f"name.{part}", inner)
     elif key in ("name.formatted", "displayname"):
         change.name = _text(value, path)
-    elif key in ("name.givenname", "name.familyname"):
-        # craftpath keeps one name; a part replaces the first word or the rest of it.
-        given, _, family = (change.name or "").partition(" ")
-        text = _text(value, path)
-        given, family = (text, family) if key == "name.givenname" else (given, text)
-        change.name = " ".join(p for p in (given, family) if p)
+    elif key == "name.givenname":
+        change.given_name = _text(value, path)  # the action makes the name from the parts
+    elif key == "name.familyname":
+        change.family_name = _text(value, path)
+    elif key == "groups":
+        change.groups = value if isinstance(value, list) else [value]
     elif key == "active":
         change.active = _bool(value, "active")
     elif key == "externalid":
         change.external_id = _text(value, "externalId")
     elif key in (f"{ENTERPRISE}:manager".lower(), f"{ENTERPRISE}:manager.value".lower()):
         change.manager, change.manager_set = _manager(value), True
+    elif key == f"{ENTERPRISE}:department".lower():
+        change.department = _text(value, "department")
     elif key == ENTERPRISE.lower():
-        if isinstance(value, dict) and "manager" in value:
-            change.manager, change.manager_set = _manager(value["manager"]), True
-    # Anything else (groups, phone numbers, roles, passwords…) is not kept by craftpath and is
-    # ignored, as RFC 7644 allows for attributes a service provider does not support; groups
-    # are changed through /Groups.
+        if not isinstance(value, dict):
+            raise invalid(f"{ENTERPRISE} must be an object")
+        for inner, item in value.items():
+            _set(change, f"{ENTERPRISE}:{inner}", item)
+    elif key.startswith(f"{CRAFTPATH}:".lower()) and key.removeprefix(
+            f"{CRAFTPATH}:".lower()) in FRAMEWORK_ATTRIBUTES:
+        attribute = key.removeprefix(f"{CRAFTPATH}:".lower())
+        if attribute == "track":  # the action takes a list of tracks
+            items = value if isinstance(value, list) else [value]
+            value = [part.strip() for item in items
+                     for part in _text(item, attribute).split(SEPARATOR) if part.strip()]
+        else:
+            value = _text(value, attribute)
+        change.framework[FRAMEWORK_ATTRIBUTES[attribute]] = value
+    elif key == CRAFTPATH.lower():
+        if not isinstance(value, dict):
+            raise invalid(f"{CRAFTPATH} must be an object")
+        for inner, item in value.items():
+            _set(change, f"{CRAFTPATH}:{inner}", item)
+    # Anything else (phone numbers, passwords…) is not kept by craftpath and is ignored, as
+    # RFC 7644 allows for attributes a service provider does not support.
+
+
+# The extension's attributes, as the action names them. A track is one or several, apart by ";".
+FRAMEWORK_ATTRIBUTES = {"family": "family", "track": "tracks", "level": "level"}
 
 
 def change_from_resource(resource: dict) -> UserChange:
@@ -179,38 +219,55 @@ def change_from_resource(resource: dict) -> UserChange:
         _set(change, key, value)
     name = resource.get("name")
     if isinstance(name, dict):
-        if name.get("formatted"):
+        for part, inner in name.items():
+            if part.lower() != "formatted":
+                _set(change, f"name.{part}", inner)
+        if name.get("formatted"):  # the formatted name wins over the display name
             change.name = _text(name["formatted"], "name.formatted")
-        else:
-            parts = [_text(name.get(p, ""), f"name.{p}") for p in ("givenName", "familyName")]
-            change.name = " ".join(p for p in parts if p) or change.name
-    if change.name is None and isinstance(resource.get("displayName"), str):
+    if change.name is None and isinstance(resource.get("displayName"), str) \
+            and resource["displayName"].strip():
         change.name = resource["displayName"].strip()
     return change
 
 
 def change_from_patch(body: dict, person: User) -> UserChange:
     change = UserChange()
-    change.name = None
     for operation in _operations(body):
         op, path, value = operation
+        key = path.lower()
+        if key == "groups" or (key.startswith("groups[") and op == "remove"):
+            _patch_groups(change, op, path, value)
+            continue
         if op == "remove":
-            if path.lower().startswith(f"{ENTERPRISE}:manager".lower()):
+            if key.startswith(f"{ENTERPRISE}:manager".lower()):
                 change.manager, change.manager_set = None, True
+                continue
+            if key in ("name.givenname", "name.familyname",
+                       f"{ENTERPRISE}:department".lower()):
+                _set(change, path, "")
                 continue
             raise invalid(f"cannot remove {path}", "mutability")
         if path:
-            if path.lower() in ("name.givenname", "name.familyname") and change.name is None:
-                change.name = person.name
             _set(change, path, value)
         elif isinstance(value, dict):
-            for key, inner in value.items():
-                if key.lower() in ("name.givenname", "name.familyname") and change.name is None:
-                    change.name = person.name
-                _set(change, key, inner)
+            for inner_key, inner in value.items():
+                _set(change, inner_key, inner)
         else:
             raise invalid("an operation without a path needs an object value", "invalidSyntax")
     return change
+
+
+_GROUP_PATH = re.compile(r'^groups\[value eq "([^"]*)"\]$', re.IGNORECASE)
+
+
+def _patch_groups(change: UserChange, op: str, path: str, value) -> None:
+    """A PATCH of a User's groups: one operation of them per request."""
+    if change.groups is not None:
+        raise invalid("groups: one operation on groups per request", "invalidSyntax")
+    if (match := _GROUP_PATH.match(path)) is not None:
+        value = [{"value": match.group(1)}]
+    change.groups = [] if value is None else value if isinstance(value, list) else [value]
+    change.groups_op = op
 
 
 def _operations(body: dict) -> list[tuple[str, str, object]]:
@@ -233,7 +290,11 @@ def _operations(body: dict) -> list[tuple[str, str, object]]:
 
 # What the actions (actions/people.py) call a field, as SCIM names the attribute.
 ATTRIBUTES = {"email": "userName", "name": "displayName", "manager_id": "manager",
-              "active": "active", "external_id": "externalId", "members": "members"}
+              "active": "active", "external_id": "externalId", "members": "members",
+              "given_name": "name.givenName", "family_name": "name.familyName",
+              "department": "department", "family": f"{CRAFTPATH}:family",
+              "tracks": f"{CRAFTPATH}:track", "level": f"{CRAFTPATH}:level",
+              "roles": "groups (the roles they bring)"}
 
 
 def scim_error(error: ActionError) -> ScimError:
@@ -241,7 +302,8 @@ def scim_error(error: ActionError) -> ScimError:
     if isinstance(error, NotFound):
         return ScimError(404, error.message)
     if isinstance(error, Refused):
-        return ScimError(403, error.message)
+        attribute = ATTRIBUTES.get(error.field or "", error.field)
+        return ScimError(403, f"{attribute}: {error.message}" if attribute else error.message)
     problems = error.problems or [{"field": error.field or "", "detail": error.message}]
     first = problems[0]
     attribute = ATTRIBUTES.get(first["field"], first["field"])
@@ -264,6 +326,10 @@ def changes_of(change: UserChange, creating: bool) -> dict:
         found["active"] = change.active
     if change.external_id is not None:
         found["external_id"] = change.external_id
+    for name in ("given_name", "family_name", "department"):
+        if getattr(change, name) is not None:
+            found[name] = getattr(change, name)
+    found.update(change.framework)
     if change.manager_set:
         kind, value = change.manager if change.manager else ("id", None)
         found["manager_email" if kind == "email" else "manager_id"] = value
@@ -274,13 +340,49 @@ def changes_of(change: UserChange, creating: bool) -> dict:
 
 def apply_user(actor, person_id, change: UserChange, creating: bool) -> User:
     """Check, then save, through the actions. Raises ScimError naming the attribute; changes
-    nothing then."""
+    nothing then (the view's transaction holds the groups made for the role groups too)."""
     try:
+        changes = changes_of(change, creating)
+        if change.groups is not None:
+            changes["team_ids"] = _team_ids(actor, person_id, change)
         if creating:
-            return actions.create_person(actor, changes_of(change, creating=True))
-        return actions.update_person(actor, person_id, changes_of(change, creating=False))
+            return actions.create_person(actor, changes, roles_follow_groups=True)
+        return actions.update_person(actor, person_id, changes, roles_follow_groups=True)
     except ActionError as error:
         raise scim_error(error) from None
+
+
+def _team_ids(actor, person_id, change: UserChange) -> list[int]:
+    """A User's groups as teams: each names a team by id (value) or by name (display, or a
+    value that is not an id). A group that names no team is left out, unless the role
+    setting names it: then the team is made, so that its members hold the role."""
+    wanted = []
+    for entry in change.groups:
+        if isinstance(entry, dict):
+            value, display = entry.get("value"), entry.get("display")
+        else:
+            value, display = entry, None
+        if not isinstance(value, (str, int, type(None))) \
+                or not isinstance(display, (str, type(None))):
+            raise invalid("groups: each is {value, display} or a group's name")
+        team = None
+        number = parse_id(str(value)) if value is not None else None
+        if number is not None:
+            team = Team.objects.filter(pk=number).first()
+        for name in (display, value):
+            if team is None and isinstance(name, str) and name.strip():
+                team = Team.objects.filter(name__iexact=name.strip()).first()
+                if team is None and name.strip().lower() in actions.role_groups():
+                    team = actions.create_team(actor, name.strip())
+        if team is not None:
+            wanted.append(team.pk)
+    if change.groups_op == "replace":
+        return wanted
+    current = [] if person_id is None else list(
+        Team.objects.filter(members__pk=person_id).values_list("pk", flat=True))
+    if change.groups_op == "add":
+        return sorted(set(current) | set(wanted))
+    return sorted(set(current) - set(wanted))
 
 
 # --- changing groups ------------------------------------------------------------------------
@@ -336,8 +438,10 @@ def apply_group(actor, team_id, resource: dict | None = None, patch: dict | None
         raise invalid("externalId must be a string")
     try:
         if team_id is None:
-            return actions.create_team(actor, name, member_ids=members, external_id=external)
+            return actions.create_team(actor, name, member_ids=members, external_id=external,
+                                       roles_follow_groups=True)
         return actions.change_team(actor, team_id, name=name, members=members, add=add,
-                                   remove=remove, external_id=external)
+                                   remove=remove, external_id=external,
+                                   roles_follow_groups=True)
     except ActionError as error:
         raise scim_error(error) from None

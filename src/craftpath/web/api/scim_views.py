@@ -20,6 +20,7 @@ from craftpath.web.ids import MAX_ID, parse_count, parse_id
 from . import tokens
 from .models import Scope
 from .scim_resources import (
+    CRAFTPATH,
     ENTERPRISE,
     GROUP,
     LIST,
@@ -207,7 +208,8 @@ def group(request, pk: str, body=None):
         apply_group(actor, team.pk, patch=body)
     elif request.method == "DELETE":
         try:
-            actions.delete_team(actor, team.pk)  # its members and their history stay
+            # its members and their history stay; the role it brought goes
+            actions.delete_team(actor, team.pk, roles_follow_groups=True)
         except ActionError as error:
             raise scim_error(error) from None
         return _answer(None, 204)
@@ -259,14 +261,24 @@ def schema_documents(base: str) -> list[dict]:
                                                                _attribute("primary",
                                                                           "boolean")]),
              _attribute("active", "boolean"),
-             _attribute("groups", "complex", multi=True, mutability="readOnly",
+             # Written too (some providers send a User's groups): they name teams, and the
+             # teams CRAFTPATH_SCIM_ROLE_GROUPS names bring roles.
+             _attribute("groups", "complex", multi=True,
                         sub=[value, ref, _attribute("display")])],
          "meta": {"resourceType": "Schema", "location": f"{base}/Schemas/{USER}"}},
         {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"], "id": ENTERPRISE,
-         "name": "EnterpriseUser", "description": "Enterprise extension: the manager",
-         "attributes": [_attribute("manager", "complex",
+         "name": "EnterpriseUser",
+         "description": "Enterprise extension: the department and the manager",
+         "attributes": [_attribute("department"),
+                        _attribute("manager", "complex",
                                    sub=[value, ref, _attribute("displayName")])],
          "meta": {"resourceType": "Schema", "location": f"{base}/Schemas/{ENTERPRISE}"}},
+        {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"], "id": CRAFTPATH,
+         "name": "CraftpathUser",
+         "description": "Where the person stands in the published framework: a family, its "
+                        "tracks (several apart by ;) and a level, by slug or name",
+         "attributes": [_attribute("family"), _attribute("track"), _attribute("level")],
+         "meta": {"resourceType": "Schema", "location": f"{base}/Schemas/{CRAFTPATH}"}},
         {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Schema"], "id": GROUP,
          "name": "Group", "description": "A team",
          "attributes": [_attribute("displayName", required=True, unique="server"),
@@ -289,7 +301,8 @@ def resource_types(request, body=None):
     found = [
         {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "User",
          "name": "User", "endpoint": "/Users", "schema": USER,
-         "schemaExtensions": [{"schema": ENTERPRISE, "required": False}],
+         "schemaExtensions": [{"schema": ENTERPRISE, "required": False},
+                              {"schema": CRAFTPATH, "required": False}],
          "meta": {"resourceType": "ResourceType", "location": f"{base}/ResourceTypes/User"}},
         {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"], "id": "Group",
          "name": "Group", "endpoint": "/Groups", "schema": GROUP, "schemaExtensions": [],
