@@ -111,9 +111,8 @@ def _tables(path: Path) -> dict[str, list]:
 
 
 @pytest.mark.subprocess
-def test_backup_then_restore_from_the_command_line(tmp_path):
-    original, copy, file = tmp_path / "original", tmp_path / "copy", tmp_path / "cp.backup"
-    assert _craftpath("demo", "--data-dir", str(original)).returncode == 0
+def test_backup_then_restore_from_the_command_line(demo_data_dir, tmp_path):
+    original, copy, file = demo_data_dir[0], tmp_path / "copy", tmp_path / "cp.backup"
     made = _craftpath("backup", "-o", str(file), "--data-dir", str(original))
     assert made.returncode == 0, made.stderr
     assert made.stdout.startswith(f"backed up the sqlite database to {file}")
@@ -126,9 +125,8 @@ def test_backup_then_restore_from_the_command_line(tmp_path):
 
 
 @pytest.mark.subprocess
-def test_the_commands_refuse_with_one_clear_line(tmp_path):
-    data, file = tmp_path / "data", tmp_path / "cp.backup"
-    assert _craftpath("demo", "--data-dir", str(data)).returncode == 0
+def test_the_commands_refuse_with_one_clear_line(demo_data_dir, tmp_path):
+    data, file = demo_data_dir[0], tmp_path / "cp.backup"
     assert _craftpath("backup", "-o", str(file), "--data-dir", str(data)).returncode == 0
     cases = [
         (("backup", "-o", str(file), "--data-dir", str(data)),
@@ -199,11 +197,10 @@ while True:
 
 
 @pytest.mark.subprocess
-def test_a_backup_taken_while_someone_writes_is_consistent(tmp_path):
+def test_a_backup_taken_while_someone_writes_is_consistent(demo_data_dir, tmp_path):
     """SQLite's online backup: a process keeps appending to the audit trail during the
     backup; the copy restores, and its chain verifies (a consistent snapshot, not a mix)."""
-    data, file, copy = tmp_path / "data", tmp_path / "busy.backup", tmp_path / "copy"
-    assert _craftpath("demo", "--data-dir", str(data)).returncode == 0
+    data, file, copy = demo_data_dir[0], tmp_path / "busy.backup", tmp_path / "copy"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(data)], env=env,
                               stdout=subprocess.PIPE, text=True)

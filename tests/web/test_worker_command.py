@@ -1,6 +1,6 @@
 """`craftpath worker`: runs the queue and the schedule; `--once` drains and stops. Here on
-a fresh data folder, after `craftpath demo` (whose running cycle queued its launch emails),
-with email printed to the console (the default)."""
+a copy of a data folder just made by `craftpath demo` (whose running cycle queued its launch
+emails), with email printed to the console (the default)."""
 
 import os
 import subprocess
@@ -17,10 +17,8 @@ def _craftpath(*args):
 
 
 @pytest.mark.subprocess
-def test_worker_once_sends_what_the_demo_queued_and_stops(tmp_path):
-    data = str(tmp_path / "data")
-    made = _craftpath("demo", "--data-dir", data)
-    assert made.returncode == 0, made.stderr
+def test_worker_once_sends_what_the_demo_queued_and_stops(demo_data_dir):
+    data = str(demo_data_dir[0])
     done = _craftpath("worker", "--once", "--data-dir", data)
     assert done.returncode == 0, done.stderr
     # Nine people of the Platform team were told their cycle started, plus Gus's request.
