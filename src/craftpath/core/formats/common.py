@@ -283,8 +283,9 @@ class LinedDict(dict):
     line = 0
 
 
-class LinedLoader(yaml.SafeLoader):
-    """The safe loader, with mappings that know their line."""
+class LinedLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader (libyaml's when PyYAML has it: the pure-Python one spent minutes of
+    the readers' fuzz test scanning), with mappings that know their line."""
 
 
 def _construct_lined_map(loader: LinedLoader, node: yaml.MappingNode):
