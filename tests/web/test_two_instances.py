@@ -32,8 +32,9 @@ from pathlib import Path
 
 import pytest
 
+from . import test_worker_kill
 from .conftest import FAMILY
-from .mail_helpers import Inbox, _free_port
+from .mail_helpers import _free_port
 from .test_behind_nginx import NGINX, _wait_for
 from .test_security_review import PRODUCTION_KEY, _NoRedirects
 
@@ -89,6 +90,10 @@ while sent.count() < len(ids):
 print(len({worker for result in DBTaskResult.objects.all() for worker in result.worker_ids}))
 """
 
+# Fixtures shared with the worker-kill test: a database of its own on the PostgreSQL test
+# cluster (None on SQLite, the file in the data folder), and a loopback SMTP server.
+database_url, smtp = test_worker_kill.database_url, test_worker_kill.smtp
+
 # The guide's block with an upstream of the two apps, round-robin (nginx's default), and a
 # header naming the instance that answered, so the test knows which one it spoke to.
 UPSTREAM = """
@@ -101,38 +106,6 @@ ROUND_ROBIN = (NGINX.replace("\n    server {{", UPSTREAM, 1)
                .replace("proxy_pass http://127.0.0.1:{app_port};",
                         "proxy_pass http://craftpath;\n"
                         "            add_header X-Instance $upstream_addr always;"))
-
-
-@pytest.fixture
-def database_url(django_db_setup):
-    """None on SQLite (the file in the shared data folder), or a database of its own on the
-    PostgreSQL test cluster."""
-    from django.conf import settings
-
-    default = settings.DATABASES["default"]
-    if "postgresql" not in default["ENGINE"]:
-        yield None
-        return
-    import psycopg
-
-    name = f"instances_{uuid.uuid4().hex[:8]}"
-    where = {"host": default["HOST"], "port": default["PORT"], "user": default["USER"]}
-    with psycopg.connect(dbname="postgres", autocommit=True, **where) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgres://{where['user']}@{where['host']}:{where['port']}/{name}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **where) as admin:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def inbox():
-    from aiosmtpd.controller import Controller
-
-    received, port = Inbox(), _free_port()
-    controller = Controller(received, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield received, port
-    controller.stop()
 
 
 class Browser:
@@ -180,12 +153,12 @@ def _multipart(fields: dict, name: str, content: bytes) -> tuple[bytes, str]:
 
 
 @pytest.mark.subprocess
-def test_two_instances_and_two_workers_behind_one_proxy(tmp_path, database_url, inbox,
+def test_two_instances_and_two_workers_behind_one_proxy(tmp_path, database_url, smtp,
                                                          seeds_dir):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     assert Path(nginx).exists(), "nginx is missing: scripts/install-system installs it"
     assert ROUND_ROBIN.count("craftpath") >= 2, "the guide's nginx block changed shape"
-    received, smtp_port = inbox
+    received, smtp_port = smtp
     root = tmp_path / "proxy"
     root.mkdir()
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
