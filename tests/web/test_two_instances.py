@@ -157,7 +157,8 @@ def test_two_instances_and_two_workers_behind_one_proxy(tmp_path, database_url, 
                                                          seeds_dir):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     assert Path(nginx).exists(), "nginx is missing: scripts/install-system installs it"
-    assert ROUND_ROBIN.count("craftpath") >= 2, "the guide's nginx block changed shape"
+    assert "upstream craftpath" in ROUND_ROBIN and "proxy_pass http://craftpath;" in ROUND_ROBIN, \
+        "the guide's nginx block changed shape: make the upstream again"
     received, smtp_port = smtp
     root = tmp_path / "proxy"
     root.mkdir()
