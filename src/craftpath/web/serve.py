@@ -255,6 +255,7 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
           threads: int = 8, worker: bool = True) -> None:
     setup_django(data_dir, host, port)
     import waitress
+    from django.urls import get_resolver
 
     from .wsgi import application
 
@@ -292,6 +293,10 @@ def serve(framework: str | Path | None = None, host: str = DEFAULT_HOST,
     if prepared.needs_admin:
         print("craftpath: no admin yet: `craftpath admin create EMAIL` adds and invites the "
               "first", file=sys.stderr)
+    # Every route loaded before the first request is answered (building the API's schemas
+    # takes seconds): behind a balancer, the probe that passes on a fresh instance is then
+    # not followed by a person's request that waits for it.
+    get_resolver().url_patterns  # noqa: B018 - loads them
     background = start_worker() if worker else None
     print(f"craftpath: serving on http://{shown}:{port}/ (Ctrl+C stops)", file=sys.stderr)
     _stop_on_sigterm()
