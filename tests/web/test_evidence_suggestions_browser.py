@@ -47,7 +47,8 @@ def test_typing_shows_suggestions_and_one_click_links(browser, live_server, ian)
     assert serious_violations(page) == []
 
     panel.locator("button[value='ml-ops.level-4.3']").click()
-    expect(page.locator("body")).to_contain_text("linked it to ml-ops.level-4.3")
+    expect(page.locator("body")).to_contain_text(
+        "linked it to “I have utilised cloud technology for improving some MLOps")
     link = SuggestedLink.objects.get()
     assert (link.entry.checkin_id, link.entry.statement_id) == (checkin.pk, "ml-ops.level-4.3")
     assert link.model.startswith("all-MiniLM-L6-v2-onnx-int8")

@@ -56,7 +56,10 @@ def test_a_group_below_the_minimum_is_withheld(client_as, insight_org):
     org = insight_org.org
     page = text_of(client_as(org.oto).get("/insights/heatmap/"))
     assert "Sol" in page  # Oto may see Sol's own progress...
-    assert 'class="suppressed"' in page  # ...but not a mean over one person
+    # ...but not a mean over one person: the page says so once, with no row of "withheld"
+    assert "Figures for 7 areas are withheld: they are about fewer than 5 people" in page
+    assert "All 7 areas here are under the minimum of 5 people" in page
+    assert 'class="suppressed"' not in page
     big = text_of(client_as(org.mia).get("/insights/heatmap/"))
     assert "Means over everyone shown" in big and "100%" in big
 
@@ -97,6 +100,20 @@ def test_calibration_flags_a_reviewer_apart_from_the_rest(client_as, insight_org
     # Leo's Sol-sized neighbour: Oto reviewed Sol too, so Oto has 7 people; nobody has 1.
     mia = text_of(client_as(org.mia).get("/insights/calibration/"))
     assert "Oto" not in mia  # not below Mia
+
+
+def test_withheld_groups_are_said_once_and_empty_tables_say_why(client_as, insight_org):
+    """Oto sees only Sol: the page says once what is withheld instead of rows of "withheld",
+    and each empty table gives its own reason."""
+    oto = client_as(insight_org.org.oto)
+    page = text_of(oto.get("/insights/calibration/"))
+    assert "Figures for one level are withheld: they are about fewer than 5 people" in page
+    assert "The one level here is under the minimum of 5 people" in page
+    assert "Every reviewer here reviewed fewer than 5 people" in page
+    assert 'class="suppressed"' not in page and "Nothing to show" not in page
+    page = text_of(oto.get("/insights/readiness/?level=level-5"))  # Sol is at level 4
+    assert "Nobody here is past the threshold yet" in page
+    assert "Nobody these filters choose has a check-in that counts here yet" in page
 
 
 def test_readiness_uses_the_threshold_the_people_team_sets(client_as, insight_org):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template import Context, Engine
+from django.utils.safestring import mark_safe
 
 from .pages import Page
 
@@ -49,13 +50,22 @@ def engine() -> Engine:
                             ["django.template.loaders.filesystem.Loader"])])
 
 
-def render(page: Page, where: Where) -> str:
+# Where the app puts a signed-in person's header bar into a page kept for everyone (the bar
+# holds their name, menu and a form token, so it is put in after the page is taken from cache).
+SITE_BAR_SLOT = "<!--craftpath:site-bar-->"
+
+
+def render(page: Page, where: Where, site_bar: str = "") -> str:
+    """site_bar: the app's header bar as HTML (or SITE_BAR_SLOT), in place of the framework's
+    own links; the static site passes none."""
     context = dict(page.context, root=where.root, static=where.static, app=where.app,
-                   version=where.version, active_version=where.active_version, htmx=HTMX)
+                   version=where.version, active_version=where.active_version, htmx=HTMX,
+                   site_bar=mark_safe(site_bar))
     return engine().get_template(page.template).render(Context(context))
 
 
-def render_template(template: str, where: Where, **context) -> str:
+def render_template(template: str, where: Where, site_bar: str = "", **context) -> str:
     """A page that is not part of the framework's page set (404, messages)."""
-    context.update(root=where.root, static=where.static, app=where.app, htmx=HTMX)
+    context.update(root=where.root, static=where.static, app=where.app, htmx=HTMX,
+                   site_bar=mark_safe(site_bar))
     return engine().get_template(template).render(Context(context))

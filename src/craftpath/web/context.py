@@ -12,7 +12,9 @@ from . import access
 
 SECTIONS = (("/people/org/", "org"), ("/people/", "people"), ("/checkins/", "checkins"),
             ("/home/", "home"), ("/insights/", "insights"), ("/notifications/", "inbox"),
-            ("/cycles/", "cycles"), ("/promotions/", "promotions"))
+            ("/cycles/", "cycles"), ("/promotions/", "promotions"), ("/drafts/", "drafts"),
+            ("/import/", "import"), ("/audit/me/", "me"), ("/audit/", "audit"),
+            ("/versions/", "framework"))
 
 
 def layout(request):
@@ -22,4 +24,8 @@ def layout(request):
     return {"static": settings.STATIC_URL, "root": "/", "app": True, "htmx": HTMX,
             "nav_section": section,  # which top link is aria-current
             "can_view_insights": user is not None and access.can_view_insights(user),
-            "can_run_cycles": user is not None and access.can_run_cycles(user)}
+            "can_run_cycles": user is not None and access.can_run_cycles(user),
+            # the entries of the site menu that only some roles have
+            "can_edit_framework": user is not None and access.can_edit_framework(user),
+            "can_import_framework": user is not None and access.can_import_framework(user),
+            "can_search_audit": user is not None and access.can_search_audit(user)}

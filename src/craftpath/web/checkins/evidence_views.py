@@ -15,7 +15,7 @@ from craftpath.web import access
 from craftpath.web.actions import Refused
 from craftpath.web.actions import checkins as actions
 
-from . import loop, rows, suggestion_views
+from . import loop, plan, rows, suggestion_views
 from . import scope as scopes
 from .forms import EvidenceForm
 from .models import Evidence
@@ -32,14 +32,27 @@ def evidence_log(request):
         item.save()
         linked = suggestion_views.link_if_asked(request, item)
         messages.success(request, f"Added “{item.title}”"
-                         + (f" and linked it to {linked}." if linked else "."))
+                         + (f" and linked it to {suggestion_views.quoted_statement(linked)}."
+                            if linked else "."))
         return redirect("checkins:evidence")
-    items = Evidence.objects.filter(owner=request.user).prefetch_related(
-        "entries", "suggested_links__entry")
+    items = _with_statement_words(Evidence.objects.filter(owner=request.user).prefetch_related(
+        "entries", "suggested_links__entry__checkin__version"))
     panel = suggestion_views.panel(request.user, request.POST.get("title", ""),
                                    request.POST.get("description", ""), action="add")
     return render(request, "checkins/evidence.html", {"items": items, "form": form, **panel},
                   status=422 if form.errors else 200)
+
+
+def _with_statement_words(items) -> list[Evidence]:
+    """Each suggested link gets `statement_words`, from its check-in's own version of the
+    framework: a statement id means nothing to the person reading."""
+    items, places = list(items), {}
+    for item in items:
+        for link in item.suggested_links.all():
+            checkin = link.entry.checkin
+            words = plan.statement_words(checkin.version, checkin.family_slug, places)
+            link.statement_words = words.get(link.entry.statement_id, "")
+    return items
 
 
 def _own_item_or_404(viewer, pk: int) -> Evidence:
@@ -57,7 +70,9 @@ def evidence_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         form.save()
         linked = suggestion_views.link_if_asked(request, item)
-        messages.success(request, (f"Saved and linked to {linked}. " if linked else "Saved. ")
+        messages.success(request, (f"Saved and linked to "
+                                   f"{suggestion_views.quoted_statement(linked)}. "
+                                   if linked else "Saved. ")
                          + "Closed check-ins keep the evidence as it was then.")
         return redirect("checkins:evidence")
     shown = form.data if form.is_bound else {"title": item.title,
@@ -101,10 +116,10 @@ def evidence_inline(request, pk: int):
         except loop.LoopError as problem:
             added, context["problem"] = None, str(problem)
         else:
-            also = suggestion_views.link_if_asked(request, added)
-            if also:
-                linked = checkin.entries.get(statement_id=also)
-                context.update(also_anchor=rows.anchor_of(also),
+            linked = suggestion_views.link_if_asked(request, added)
+            if linked:
+                linked.refresh_from_db(fields=["self_revision"])
+                context.update(also_anchor=rows.anchor_of(linked.statement_id),
                                also_revision=linked.self_revision)
             context.update(added=added, form=EvidenceForm(prefix="new"),
                            revision=entry.self_revision,

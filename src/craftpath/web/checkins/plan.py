@@ -44,13 +44,27 @@ def statement_places(family: Family | None) -> dict[str, tuple]:
             for s in cell.statements if cell.level in levels and cell.area in areas}
 
 
+GONE = "A statement no longer in the framework"
+
+
+def statement_words(version, family_slug: str, places: dict) -> dict[str, str]:
+    """Statement id → its words, as `version` of the framework puts them, for a check-in of
+    `family_slug`; `places` keeps what was read for each (version, family) across calls."""
+    key = (version.pk, family_slug)
+    if key not in places:
+        family = framework_of(version).find_family(family_slug)
+        places[key] = {sid: unmark(statement.text)
+                       for sid, (_level, _area, statement) in statement_places(family).items()}
+    return places[key]
+
+
 def of(person) -> Plan:
     places = statement_places(_family(person.family_slug))
     focus = []
     for record in FocusStatement.objects.filter(person=person):
         level, area, statement = places.get(record.statement_id, (None, None, None))
         focus.append(Focus(record, unmark(statement.text) if statement else "",
-                           f"{level.code} · {area.name}" if level else record.statement_id))
+                           f"{level.code} · {area.name}" if level else GONE))
     return Plan(focus, list(Goal.objects.filter(person=person)))
 
 

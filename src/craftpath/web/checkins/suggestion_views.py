@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST, require_safe
 
 from craftpath.web import access
 from craftpath.web.actions import checkins as actions
 
-from . import loop, suggestions
-from .models import Evidence
+from . import loop, plan, suggestions
+from .models import Entry, Evidence
 from .views import is_htmx
 
 
@@ -65,9 +66,9 @@ def evidence_suggest(request):
         action=action if action in ("add", "save", "inline") else ""))
 
 
-def link_if_asked(request, item: Evidence) -> str | None:
+def link_if_asked(request, item: Evidence) -> Entry | None:
     """After an evidence form saved `item`: link it to the suggestion clicked, if one was.
-    Returns the statement id linked, or None (a refusal is put in messages)."""
+    Returns the entry linked, or None (a refusal is put in messages)."""
     statement_id = request.POST.get("link_statement", "")
     if not statement_id:
         return None
@@ -76,11 +77,16 @@ def link_if_asked(request, item: Evidence) -> str | None:
         messages.error(request, "Saved, but not linked: you have no open check-in.")
         return None
     try:
-        suggestions.link_from_suggestion(context, item, statement_id)
+        return suggestions.link_from_suggestion(context, item, statement_id)
     except loop.LoopError as problem:
         messages.error(request, f"Saved, but not linked: {problem}")
         return None
-    return statement_id
+
+
+def quoted_statement(entry: Entry) -> str:
+    """The entry's statement as a message names it: its words, quoted (never its id)."""
+    words = plan.statement_words(entry.checkin.version, entry.checkin.family_slug, {})
+    return f"“{Truncator(words.get(entry.statement_id, 'a statement')).chars(120)}”"
 
 
 @login_required

@@ -18,11 +18,12 @@ from django.http import (
     HttpResponseServerError,
     JsonResponse,
 )
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from craftpath.core.formats import canonical
 from craftpath.present.pages import Page, PageNotFound, PageSet, search_index_script
-from craftpath.present.render import Where, render, render_template
+from craftpath.present.render import SITE_BAR_SLOT, Where, render, render_template
 
 from . import pdf, publishing
 from .cache import RenderedPages
@@ -60,17 +61,27 @@ def _pages_and_digest(version: str | None) -> tuple[PageSet, Where, str]:
 _rendered = RenderedPages(maxsize=512)
 
 
+def site_bar(request: HttpRequest, section: str = "") -> str:
+    """A signed-in person's header bar (the app's name and menu, entries by role) as HTML, for
+    the pages present/ renders; "" for anyone else, who gets the framework's own links."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    return render_to_string("accounts/_site_bar.html", {"nav_section": section}, request)
+
+
 def _show(version: str | None, make_page, request: HttpRequest) -> HttpResponse:
     pages, where, digest = _pages_and_digest(version)
-    key = (digest, request.get_full_path(), where)
+    bar = site_bar(request, "framework")
+    key = (digest, request.get_full_path(), where, bool(bar))
     html = _rendered.get(key)
     if html is None:
         try:
             page: Page = make_page(pages)
         except PageNotFound as missing:
             raise Http404(str(missing)) from None
-        html = _rendered.put(key, render(page, where))
-    return HttpResponse(html)
+        html = _rendered.put(key, render(page, where, SITE_BAR_SLOT if bar else ""))
+    return HttpResponse(html.replace(SITE_BAR_SLOT, bar, 1) if bar else html)
 
 
 @require_safe
@@ -78,7 +89,8 @@ def home(request: HttpRequest, version: str | None = None) -> HttpResponse:
     chosen, where = _version_and_where(version)
     if chosen is None:
         return HttpResponse(render_template(
-            "pages/message.html", where, page_title="Nothing published yet",
+            "pages/message.html", where, site_bar(request, "framework"),
+            page_title="Nothing published yet",
             heading="Nothing published yet",
             message="Publish a framework with `craftpath publish PATH`, or start the app "
                     "with `craftpath serve` to load the bundled one."))
@@ -187,7 +199,8 @@ def versions(request):
 
     return HttpResponse(render_template(
         "pages/versions.html", Where("/", settings.STATIC_URL, app=True),
-        page_title="Published versions", versions=publishing.all_versions(),
+        site_bar(request, "framework"), page_title="Published versions",
+        versions=publishing.all_versions(),
         messages=list(get_messages(request)),  # this page is outside Django's request context
         can_edit=access.can_edit_framework(request.user),
         can_carry=access.can_carry_checkins_in_bulk(request.user)))
@@ -198,7 +211,7 @@ def not_found(request, exception=None):
     # Resolver404 carries a dict of tried patterns; only show our own plain messages.
     message = reason if isinstance(reason, str) and reason else ""
     html = render_template("pages/404.html", Where("/", settings.STATIC_URL, app=True),
-                           page_title="Not found", message=message)
+                           site_bar(request), page_title="Not found", message=message)
     return HttpResponseNotFound(html)
 
 
@@ -209,7 +222,8 @@ def forbidden(request, exception=None):
     general = ("Your account does not allow this page or action. If you think it should, ask "
                "your people team or an administrator.")
     html = render_template("pages/error.html", Where("/", settings.STATIC_URL, app=True),
-                           page_title="Not allowed", heading="You may not do this",
+                           site_bar(request), page_title="Not allowed",
+                           heading="You may not do this",
                            message=reason if isinstance(reason, str) and reason else general)
     return HttpResponseForbidden(html)
 

@@ -40,7 +40,7 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     caption: str = ""
     sortable: bool = False  # column headers link to ?sort=<sort key>
-    empty: str = "Nothing to show."
+    empty: str = ""  # why there are no rows, when the page knows; else the view says
     sort_keys: list[str] = field(default_factory=list)  # one per column, when sortable
     sorted_by: str = ""
     descending: bool = False

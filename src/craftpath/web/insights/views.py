@@ -47,12 +47,46 @@ def page(request, slug: str):
     query.pop("dir", None)
     query.pop("page", None)
     base = query.urlencode()
+    tables = [_shown(table, base, context.minimum, context.filtered)
+              for table in report.tables] if report else []
     return render(request, "insights/page.html", {
         "view": view, "report": report, "form": form, "problems": problems,
         "minimum": context.minimum, "export_query": request.GET.urlencode(),
-        "tables": [_shown(table, base, context.minimum) for table in report.tables]
-        if report else [],
+        "tables": tables, "withheld": _withheld_note(tables, context.minimum),
     }, status=400 if problems else 200)
+
+
+def _all_withheld(row) -> bool:
+    """A group none of whose figures may be shown: the page leaves its row out and says so
+    once, above the tables (the exports keep it, marked)."""
+    return len(row) > 1 and all(cell.withheld for cell in row[1:])
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"one {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _withheld_note(tables: list[dict], minimum: int) -> str:
+    """One sentence for the whole page in place of rows of "withheld": how many groups, named
+    by what each table's rows are (areas, quarters, levels; told apart by name, so one left out
+    of two tables counts once), and how many single figures in the rows shown."""
+    left_out: dict[str, set] = {}
+    for n, shown in enumerate(tables):
+        noun = shown["noun"]
+        for i, row in enumerate(shown["left_out"]):
+            left_out.setdefault(noun, set()).add(row[0].text if not row[0].withheld else (n, i))
+    cells = sum(1 for shown in tables for row in shown["rows"] for cell in row if cell.withheld)
+    if not left_out and not cells:
+        return ""
+    why = (f"they are about fewer than {minimum} people, or would let someone work out a "
+           "group that small")
+    if left_out:
+        said = "Figures for " + " and ".join(
+            _counted(len(names), noun) for noun, names in left_out.items()) + " are withheld"
+        if cells:
+            said += f", and {_counted(cells, 'more figure')} in the tables marked so"
+        return f"{said}: {why}."
+    return f"{_counted(cells, 'figure').capitalize()} in the tables marked withheld: {why}."
 
 
 def _body(rows, minimum: int, columns: list[str]) -> str:
@@ -83,9 +117,10 @@ def _body(rows, minimum: int, columns: list[str]) -> str:
     return mark_safe("".join(out))  # every value above is escaped
 
 
-def _shown(table, base: str, minimum: int) -> dict:
-    """What the page needs to draw a table: header links for sorting, the rows it shows,
-    links to the neighbouring pages."""
+def _shown(table, base: str, minimum: int, filtered: bool) -> dict:
+    """What the page needs to draw a table: header links for sorting, the rows it shows (not
+    those of groups withheld whole), links to the neighbouring pages, and when it has no rows
+    to show, why."""
     prefix = f"?{base}&" if base else "?"
     headers = []
     for i, label in enumerate(table.columns):
@@ -96,14 +131,32 @@ def _shown(table, base: str, minimum: int) -> dict:
             "label": label, "href": f"{prefix}sort={key}&dir={direction}" if key else "",
             "aria_sort": ("descending" if table.descending else "ascending") if current
             else ""})
-    rows = table.rows
+    rows = [row for row in table.rows if not _all_withheld(row)]
+    left_out = [row for row in table.rows if _all_withheld(row)]
     keep = f"{prefix}sort={table.sorted_by}&dir={'desc' if table.descending else 'asc'}&" \
         if table.sorted_by else prefix
-    return {"table": table, "headers": headers, "rows": rows,
+    noun = table.columns[0].lower() if table.columns else "group"  # what a row is about
+    return {"table": table, "headers": headers, "rows": rows, "left_out": left_out,
+            "noun": noun, "empty": _empty_reason(table, left_out, minimum, filtered, noun),
+            "waiting": not left_out and not table.empty,  # for check-ins to close, as far as known
             "body": _body(rows, minimum, table.columns),
             "cut": table.more,
             "previous": f"{keep}page={table.page - 1}" if table.page > 1 else "",
             "next": f"{keep}page={table.page + 1}" if table.page < table.pages else ""}
+
+
+def _empty_reason(table, left_out: list, minimum: int, filtered: bool, noun: str) -> str:
+    if left_out:
+        if len(left_out) == 1:
+            return (f"The one {noun} here is under the minimum of {minimum} people, so its "
+                    "figures are withheld.")
+        return (f"All {len(left_out)} {noun}s here are under the minimum of {minimum} people, "
+                "so their figures are withheld.")
+    if table.empty:
+        return table.empty
+    if filtered:
+        return "Nobody these filters choose has a check-in that counts here yet."
+    return "Nobody you can see has a check-in that counts here yet."
 
 
 @login_required

@@ -112,6 +112,8 @@ def build(ctx: Context) -> Report:
     if withheld_reviewers:
         report.notes.append("Some reviewers are left out: they reviewed fewer people than the "
                             "minimum, or one of them alone could be worked out from a total.")
+        table.empty = (f"Every reviewer here reviewed fewer than {ctx.minimum} people, or would "
+                       "be given away by a total, so none is shown.")
     if not ctx.export:  # a page of reviewers (and their chart); the export has them all
         page = ctx.whole("page", 1, 1, 100_000)
         table.pages = max(1, -(-len(shown) // PAGE_SIZE))

@@ -54,7 +54,10 @@ def build(ctx: Context) -> Report:
                                   "Share (95% interval)"])
     people_table = Table("Conversation list", ["Person", "Level", "Toward next",
                                                "Months at level", "Latest check-in"],
-                         caption="Highest coverage of the next level first.")
+                         caption="Highest coverage of the next level first.",
+                         empty=f"Nobody here is past the threshold yet: no one's latest "
+                               f"agreed ratings cover {round(threshold * 100)}% of the next "
+                               "level.")
     chart_items = []
     for key in sorted(by_level):
         n, ready = by_level[key]
