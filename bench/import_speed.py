@@ -6,7 +6,8 @@ each, many statements per area (about 20 MB by default, the Import page's upload
 
 Prints the median whole-process time of `craftpath import FILE -o OUT` over the runs, and
 with --phases the time of each phase in this process (read, tree, inference, lint, output),
-measured once. `--craftpath` points at another checkout's command to measure it the same way.
+measured once, wall-clock and CPU (the CPU time is steadier on a busy machine).
+`--craftpath` points at another checkout's command to measure it the same way.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def whole_process(craftpath: Path, source: Path, output: Path, runs: int) -> lis
     return times
 
 
-def phases(source: Path) -> list[tuple[str, float]]:
+def phases(source: Path) -> tuple[list[tuple[str, float, float]], int]:
     """Each phase once, in this process, the way `craftpath import` runs them."""
     from craftpath.core import lint
     from craftpath.core.formats import canonical, document, inputs, tree
@@ -91,9 +92,9 @@ def phases(source: Path) -> list[tuple[str, float]]:
     timed = []
 
     def clock(name, work):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         value = work()
-        timed.append((name, time.perf_counter() - started))
+        timed.append((name, time.perf_counter() - started, time.process_time() - cpu))
         return value
 
     text_file, _ = clock("read", lambda: inputs.read_text(source))
@@ -102,8 +103,7 @@ def phases(source: Path) -> list[tuple[str, float]]:
                                 lambda: document.read_with_report([text_file], None))
     findings = clock("lint", lambda: lint.lint(framework, notes))
     clock("output", lambda: canonical.dumps(framework, "bench"))
-    timed.append(("findings", len(findings)))
-    return timed
+    return timed, len(findings)
 
 
 def main() -> None:
@@ -122,9 +122,10 @@ def main() -> None:
         size = source.stat().st_size / 1_000_000
         print(f"{source.name}: {size:.1f} MB")
         if args.phases:
-            for name, value in phases(source):
-                print(f"  {name:<18} {value:8.2f} s" if isinstance(value, float)
-                      else f"  {name:<18} {value:8}")
+            timed, findings = phases(source)
+            for name, wall, cpu in timed:
+                print(f"  {name:<18} {wall:8.2f} s  (CPU {cpu:.2f} s)")
+            print(f"  lint findings      {findings:8,}")
         if args.runs:
             times = whole_process(args.craftpath, source, Path(scratch) / "out.yaml", args.runs)
             print(f"craftpath import: median {statistics.median(times):.1f} s over {args.runs} "

@@ -43,9 +43,9 @@ def as_text(diagnostics: list[Diagnostic], colour: bool = False,
 def rest_line(rest: list[Diagnostic]) -> str:
     """The findings not listed, counted by rule, commonest first."""
     counts = Counter(d.code for d in rest)
-    by_rule = "; ".join(f"{n} × {code} {rule_name(code)}"
+    by_rule = "; ".join(f"{n:,} × {code} {rule_name(code)}"
                         for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-    return f"… and {len(rest)} more: {by_rule}"
+    return f"… and {len(rest):,} more: {by_rule}"
 
 
 def summary_line(diagnostics: list[Diagnostic]) -> str:
