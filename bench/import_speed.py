@@ -46,7 +46,7 @@ def ladder_markdown(megabytes: float, seed: int = 1) -> str:
                   rng.choice("aeiou") + rng.choice("bcdfghklmnprstvz") for _ in range(5000)]
     weights = [1 / rank for rank in range(1, len(vocabulary) + 1)]
     target = int(megabytes * 1_000_000)
-    per_area = max(1, target // (len(LEVELS) * len(AREAS) * 90))
+    per_area = max(1, target // (len(LEVELS) * len(AREAS) * 130))
     lines = ["# Engineering ladder", "", "How to read this ladder: each level builds on the "
              "one before it.", ""]
     before: dict[str, list[str]] = {}
@@ -64,7 +64,7 @@ def ladder_markdown(megabytes: float, seed: int = 1) -> str:
                 else:
                     statement = (f"{rng.choice(VERBS).capitalize()} {rng.choice(OBJECTS)} "
                                  f"{rng.choice(SCOPES)}, "
-                                 f"{' '.join(rng.choices(vocabulary, weights, k=8))}.")
+                                 f"{' '.join(rng.choices(vocabulary, weights, k=14))}.")
                 written.append(statement)
                 lines.append(f"- {statement}")
             before[area] = written

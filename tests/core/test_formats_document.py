@@ -171,7 +171,8 @@ def test_import_tree_shows_a_file_a_direct_reader_took_as_a_whole(tmp_path, caps
     assert main(["import", str(bundled_path()), "--tree"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith("[canonical reader, read]")
-    assert [line.split()[1] for line in lines[1:]] == ["File", "File"]
+    assert [line.split()[1] for line in lines[1:]] == ["File", "File", "File"]
+    assert [line.rsplit("  ", 1)[1] for line in lines[1:3]] == ["statement", "structure"]
 
 
 def test_a_file_named_after_a_role_is_not_a_project_file(tmp_path):

@@ -117,10 +117,11 @@ def first_alike(texts: list[str], threshold: float) -> list[tuple[int, float] | 
     index and the score), or None: what comparing every pair in order would find, without
     comparing every pair.
 
-    Two word sequences that are `threshold` alike share at least t·n/(2−t) of the n words of
-    either (t the threshold), so after sorting each text's words rarest first, they share one
-    of the first n − that + 1 (prefix filtering, as in set-similarity joins). Only earlier texts
-    sharing such a word are compared, still in order, so the first match is the same.
+    Two word sequences that are `threshold` alike share at least a = t·n/(2−t) of the n words of
+    either (t the threshold). Sort each text's words rarest first: the first two words they
+    share are then among the first n − a + 2 of both (prefix filtering, as in set-similarity
+    joins; one word when a is 1). Only earlier texts sharing that many of those words are
+    compared, still in order, so the first match is the same.
     """
     keys = [_key(text) for text in texts]
     if threshold <= 0 and texts:  # every pair is alike enough: the first text is the match
@@ -129,19 +130,26 @@ def first_alike(texts: list[str], threshold: float) -> list[tuple[int, float] | 
     token_sets = [frozenset(row) for row in tokens]
     rarity = Counter(token for row in tokens for token in row)
     index: dict[tuple[str, int], list[int]] = {}
+    probes: list[int] = []  # how many prefix words each text shares with any match
     empty: list[int] = []  # texts with no words are alike (1.0) only to each other
     found: list[tuple[int, float] | None] = []
     for position, row in enumerate(tokens):
+        # the words any match shares with this text (a hair less, against rounding)
+        needed = math.ceil(threshold * len(row) / (2 - threshold) - 1e-9) \
+            if threshold < 2 else len(row) + 1
+        probe = min(2, max(1, needed))
+        probes.append(probe)
         if not row:
             found.append((empty[0], 1.0) if empty and threshold <= 1 else None)
             empty.append(position)
             continue
-        # the words any match shares with this text (a hair less, against rounding)
-        needed = max(1, math.ceil(threshold * len(row) / (2 - threshold) - 1e-9)) \
-            if threshold < 2 else len(row) + 1
-        prefix = sorted(row, key=lambda token: (rarity[token], token))[
-            :max(0, len(row) - needed + 1)]
-        candidates = sorted({earlier for token in prefix for earlier in index.get(token, ())})
+        prefix = [] if needed > len(row) else sorted(
+            row, key=lambda token: (rarity[token], token))[:len(row) - max(1, needed) + probe]
+        shared_words = Counter()
+        for token in prefix:
+            shared_words.update(index.get(token, ()))
+        candidates = sorted(earlier for earlier, count in shared_words.items()
+                            if count >= min(probe, probes[earlier]))
         match = None
         for earlier in candidates:
             # the words two texts share bound their common run: skip pairs that cannot reach
