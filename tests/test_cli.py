@@ -42,6 +42,22 @@ def test_import_says_which_reader_and_writes_canonical_yaml(run, seed_pages, tmp
     assert run("summary", out, "--json")[1] == run("summary", *seed_pages, "--json")[1]
 
 
+def test_import_lists_a_hundred_findings_and_counts_the_rest_by_rule(run, tmp_path):
+    # words of their own, so only the same statement at another level repeats it
+    statements = [f"- Ships part{n} with tests{n} and docs{n}." for n in range(70)]
+    levels = [f"## {n}. Level {n}\n\n### Craft\n\n" + "\n".join(statements) for n in (1, 2, 3)]
+    source = tmp_path / "ladder.md"
+    source.write_text("# Ladder\n\n" + "\n\n".join(levels) + "\n", encoding="utf-8")
+    code, _, err = run("import", source, "-o", tmp_path / "f.yaml")
+    assert code == 0
+    listed = [line for line in err.splitlines() if line.endswith("[CP108 repeated-statement]")]
+    assert len(listed) == 100  # levels 2 and 3 repeat each of level 1's 70 statements
+    assert "… and 40 more: 40 × CP108 repeated-statement" in err.splitlines()
+    assert err.splitlines()[-1] == "0 errors, 140 warnings, 0 infos"
+    out = run("lint", source)[1]  # lint lists every one
+    assert out.count("[CP108 repeated-statement]") == 140 and "more:" not in out
+
+
 def test_lint_exit_codes_and_formats(run, seeds_dir):
     code, out, _ = run("lint", seeds_dir)
     assert code == 0 and "0 errors, 25 warnings, 15 infos" in out

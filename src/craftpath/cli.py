@@ -102,6 +102,9 @@ def _write(text: str, output: str | None) -> None:
 
 # --- commands ---------------------------------------------------------------------------------
 
+IMPORT_FINDINGS_SHOWN = 100  # lint findings `craftpath import` lists; the rest are counted
+
+
 def cmd_import(args) -> int:
     loaded = _load(args)
     for file, reason in loaded.reasons.items():
@@ -123,8 +126,8 @@ def cmd_import(args) -> int:
               f"Converted by `craftpath import` ({loaded.reader} reader) from: {sources}")
     _write(canonical.dumps(loaded.framework, header), args.output)
     findings = linting.lint(loaded.framework, loaded.diagnostics)
-    if findings:
-        sys.stderr.write(report.as_text(findings, _colour(sys.stderr)))
+    if findings:  # a large file can have thousands: `craftpath lint` lists them all
+        sys.stderr.write(report.as_text(findings, _colour(sys.stderr), IMPORT_FINDINGS_SHOWN))
     return 0
 
 

@@ -1,4 +1,14 @@
-from craftpath.core.compare import Change, Segment, align, compare_levels, similarity, word_diff
+import random
+
+from craftpath.core.compare import (
+    Change,
+    Segment,
+    align,
+    compare_levels,
+    first_alike,
+    similarity,
+    word_diff,
+)
 from craftpath.core.model import Statement
 
 
@@ -143,3 +153,17 @@ def test_a_statement_moved_with_its_id_kept_is_a_move(seed_framework, seed_famil
         [("ml-ops.level-5.2", "ml-ops.level-5.2")]
     assert changes.carried()["ml-ops.level-5.2"] == ("ml-ops.level-5.2",)
     assert not changes.of(Mapping.REMOVED) and not changes.of(Mapping.ADDED)
+
+
+def test_first_alike_finds_what_comparing_every_pair_in_order_finds():
+    rng = random.Random(7)
+    words = "a b c d e f the and of to x y".split()
+    for _ in range(400):
+        texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
+                 for _ in range(rng.randint(0, 25))]
+        threshold = rng.choice([0.0, 0.5, 0.75, 0.85, 1.0, 1.2])
+        every_pair = []
+        for index, text in enumerate(texts):
+            alike = ((earlier, similarity(texts[earlier], text)) for earlier in range(index))
+            every_pair.append(next((pair for pair in alike if pair[1] >= threshold), None))
+        assert first_alike(texts, threshold) == every_pair, (texts, threshold)

@@ -93,6 +93,42 @@ def test_the_report_accounts_for_every_block_and_its_totals_add_up(tmp_path):
         len("one thing" "two things") / totals["total_chars"], abs=0.001)
 
 
+def test_the_report_sums_each_kind_of_block_and_names_levels_and_areas_as_structure(tmp_path):
+    folder = write(tmp_path, {"ladder.md": "# L\n## Level 1\n### Craft\n- one thing\n"
+                                           "## Level 2\n### Craft\n- two things\n"
+                                           "## Notes\nSome notes here.\n"})
+    data = load([folder]).report.as_dict()
+    blocks, totals = data["files"][0]["blocks"], data["totals"]
+    roles = {(b["text"], b["role"]) for b in blocks}
+    assert {("Level 1", "level"), ("Level 2", "level"), ("Craft", "area")} <= roles
+    assert totals["structure_chars"] == len("L" "Level 1" "Craft" "Level 2" "Craft")
+    assert totals["statement_chars"] == len("one thing" "two things")
+    assert totals["left_out_chars"] == len("Notes" "Some notes here.") == sum(
+        b["chars"] for b in blocks if b["role"] == "left-out")
+    assert totals["total_chars"] == sum(b["chars"] for b in blocks)
+
+
+def test_a_file_the_document_reader_gave_up_on_is_counted_once_by_the_reader_that_took_it(
+        tmp_path):
+    text = ("<table><tr><th>Area</th><th>Level 1</th></tr>"
+            "<tr><td>Craft</td><td>writes code</td></tr></table>")
+    loaded = load([write(tmp_path, {"grid.html": text})])
+    assert [f.reader for f in loaded.report.files] == [loaded.reader]  # not "document" too
+    assert loaded.report.totals()["total_chars"] == len(text)
+
+
+def test_a_workbook_read_by_the_grid_reader_counts_its_cells_text(tmp_path):
+    from test_formats_grid import write_xlsx
+
+    sheet = [["Area", "Level 1", "Level 2"], ["Craft", "Writes code", "Designs systems"]]
+    loaded = load([write_xlsx(tmp_path / "ladder.xlsx", {"Engineering": sheet})])
+    assert loaded.reader == "grid"
+    totals = loaded.report.totals()
+    assert totals["total_chars"] == len("Engineering") + sum(len(c) for row in sheet for c in row)
+    assert totals["statement_chars"] == len("Writes code" "Designs systems")
+    assert totals["structure_chars"] >= len("Level 1" "Level 2" "Craft")
+
+
 def test_import_writes_the_report_and_summarises_it(tmp_path, capsys):
     folder = write(tmp_path, {"ladder.md": "# L\n## Level 1\n### A\n- one thing\n## Level 2\n"
                                            "### A\n- two things\n"})
@@ -135,7 +171,8 @@ def test_import_tree_shows_a_file_a_direct_reader_took_as_a_whole(tmp_path, caps
     assert main(["import", str(bundled_path()), "--tree"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith("[canonical reader, read]")
-    assert [line.split()[1] for line in lines[1:]] == ["File", "File"]
+    assert [line.split()[1] for line in lines[1:]] == ["File", "File", "File"]
+    assert [line.rsplit("  ", 1)[1] for line in lines[1:3]] == ["statement", "structure"]
 
 
 def test_a_file_named_after_a_role_is_not_a_project_file(tmp_path):

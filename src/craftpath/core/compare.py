@@ -8,6 +8,7 @@ added.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -109,6 +110,71 @@ def similarity(a: str, b: str) -> float:
     if not key_a and not key_b:
         return 1.0
     return 2 * _lcs_length(key_a, key_b) / (len(key_a) + len(key_b))
+
+
+def first_alike(texts: list[str], threshold: float) -> list[tuple[int, float] | None]:
+    """For each text, the first earlier one at least `threshold` alike by `similarity` (its
+    index and the score), or None: what comparing every pair in order would find, without
+    comparing every pair.
+
+    Two word sequences that are `threshold` alike share at least a = t·n/(2−t) of the n words of
+    either (t the threshold). Sort each text's words rarest first: the first two words they
+    share are then among the first n − a + 2 of both (prefix filtering, as in set-similarity
+    joins; one word when a is 1). Only earlier texts sharing that many of those words are
+    compared, still in order, so the first match is the same.
+    """
+    keys = [_key(text) for text in texts]
+    if threshold <= 0 and texts:  # every pair is alike enough: the first text is the match
+        return [None] + [(0, similarity(texts[0], text)) for text in texts[1:]]
+    tokens = [_occurrences(key) for key in keys]
+    token_sets = [frozenset(row) for row in tokens]
+    rarity = Counter(token for row in tokens for token in row)
+    index: dict[tuple[str, int], list[int]] = {}
+    probes: list[int] = []  # how many prefix words each text shares with any match
+    empty: list[int] = []  # texts with no words are alike (1.0) only to each other
+    found: list[tuple[int, float] | None] = []
+    for position, row in enumerate(tokens):
+        # the words any match shares with this text (a hair less, against rounding)
+        needed = math.ceil(threshold * len(row) / (2 - threshold) - 1e-9) \
+            if threshold < 2 else len(row) + 1
+        probe = min(2, max(1, needed))
+        probes.append(probe)
+        if not row:
+            found.append((empty[0], 1.0) if empty and threshold <= 1 else None)
+            empty.append(position)
+            continue
+        prefix = [] if needed > len(row) else sorted(
+            row, key=lambda token: (rarity[token], token))[:len(row) - max(1, needed) + probe]
+        shared_words = Counter()
+        for token in prefix:
+            shared_words.update(index.get(token, ()))
+        candidates = sorted(earlier for earlier, count in shared_words.items()
+                            if count >= min(probe, probes[earlier]))
+        match = None
+        for earlier in candidates:
+            # the words two texts share bound their common run: skip pairs that cannot reach
+            shared = len(token_sets[earlier] & token_sets[position])
+            if 2 * shared / (len(keys[earlier]) + len(keys[position])) < threshold:
+                continue
+            alike = similarity(texts[earlier], texts[position])
+            if alike >= threshold:
+                match = (earlier, alike)
+                break
+        found.append(match)
+        for token in prefix:
+            index.setdefault(token, []).append(position)
+    return found
+
+
+def _occurrences(key: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Each word with how many times it came before, so a repeated word counts each time:
+    the words two texts share are then the tokens they share."""
+    counts: Counter = Counter()
+    tokens = []
+    for word in key:
+        tokens.append((word, counts[word]))
+        counts[word] += 1
+    return tokens
 
 
 def word_diff(before: str, after: str) -> tuple[Segment, ...]:

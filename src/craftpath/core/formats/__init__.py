@@ -285,24 +285,60 @@ def _document_result(group, hints, import_report):
 
 def _account_direct(import_report: ImportReport, reader: str, group, framework) -> None:
     """Files read by a direct reader, in the report: their statements as imported text, the
-    rest of the file as left out by that reader (it reads fields, not blocks)."""
+    rest of the file as left out by that reader (it reads fields, not blocks). A file the
+    document reader tried first is counted once, as the reader that read it saw it."""
+    names = {file.name for file in group}
+    import_report.files = [f for f in import_report.files if f.file not in names]
     for file in group:
         statements = [s for f in (framework.families if framework else ())
                       for s in f.statements if s.source.file == file.name]
-        size = len(file.text)
+        size = _text_size(file)
         used = min(size, sum(len(s.text) for s in statements))
+        names = min(size - used, sum(len(name) for name in _names_from(file, framework)))
         file_report = FileReport(file.name, reader, "read" if statements else "skipped",
                                  "" if statements else "no statements taken from this file")
         if used:
             file_report.entries.append(Entry(
                 file.name, 1, "fields", f"{len(statements)} statements", role="statement",
                 reason=f"read by the {reader} reader", chars=used))
-        if size - used:
+        if names:
+            file_report.entries.append(Entry(
+                file.name, 1, "fields", "names of families, levels, tracks and areas",
+                role="structure", reason=f"read by the {reader} reader", chars=names))
+        if size - used - names:
             file_report.entries.append(Entry(
                 file.name, 1, "fields", "the rest of the file", role="left-out",
                 reason=f"fields and markup the {reader} reader does not take as statements",
-                chars=size - used))
+                chars=size - used - names))
         import_report.files.append(file_report)
+
+
+def _names_from(file: TextFile, framework: Framework | None) -> set[str]:
+    """The distinct names of families, levels, tracks and areas a direct reader took from this
+    file (structure, not left-out text), each once."""
+    names = set()
+    for family in framework.families if framework else ():
+        named = [(family.source, [family.name])]
+        named += [(level.source, [level.code, level.name, level.title])
+                  for level in family.present_levels]
+        named += [(track.source, [track.name]) for track in family.tracks]
+        named += [(area.source, [area.name]) for area in family.areas]
+        for source, texts in named:
+            if source.file == file.name:
+                names.update(text for text in texts
+                             if text and (file.data is not None or text in file.text))
+    return names
+
+
+def _text_size(file: TextFile) -> int:
+    """The characters of a file's text: a workbook's (bytes, no text) is its sheets' names and
+    cells' text."""
+    if file.data is None:
+        return len(file.text)
+    # an unreadable workbook has been reported by the reader that tried it
+    found = grid.sheets(file, {}, [])
+    return sum(len(name) + sum(len(str(cell)) for row in rows for cell in row)
+               for name, rows in found)
 
 
 def _joined(frameworks: list[Framework], order: dict[str, int], hints: dict | None,

@@ -605,8 +605,8 @@ def _place(family: InferredFamily, entry: Entry, track: str, area: str, level: s
         entry.role, entry.reason = "left-out", "examples"
         return
     bare = re.sub(r"^[^:]{1,40}:\s*", "", text)
-    if sum(ch.isalpha() for ch in text) < 3 or sum(ch.isalpha() for ch in bare) < 3 or \
-            (any(ch.isdigit() for ch in text) and len(text.split()) <= 2 and len(text) <= 16):
+    if not _has_letters(text, 3) or not _has_letters(bare, 3) or \
+            (len(text) <= 16 and len(text.split()) <= 2 and any(ch.isdigit() for ch in text)):
         entry.role, entry.reason = "left-out", "a figure or label, not a statement"
         return
     if not area:
@@ -632,6 +632,17 @@ def _place(family: InferredFamily, entry: Entry, track: str, area: str, level: s
         bucket.append((part, entry))
     entry.role = "statement"
     entry.where = " › ".join(part for part in (family.name, level, area) if part)
+
+
+def _has_letters(text: str, wanted: int) -> bool:
+    """Whether the text has at least `wanted` letters, reading only as far as it takes (a
+    statement's first few characters, not all of a long one)."""
+    for ch in text:
+        if ch.isalpha():
+            wanted -= 1
+            if not wanted:
+                return True
+    return wanted <= 0
 
 
 def _is_data(entry: Entry) -> bool:

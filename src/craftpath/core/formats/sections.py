@@ -325,9 +325,12 @@ BOLD_DEPTH = 7  # a bold name before a list: below headings 1 to 6
 
 def _names_a_list(blocks: list[Block], index: int) -> bool:
     block = blocks[index]
-    following = next((b for b in blocks[index + 1:] if not b.skip), None)
-    return block.kind == "para" and bool(block.title) and not block.skip and \
-        following is not None and following.kind == "item" and following.depth == 0
+    if block.kind != "para" or not block.title or block.skip:
+        return False
+    # the next block that counts, without copying the rest of the page for each block
+    following = next((blocks[i] for i in range(index + 1, len(blocks)) if not blocks[i].skip),
+                     None)
+    return following is not None and following.kind == "item" and following.depth == 0
 
 
 def _leading_number(stem: str) -> int | None:

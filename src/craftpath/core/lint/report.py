@@ -18,10 +18,13 @@ def rule_name(code: str) -> str:
     return rule.name if rule else "input"
 
 
-def as_text(diagnostics: list[Diagnostic], colour: bool = False) -> str:
-    """Grouped by file; one line per diagnostic with line, severity, code and message."""
+def as_text(diagnostics: list[Diagnostic], colour: bool = False,
+            limit: int | None = None) -> str:
+    """Grouped by file; one line per diagnostic with line, severity, code and message. With a
+    `limit`, only the first that many get a line and the rest are counted by rule on one."""
     lines = []
-    for file, group in groupby(diagnostics, key=lambda d: d.source.file):
+    shown = diagnostics if limit is None else diagnostics[:limit]
+    for file, group in groupby(shown, key=lambda d: d.source.file):
         lines.append(file or "<framework>")
         for d in group:
             where = f"{d.source.line:>4}" if d.source.line else "   -"
@@ -31,8 +34,18 @@ def as_text(diagnostics: list[Diagnostic], colour: bool = False) -> str:
             code = f"{DIM}{d.code} {rule_name(d.code)}{RESET}" if colour else \
                 f"{d.code} {rule_name(d.code)}"
             lines.append(f"  {where}  {severity}  {d.message}  [{code}]")
+    if len(shown) < len(diagnostics):
+        lines.append(rest_line(diagnostics[len(shown):]))
     lines.append(summary_line(diagnostics))
     return "\n".join(lines) + "\n"
+
+
+def rest_line(rest: list[Diagnostic]) -> str:
+    """The findings not listed, counted by rule, commonest first."""
+    counts = Counter(d.code for d in rest)
+    by_rule = "; ".join(f"{n:,} × {code} {rule_name(code)}"
+                        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return f"… and {len(rest):,} more: {by_rule}"
 
 
 def summary_line(diagnostics: list[Diagnostic]) -> str:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..compare import similarity
+from ..compare import first_alike
 from ..model import Diagnostic, Framework, Severity, Source
 from ..text import sentences
 
@@ -142,18 +142,18 @@ def repeated_statement(framework: Framework, config: LintConfig) -> Iterator[Dia
     """
     for family in framework.families:
         for area in family.areas:
-            seen: list = []
+            in_order = []  # (level, statement), level by level
             for level in family.present_levels:
                 cell = family.expectation(area.slug, level.slug)
-                for statement in cell.statements if cell else ():
-                    for earlier in seen:
-                        alike = similarity(earlier.text, statement.text)
-                        if alike >= config.repeat_threshold:
-                            yield _d("CP108", f"{statement.id} repeats {earlier.id} "
-                                     f"({alike:.0%} alike); say what changes at {level.code}",
-                                     statement.source)
-                            break
-                    seen.append(statement)
+                in_order += [(level, statement) for statement in (cell.statements if cell else ())]
+            matches = first_alike([statement.text for _, statement in in_order],
+                                  config.repeat_threshold)
+            for (level, statement), match in zip(in_order, matches, strict=True):
+                if match is not None:
+                    earlier, alike = in_order[match[0]][1], match[1]
+                    yield _d("CP108", f"{statement.id} repeats {earlier.id} "
+                             f"({alike:.0%} alike); say what changes at {level.code}",
+                             statement.source)
 
 
 FIRST_PERSON = re.compile(r"^I\b")
