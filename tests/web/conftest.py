@@ -251,6 +251,28 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def watched(browser, width: int, expected_404: str = "", **context_options):
+    """A new page `width` pixels wide (900 tall) in a new context (`context_options`: a theme,
+    a signed-in storage state…) that records console errors, uncaught errors, failed requests
+    and error statuses in page.problems; a 404 for a URL ending in `expected_404` is the page
+    asked for, not a problem. Returns (context, page): close the context when done."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, **context_options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.problems = []
+    page.on("console", lambda message: message.type == "error"
+            and page.problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    # A request the browser itself cancelled (ERR_ABORTED: the page moved on before an icon
+    # finished loading) is not a failure of the app; anything else is.
+    page.on("requestfailed", lambda request: None if "ERR_ABORTED" in (request.failure or "")
+            else page.problems.append(f"failed: {request.url} ({request.failure})"))
+    page.on("response", lambda response: response.status >= 400
+            and not (expected_404 and response.url.endswith(expected_404))
+            and page.problems.append(f"{response.status}: {response.url}"))
+    return context, page
+
+
 def keep_screenshot(page, name: str) -> None:
     """A full-page screenshot named `name`.png for a person to look at, in the folder named by
     CRAFTPATH_SCREENSHOTS (scripts/screenshots sets it); none otherwise, as a screenshot

@@ -78,16 +78,21 @@ def _wait_for(url: str, opener, process, seconds: float = 120) -> None:
             time.sleep(0.3)
 
 
+def throwaway_certificate(root: Path) -> None:
+    """A self-signed certificate for localhost, a day long: root/cert.pem and root/key.pem."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
+                   check=True, capture_output=True, timeout=60)
+
+
 @pytest.mark.subprocess
 def test_a_person_signs_in_through_nginx_with_tls(tmp_path: Path):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     assert Path(nginx).exists(), "nginx is missing: scripts/install-system installs it"
     root, data = tmp_path / "proxy", tmp_path / "data"
     root.mkdir()
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-                    "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
-                   check=True, capture_output=True, timeout=60)
+    throwaway_certificate(root)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",
                                                              "DJANGO_SETTINGS_MODULE")}
     env.update(CRAFTPATH_PRODUCTION="1", CRAFTPATH_SECRET_KEY=PRODUCTION_KEY,

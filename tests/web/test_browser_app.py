@@ -12,27 +12,14 @@ import pytest
 
 from .checkin_helpers import start_for
 from .conftest import AXE, DEMO_PASSWORD, DOMAIN, FAMILY, keep_screenshot
+from .conftest import watched as conftest_watched
 
 WIDTHS = {"wide": 1280, "narrow": 390}
 
 
 def watched(browser, width: int):
     """A page under the pages' own CSP, recording console errors and failed requests."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.problems = []
-    page.on("console", lambda message: message.type == "error"
-            and page.problems.append(f"console: {message.text}"))
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    # A request the browser itself cancelled (ERR_ABORTED: the page moved on before an icon
-    # finished loading) is not a failure of the app; anything else is.
-    page.on("requestfailed", lambda request: None if "ERR_ABORTED" in (request.failure or "")
-            else page.problems.append(f"failed: {request.url} ({request.failure})"))
-    page.on("response", lambda response: response.status >= 400
-            and not response.url.endswith(EXPECTED_404)
-            and page.problems.append(f"{response.status}: {response.url}"))
-    return context, page
+    return conftest_watched(browser, width, EXPECTED_404)
 
 
 EXPECTED_404 = f"/{FAMILY}/level-9.html"

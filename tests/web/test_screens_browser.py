@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ARTIFACTS, AXE, DEMO_PASSWORD, DOMAIN, FAMILY
+from .conftest import watched as conftest_watched
 
 WIDTHS = (390, 1280)
 THEMES = ("light", "dark")
@@ -165,23 +166,9 @@ CONTRAST_JS = """async () => (await axe.run(document, {runOnly: ["color-contrast
 
 def watched(browser, width: int, theme: str, state):
     """A new page at that width and theme with the session `state`, recording console errors
-    and failed requests in page.problems."""
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  color_scheme=theme, reduced_motion="reduce",
-                                  storage_state=state)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.problems = []
-    page.on("console", lambda message: message.type == "error"
-            and page.problems.append(f"console: {message.text}"))
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    # A request the browser cancelled itself (the page moved on) is not a failure of the app.
-    page.on("requestfailed", lambda request: None if "ERR_ABORTED" in (request.failure or "")
-            else page.problems.append(f"failed: {request.url} ({request.failure})"))
-    page.on("response", lambda response: response.status >= 400
-            and not response.url.endswith(MISSING)
-            and page.problems.append(f"{response.status}: {response.url}"))
-    return context, page
+    and failed requests in page.problems (conftest.watched)."""
+    return conftest_watched(browser, width, MISSING, color_scheme=theme,
+                            reduced_motion="reduce", storage_state=state)
 
 
 def session(browser, base: str, role: str):

@@ -35,7 +35,7 @@ import pytest
 from . import test_worker_kill
 from .conftest import FAMILY
 from .mail_helpers import _free_port
-from .test_behind_nginx import NGINX, _wait_for
+from .test_behind_nginx import NGINX, _wait_for, throwaway_certificate
 from .test_security_review import PRODUCTION_KEY, _NoRedirects
 
 PASSWORD = "a long enough password 42"
@@ -162,10 +162,7 @@ def test_two_instances_and_two_workers_behind_one_proxy(tmp_path, database_url, 
     received, smtp_port = smtp
     root = tmp_path / "proxy"
     root.mkdir()
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-                    "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
-                   check=True, capture_output=True, timeout=60)
+    throwaway_certificate(root)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",
                                                              "DJANGO_SETTINGS_MODULE")}
     env.update(CRAFTPATH_PRODUCTION="1", CRAFTPATH_SECRET_KEY=PRODUCTION_KEY,
